@@ -1,0 +1,536 @@
+"""The contract model: one contract version, as a validated, immutable pydantic value.
+
+The fixed part (calendars, targets, pause statuses) follows shared/spec/interfaces.md
+and shared/spec/sla-clock.md exactly.  Everything else models the seed document's
+2026-ready SLA: scope, cybersecurity, backup and recovery, reporting, escalation
+matrix (NOC/SOC boundaries), client obligations, compliance mandates, service
+credits, uptime and the numbered clause text.
+
+All models are frozen: a contract version is an immutable snapshot.  Editing makes a
+new version (``model_copy(update=...)`` re-validated through :func:`revalidate`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+PRIORITIES: tuple[str, ...] = ("P1", "P2", "P3", "P4")
+METRICS: tuple[str, ...] = ("response", "resolution")
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+LITERAL_24X7 = "24x7"
+DAY_TARGETS: tuple[str, ...] = ("same_business_day", "next_business_day")
+
+Priority = Literal["P1", "P2", "P3", "P4"]
+Metric = Literal["response", "resolution"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d)\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
+_WINDOW_RE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+
+
+class ContractError(ValueError):
+    """A contract file could not be read; the message names the file and field."""
+
+
+def parse_duration(text: str) -> int:
+    """``"30m"``, ``"1h"``, ``"1.5h"``, ``"2d"`` -> whole seconds.  Raises ValueError."""
+    m = _DURATION_RE.match(str(text))
+    if not m:
+        raise ValueError(
+            f"bad duration {text!r}: write a number and a unit, e.g. 30m, 1h, 1.5h, 2d"
+        )
+    seconds = float(m.group(1)) * _UNIT_SECONDS[m.group(2)]
+    if seconds <= 0:
+        raise ValueError(f"bad duration {text!r}: must be greater than zero")
+    if seconds != int(seconds):
+        raise ValueError(f"bad duration {text!r}: must be a whole number of seconds")
+    return int(seconds)
+
+
+def format_duration(seconds: int) -> str:
+    """The shortest canonical spelling of a duration (inverse of parse_duration)."""
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600}h"
+    if seconds % 60 == 0:
+        return f"{seconds // 60}m"
+    return f"{seconds}s"
+
+
+def parse_window(text: str) -> tuple[int, int]:
+    """``"08:00-17:00"`` -> (28800, 61200) seconds after local midnight, half-open.
+
+    An end of ``24:00`` means the next midnight.  A window may not cross midnight.
+    """
+    m = _WINDOW_RE.match(str(text).strip())
+    if not m:
+        raise ValueError(f"bad window {text!r}: write HH:MM-HH:MM, e.g. 08:00-17:00")
+    h0, m0, h1, m1 = (int(g) for g in m.groups())
+    if h0 > 23 or m0 > 59 or m1 > 59 or h1 > 24 or (h1 == 24 and m1 != 0):
+        raise ValueError(f"bad window {text!r}: hours 00-24, minutes 00-59")
+    start, end = h0 * 3600 + m0 * 60, h1 * 3600 + m1 * 60
+    if end <= start:
+        raise ValueError(
+            f"window {text!r} crosses midnight or is empty: split it, "
+            "e.g. 22:00-24:00 and 00:00-06:00 on the next day"
+        )
+    return start, end
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+# --------------------------------------------------------------------------- calendars
+
+
+class HolidaySpec(Frozen):
+    country: str | None = None
+    subdivision: str | None = None
+    add: tuple[date, ...] = ()
+    remove: tuple[date, ...] = ()
+
+    @field_validator("country")
+    @classmethod
+    def _country_known(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        import holidays
+
+        if v.upper() not in holidays.list_supported_countries():
+            raise ValueError(f"unknown holiday country {v!r}")
+        return v.upper()
+
+    @model_validator(mode="after")
+    def _subdivision_known(self) -> HolidaySpec:
+        if self.subdivision is not None:
+            if self.country is None:
+                raise ValueError("subdivision given without country")
+            import holidays
+
+            subdivs = holidays.list_supported_countries().get(self.country, [])
+            if self.subdivision.upper() not in subdivs:
+                raise ValueError(
+                    f"unknown subdivision {self.subdivision!r} of {self.country}"
+                )
+        return self
+
+
+class CalendarSpec(Frozen):
+    """A coverage calendar: IANA zone, weekly local windows, holidays."""
+
+    timezone: str
+    weekly: dict[Weekday, tuple[str, ...]] = Field(default_factory=dict)
+    holidays: HolidaySpec | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone_known(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r}") from None
+        if v not in available_timezones() and v != "UTC":
+            raise ValueError(f"unknown time zone {v!r}")
+        return v
+
+    @field_validator("weekly")
+    @classmethod
+    def _windows_valid(
+        cls, v: dict[str, tuple[str, ...]]
+    ) -> dict[str, tuple[str, ...]]:
+        for day, windows in v.items():
+            spans = []
+            for w in windows:
+                try:
+                    spans.append((*parse_window(w), w))
+                except ValueError as exc:
+                    raise ValueError(f"{day}: {exc}") from None
+            spans.sort()
+            for (s0, e0, w0), (s1, _e1, w1) in zip(spans, spans[1:], strict=False):
+                if s1 < e0:
+                    raise ValueError(f"{day}: windows {w0} and {w1} overlap")
+        return v
+
+    def windows(self, day: str) -> list[tuple[int, int]]:
+        """Sorted (start, end) seconds after local midnight for a weekday name."""
+        return sorted(parse_window(w) for w in self.weekly.get(day, ()))  # type: ignore[call-overload]
+
+
+# ----------------------------------------------------------------------------- targets
+
+
+def parse_target(value: str) -> tuple[str, int | None]:
+    """-> ("duration", seconds) or ("same_business_day", None) / ("next_business_day", None)."""
+    if value in DAY_TARGETS:
+        return value, None
+    return "duration", parse_duration(value)
+
+
+class PriorityTargets(Frozen):
+    response: str | None = None
+    resolution: str | None = None
+    calendar: str = LITERAL_24X7
+    response_calendar: str | None = None
+    resolution_calendar: str | None = None
+    # Committed share of tickets meeting the target (e.g. 0.95 for "95% within 2h").
+    compliance_target: float | None = Field(default=None, ge=0, le=1)
+
+    @field_validator("response", "resolution", mode="before")
+    @classmethod
+    def _target_valid(cls, v: Any) -> Any:
+        if v is None:
+            return v
+        v = str(v).strip()
+        parse_target(v)
+        return v
+
+    def calendar_for(self, metric: str) -> str:
+        override = self.response_calendar if metric == "response" else self.resolution_calendar
+        return override or self.calendar
+
+    def target_for(self, metric: str) -> str | None:
+        return self.response if metric == "response" else self.resolution
+
+
+# ----------------------------------------------------------------- the rest of the seed
+
+
+class ServiceScope(Frozen):
+    helpdesk_hours: str | None = None  # e.g. "8x5", "24x7"
+    helpdesk_calendar: str | None = None  # names an entry of calendars
+    monitoring_servers: bool = False
+    monitoring_endpoints: bool = False
+    monitoring_network: bool = False
+    patch_management: bool = False
+    vendor_support: bool = False
+    notes: str = ""
+
+
+class LogMonitoring(Frozen):
+    frequency: str | None = None  # e.g. "24/7", "business hours", "daily"
+    tooling: tuple[str, ...] = ()  # e.g. SIEM product
+
+
+class EndpointCoverage(Frozen):
+    product: str  # EDR, XDR, MDR
+    included: bool = True
+    licence_excluded: bool = False
+    notes: str = ""
+
+
+class SecurityTerms(Frozen):
+    soc_services: tuple[str, ...] = ()  # incident detection, threat hunting …
+    log_monitoring: LogMonitoring = LogMonitoring()
+    endpoint_coverage: tuple[EndpointCoverage, ...] = ()
+    licence_exclusions: tuple[str, ...] = ()
+    incident_escalation: tuple[str, ...] = ()  # ordered workflow steps
+    breach_roles: dict[str, str] = Field(default_factory=dict)  # role -> owner
+
+
+class BackupSystem(Frozen):
+    name: str
+    tier: int = Field(default=2, ge=1, le=4)
+    rpo: str
+    rto: str
+    location: Literal["cloud", "on-prem", "hybrid"] = "on-prem"
+
+    @field_validator("rpo", "rto")
+    @classmethod
+    def _dur(cls, v: str) -> str:
+        parse_duration(v)
+        return v
+
+
+RESTORE_CADENCE_DAYS = {"monthly": 31, "quarterly": 92, "semiannual": 183, "annual": 366}
+
+
+class BackupTerms(Frozen):
+    systems: tuple[BackupSystem, ...] = ()
+    restore_test_cadence: str | None = None  # monthly, quarterly, or a duration like 30d
+    cloud_backup_monitoring: bool | None = None
+    onprem_backup_monitoring: bool | None = None
+
+    @field_validator("restore_test_cadence")
+    @classmethod
+    def _cadence(cls, v: str | None) -> str | None:
+        if v is not None and v not in RESTORE_CADENCE_DAYS:
+            parse_duration(v)
+        return v
+
+    def cadence_seconds(self) -> int | None:
+        if self.restore_test_cadence is None:
+            return None
+        if self.restore_test_cadence in RESTORE_CADENCE_DAYS:
+            return RESTORE_CADENCE_DAYS[self.restore_test_cadence] * 86400
+        return parse_duration(self.restore_test_cadence)
+
+
+class Reporting(Frozen):
+    cadence: tuple[str, ...] = ()  # "monthly report", "quarterly business review"
+    kpis: tuple[str, ...] = ()  # MTTR, patch compliance, threat resolution …
+
+
+Team = Literal["Helpdesk", "NOC", "SOC"]
+Owner = Literal["MSP", "MSSP"]
+
+
+class EscalationRule(Frozen):
+    incident_type: str
+    owner: Owner
+    team: Team
+    action: str = ""
+
+
+SEED_ESCALATION_MATRIX: tuple[EscalationRule, ...] = (
+    EscalationRule(incident_type="antivirus alert", owner="MSP", team="NOC", action="MSP triage"),
+    EscalationRule(
+        incident_type="lateral movement", owner="MSSP", team="SOC", action="MSSP escalation"
+    ),
+    EscalationRule(
+        incident_type="credential theft", owner="MSSP", team="SOC", action="MSSP escalation"
+    ),
+    EscalationRule(
+        incident_type="SIEM log anomaly", owner="MSSP", team="SOC", action="SOC analyst"
+    ),
+    EscalationRule(
+        incident_type="user lockout", owner="MSP", team="Helpdesk", action="Helpdesk ticket"
+    ),
+)
+
+
+class ClientObligation(Frozen):
+    kind: Literal[
+        "change_approval",
+        "escalation_contacts",
+        "severity_matrix",
+        "licence_coverage",
+        "other",
+    ]
+    text: str
+    within: str | None = None  # e.g. change approval within "2d"
+
+    @field_validator("within")
+    @classmethod
+    def _dur(cls, v: str | None) -> str | None:
+        if v is not None:
+            parse_duration(v)
+        return v
+
+
+class ServiceCredit(Frozen):
+    """A remedy tied to a missed target.
+
+    ``per_breach``: ``percent_of_fee`` for each breached ticket of the metric/priority
+    in a month.  ``compliance_below``: ``percent_of_fee`` once in a month whose
+    compliance is below ``threshold``.  ``cap_percent`` caps this credit per month.
+    """
+
+    metric: Literal["response", "resolution", "uptime"]
+    priority: Priority | None = None
+    percent_of_fee: float = Field(gt=0, le=100)
+    trigger: Literal["per_breach", "compliance_below"] = "per_breach"
+    threshold: float | None = Field(default=None, ge=0, le=1)
+    cap_percent: float | None = Field(default=None, gt=0, le=100)
+
+    @model_validator(mode="after")
+    def _threshold(self) -> ServiceCredit:
+        if self.trigger == "compliance_below" and self.threshold is None:
+            raise ValueError("trigger compliance_below needs a threshold")
+        return self
+
+
+class UptimeCommitment(Frozen):
+    service: str
+    target_percent: float = Field(gt=0, le=100)
+    calendar: str = LITERAL_24X7
+    maintenance_excluded: bool = True
+
+
+class Clause(Frozen):
+    number: str
+    heading: str = ""
+    text: str = ""
+
+
+ContractStatus = Literal["signed", "draft", "proposal"]
+
+
+class Contract(Frozen):
+    """One contract version."""
+
+    name: str
+    version: str
+    provider: str = ""
+    client: str = ""
+    status: ContractStatus = "draft"
+    effective_date: date | None = None
+    last_reviewed: date | None = None
+    monthly_fee: float | None = Field(default=None, ge=0)
+    currency: str = "CAD"
+    scope: ServiceScope = ServiceScope()
+    calendars: dict[str, CalendarSpec] = Field(default_factory=dict)
+    targets: dict[Priority, PriorityTargets] = Field(default_factory=dict)
+    pause_statuses: tuple[str, ...] = ()
+    pause_applies_to: tuple[Metric, ...] = ("resolution",)
+    security: SecurityTerms = SecurityTerms()
+    backup: BackupTerms = BackupTerms()
+    reporting: Reporting = Reporting()
+    escalation_matrix: tuple[EscalationRule, ...] = SEED_ESCALATION_MATRIX
+    client_obligations: tuple[ClientObligation, ...] = ()
+    compliance_mandates: tuple[str, ...] = ()
+    service_credits: tuple[ServiceCredit, ...] = ()
+    credits_cap_percent: float | None = Field(default=None, gt=0, le=100)
+    uptime: tuple[UptimeCommitment, ...] = ()
+    clauses: tuple[Clause, ...] = ()
+
+    @field_validator("calendars")
+    @classmethod
+    def _no_literal_name(cls, v: dict[str, CalendarSpec]) -> dict[str, CalendarSpec]:
+        if LITERAL_24X7 in v:
+            raise ValueError(f"{LITERAL_24X7!r} is reserved for the literal round-the-clock calendar")
+        return v
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Contract:
+        def known(name: str | None, where: str) -> None:
+            if name is not None and name != LITERAL_24X7 and name not in self.calendars:
+                raise ValueError(f"{where}: unknown calendar {name!r}")
+
+        for prio, t in self.targets.items():
+            for metric in METRICS:
+                cal = t.calendar_for(metric)
+                known(cal, f"targets.{prio}.{metric}")
+                tv = t.target_for(metric)
+                if tv in DAY_TARGETS and cal == LITERAL_24X7:
+                    raise ValueError(
+                        f"targets.{prio}.{metric}: {tv} needs a calendar with a time zone, "
+                        f"not the literal {LITERAL_24X7} (write 00:00-24:00 on all seven days)"
+                    )
+        for i, u in enumerate(self.uptime):
+            known(u.calendar, f"uptime.{i}.calendar")
+        known(self.scope.helpdesk_calendar, "scope.helpdesk_calendar")
+        return self
+
+    # -------------------------------------------------------------------- helpers
+
+    def target(self, priority: str, metric: str) -> str | None:
+        t = self.targets.get(priority)  # type: ignore[call-overload]
+        return None if t is None else t.target_for(metric)
+
+    def calendar_name(self, priority: str, metric: str) -> str | None:
+        t = self.targets.get(priority)  # type: ignore[call-overload]
+        return None if t is None else t.calendar_for(metric)
+
+    def pauses(self, metric: str) -> bool:
+        return metric in self.pause_applies_to
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain data for YAML/JSON, without defaults' noise but lossless."""
+        return self.model_dump(mode="json", exclude_defaults=True)
+
+
+# ----------------------------------------------------------------------- file I/O
+
+
+class _YamlLoader(yaml.SafeLoader):
+    """SafeLoader where only true/false are booleans (YAML 1.2): ``ON`` (Ontario) and
+    ``NO`` (Norway) stay strings."""
+
+
+_YamlLoader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_YamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+def yaml_load(text: str) -> Any:
+    return yaml.load(text, Loader=_YamlLoader)
+
+
+def _format_error(exc: ValidationError, source: str) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        msg = err["msg"]
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field"
+        if err["type"] == "literal_error" and "Priority" not in msg and loc.startswith("targets"):
+            msg = f"unknown priority: {msg}"
+        lines.append(f"{source}: {loc}: {msg}")
+    return "\n".join(lines)
+
+
+def contract_from_data(data: Any, source: str = "<data>") -> Contract:
+    if not isinstance(data, dict):
+        raise ContractError(f"{source}: a contract file must hold a mapping at top level")
+    targets = data.get("targets")
+    if isinstance(targets, dict):
+        for key in targets:
+            if str(key) not in PRIORITIES:
+                raise ContractError(
+                    f"{source}: targets.{key}: unknown priority {key!r} (use P1, P2, P3, P4)"
+                )
+    try:
+        return Contract.model_validate(data)
+    except ValidationError as exc:
+        raise ContractError(_format_error(exc, source)) from None
+
+
+def load_contract(path: str | Path) -> Contract:
+    """Read a contract version from a YAML or JSON file; errors name the file and field."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ContractError(f"{p}: cannot read: {exc.strerror}") from None
+    try:
+        data = json.loads(text) if p.suffix.lower() == ".json" else yaml_load(text)
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        raise ContractError(f"{p}: not valid {'JSON' if p.suffix.lower() == '.json' else 'YAML'}: {exc}") from None
+    return contract_from_data(data, str(p))
+
+
+def dump_contract_yaml(contract: Contract) -> str:
+    return yaml.safe_dump(
+        contract.to_data(), sort_keys=False, allow_unicode=True, default_flow_style=None, width=100
+    )
+
+
+def save_contract(contract: Contract, path: str | Path) -> None:
+    """Write YAML or JSON (by suffix) atomically."""
+    from models.atomic import atomic_write_text
+
+    p = Path(path)
+    if p.suffix.lower() == ".json":
+        text = json.dumps(contract.to_data(), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = dump_contract_yaml(contract)
+    atomic_write_text(p, text)
+
+
+def contract_json_schema() -> dict[str, Any]:
+    return Contract.model_json_schema()
+
