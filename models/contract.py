@@ -162,7 +162,7 @@ class CalendarSpec(Frozen):
                 except ValueError as exc:
                     raise ValueError(f"{day}: {exc}") from None
             spans.sort()
-            for (s0, e0, w0), (s1, _e1, w1) in zip(spans, spans[1:], strict=False):
+            for (_s0, e0, w0), (s1, _e1, w1) in zip(spans, spans[1:], strict=False):
                 if s1 < e0:
                     raise ValueError(f"{day}: windows {w0} and {w1} overlap")
         return v
@@ -509,7 +509,8 @@ def load_contract(path: str | Path) -> Contract:
     try:
         data = json.loads(text) if p.suffix.lower() == ".json" else yaml_load(text)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise ContractError(f"{p}: not valid {'JSON' if p.suffix.lower() == '.json' else 'YAML'}: {exc}") from None
+        kind = "JSON" if p.suffix.lower() == ".json" else "YAML"
+        raise ContractError(f"{p}: not valid {kind}: {exc}") from None
     return contract_from_data(data, str(p))
 
 
