@@ -1,0 +1,363 @@
+"""Contract documents in: plain text, Markdown, DOCX and PDF, segmented into clauses.
+
+A :class:`Document` is the document's text (for DOCX and PDF: the text read out of
+the file, tables written as ``cell | cell | cell`` lines in document order) and the
+list of its clauses.  Each :class:`Clause` keeps the document's own numbering and
+heading ("4.2", "3.6.1", "Section 3", "Schedule 2", "Annex 1", a Markdown heading such
+as "Service credits") and the half-open ``span`` of its text in ``Document.text``, so
+everything extracted later can point back at the exact words.
+
+Segmentation rules (in order, line by line):
+
+* a Markdown heading (``## 4.2 Service credits``, ``#### Backups``) or a Setext
+  heading (a line underlined with ``===`` / ``---``) starts a clause; a number at the
+  front of the heading becomes the clause number, the rest its heading;
+* a keyword heading line (``Section 3``, ``Schedule 2: Service levels``,
+  ``Annex 1—Service levels``, ``Appendix A``, ``Article 5``, ``Clause 7``, ``Part 2``);
+* a numbered line: an explicit dotted number (``1.1``, ``3.6.1``), a number with a
+  dot (``1.`` Markdown list style, nested by indentation: an item indented under
+  item 3 is ``3.1``), or a bare number followed by a tab (``1<TAB>Definitions``); a
+  short title-like text after a top-level number is the clause's heading;
+* anything else continues the current clause.  Text before the first clause is the
+  ``preamble``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+DOCUMENT_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".text", ".docx", ".pdf")
+
+MONTHS: tuple[str, ...] = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)
+
+
+class DocumentError(ValueError):
+    """A document could not be read; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause: the document's own number and heading, its text and where it is."""
+
+    number: str
+    heading: str
+    text: str
+    span: tuple[int, int]  # half-open offsets into Document.text
+
+    @property
+    def ref(self) -> str:
+        """How findings name the clause: its number, else its heading, else "preamble"."""
+        return self.number or self.heading or "preamble"
+
+    @property
+    def title(self) -> str:
+        return " ".join(p for p in (self.number, self.heading) if p)
+
+
+@dataclass(frozen=True)
+class Document:
+    source: str
+    clauses: list[Clause] = field(default_factory=list)
+    text: str = ""
+
+    def clause(self, ref: str) -> Clause:
+        for c in self.clauses:
+            if c.ref == ref or c.number == ref:
+                return c
+        raise KeyError(ref)
+
+    def clause_at(self, offset: int) -> Clause | None:
+        """The clause whose span holds ``offset``."""
+        for c in self.clauses:
+            if c.span[0] <= offset < c.span[1]:
+                return c
+        return None
+
+    def refs(self) -> list[str]:
+        return [c.ref for c in self.clauses]
+
+
+# --------------------------------------------------------------------- segmentation
+
+_MD_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]*(.*?)[ \t#]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_KEYWORD = re.compile(
+    r"^\s*(?P<num>(?:Section|Schedule|Annex|Appendix|Article|Clause|Part|Exhibit)\s+"
+    r"(?:[0-9]+(?:\.[0-9]+)*|[A-Z]|[IVX]+))\b\s*[:.\-—–]?\s*(?P<rest>.*)$"
+)
+# explicit dotted number, "N." list item, or bare number + tab
+_NUMBERED = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<num>\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}\.|\d{1,3}(?=\t))[ \t]+(?P<rest>\S.*)$"
+)
+_LIST_HEADING = re.compile(r"^#{1,6}\s*(.*?)[ \t#]*$")
+_HEADING_NUMBER = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3})*)\.?[ \t]+(?P<rest>\S.*)$")
+_DATE_LIKE = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?\s+(" + "|".join(MONTHS) + r")\b", re.I)
+
+
+def _indent_width(s: str) -> int:
+    return len(s.expandtabs(4))
+
+
+def _is_title(text: str) -> bool:
+    t = text.strip()
+    if not t or len(t) > 70 or t[-1] in ".;:,":
+        return False
+    words = t.split()
+    return len(words) <= 8 and t[0].isupper()
+
+
+def _split_heading(text: str) -> tuple[str, str]:
+    """'4.2 Service credits' -> ('4.2', 'Service credits'); 'Section 3 Support' keyword too."""
+    t = text.strip()
+    if _DATE_LIKE.match(t):
+        return "", t
+    m = _KEYWORD.match(t)
+    if m:
+        return m.group("num"), m.group("rest").strip()
+    m = _HEADING_NUMBER.match(t)
+    if m:
+        return m.group("num"), m.group("rest").strip()
+    return "", t
+
+
+@dataclass
+class _Open:
+    number: str
+    heading: str
+    start: int
+    end: int
+
+
+def segment(text: str, source: str = "<text>") -> Document:
+    """Split text into clauses (see the module docstring for the rules)."""
+    lines = text.splitlines(keepends=True)
+    offsets = []
+    pos = 0
+    for line in lines:
+        offsets.append(pos)
+        pos += len(line)
+    opened: list[_Open] = []
+    stack: list[tuple[int, str]] = []  # (indent, full number) of list items
+    current: _Open | None = None
+
+    def start(number: str, heading: str, at: int) -> _Open:
+        nonlocal current
+        current = _Open(number, heading, at, at)
+        opened.append(current)
+        return current
+
+    def extend(end: int) -> None:
+        nonlocal current
+        if current is None:
+            current = start("", "", 0)
+        current.end = end
+
+    i = 0
+    while i < len(lines):
+        raw = lines[i]
+        line = raw.rstrip("\r\n")
+        at, end = offsets[i], offsets[i] + len(line)
+        nxt = lines[i + 1].rstrip("\r\n") if i + 1 < len(lines) else ""
+        m_md = _MD_HEADING.match(line)
+        if m_md and not line.lstrip().startswith("#" * 7):
+            num, head = _split_heading(m_md.group(2))
+            start(num, head, at).end = end
+            stack = [] if not num else [(0, num)]
+            i += 1
+            continue
+        if line.strip() and not line.lstrip().startswith(("|", "-", "*", "+")) and _SETEXT.match(nxt) \
+                and len(line.strip()) <= 80 and (nxt.strip().startswith("=") or len(nxt.strip()) >= 3):
+            num, head = _split_heading(line)
+            c = start(num, head, at)
+            c.end = offsets[i + 1] + len(nxt)
+            stack = []
+            i += 2
+            continue
+        m_kw = _KEYWORD.match(line)
+        if m_kw and (_is_title(m_kw.group("rest")) or not m_kw.group("rest")):
+            start(m_kw.group("num"), m_kw.group("rest").strip(), at).end = end
+            stack = []
+            i += 1
+            continue
+        m_num = _NUMBERED.match(line)
+        if m_num:
+            indent = _indent_width(m_num.group("indent"))
+            tok = m_num.group("num").rstrip(".")
+            rest = m_num.group("rest")
+            if "." in tok:  # explicit dotted number: absolute
+                full = tok
+                stack = [(indent, full)]
+            else:
+                while stack and stack[-1][0] >= indent:
+                    stack.pop()
+                full = f"{stack[-1][1]}.{tok}" if stack else tok
+                stack.append((indent, full))
+            heading = ""
+            m_lh = _LIST_HEADING.match(rest)
+            if m_lh:
+                heading = m_lh.group(1).strip()
+            elif "." not in full and _is_title(rest):
+                heading = rest.strip()
+            start(full, heading, at).end = end
+            i += 1
+            continue
+        if line.strip():
+            extend(end)
+        i += 1
+
+    clauses: list[Clause] = []
+    for c in opened:
+        body = text[c.start : c.end]
+        if not body.strip():
+            continue
+        if not c.number and not c.heading and c is not opened[0]:
+            continue
+        clauses.append(Clause(c.number, c.heading, body, (c.start, c.end)))
+    return Document(source=source, clauses=clauses, text=text)
+
+
+# ------------------------------------------------------------------------- readers
+
+
+def _table_lines(rows: list[list[str | None]]) -> list[str]:
+    out = []
+    for row in rows:
+        cells = [" ".join((c or "").split()) for c in row]
+        if any(cells):
+            out.append(" | ".join(cells))
+    return out
+
+
+def _docx_text(path: Path) -> str:
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        d = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several types for bad files
+        raise DocumentError(f"{path}: not a readable DOCX file ({exc})") from None
+    out: list[str] = []
+    for child in d.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            p = Paragraph(child, d)
+            text = p.text.strip()
+            if not text:
+                out.append("")
+                continue
+            style = (p.style.name if p.style is not None else "") or ""
+            m = re.match(r"Heading\s*(\d)", style)
+            if m:
+                out.append("#" * min(int(m.group(1)), 6) + " " + text)
+            elif style == "Title":
+                out.append("# " + text)
+            else:
+                out.append(text)
+        elif tag == "tbl":
+            t = Table(child, d)
+            out.extend(_table_lines([[cell.text for cell in row.cells] for row in t.rows]))
+            out.append("")
+    return "\n".join(out) + "\n"
+
+
+def _pdf_text(path: Path) -> str:
+    try:
+        import pdfplumber
+    except ImportError:  # pragma: no cover - pdfplumber is a dev/optional dependency
+        return _pypdf_text(path)
+    out: list[str] = []
+    try:
+        with pdfplumber.open(str(path)) as pdf:
+            for page in pdf.pages:
+                tables = page.find_tables()
+                boxes = [t.bbox for t in tables]
+
+                def outside(obj: dict, boxes: list = boxes) -> bool:  # type: ignore[type-arg]
+                    x0, top = obj.get("x0", 0), obj.get("top", 0)
+                    return not any(b[0] - 1 <= x0 <= b[2] + 1 and b[1] - 1 <= top <= b[3] + 1 for b in boxes)
+
+                items: list[tuple[float, list[str]]] = []
+                for ln in page.filter(outside).extract_text_lines(keep_blank_chars=True):
+                    items.append((float(ln["top"]), [ln["text"]]))
+                for t in tables:
+                    items.append((float(t.bbox[1]), [*_table_lines(t.extract()), ""]))
+                items.sort(key=lambda it: it[0])
+                for _, lines in items:
+                    out.extend(lines)
+                out.append("")
+    except Exception as exc:
+        raise DocumentError(f"{path}: not a readable PDF file ({exc})") from None
+    return "\n".join(out) + "\n"
+
+
+def _pypdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(str(path))
+        return "\n".join((p.extract_text() or "") for p in reader.pages) + "\n"
+    except Exception as exc:
+        raise DocumentError(f"{path}: not a readable PDF file ({exc})") from None
+
+
+def read_text(path: str | Path) -> str:
+    """The text of a document file (tables as ``a | b | c`` lines, in document order)."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if not p.is_file():
+        raise DocumentError(f"{p}: no such file")
+    if suffix == ".docx":
+        return _docx_text(p)
+    if suffix == ".pdf":
+        return _pdf_text(p)
+    try:
+        return p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return p.read_text(encoding="cp1252", errors="replace")
+    except OSError as exc:
+        raise DocumentError(f"{p}: cannot read: {exc.strerror}") from None
+
+
+def load_document(path: str | Path) -> Document:
+    """Read and segment a plain-text, Markdown, DOCX or PDF contract document."""
+    p = Path(path)
+    text = read_text(p)
+    if not text.strip():
+        raise DocumentError(f"{p}: the document holds no text (a scanned PDF needs OCR first)")
+    return segment(text, source=str(p))
+
+
+def document_from_clauses(clauses: list[tuple[str, str, str]], source: str = "<contract>") -> Document:
+    """A Document from (number, heading, text) triples, e.g. a Contract's clauses."""
+    parts: list[str] = []
+    out: list[Clause] = []
+    pos = 0
+    for number, heading, body in clauses:
+        title = " ".join(x for x in (number, heading) if x)
+        chunk = (title + "\n" if title else "") + body.strip() + "\n\n"
+        out.append(Clause(number, heading, chunk.rstrip("\n"), (pos, pos + len(chunk.rstrip("\n")))))
+        parts.append(chunk)
+        pos += len(chunk)
+    return Document(source=source, clauses=out, text="".join(parts))
+
+
+def document_date(doc: Document) -> tuple[date, Clause] | None:
+    """A date standing alone as a heading or first lines ("## 23 May 2018"), if any."""
+    rx = re.compile(r"^\W*(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\W*$", re.I)
+    for c in doc.clauses[:4]:
+        for line in c.text.splitlines()[:3]:
+            m = rx.match(line.strip().lstrip("#").strip())
+            if m:
+                try:
+                    d = date(int(m.group(3)), MONTHS.index(m.group(2).lower()) + 1, int(m.group(1)))
+                except ValueError:
+                    continue
+                return d, c
+    return None
