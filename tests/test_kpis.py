@@ -250,7 +250,8 @@ def test_credit_caps() -> None:
     prio = np.zeros(n, np.int8)
     # month 0: resolution 3x5=15 capped 10, response 3x4=12 -> 22 capped 12; month 1: 5 + 4 = 9
     assert credits_owed(c, o, prio, month, np.ones(n, bool)) == (21.0, 210.0)
-    assert credits_owed(c.model_copy(update={"monthly_fee": None}), o, prio, month, np.ones(n, bool))[1] is None
+    no_fee = c.model_copy(update={"monthly_fee": None})
+    assert credits_owed(no_fee, o, prio, month, np.ones(n, bool))[1] is None
 
 
 def test_report_pairs_current_and_previous(ctx: KpiContext) -> None:
