@@ -1,0 +1,323 @@
+"""Coverage calendars compiled into covered intervals and cumulative coverage.
+
+A :class:`~models.contract.CalendarSpec` (or the literal ``"24x7"``) compiles, over a
+span of instants, into a sorted array of covered half-open intervals ``[start, end)``
+in UTC epoch seconds, and the covered seconds accumulated before each interval.
+``F(t)`` ("covered seconds before ``t``") is then a vectorised lookup and the covered
+time of ``[a, b)`` is ``C(a, b) = F(b) - F(a)``.  Semantics follow
+shared/spec/sla-clock.md:
+
+* local wall times become instants with ``zoneinfo`` and ``fold=0``: a time that does
+  not exist (spring forward) lands after the gap, an ambiguous one (fall back) takes
+  its first occurrence;
+* a window end of ``24:00`` is the next local midnight;
+* holidays (``holidays`` package by country/subdivision, plus ``add``, minus
+  ``remove``) remove whole local dates: every window generated for that date;
+* the literal ``24x7`` covers every instant and ignores holidays.
+
+Every interval remembers the local date that generated it, so that the day targets
+(``same_business_day`` / ``next_business_day``) find "the end of the last window of
+the start day" and "of the first covered day after it".
+
+When every boundary falls on a whole minute (always, for HH:MM windows in zones with
+minute offsets) the lookup uses a per-minute table of cumulative coverage; otherwise
+(or for very long spans) it uses ``np.searchsorted`` over the interval starts.  Both
+give the same answer; tests check each against an independent reference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import numpy.typing as npt
+
+from models.contract import LITERAL_24X7, WEEKDAYS, CalendarSpec
+
+I64 = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
+ArrayLike = npt.ArrayLike
+
+DAY = 86400
+WEEK = 7 * DAY
+SPAN_MARGIN_BEFORE = 2 * WEEK
+SPAN_MARGIN_AFTER = 60 * DAY
+# Sentinels bracketing the interval arrays; far outside any real instant but with room
+# for arithmetic without overflow.
+LOW = -(2**61)
+HIGH = 2**61
+MAX_TABLE_MINUTES = 12_000_000  # ~22 years; beyond that the searchsorted path is used
+
+CalendarLike = CalendarSpec | str
+
+
+def calendar_key(cal: CalendarLike) -> str:
+    """A hashable, canonical key of a calendar (for caches)."""
+    if isinstance(cal, str):
+        if cal != LITERAL_24X7:
+            raise ValueError(f"unknown calendar {cal!r}: only the literal {LITERAL_24X7!r} is a string")
+        return LITERAL_24X7
+    return cal.model_dump_json()
+
+
+def holiday_dates(spec: CalendarSpec, first_year: int, last_year: int) -> frozenset[dt.date]:
+    """Whole local dates removed from coverage for the years given."""
+    h = spec.holidays
+    if h is None:
+        return frozenset()
+    dates: set[dt.date] = set()
+    if h.country:
+        import holidays
+
+        years = range(first_year, last_year + 1)
+        dates.update(holidays.country_holidays(h.country, subdiv=h.subdivision, years=years).keys())
+    dates.update(h.add)
+    dates.difference_update(h.remove)
+    return frozenset(dates)
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledCalendar:
+    """An immutable compiled calendar.  Build with :func:`compile_calendar`."""
+
+    key: str
+    timezone: str | None
+    lo: int  # instants in [lo, hi] are answered exactly
+    hi: int
+    always: bool  # the literal 24x7
+    starts: I64 = field(repr=False)  # with a LOW sentinel first and a HIGH sentinel last
+    ends: I64 = field(repr=False)
+    cum: I64 = field(repr=False)  # covered seconds before interval i
+    day: I32 = field(repr=False)  # local date (proleptic ordinal) that generated interval i
+    same_day_end: I64 = field(repr=False)  # end of the last interval of day[i]
+    next_day_end: I64 = field(repr=False)  # end of the last interval of the next covered day
+    holidays: frozenset[dt.date] = frozenset()
+    table: I64 | None = field(default=None, repr=False)  # per-minute 2*F + covered flag
+
+    # ------------------------------------------------------------------ lookups
+
+    def check_span(self, t: ArrayLike) -> None:
+        if self.always:
+            return
+        a = np.asarray(t)
+        if a.size and (int(a.min()) < self.lo or int(a.max()) > self.hi):
+            raise ValueError(
+                "instant outside the compiled span of the calendar "
+                f"({int(a.min())}..{int(a.max())} not within {self.lo}..{self.hi})"
+            )
+
+    def covered_before(self, t: ArrayLike) -> I64:
+        """F(t): covered seconds from the start of the span up to instant ``t``."""
+        a = np.asarray(t, dtype=np.int64)
+        if self.always:
+            return a.copy() if a.ndim else a
+        if self.table is not None:
+            r = a - self.lo
+            m = r // 60
+            rem = r - m * 60
+            v = self.table[m]
+            return (v >> 1) + (v & 1) * rem  # type: ignore[no-any-return]
+        i = np.searchsorted(self.starts, a, side="right") - 1
+        return self.cum[i] + np.minimum(a - self.starts[i], self.ends[i] - self.starts[i])  # type: ignore[no-any-return]
+
+    def covered(self, a: ArrayLike, b: ArrayLike) -> I64:
+        """C(a, b): covered seconds of ``[a, b)`` (0 when ``b <= a``)."""
+        return np.maximum(self.covered_before(b) - self.covered_before(a), 0)  # type: ignore[no-any-return]
+
+    def _index_at_or_after(self, a: I64) -> tuple[I64, npt.NDArray[np.bool_]]:
+        i = np.searchsorted(self.starts, a, side="right") - 1
+        inside = a < self.ends[i]
+        return np.where(inside, i, i + 1), inside
+
+    def next_covered(self, t: ArrayLike) -> I64:
+        """The first covered instant at or after ``t`` (HIGH when none in the span)."""
+        a = np.asarray(t, dtype=np.int64)
+        if self.always:
+            return a.copy()
+        k, inside = self._index_at_or_after(a)
+        return np.where(inside, a, self.starts[k])  # type: ignore[no-any-return]
+
+    def is_covered(self, t: ArrayLike) -> npt.NDArray[np.bool_]:
+        a = np.asarray(t, dtype=np.int64)
+        if self.always:
+            return np.ones(a.shape, dtype=bool)
+        return self.next_covered(a) == a  # type: ignore[no-any-return]
+
+    def day_end(self, t: ArrayLike, next_day: bool = False) -> I64:
+        """End of the last window of the start day of ``t`` (the local date of the first
+        covered instant at or after ``t``), or of the first covered day after it."""
+        if self.always:
+            raise ValueError("day targets need a calendar with a time zone, not the literal 24x7")
+        a = np.asarray(t, dtype=np.int64)
+        k, _ = self._index_at_or_after(a)
+        return (self.next_day_end if next_day else self.same_day_end)[k]  # type: ignore[no-any-return]
+
+    def day_budget(self, opened: ArrayLike, next_day: bool = False) -> I64:
+        """Budget of a day target: C(opened, end of the start day's / next day's last window)."""
+        a = np.asarray(opened, dtype=np.int64)
+        end = self.day_end(a, next_day)
+        end = np.minimum(end, self.hi)
+        return self.covered(a, end)
+
+    def intervals_between(self, a: int, b: int) -> list[tuple[int, int, dt.date]]:
+        """Covered intervals clipped to ``[a, b)`` with the local date that generated them."""
+        if self.always:
+            return [(a, b, dt.date(1970, 1, 1))] if b > a else []
+        i0 = max(int(np.searchsorted(self.ends, a, side="right")), 1)
+        out = []
+        for i in range(i0, len(self.starts) - 1):
+            s, e = int(self.starts[i]), int(self.ends[i])
+            if s >= b:
+                break
+            s, e = max(s, a), min(e, b)
+            if e > s:
+                out.append((s, e, dt.date.fromordinal(int(self.day[i]))))
+        return out
+
+    def local_date(self, t: int) -> dt.date:
+        tz = ZoneInfo(self.timezone or "UTC")
+        return dt.datetime.fromtimestamp(t, tz=tz).date()
+
+    @property
+    def intervals(self) -> tuple[I64, I64]:
+        """The covered intervals (without sentinels)."""
+        return self.starts[1:-1], self.ends[1:-1]
+
+
+def local_instant(day: dt.date, seconds: int, tz: ZoneInfo) -> int:
+    """Epoch seconds of local wall time ``day + seconds`` (``86400`` = next midnight), fold=0."""
+    if seconds >= DAY:
+        day = day + dt.timedelta(days=seconds // DAY)
+        seconds %= DAY
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return int(dt.datetime(day.year, day.month, day.day, h, m, s, tzinfo=tz, fold=0).timestamp())
+
+
+def _compile(spec: CalendarLike, lo: int, hi: int) -> CompiledCalendar:
+    key = calendar_key(spec)
+    if isinstance(spec, str):
+        empty = np.empty(0, np.int64)
+        return CompiledCalendar(key, None, lo, hi, True, empty, empty, empty,
+                                np.empty(0, np.int32), empty, empty)
+    tz = ZoneInfo(spec.timezone)
+    d0 = dt.datetime.fromtimestamp(lo, tz=tz).date() - dt.timedelta(days=2)
+    d1 = dt.datetime.fromtimestamp(hi, tz=tz).date() + dt.timedelta(days=2)
+    hol = holiday_dates(spec, d0.year, d1.year)
+    weekly = [spec.windows(name) for name in WEEKDAYS]
+    starts: list[int] = []
+    ends: list[int] = []
+    days: list[int] = []
+    d = d0
+    one = dt.timedelta(days=1)
+    while d <= d1:
+        wins = weekly[d.weekday()]
+        if wins and d not in hol:
+            for ws, we in wins:
+                s = local_instant(d, ws, tz)
+                e = local_instant(d, we, tz)
+                if e > s:
+                    starts.append(s)
+                    ends.append(e)
+                    days.append(d.toordinal())
+        d += one
+    st = np.array(starts, dtype=np.int64)
+    en = np.array(ends, dtype=np.int64)
+    dy = np.array(days, dtype=np.int32)
+    order = np.argsort(st, kind="stable")
+    st, en, dy = st[order], en[order], dy[order]
+    if len(st) > 1:  # overlaps only in pathological zones (DST at midnight): make disjoint
+        prev_end = np.maximum.accumulate(en)
+        st[1:] = np.maximum(st[1:], prev_end[:-1])
+        en = np.maximum(en, st)
+    lens = en - st
+    # Day-target lookups: last interval of each generating date, and of the next date.
+    same_end = np.empty(len(st), np.int64)
+    next_end = np.empty(len(st), np.int64)
+    if len(st):
+        uniq, first = np.unique(dy, return_index=True)
+        last_end_of_day = {}
+        for u in uniq:
+            last_end_of_day[int(u)] = int(en[dy == u].max())
+        ordered = sorted(last_end_of_day)
+        nxt = {a: last_end_of_day[b] for a, b in zip(ordered, ordered[1:], strict=False)}
+        for i, u in enumerate(dy):
+            same_end[i] = last_end_of_day[int(u)]
+            next_end[i] = nxt.get(int(u), HIGH)
+        del first
+    cum_body = np.concatenate(([0], np.cumsum(lens)[:-1])) if len(st) else np.empty(0, np.int64)
+    total = int(lens.sum()) if len(st) else 0
+    starts_a = np.concatenate(([LOW], st, [HIGH])).astype(np.int64)
+    ends_a = np.concatenate(([LOW], en, [HIGH])).astype(np.int64)
+    cum_a = np.concatenate(([0], cum_body, [total])).astype(np.int64)
+    day_a = np.concatenate(([-1], dy, [-1])).astype(np.int32)
+    same_a = np.concatenate(([HIGH], same_end, [HIGH])).astype(np.int64)
+    next_a = np.concatenate(([HIGH], next_end, [HIGH])).astype(np.int64)
+    # Covered before lo must be 0 for the table path to agree with the search path:
+    # the span starts well before any window used, so shift cum by F(lo).
+    table = None
+    n_min = (hi - lo) // 60 + 2
+    if (
+        n_min <= MAX_TABLE_MINUTES
+        and np.all((st - lo) % 60 == 0)
+        and np.all((en - lo) % 60 == 0)
+    ):
+        cov = np.zeros(n_min + 1, dtype=np.int64)
+        inside = (en > lo) & (st < lo + n_min * 60)
+        sm = np.clip((st[inside] - lo) // 60, 0, n_min)
+        em = np.clip((en[inside] - lo) // 60, 0, n_min)
+        np.add.at(cov, sm, 1)
+        np.add.at(cov, em, -1)
+        flag = np.cumsum(cov)[:n_min]
+        f_lo = int(_search_f(starts_a, ends_a, cum_a, np.array([lo]))[0])
+        fm = np.concatenate(([0], np.cumsum(flag * 60)[:-1])) + f_lo
+        table = fm * 2 + flag
+    return CompiledCalendar(
+        key, spec.timezone, lo, hi, False, starts_a, ends_a, cum_a, day_a, same_a, next_a,
+        hol, table,
+    )
+
+
+def _search_f(starts: I64, ends: I64, cum: I64, a: I64) -> I64:
+    i = np.searchsorted(starts, a, side="right") - 1
+    return cum[i] + np.minimum(a - starts[i], ends[i] - starts[i])  # type: ignore[no-any-return]
+
+
+def round_span(lo: int, hi: int) -> tuple[int, int]:
+    """Widen ``[lo, hi]`` to whole weeks with margins, so that nearby spans share a cache entry."""
+    lo2 = ((lo - SPAN_MARGIN_BEFORE) // WEEK) * WEEK
+    hi2 = -((-(hi + SPAN_MARGIN_AFTER)) // WEEK) * WEEK
+    return int(lo2), int(hi2)
+
+
+_CACHE: OrderedDict[tuple[str, int, int], CompiledCalendar] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 32
+
+
+def compile_calendar(spec: CalendarLike, lo: int, hi: int, *, exact_span: bool = False,
+                     table: bool = True) -> CompiledCalendar:
+    """Compile a calendar for instants in ``[lo, hi]`` (widened by :func:`round_span`
+    unless ``exact_span``).  Cached by (calendar, span)."""
+    if not exact_span:
+        lo, hi = round_span(lo, hi)
+    key = (calendar_key(spec) + ("" if table else "#search"), lo, hi)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None:
+            _CACHE.move_to_end(key)
+            return hit
+    cal = _compile(spec, lo, hi)
+    if not table and cal.table is not None:
+        cal = CompiledCalendar(cal.key, cal.timezone, cal.lo, cal.hi, cal.always, cal.starts,
+                               cal.ends, cal.cum, cal.day, cal.same_day_end, cal.next_day_end,
+                               cal.holidays, None)
+    with _CACHE_LOCK:
+        _CACHE[key] = cal
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return cal
