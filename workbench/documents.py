@@ -32,8 +32,18 @@ from pathlib import Path
 DOCUMENT_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".text", ".docx", ".pdf")
 
 MONTHS: tuple[str, ...] = (
-    "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 )
 
 
@@ -171,8 +181,13 @@ def segment(text: str, source: str = "<text>") -> Document:
             stack = [] if not num else [(0, num)]
             i += 1
             continue
-        if line.strip() and not line.lstrip().startswith(("|", "-", "*", "+")) and _SETEXT.match(nxt) \
-                and len(line.strip()) <= 80 and (nxt.strip().startswith("=") or len(nxt.strip()) >= 3):
+        if (
+            line.strip()
+            and not line.lstrip().startswith(("|", "-", "*", "+"))
+            and _SETEXT.match(nxt)
+            and len(line.strip()) <= 80
+            and (nxt.strip().startswith("=") or len(nxt.strip()) >= 3)
+        ):
             num, head = _split_heading(line)
             c = start(num, head, at)
             c.end = offsets[i + 1] + len(nxt)
