@@ -1,0 +1,117 @@
+"""Import an export into a workspace, all or nothing.
+
+Default: the valid rows are imported and every rejected row is listed.
+``strict=True``: nothing is imported when any row is rejected.  Re-importing the
+same export updates the tickets it holds (same ``source`` and ticket id) and
+replaces their status rows, never duplicates (``Workspace.upsert_tickets``).  A
+failure or a cancel leaves the workspace as it was; a workspace created by the
+import is removed again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from workbench.importing.core import ImportFailed, ImportResult, attach_status_log, import_file
+from workbench.importing.dates import DateOrder
+from workbench.importing.presets import Preset
+from workbench.progress import Cancelled, ProgressCallback, report, scaled
+
+
+class Rejected(ImportFailed):
+    """``strict`` import refused because rows were rejected; nothing was written."""
+
+    def __init__(self, result: ImportResult) -> None:
+        self.result = result
+        first = result.rejected[0]
+        super().__init__(
+            f"{len(result.rejected)} row(s) rejected, nothing imported (strict); first: {first}"
+        )
+
+
+def read_export(
+    file: str | Path,
+    *,
+    preset: str | Preset | None = None,
+    tz: str | None = None,
+    date_order: DateOrder | None = None,
+    status_log: str | Path | None = None,
+    progress: ProgressCallback | None = None,
+) -> ImportResult:
+    """Read a ticket export (and optionally a separate status-log file) without writing anything."""
+    result = import_file(file, preset, tz, date_order, scaled(progress, 0.0, 0.8 if status_log else 1.0))
+    if result.preset.kind == "status_log":
+        raise ImportFailed(f"{file}: this is a status log ({result.preset.name}); import it with "
+                           "--status-log beside its ticket file")
+    if status_log is not None:
+        st = import_file(status_log, "canonical-status-log" if preset is None else None, tz, date_order,
+                         scaled(progress, 0.8, 1.0))
+        if st.preset.kind != "status_log":
+            raise ImportFailed(f"{status_log}: not a status log (ticket_id, at, status)")
+        result = attach_status_log(result, st)
+    return result
+
+
+def import_into_workspace(
+    workspace: str | Path,
+    file: str | Path,
+    *,
+    preset: str | Preset | None = None,
+    tz: str | None = None,
+    date_order: DateOrder | None = None,
+    status_log: str | Path | None = None,
+    strict: bool = False,
+    source: str = "default",
+    progress: ProgressCallback | None = None,
+) -> ImportResult:
+    """Read, validate and upsert into ``workspace`` (created if missing)."""
+    from models.store import Workspace, WorkspaceError
+
+    result = read_export(file, preset=preset, tz=tz, date_order=date_order, status_log=status_log,
+                         progress=scaled(progress, 0.0, 0.5))
+    if strict and result.rejected:
+        raise Rejected(result)
+    ws_path = Path(workspace)
+    created = not ws_path.exists()
+    try:
+        ws = Workspace.open(ws_path, create=True)
+    except WorkspaceError as exc:
+        raise ImportFailed(str(exc)) from exc
+    ok = False
+    try:
+        report(progress, 0.5, "saving tickets")
+        try:
+            ws.upsert_tickets(result.tickets, result.status_log, source=source,
+                              progress=scaled(_no_cancel_at_end(progress), 0.5, 0.98))
+        except ValueError as exc:
+            raise ImportFailed(f"{file}: {exc}") from exc
+        ws.record_data_source(
+            Path(file).name, result.preset.name, source=source, tickets=len(result.tickets),
+            status_rows=len(result.status_log), rejected=len(result.rejected),
+            details={"stats": result.stats, "notes": result.notes},
+        )
+        ok = True
+    except Cancelled:
+        raise
+    finally:
+        ws.close()
+        if not ok and created:
+            for leftover in (ws_path, ws_path.with_name(ws_path.name + "-journal")):
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
+    if progress is not None:
+        progress(1.0, "imported")  # committed: a cancel now could no longer undo anything
+    return result
+
+
+def _no_cancel_at_end(progress: ProgressCallback | None) -> ProgressCallback | None:
+    """The store reports 1.0 after its commit: a cancel asked then must not claim nothing changed."""
+    if progress is None:
+        return None
+
+    def guarded(fraction: float, message: str) -> bool | None:
+        answer = progress(fraction, message)
+        return None if fraction >= 1.0 else answer
+
+    return guarded
