@@ -9,11 +9,11 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtCore import Qt, QThread  # noqa: E402
-from PySide6.QtWidgets import QPushButton  # noqa: E402
+from PySide6.QtCore import Qt, QThread
+from PySide6.QtWidgets import QPushButton
 
-from ui.tasks import DbWorker, Debouncer, run_in_background, run_with_progress  # noqa: E402
-from workbench.progress import report  # noqa: E402
+from ui.tasks import DbWorker, Debouncer, run_in_background, run_with_progress
+from workbench.progress import report
 
 
 def _long_call(n: int, progress=None) -> int:
@@ -58,7 +58,10 @@ def test_errors_are_delivered_not_lost(qtbot) -> None:
 def test_progress_dialog_cancel_stops_the_call(qtbot) -> None:
     outcome: list[str] = []
     task = run_with_progress(
-        None, "Working", _long_call, 5000,
+        None,
+        "Working",
+        _long_call,
+        5000,
         on_done=lambda r: outcome.append("done"),
         on_cancel=lambda: outcome.append("cancelled"),
     )

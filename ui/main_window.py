@@ -1,21 +1,566 @@
-"""The main window (first version: a shell that the full GUI issue fills in)."""
+"""The main window: workspace navigator, the views, menus, status bar, autosave."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QDockWidget,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSpinBox,
+    QStackedWidget,
+    QToolBar,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
+
+from models.history import History
+from ui.state import AppState, Version
+from ui.tasks import DbWorker, run_with_progress
+from ui.widgets import EmptyState
+
+MAX_RECENT = 8
+GROUPS = (("signed", "Signed"), ("draft", "Drafts"), ("proposal", "Proposals"))
+
+
+def settings() -> QSettings:
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "SLA Workbench", "SLA Workbench")
+
+
+def _store() -> Any:
+    """The workspace store (STORE's models.store); None while it is not built."""
+    try:
+        from models import store
+    except ImportError:
+        return None
+    return store
+
+
+def _as_list(value: object) -> list[str]:
+    """QSettings returns a str for a one-item list, None for an empty one."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]  # type: ignore[attr-defined]
+
+
+class Navigator(QTreeWidget):
+    """Client -> contract versions (signed / drafts / proposals); data sources."""
+
+    def __init__(self, state: AppState, window: MainWindow) -> None:
+        super().__init__()
+        self.app_state = state
+        self.window_ = window
+        self.setHeaderHidden(True)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
+        self.itemActivated.connect(self._activated)
+        state.versions_changed.connect(self.rebuild)
+        state.history_changed.connect(self.rebuild)
+        state.baseline_changed.connect(self.rebuild)
+        state.workspace_changed.connect(self.rebuild)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        self.clear()
+        st = self.app_state
+        if not st.is_open:
+            item = QTreeWidgetItem(["No workspace open"])
+            item.setDisabled(True)
+            self.addTopLevelItem(item)
+            return
+        clients = sorted({v.contract.client or v.contract.name for v in st.versions}) or ["(no contract yet)"]
+        for client in clients:
+            top = QTreeWidgetItem([client])
+            self.addTopLevelItem(top)
+            for status, title in GROUPS:
+                versions = [
+                    v
+                    for v in st.versions
+                    if v.status == status and (v.contract.client or v.contract.name) == client
+                ]
+                group = QTreeWidgetItem([f"{title} ({len(versions)})"])
+                top.addChild(group)
+                for v in versions:
+                    text = v.label + ("  ◀ baseline" if v is st.baseline else "")
+                    if v is st.draft:
+                        text += "  ✎"
+                    child = QTreeWidgetItem([text])
+                    child.setData(0, Qt.ItemDataRole.UserRole, v)
+                    child.setToolTip(0, f"{v.contract.name}\n{v.contract.version} ({v.status})")
+                    group.addChild(child)
+            top.setExpanded(True)
+            for i in range(top.childCount()):
+                group_item = top.child(i)
+                if group_item is not None:
+                    group_item.setExpanded(True)
+        data = QTreeWidgetItem(["Data sources"])
+        self.addTopLevelItem(data)
+        h = st.history
+        rows = [
+            f"Tickets: {len(h.tickets):,}",
+            f"Status changes: {len(h.status_log):,}",
+            f"Backup jobs: {len(h.backups):,}",
+            f"Restore tests: {len(h.restore_tests):,}",
+            f"Outages: {len(h.outages):,}",
+            f"KPI months: {len(h.kpis):,}",
+        ]
+        for r in rows:
+            child = QTreeWidgetItem([r])
+            child.setData(0, Qt.ItemDataRole.UserRole, "tickets" if r.startswith("Tickets") else None)
+            data.addChild(child)
+        data.setExpanded(True)
+
+    def _activated(self, item: QTreeWidgetItem, _col: int) -> None:
+        v = item.data(0, Qt.ItemDataRole.UserRole)
+        if isinstance(v, Version):
+            if v.status == "signed":
+                self.app_state.set_baseline(v)
+                self.window_.show_view("whatif")
+            else:
+                self.app_state.set_draft(v, dirty=self.app_state.dirty_draft)
+                self.window_.show_view("editor")
+        elif v == "tickets":
+            self.window_.show_view("tickets")
+
+    def _open_editor(self, v: Version) -> None:
+        self.app_state.set_draft(v, dirty=False)
+        self.window_.show_view("editor")
+
+    def _explore(self, v: Version) -> None:
+        self.app_state.set_scenario(v.contract)
+        self.window_.show_view("whatif")
+
+    def _menu(self, pos: Any) -> None:
+        item = self.itemAt(pos)
+        v = item.data(0, Qt.ItemDataRole.UserRole) if item else None
+        if not isinstance(v, Version):
+            return
+        menu = QMenu(self)
+        menu.addAction("Use as baseline", lambda: self.app_state.set_baseline(v))
+        menu.addAction("Open in contract editor", lambda: self._open_editor(v))
+        menu.addAction("Explore in what-if", lambda: self._explore(v))
+        menu.exec(self.viewport().mapToGlobal(pos))
+
+
+class PreferencesDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        s = settings()
+        form = QFormLayout(self)
+        self.autosave = QSpinBox()
+        self.autosave.setRange(5, 600)
+        self.autosave.setSuffix(" s")
+        self.autosave.setValue(int(str(s.value("autosave_seconds", 30))))
+        form.addRow("Autosave drafts every", self.autosave)
+        self.reopen = QCheckBox("Reopen the last workspace at start")
+        self.reopen.setChecked(s.value("reopen_last", "true") in (True, "true"))
+        form.addRow(self.reopen)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def accept(self) -> None:
+        s = settings()
+        s.setValue("autosave_seconds", self.autosave.value())
+        s.setValue("reopen_last", self.reopen.isChecked())
+        super().accept()
 
 
 class MainWindow(QMainWindow):
-    def __init__(self) -> None:
-        super().__init__()
-        self.setWindowTitle("SLA Workbench")
-        self.resize(1280, 800)
-        self._label = QLabel("No workspace open. File ▸ Open, or open the demo workspace.")
-        self.setCentralWidget(self._label)
-        self.statusBar().showMessage("No workspace")
+    VIEWS = (
+        ("overview", "Overview"),
+        ("whatif", "What-if"),
+        ("tickets", "Tickets"),
+        ("editor", "Contract"),
+        ("warnings", "Warnings"),
+        ("compare", "Compare"),
+    )
 
+    def __init__(self, db: DbWorker | None = None) -> None:
+        super().__init__()
+        self.setObjectName("MainWindow")
+        self.setWindowTitle("SLA Workbench")
+        self.resize(1400, 880)
+        self.state = AppState(self)
+        self.db = db or DbWorker(self)
+        self.errors: list[str] = []  # last error messages (also shown to the user)
+        self.loading = False
+
+        self.views: dict[str, QWidget] = {}
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self._build_views()
+        self._build_navigator()
+        self._build_actions()
+        self._build_status_bar()
+
+        self.state.workspace_changed.connect(self._workspace_changed)
+        self.state.history_changed.connect(self._update_status)
+        self.state.message.connect(self._show_message)
+        self.state.undo_stack.cleanChanged.connect(self._update_title)
+
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.timeout.connect(self.autosave)
+        self.autosave_timer.start(int(str(settings().value("autosave_seconds", 30))) * 1000)
+
+        self._restore_layout()
+        self._workspace_changed()
+
+    # ------------------------------------------------------------------ building
+    def _build_views(self) -> None:
+        from ui.views import build_view
+
+        for key, _title in self.VIEWS:
+            view = build_view(key, self.state, self)
+            view.setObjectName(f"view_{key}")
+            self.views[key] = view
+            self.stack.addWidget(view)
+        self.welcome = EmptyState(
+            "No workspace open",
+            "A workspace holds one client's contract versions and ticket history. "
+            "Open the demo to look around, open a workspace, or create a new one and import "
+            "a ticket export.",
+        )
+        self.welcome.add_action("Open demo workspace", self.open_demo)
+        self.welcome.add_action("Open workspace…", self.choose_workspace)
+        self.welcome.add_action("New workspace…", self.new_workspace)
+        self.stack.addWidget(self.welcome)
+
+    def _build_navigator(self) -> None:
+        self.navigator = Navigator(self.state, self)
+        self.navigator.setMinimumWidth(230)
+        dock = QDockWidget("Workspace", self)
+        dock.setObjectName("navigator_dock")
+        dock.setWidget(self.navigator)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.navigator_dock = dock
+        self.resizeDocks([dock], [260], Qt.Orientation.Horizontal)
+
+    def _build_actions(self) -> None:
+        mb = self.menuBar()
+        file = mb.addMenu("&File")
+        self.act_new = file.addAction("&New workspace…", self.new_workspace)
+        self.act_new.setShortcut(QKeySequence.StandardKey.New)
+        self.act_open = file.addAction("&Open workspace…", self.choose_workspace)
+        self.act_open.setShortcut(QKeySequence.StandardKey.Open)
+        self.recent_menu = file.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file.addAction("Open &demo workspace", self.open_demo)
+        file.addSeparator()
+        self.act_import = file.addAction("&Import tickets…", self.import_tickets)
+        self.act_import.setShortcut(QKeySequence("Ctrl+I"))
+        self.act_export = file.addAction("&Export redline…", self.export_redline)
+        self.act_export.setShortcut(QKeySequence("Ctrl+E"))
+        file.addSeparator()
+        self.act_save = file.addAction("&Save draft now", self.autosave)
+        self.act_save.setShortcut(QKeySequence.StandardKey.Save)
+        file.addSeparator()
+        act_quit = file.addAction("&Quit", self.close)
+        act_quit.setShortcut(QKeySequence.StandardKey.Quit)
+
+        edit = mb.addMenu("&Edit")
+        self.act_undo = self.state.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.act_redo = self.state.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcut(QKeySequence.StandardKey.Redo)
+        edit.addAction(self.act_undo)
+        edit.addAction(self.act_redo)
+        edit.addSeparator()
+        prefs = edit.addAction("&Preferences…", self.preferences)
+        prefs.setShortcut(QKeySequence.StandardKey.Preferences)
+
+        view_menu = mb.addMenu("&View")
+        self.view_bar = QToolBar("Views")
+        self.view_bar.setObjectName("views_toolbar")
+        self.view_bar.setMovable(False)
+        self.view_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.view_bar)
+        self.view_actions: dict[str, QAction] = {}
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        for n, (key, title) in enumerate(self.VIEWS, start=1):
+            act = QAction(title, self)
+            act.setCheckable(True)
+            act.setShortcut(QKeySequence(f"Ctrl+{n}"))
+            act.triggered.connect(lambda _checked=False, k=key: self.show_view(k))
+            group.addAction(act)
+            self.view_bar.addAction(act)
+            view_menu.addAction(act)
+            self.view_actions[key] = act
+        view_menu.addSeparator()
+        view_menu.addAction(self.navigator_dock.toggleViewAction())
+
+        help_menu = mb.addMenu("&Help")
+        help_menu.addAction("&About SLA Workbench", self._about)
+
+    def _build_status_bar(self) -> None:
+        sb = self.statusBar()
+        self.sb_workspace = QLabel()
+        self.sb_tickets = QLabel()
+        self.sb_asof = QLabel()
+        for w in (self.sb_workspace, self.sb_tickets, self.sb_asof):
+            w.setContentsMargins(8, 0, 8, 0)
+            sb.addPermanentWidget(w)
+        self._update_status()
+
+    # ------------------------------------------------------------------ views
+    def show_view(self, key: str) -> None:
+        if key not in self.views:
+            return
+        self.current_view = key
+        self.view_actions[key].setChecked(True)
+        if not self.state.is_open and not self.loading:
+            self.stack.setCurrentWidget(self.welcome)
+        else:
+            self.stack.setCurrentWidget(self.views[key])
+
+    def _workspace_changed(self) -> None:
+        self.show_view(getattr(self, "current_view", "overview"))
+        self._update_status()
+        self._update_title()
+
+    def _show_message(self, message: str) -> None:
+        self.statusBar().showMessage(message, 5000)
+
+    def _update_title(self, *_: Any) -> None:
+        name = self.state.path.name if self.state.path else "no workspace"
+        dirty = "*" if self.state.dirty_draft else ""
+        self.setWindowTitle(f"SLA Workbench — {name}{dirty}")
+
+    def _update_status(self) -> None:
+        st = self.state
+        self.sb_workspace.setText(f"Workspace: {st.path.name}" if st.path else "No workspace")
+        self.sb_tickets.setText(f"{st.ticket_count:,} tickets")
+        as_of = st.as_of()
+        if as_of is None:
+            self.sb_asof.setText("As of: —")
+        else:
+            from datetime import UTC, datetime
+
+            self.sb_asof.setText(f"As of: {datetime.fromtimestamp(as_of, UTC):%Y-%m-%d %H:%M} UTC")
+
+    # ------------------------------------------------------------------ workspaces
     def open_demo(self) -> None:
-        self._label.setText("Demo workspace")
+        try:
+            from workbench.demo import ensure_demo_workspace  # type: ignore[attr-defined]
+        except ImportError:
+            self._error("The demo workspace is not part of this build yet (workbench.demo is missing).")
+            return
+        self.statusBar().showMessage("Preparing the demo workspace…")
+        self.loading = True
+        run_with_progress(
+            self,
+            "Preparing the demo workspace",
+            ensure_demo_workspace,
+            on_done=lambda path: self.open_workspace(str(path)),
+            on_error=self._failed("Could not prepare the demo workspace"),
+            on_cancel=self._load_cancelled,
+        )
+
+    def _load_cancelled(self) -> None:
+        self.loading = False
+        self.statusBar().showMessage("Cancelled", 5000)
+        self._workspace_changed()
 
     def open_workspace(self, path: str) -> None:
-        self._label.setText(path)
+        store = _store()
+        if store is None:
+            self._error(
+                "Workspaces cannot be opened: the workspace store (models.store) is not in this build."
+            )
+            return
+        self.loading = True
+        self.statusBar().showMessage(f"Opening {path}…")
+        p = Path(path)
+
+        def load(ws: Any) -> tuple[list[tuple[int, Any]], History]:
+            return list(ws.contract_versions()), ws.load_history()
+
+        def opened(_ws: Any) -> None:
+            self.db.call(
+                load, on_done=lambda r: self._loaded(p, r), on_error=self._failed(f"Could not read {p}")
+            )
+
+        self.autosave()
+        self.db.open(
+            lambda: store.Workspace.open(str(p)), on_done=opened, on_error=self._failed(f"Could not open {p}")
+        )
+
+    def _loaded(self, path: Path, result: tuple[list[tuple[int, Any]], History]) -> None:
+        versions, history = result
+        self.loading = False
+        self.state.load(path, [Version(i, c) for i, c in versions], history)
+        self._add_recent(str(path))
+        self.statusBar().showMessage(f"Opened {path}", 5000)
+
+    def new_workspace(self) -> None:
+        store = _store()
+        if store is None:
+            self._error("The workspace store (models.store) is not in this build.")
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "New workspace", "", "SLA Workbench workspace (*.slawb)")
+        if not path:
+            return
+        if not path.endswith(".slawb"):
+            path += ".slawb"
+        p = Path(path)
+        self.autosave()
+        self.db.open(
+            lambda: store.Workspace.create(str(p)),
+            on_done=lambda _ws: self._loaded(p, ([], History())),
+            on_error=self._failed(f"Could not create {p}"),
+        )
+
+    def choose_workspace(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open workspace", "", "SLA Workbench workspace (*.slawb);;All files (*)"
+        )
+        if path:
+            self.open_workspace(path)
+
+    def _add_recent(self, path: str) -> None:
+        s = settings()
+        recent = [p for p in _as_list(s.value("recent", [])) if p != path]
+        s.setValue("recent", [path, *recent][:MAX_RECENT])
+        s.setValue("last_workspace", path)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = _as_list(settings().value("recent", []))
+        for p in recent:
+            self.recent_menu.addAction(p, lambda p=p: self.open_workspace(p))  # type: ignore[misc]
+        if not recent:
+            a = self.recent_menu.addAction("(none yet)")
+            a.setEnabled(False)
+
+    # ------------------------------------------------------------------ commands
+    def import_tickets(self) -> None:
+        try:
+            from ui.import_wizard import ImportWizard
+        except ImportError as exc:
+            self._error(f"Import is not available in this build: {exc}")
+            return
+        if not self.state.is_open:
+            self._error("Open or create a workspace first: imported tickets go into a workspace.")
+            return
+        ImportWizard(self).exec()
+
+    def export_redline(self) -> None:
+        try:
+            from ui.export_dialog import ExportDialog
+        except ImportError as exc:
+            self._error(f"Redline export is not available in this build: {exc}")
+            return
+        if len(self.state.versions) < 1:
+            self._error("There is no contract version to export yet.")
+            return
+        ExportDialog(self).exec()
+
+    def preferences(self) -> None:
+        dlg = PreferencesDialog(self)
+        if dlg.exec():
+            self.autosave_timer.start(dlg.autosave.value() * 1000)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "SLA Workbench",
+            "Review and negotiate MSP service level agreements against the client's own ticket history.",
+        )
+
+    # ------------------------------------------------------------------ autosave
+    def autosave(self) -> Any:
+        """Save the draft being edited to the workspace (STORE's save_draft)."""
+        st = self.state
+        if not st.dirty_draft or st.draft is None:
+            return None
+        version = st.draft
+        contract = version.contract
+
+        def save(ws: Any) -> int | None:
+            if ws is None:
+                return None
+            if hasattr(ws, "save_draft"):
+                return ws.save_draft(contract, version.id)  # type: ignore[no-any-return]
+            return ws.add_contract_version(contract)  # type: ignore[no-any-return]
+
+        def saved(new_id: int | None) -> None:
+            if new_id is None:
+                return
+            if st.draft is version:
+                new = Version(new_id, contract)
+                st.replace_version(version, new)
+                st.set_draft(new, dirty=False)
+            self.statusBar().showMessage("Draft saved", 3000)
+            self._update_title()
+
+        return self.db.call(save, on_done=saved, on_error=self._failed("Could not save the draft"))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        job = self.autosave()
+        if job is not None:
+            try:
+                self.db.wait(job, timeout=15)
+            except Exception as exc:  # never lose a draft silently
+                answer = QMessageBox.question(
+                    self, "Draft not saved", f"The draft could not be saved: {exc}\nQuit anyway?"
+                )
+                if answer != QMessageBox.StandardButton.Yes:
+                    event.ignore()
+                    return
+        s = settings()
+        s.setValue("geometry", self.saveGeometry())
+        s.setValue("window_state", self.saveState())
+        s.setValue("view", getattr(self, "current_view", "overview"))
+        self.db.shutdown()
+        super().closeEvent(event)
+
+    def _restore_layout(self) -> None:
+        s = settings()
+        geometry = s.value("geometry")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(geometry)
+        state = s.value("window_state")
+        if isinstance(state, QByteArray | bytes):
+            self.restoreState(state)
+        view = s.value("view")
+        if isinstance(view, str) and view in self.views:
+            self.current_view = view
+
+    # ------------------------------------------------------------------ errors
+    def _failed(self, what: str) -> Any:
+        def handler(exc: BaseException) -> None:
+            self.loading = False
+            self._workspace_changed()
+            self._error(f"{what}: {exc}")
+
+        return handler
+
+    def _error(self, message: str) -> None:
+        self.errors.append(message)
+        self.statusBar().showMessage(message, 10000)
+        if not getattr(self, "quiet", False):
+            box = QMessageBox(QMessageBox.Icon.Warning, "SLA Workbench", message, parent=self)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()  # window-modal but not blocking: work on other threads goes on

@@ -1,0 +1,84 @@
+"""Small generated histories and contracts for the GUI tests (no tests here)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from models.contract import Contract, contract_from_data
+from models.history import MISSING, History, StatusLog, TicketTable
+
+T0 = 1_767_225_600  # 2026-01-01T00:00:00Z
+
+
+def make_tickets(n: int = 400, seed: int = 7) -> TicketTable:
+    rng = np.random.default_rng(seed)
+    prio = rng.integers(0, 4, n).astype(np.int8)
+    opened = T0 + np.sort(rng.integers(0, 180 * 86400, n)).astype(np.int64)
+    response = opened + rng.integers(60, 6 * 3600, n)
+    resolution = opened + rng.integers(3600, 5 * 86400, n)
+    response[rng.random(n) < 0.05] = MISSING
+    resolution[rng.random(n) < 0.05] = MISSING
+    team = rng.integers(-1, 3, n).astype(np.int32)
+    return TicketTable(
+        ids=np.array([f"INC{i:06d}" for i in range(n)], dtype=object),
+        priority=prio,
+        opened=opened,
+        first_response=response.astype(np.int64),
+        resolved=resolution.astype(np.int64),
+        closed=np.full(n, MISSING, np.int64),
+        category=np.full(n, -1, np.int32),
+        category_names=(),
+        team=team,
+        team_names=("Helpdesk", "NOC", "SOC"),
+    )
+
+
+def make_status_log(tickets: TicketTable, seed: int = 3) -> StatusLog:
+    rng = np.random.default_rng(seed)
+    rows_t, rows_at, rows_s = [], [], []
+    for i in range(len(tickets)):
+        if rng.random() < 0.3:
+            a = int(tickets.opened[i]) + int(rng.integers(600, 7200))
+            rows_t += [i, i]
+            rows_at += [a, a + int(rng.integers(600, 36000))]
+            rows_s += [0, 1]
+    return StatusLog(
+        np.array(rows_t, np.int64),
+        np.array(rows_at, np.int64),
+        np.array(rows_s, np.int32),
+        ("Awaiting User Info", "Active"),
+    )
+
+
+def make_history(n: int = 400) -> History:
+    tickets = make_tickets(n)
+    return History(tickets=tickets, status_log=make_status_log(tickets))
+
+
+def make_contract(
+    version: str = "2025 signed", status: str = "signed", p1_resolution: str = "4h"
+) -> Contract:
+    return contract_from_data(
+        {
+            "name": "Northwind MSP — Managed Services SLA",
+            "version": version,
+            "client": "Contoso Dental",
+            "status": status,
+            "monthly_fee": 12000,
+            "calendars": {
+                "business": {
+                    "timezone": "America/Toronto",
+                    "weekly": {d: ["08:00-17:00"] for d in ("mon", "tue", "wed", "thu", "fri")},
+                    "holidays": {"country": "CA", "subdivision": "ON"},
+                }
+            },
+            "targets": {
+                "P1": {"response": "1h", "resolution": p1_resolution, "calendar": "24x7"},
+                "P2": {"response": "2h", "resolution": "same_business_day", "calendar": "business"},
+                "P3": {"response": "4h", "resolution": "next_business_day", "calendar": "business"},
+                "P4": {"response": "8h", "resolution": "5d", "calendar": "business"},
+            },
+            "pause_statuses": ["Awaiting User Info"],
+            "service_credits": [{"metric": "resolution", "priority": "P1", "percent_of_fee": 2}],
+        }
+    )

@@ -1,0 +1,214 @@
+"""What the window shows: the open workspace, its contract versions, its history,
+the scenario being explored and the draft being edited.  Views observe it.
+
+All changes that a user can undo go through ``state.undo_stack`` as QUndoCommands
+that call :meth:`AppState.set_scenario` / :meth:`AppState.set_draft`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from models.contract import Contract
+from models.history import History
+
+
+@dataclass(frozen=True)
+class Version:
+    """One stored contract version (``id`` is the store's key, None when not stored yet)."""
+
+    id: int | None
+    contract: Contract
+
+    @property
+    def status(self) -> str:
+        return self.contract.status
+
+    @property
+    def label(self) -> str:
+        return f"{self.contract.version}"
+
+
+class AppState(QObject):
+    workspace_changed = Signal()  # path, versions and history replaced
+    versions_changed = Signal()
+    history_changed = Signal()
+    scenario_changed = Signal()  # the what-if scenario contract changed
+    draft_changed = Signal()  # the contract being edited changed
+    baseline_changed = Signal()
+    message = Signal(str)  # status-bar notes
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.path: Path | None = None
+        self.versions: list[Version] = []
+        self.history: History = History()
+        self.baseline: Version | None = None
+        self.scenario: Contract | None = None
+        self.draft: Version | None = None  # the version open in the editor
+        self.dirty_draft = False
+        self.undo_stack = QUndoStack(self)
+        self.workspace: Any = None  # only ever touched on the DB worker thread
+
+    # ------------------------------------------------------------------ loading
+    def load(self, path: Path | None, versions: list[Version], history: History) -> None:
+        self.path = path
+        self.versions = list(versions)
+        self.history = history
+        self.undo_stack.clear()
+        self.baseline = self.default_baseline()
+        self.scenario = self.baseline.contract if self.baseline else None
+        drafts = [v for v in self.versions if v.status == "draft"]
+        self.draft = drafts[-1] if drafts else None
+        self.dirty_draft = False
+        self.workspace_changed.emit()
+        self.versions_changed.emit()
+        self.history_changed.emit()
+        self.baseline_changed.emit()
+        self.scenario_changed.emit()
+        self.draft_changed.emit()
+
+    def clear(self) -> None:
+        self.load(None, [], History())
+
+    def default_baseline(self) -> Version | None:
+        signed = [v for v in self.versions if v.status == "signed"]
+        if signed:
+            return signed[-1]
+        return self.versions[0] if self.versions else None
+
+    @property
+    def is_open(self) -> bool:
+        return self.path is not None or bool(self.versions)
+
+    @property
+    def ticket_count(self) -> int:
+        return len(self.history.tickets)
+
+    def as_of(self) -> int | None:
+        latest = self.history.latest_instant()
+        from models.history import MISSING
+
+        return None if latest == MISSING else int(latest)
+
+    # ------------------------------------------------------------------ changes
+    def set_baseline(self, version: Version) -> None:
+        self.baseline = version
+        self.baseline_changed.emit()
+
+    def set_scenario(self, contract: Contract | None) -> None:
+        self.scenario = contract
+        self.scenario_changed.emit()
+
+    def set_draft(self, version: Version | None, dirty: bool = True) -> None:
+        self.draft = version
+        self.dirty_draft = dirty
+        self.draft_changed.emit()
+
+    def add_version(self, version: Version) -> None:
+        self.versions.append(version)
+        self.versions_changed.emit()
+
+    def remove_version(self, version: Version) -> None:
+        self.versions = [v for v in self.versions if v is not version]
+        self.versions_changed.emit()
+
+    def replace_version(self, old: Version, new: Version) -> None:
+        self.versions = [new if v is old else v for v in self.versions]
+        if self.draft is old:
+            self.draft = new
+        self.versions_changed.emit()
+
+
+# -------------------------------------------------------------------- undo commands
+
+
+class SetScenario(QUndoCommand):
+    """Change the what-if scenario.  Consecutive changes of one control merge
+    (a slider drag is one undo step)."""
+
+    ID = 1001
+
+    def __init__(self, state: AppState, new: Contract, text: str, key: str = "") -> None:
+        super().__init__(text)
+        self.state = state
+        self.old = state.scenario
+        self.new = new
+        self.key = key
+
+    def id(self) -> int:
+        return self.ID if self.key else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetScenario) or other.key != self.key or not self.key:
+            return False
+        self.new = other.new
+        return True
+
+    def redo(self) -> None:
+        self.state.set_scenario(self.new)
+
+    def undo(self) -> None:
+        self.state.set_scenario(self.old)
+
+
+class EditDraft(QUndoCommand):
+    """Replace the draft contract being edited (one field edit)."""
+
+    ID = 1002
+
+    def __init__(self, state: AppState, new: Contract, text: str, key: str = "") -> None:
+        super().__init__(text)
+        self.state = state
+        assert state.draft is not None
+        self.version_id = state.draft.id
+        self.old = state.draft.contract
+        self.new = new
+        self.key = key
+
+    def id(self) -> int:
+        return self.ID if self.key else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, EditDraft) or other.key != self.key or not self.key:
+            return False
+        self.new = other.new
+        return True
+
+    def _apply(self, contract: Contract) -> None:
+        current = self.state.draft
+        new_version = Version(self.version_id, contract)
+        if current is not None:
+            self.state.replace_version(current, new_version)
+        self.state.set_draft(new_version, dirty=True)
+
+    def redo(self) -> None:
+        self._apply(self.new)
+
+    def undo(self) -> None:
+        self._apply(self.old)
+
+
+class AddVersion(QUndoCommand):
+    """Add a new contract version (e.g. "Save scenario as draft version")."""
+
+    def __init__(self, state: AppState, version: Version, text: str) -> None:
+        super().__init__(text)
+        self.state = state
+        self.version = version
+        self.previous_draft = state.draft
+
+    def redo(self) -> None:
+        self.state.add_version(self.version)
+        if self.version.status == "draft":
+            self.state.set_draft(self.version, dirty=True)
+
+    def undo(self) -> None:
+        self.state.remove_version(self.version)
+        if self.state.draft is self.version:
+            self.state.set_draft(self.previous_draft, dirty=False)

@@ -1,0 +1,41 @@
+"""The central views.  Each is a QWidget built from the shared AppState."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from ui.state import AppState
+from ui.widgets import EmptyState
+
+_MODULES = {
+    "overview": ("ui.views.overview", "OverviewView"),
+    "whatif": ("ui.views.whatif", "WhatIfView"),
+    "tickets": ("ui.views.tickets", "TicketsView"),
+    "editor": ("ui.views.editor", "ContractEditorView"),
+    "warnings": ("ui.views.warnings", "WarningsView"),
+    "compare": ("ui.views.compare", "CompareView"),
+}
+
+_UNBUILT = {
+    "overview": "The QBR dashboard is not built yet.",
+    "whatif": "The what-if simulator is not built yet.",
+    "tickets": "The tickets view is not built yet.",
+    "editor": "The contract editor is not built yet.",
+    "warnings": "The warnings view is not built yet.",
+    "compare": "The compare view is not built yet.",
+}
+
+
+def build_view(key: str, state: AppState, window: Any) -> QWidget:
+    module_name, cls_name = _MODULES[key]
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        return EmptyState("Not available yet", _UNBUILT[key])
+    cls = getattr(module, cls_name)
+    return cls(state, window=window)  # type: ignore[no-any-return]

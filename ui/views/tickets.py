@@ -1,0 +1,195 @@
+"""Tickets view: the history as a virtual table with filters, and one ticket's clock audit."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.contract import PRIORITIES
+from ui.state import AppState
+from ui.ticket_model import TicketTableModel
+from ui.timeline import AuditPanel
+from ui.widgets import EmptyState
+from workbench.ticketquery import OUTCOMES, TicketFilter
+
+
+class TicketsView(QWidget):
+    ticket_selected = Signal(int)
+
+    def __init__(self, state: AppState, window: Any = None) -> None:
+        super().__init__()
+        self.state = state
+        self.window_ = window
+        self.model = TicketTableModel()
+        self._outcomes_from: Any = None
+
+        self.stack = QStackedWidget()
+        self.empty = EmptyState(
+            "No tickets yet",
+            "This workspace has no ticket history. Use File ▸ Import… to bring in an export "
+            "from ServiceNow, Jira, Zendesk, ConnectWise, Autotask, HaloPSA, osTicket or a "
+            "canonical tickets.csv.",
+        )
+        self.stack.addWidget(self.empty)
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        self.priority_buttons: dict[str, QToolButton] = {}
+        bar.addWidget(QLabel("Priority:"))
+        for p in PRIORITIES:
+            b = QToolButton()
+            b.setText(p)
+            b.setCheckable(True)
+            b.toggled.connect(self._apply_filter)
+            self.priority_buttons[p] = b
+            bar.addWidget(b)
+        bar.addSpacing(12)
+        bar.addWidget(QLabel("Team:"))
+        self.team = QComboBox()
+        self.team.currentIndexChanged.connect(self._apply_filter)
+        bar.addWidget(self.team)
+        bar.addWidget(QLabel("Outcome:"))
+        self.outcome = QComboBox()
+        self.outcome.addItem("Any", None)
+        for o in OUTCOMES[:3]:
+            self.outcome.addItem(o.replace("_", " ").capitalize(), o)
+        self.outcome.currentIndexChanged.connect(self._apply_filter)
+        bar.addWidget(self.outcome)
+        self.period = QCheckBox("Opened from")
+        self.period.toggled.connect(self._apply_filter)
+        bar.addWidget(self.period)
+        self.date_from = QDateEdit()
+        self.date_to = QDateEdit()
+        for d in (self.date_from, self.date_to):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("yyyy-MM-dd")
+            d.dateChanged.connect(self._apply_filter)
+        bar.addWidget(self.date_from)
+        bar.addWidget(QLabel("to"))
+        bar.addWidget(self.date_to)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Ticket id…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._apply_filter)
+        bar.addWidget(self.search, 1)
+        layout.addLayout(bar)
+
+        self.count = QLabel()
+        layout.addWidget(self.count)
+        split = QSplitter(Qt.Orientation.Vertical)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, 120)
+        for col in (4, 5, 6):
+            self.table.setColumnWidth(col, 130)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        split.addWidget(self.table)
+        self.audit = AuditPanel(state)
+        split.addWidget(self.audit)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        layout.addWidget(split, 1)
+        self.stack.addWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.stack)
+
+        state.history_changed.connect(self.reload)
+        self.reload()
+
+    # ---------------------------------------------------------------- loading
+    def reload(self) -> None:
+        tickets = self.state.history.tickets
+        self.team.blockSignals(True)
+        self.team.clear()
+        self.team.addItem("Any", None)
+        for name in tickets.team_names:
+            self.team.addItem(name, name)
+        self.team.blockSignals(False)
+        if len(tickets):
+            first = datetime.fromtimestamp(int(tickets.opened.min()), UTC).date()
+            last = datetime.fromtimestamp(int(tickets.opened.max()), UTC).date()
+            for d in (self.date_from, self.date_to):
+                d.blockSignals(True)
+                d.setDateRange(
+                    QDate(first.year, first.month, first.day), QDate(last.year, last.month, last.day)
+                )
+            self.date_from.setDate(QDate(first.year, first.month, first.day))
+            self.date_to.setDate(QDate(last.year, last.month, last.day))
+            for d in (self.date_from, self.date_to):
+                d.blockSignals(False)
+        self.model.set_tickets(tickets)
+        self.stack.setCurrentIndex(1 if len(tickets) else 0)
+        self._apply_filter()
+
+    def set_outcomes(self, outcomes: dict[str, Any]) -> None:
+        """Per-ticket outcomes of the baseline simulation (from the engine)."""
+        self.model.set_outcomes(outcomes)
+        self._update_count()
+
+    # ---------------------------------------------------------------- filters
+    def current_filter(self) -> TicketFilter:
+        prios = frozenset(p for p, b in self.priority_buttons.items() if b.isChecked())
+        team = self.team.currentData()
+        outcome = self.outcome.currentData()
+        start = end = None
+        if self.period.isChecked():
+            d0 = self.date_from.date().toPython()
+            d1 = self.date_to.date().toPython()
+            start = int(datetime.combine(d0, time(), UTC).timestamp())  # type: ignore[arg-type]
+            end = int(datetime.combine(d1, time(), UTC).timestamp()) + 86400  # type: ignore[arg-type]
+        return TicketFilter(
+            priorities=prios,
+            teams=frozenset([team]) if team else frozenset(),
+            outcomes=frozenset([outcome]) if outcome else frozenset(),
+            start=start,
+            end=end,
+            text=self.search.text().strip(),
+        )
+
+    def _apply_filter(self, *_: Any) -> None:
+        self.model.set_filter(self.current_filter())
+        self._update_count()
+
+    def _update_count(self) -> None:
+        n, total = self.model.rowCount(), len(self.state.history.tickets)
+        note = ""
+        if self.outcome.currentData() and not self.model._outcomes:
+            note = " — outcomes appear once the simulation has run"
+        self.count.setText(f"{n:,} of {total:,} tickets{note}")
+
+    def show_tickets(self, ids: list[str]) -> None:
+        """Jump here with a set of tickets (from a warning's evidence)."""
+        self.search.setText(ids[0] if len(ids) == 1 else "")
+
+    def _row_changed(self, current: Any, _previous: Any) -> None:
+        if current.isValid():
+            i = self.model.ticket_index(current.row())
+            self.audit.show_ticket(i)
+            self.ticket_selected.emit(i)
