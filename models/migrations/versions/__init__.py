@@ -1,0 +1,1 @@
+"""Workspace schema revisions, oldest first (0001, 0002, ...)."""
