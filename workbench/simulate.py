@@ -1,0 +1,755 @@
+"""What-if replay of a ticket history under a contract version (and scenarios).
+
+``simulate(contract, tickets, status_log, as_of)`` runs the clock of
+shared/spec/sla-clock.md over every ticket and returns a :class:`SimulationResult`:
+per priority and metric met/breached/pending/compliance, per-ticket business
+seconds, budgets and outcomes, breaches and service credits per month, and the
+exact ``simulate --json`` document of shared/spec/interfaces.md.
+
+An :class:`Engine` holds the prepared history (tickets grouped by priority and
+sorted by opening, pause intervals per pause rule) and caches:
+
+* calendar lookups ``F`` per (calendar, priority): a calendar change recomputes only
+  the groups that use it;
+* elapsed business seconds per (priority, metric, calendar, pause rule): changing
+  only targets reuses them, and duration targets are counted with
+  ``np.searchsorted`` on the sorted elapsed times (microseconds).
+
+Choices where the spec leaves room (documented here and in the README):
+
+* ``as_of`` defaults to the latest instant anywhere in the ticket data (tickets and
+  status log).  An event after ``as_of`` is not yet known at ``as_of``: the metric is
+  measured up to ``as_of``.  Tickets opened after ``as_of`` are left out (counted in
+  ``SimulationResult.future``).
+* Bad data is reported in ``SimulationResult.issues`` (ticket id, field, reason) and
+  the ticket is left out of every count: an unknown priority, a missing opening, or
+  an event (first response, resolution, closure) before the opening.
+* Months (breaches per month, credits) are UTC calendar months of ``opened_at``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from models.contract import (
+    LITERAL_24X7,
+    METRICS,
+    PRIORITIES,
+    CalendarSpec,
+    Contract,
+    PriorityTargets,
+    contract_from_data,
+    parse_target,
+)
+from models.history import MISSING, StatusLog, TicketTable
+from workbench.calendar import CompiledCalendar, calendar_key, compile_calendar
+from workbench.clock import (
+    BREACHED,
+    EXCLUDED,
+    MET,
+    NOT_APPLICABLE,
+    OUTCOME_NAMES,
+    PENDING,
+    PauseIntervals,
+    pause_intervals,
+)
+from workbench.progress import ProgressCallback, report
+
+I64 = npt.NDArray[np.int64]
+I8 = npt.NDArray[np.int8]
+Bool = npt.NDArray[np.bool_]
+
+PERCENTILES = (50, 90, 95)
+
+
+# ------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A bad record: reported, and the ticket left out of every count."""
+
+    ticket: str
+    field: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"ticket": self.ticket, "field": self.field, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class MetricCounts:
+    met: int
+    breached: int
+    pending: int
+    not_applicable: int
+    target: str | None
+    calendar: str | None
+
+    @property
+    def compliance(self) -> float | None:
+        done = self.met + self.breached
+        return None if done == 0 else self.met / done
+
+    def as_json(self) -> dict[str, Any]:
+        c = self.compliance
+        return {"met": self.met, "breached": self.breached, "pending": self.pending,
+                "compliance": None if c is None else round(c, 4)}
+
+
+@dataclass(frozen=True)
+class PriorityResult:
+    priority: str
+    tickets: int
+    response: MetricCounts
+    resolution: MetricCounts
+
+    def metric(self, metric: str) -> MetricCounts:
+        return self.response if metric == "response" else self.resolution
+
+
+@dataclass(frozen=True)
+class MetricArrays:
+    """Per ticket, in the order of the TicketTable: business seconds (-1 when not measured),
+    budget seconds (-1 when not applicable) and outcome codes (clock.MET … EXCLUDED)."""
+
+    business_seconds: I64
+    budget_seconds: I64
+    outcome: I8
+
+
+class _Elapsed:
+    """Business seconds of one priority group for one metric under one calendar/pause rule."""
+
+    def __init__(self, business: I64, has_event: Bool, cal: CompiledCalendar) -> None:
+        self.business = business
+        self.has_event = has_event
+        self.cal = cal
+        self._day_budgets: dict[bool, I64] = {}
+
+    @cached_property
+    def sorted_event(self) -> I64:
+        return np.sort(self.business[self.has_event])
+
+    @cached_property
+    def sorted_open(self) -> I64:
+        return np.sort(self.business[~self.has_event])
+
+    def counts_for_duration(self, budget: int) -> tuple[int, int, int]:
+        ev, op = self.sorted_event, self.sorted_open
+        met = int(np.searchsorted(ev, budget, side="right"))
+        pending = int(np.searchsorted(op, budget, side="right"))
+        return met, (len(ev) - met) + (len(op) - pending), pending
+
+    def compliance_at(self, budgets: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """Compliance for each duration budget (NaN when nothing is done)."""
+        b = np.asarray(budgets, dtype=np.int64)
+        ev, op = self.sorted_event, self.sorted_open
+        met = np.searchsorted(ev, b, side="right")
+        breached = (len(ev) - met) + (len(op) - np.searchsorted(op, b, side="right"))
+        done = met + breached
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(done > 0, met / np.maximum(done, 1), np.nan)
+
+
+# ---------------------------------------------------------------------- scenarios
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A what-if: a whole modified contract, or overrides of the baseline's targets,
+    calendars or pause rules."""
+
+    name: str
+    contract: Contract | None = None
+    targets: Mapping[str, PriorityTargets | Mapping[str, Any]] | None = None
+    calendars: Mapping[str, CalendarSpec | Mapping[str, Any]] | None = None
+    pause_statuses: tuple[str, ...] | None = None
+    pause_applies_to: tuple[str, ...] | None = None
+
+    def apply(self, base: Contract) -> Contract:
+        if self.contract is not None:
+            return self.contract
+        data = base.to_data()
+        if self.calendars is not None:
+            cals = dict(data.get("calendars", {}))
+            for k, v in self.calendars.items():
+                cals[k] = v.model_dump(mode="json") if isinstance(v, CalendarSpec) else dict(v)
+            data["calendars"] = cals
+        if self.targets is not None:
+            tg = dict(data.get("targets", {}))
+            for k, tv in self.targets.items():
+                tg[k] = tv.model_dump(mode="json") if isinstance(tv, PriorityTargets) else dict(tv)
+            data["targets"] = tg
+        if self.pause_statuses is not None:
+            data["pause_statuses"] = list(self.pause_statuses)
+        if self.pause_applies_to is not None:
+            data["pause_applies_to"] = list(self.pause_applies_to)
+        return contract_from_data(data, f"scenario {self.name}")
+
+
+# ------------------------------------------------------------------------- engine
+
+
+def _month_index(t: I64) -> I64:
+    """UTC calendar month number (year * 12 + month - 1) of epoch seconds."""
+    d = t.astype("datetime64[s]").astype("datetime64[M]").astype(np.int64)
+    return d + 1970 * 12  # type: ignore[no-any-return]
+
+
+def month_label(m: int) -> str:
+    return f"{m // 12:04d}-{m % 12 + 1:02d}"
+
+
+class Engine:
+    """Prepared history plus caches; run any number of contracts/scenarios against it."""
+
+    def __init__(
+        self,
+        tickets: TicketTable,
+        status_log: StatusLog | None = None,
+        as_of: int | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        report(progress, 0.0, "checking tickets")
+        self.tickets = tickets
+        self.status_log = status_log
+        n = len(tickets)
+        if as_of is None:
+            latest = tickets.latest_instant()
+            if status_log is not None:
+                latest = max(latest, status_log.latest_instant())
+            if latest == MISSING:
+                latest = 0
+            as_of = latest
+        self.as_of = int(as_of)
+        self.issues: list[Issue] = []
+        bad = np.zeros(n, dtype=bool)
+        prio = tickets.priority.astype(np.int64)
+        unknown = (prio < 0) | (prio >= len(PRIORITIES))
+        self._flag(unknown, "priority", "unknown priority (expected P1..P4)")
+        bad |= unknown
+        no_open = tickets.opened == MISSING
+        self._flag(no_open, "opened_at", "missing opening time")
+        bad |= no_open
+        for col, name in ((tickets.first_response, "first_response_at"), (tickets.resolved, "resolved_at"),
+                          (tickets.closed, "closed_at")):
+            before = (col != MISSING) & (col < tickets.opened) & ~no_open
+            self._flag(before, name, "before opened_at")
+            bad |= before
+        future = ~bad & (tickets.opened > self.as_of)
+        self.future = int(future.sum())
+        self.valid = ~bad & ~future
+        report(progress, 0.2, "grouping tickets")
+        # groups: per priority, indices sorted by opening
+        self.group_index: list[I64] = []
+        self.group_of = np.full(n, -1, dtype=np.int64)
+        self.pos_in_group = np.full(n, -1, dtype=np.int64)
+        self.opened: list[I64] = []
+        self.ends: list[dict[str, tuple[I64, Bool]]] = []
+        self.months: list[I64] = []
+        for p in range(len(PRIORITIES)):
+            idx = np.flatnonzero(self.valid & (prio == p))
+            idx = idx[np.argsort(tickets.opened[idx], kind="stable")]
+            self.group_index.append(idx)
+            self.group_of[idx] = p
+            self.pos_in_group[idx] = np.arange(len(idx))
+            o = tickets.opened[idx]
+            self.opened.append(o)
+            ends = {}
+            for metric, col in (("response", tickets.first_response), ("resolution", tickets.resolved)):
+                ev = col[idx]
+                has = (ev != MISSING) & (ev <= self.as_of)
+                ends[metric] = (np.where(has, ev, self.as_of), has)
+            self.ends.append(ends)
+            self.months.append(_month_index(o))
+        valid_open = tickets.opened[self.valid]
+        self.lo = int(valid_open.min()) if len(valid_open) else self.as_of
+        self.hi = self.as_of
+        self._pauses: dict[tuple[str, ...], list[PauseIntervals]] = {}
+        self._f: dict[tuple[str, int], dict[str, I64]] = {}
+        self._elapsed: dict[tuple[int, str, str, tuple[str, ...]], _Elapsed] = {}
+        self._cals: dict[str, CompiledCalendar] = {}
+        report(progress, 1.0, "ready")
+
+    def _flag(self, mask: Bool, fieldname: str, reason: str) -> None:
+        for i in np.flatnonzero(mask)[:10_000]:
+            self.issues.append(Issue(str(self.tickets.ids[i]), fieldname, reason))
+
+    # ------------------------------------------------------------- building blocks
+
+    def calendar(self, spec: CalendarSpec | str) -> CompiledCalendar:
+        key = calendar_key(spec)
+        cal = self._cals.get(key)
+        if cal is None:
+            cal = compile_calendar(spec, self.lo, self.hi)
+            self._cals[key] = cal
+        return cal
+
+    def pauses(self, statuses: tuple[str, ...]) -> list[PauseIntervals]:
+        key = tuple(sorted(set(statuses)))
+        got = self._pauses.get(key)
+        if got is None:
+            allp = pause_intervals(self.status_log, key)
+            got = []
+            if len(allp):
+                g = self.group_of[allp.ticket]
+                for p in range(len(PRIORITIES)):
+                    got.append(allp.subset(g == p, self.pos_in_group))
+            else:
+                got = [PauseIntervals.empty() for _ in PRIORITIES]
+            self._pauses[key] = got
+        return got
+
+    def _fvals(self, cal: CompiledCalendar, p: int, pause_key: tuple[str, ...] | None) -> dict[str, I64]:
+        """F at the group's instants under a calendar (cached)."""
+        store = self._f.setdefault((cal.key, p), {})
+        if "opened" not in store:
+            store["opened"] = cal.covered_before(self.opened[p])
+        for metric in METRICS:
+            if metric not in store:
+                store[metric] = cal.covered_before(self.ends[p][metric][0])
+        if pause_key:
+            pk = "pause:" + "\x1f".join(pause_key)
+            if pk + ":s" not in store:
+                pi = self.pauses(pause_key)[p]
+                store[pk + ":s"] = cal.covered_before(np.clip(pi.start, cal.lo, cal.hi))
+                store[pk + ":e"] = cal.covered_before(np.clip(pi.end, cal.lo, cal.hi))
+        return store
+
+    def elapsed(self, p: int, metric: str, spec: CalendarSpec | str,
+                pause_statuses: tuple[str, ...] = ()) -> _Elapsed:
+        cal = self.calendar(spec)
+        pause_key = tuple(sorted(set(pause_statuses)))
+        key = (p, metric, cal.key, pause_key)
+        got = self._elapsed.get(key)
+        if got is not None:
+            return got
+        fv = self._fvals(cal, p, pause_key or None)
+        fo, fe = fv["opened"], fv[metric]
+        business = fe - fo
+        if pause_key:
+            pi = self.pauses(pause_key)[p]
+            if len(pi):
+                pk = "pause:" + "\x1f".join(pause_key)
+                k = pi.ticket
+                paused = np.minimum(fv[pk + ":e"], fe[k]) - np.maximum(fv[pk + ":s"], fo[k])
+                np.maximum(paused, 0, out=paused)
+                business = business - np.bincount(k, weights=paused, minlength=len(fo)).astype(np.int64)
+        got = _Elapsed(business, self.ends[p][metric][1], cal)
+        self._elapsed[key] = got
+        return got
+
+    def budget(self, p: int, el: _Elapsed, target: str) -> int | I64:
+        kind, seconds = parse_target(target)
+        if kind == "duration":
+            assert seconds is not None
+            return seconds
+        nxt = kind == "next_business_day"
+        b = el._day_budgets.get(nxt)
+        if b is None:
+            b = el.cal.day_budget(self.opened[p], next_day=nxt)
+            el._day_budgets[nxt] = b
+        return b
+
+    def _spec(self, contract: Contract, name: str | None) -> CalendarSpec | str:
+        if name is None or name == LITERAL_24X7:
+            return LITERAL_24X7
+        return contract.calendars[name]
+
+    # --------------------------------------------------------------------- running
+
+    def run(self, contract: Contract, progress: ProgressCallback | None = None) -> SimulationResult:
+        by_priority: dict[str, PriorityResult] = {}
+        parts: dict[tuple[int, str], tuple[_Elapsed | None, int | I64 | None]] = {}
+        steps = len(PRIORITIES) * len(METRICS)
+        k = 0
+        for p, pname in enumerate(PRIORITIES):
+            n_p = len(self.group_index[p])
+            counts = {}
+            for metric in METRICS:
+                report(progress, k / steps, f"{pname} {metric}")
+                k += 1
+                target = contract.target(pname, metric)
+                cal_name = contract.calendar_name(pname, metric)
+                if target is None or n_p == 0:
+                    parts[(p, metric)] = (None, None)
+                    counts[metric] = MetricCounts(0, 0, 0, n_p, target, cal_name)
+                    continue
+                pauses = tuple(contract.pause_statuses) if contract.pauses(metric) else ()
+                el = self.elapsed(p, metric, self._spec(contract, cal_name), pauses)
+                budget = self.budget(p, el, target)
+                parts[(p, metric)] = (el, budget)
+                if isinstance(budget, int):
+                    met, breached, pending = el.counts_for_duration(budget)
+                else:
+                    over = el.business > budget
+                    ev = el.has_event
+                    n_ev = int(ev.sum())
+                    met = n_ev - int(np.count_nonzero(over & ev))
+                    breached = int(np.count_nonzero(over))
+                    pending = n_p - n_ev - (breached - (n_ev - met))
+                counts[metric] = MetricCounts(met, breached, pending, 0, target, cal_name)
+            if n_p:
+                by_priority[pname] = PriorityResult(pname, n_p, counts["response"], counts["resolution"])
+        report(progress, 1.0, "done")
+        return SimulationResult(self, contract, by_priority, parts)
+
+    # ------------------------------------------------------------- coverage analysis
+
+    def opened_outside(self, spec: CalendarSpec | str) -> dict[str, float | None]:
+        """Per priority: share of tickets opened outside the calendar's coverage."""
+        cal = self.calendar(spec)
+        out: dict[str, float | None] = {}
+        for p, pname in enumerate(PRIORITIES):
+            o = self.opened[p]
+            out[pname] = None if len(o) == 0 else float(np.count_nonzero(~cal.is_covered(o)) / len(o))
+        return out
+
+
+# ------------------------------------------------------------------------ results
+
+
+class SimulationResult:
+    """The outcome of one contract over the history."""
+
+    def __init__(self, engine: Engine, contract: Contract, by_priority: dict[str, PriorityResult],
+                 parts: dict[tuple[int, str], tuple[_Elapsed | None, int | I64 | None]]) -> None:
+        self.engine = engine
+        self.contract = contract
+        self.by_priority = by_priority
+        self._parts = parts
+
+    @property
+    def as_of_epoch(self) -> int:
+        return self.engine.as_of
+
+    @property
+    def as_of(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.engine.as_of, dt.UTC)
+
+    @property
+    def issues(self) -> list[Issue]:
+        return self.engine.issues
+
+    @property
+    def future(self) -> int:
+        return self.engine.future
+
+    # ------------------------------------------------------------ per-ticket arrays
+
+    def _group_outcome(self, p: int, metric: str) -> tuple[I64, I64, I8]:
+        el, budget = self._parts[(p, metric)]
+        n_p = len(self.engine.group_index[p])
+        if el is None or budget is None:
+            return (np.full(n_p, -1, np.int64), np.full(n_p, -1, np.int64),
+                    np.full(n_p, NOT_APPLICABLE, np.int8))
+        over = el.business > budget
+        out = np.where(over, BREACHED, np.where(el.has_event, MET, PENDING)).astype(np.int8)
+        b = np.broadcast_to(np.asarray(budget, dtype=np.int64), (n_p,))
+        return el.business, b, out
+
+    @cached_property
+    def _arrays(self) -> dict[str, MetricArrays]:
+        n = len(self.engine.tickets)
+        res = {}
+        for metric in METRICS:
+            bs = np.full(n, -1, np.int64)
+            bud = np.full(n, -1, np.int64)
+            oc = np.full(n, EXCLUDED, np.int8)
+            for p in range(len(PRIORITIES)):
+                idx = self.engine.group_index[p]
+                if len(idx) == 0:
+                    continue
+                b, g, o = self._group_outcome(p, metric)
+                bs[idx], bud[idx], oc[idx] = b, g, o
+            res[metric] = MetricArrays(bs, bud, oc)
+        return res
+
+    def metric(self, metric: str) -> MetricArrays:
+        return self._arrays[metric]
+
+    @property
+    def response(self) -> MetricArrays:
+        return self._arrays["response"]
+
+    @property
+    def resolution(self) -> MetricArrays:
+        return self._arrays["resolution"]
+
+    # ----------------------------------------------------------------- statistics
+
+    def percentiles(self, priority: str, metric: str,
+                    ps: Iterable[float] = PERCENTILES) -> dict[float, int | None]:
+        """Nearest-rank percentiles of business seconds of the tickets whose event happened."""
+        el, _ = self._parts[(PRIORITIES.index(priority), metric)]
+        out: dict[float, int | None] = {}
+        for q in ps:
+            if el is None or len(el.sorted_event) == 0:
+                out[q] = None
+            else:
+                v = el.sorted_event
+                out[q] = int(v[max(1, math.ceil(q / 100 * len(v))) - 1])
+        return out
+
+    def monthly(self) -> dict[str, dict[str, dict[str, dict[str, int]]]]:
+        """{month: {priority: {metric: {met, breached, pending}}}} by UTC month opened."""
+        out: dict[str, dict[str, dict[str, dict[str, int]]]] = {}
+        for p, pname in enumerate(PRIORITIES):
+            months = self.engine.months[p]
+            if len(months) == 0:
+                continue
+            m0 = int(months.min())
+            span = int(months.max()) - m0 + 1
+            for metric in METRICS:
+                _, _, oc = self._group_outcome(p, metric)
+                if self._parts[(p, metric)][0] is None:
+                    continue
+                rel = months - m0
+                counts = {name: np.bincount(rel[oc == code], minlength=span)
+                          for name, code in (("met", MET), ("breached", BREACHED), ("pending", PENDING))}
+                for j in range(span):
+                    row = {k: int(v[j]) for k, v in counts.items()}
+                    if any(row.values()):
+                        out.setdefault(month_label(m0 + j), {}).setdefault(pname, {})[metric] = row
+        return dict(sorted(out.items()))
+
+    def breaches_per_month(self) -> dict[str, dict[str, dict[str, int]]]:
+        """{month: {priority: {metric: breached}}}."""
+        return {m: {p: {k: v["breached"] for k, v in d.items()} for p, d in ps.items()}
+                for m, ps in self.monthly().items()}
+
+    def credits(self) -> dict[str, dict[str, Any]]:
+        """Projected service credits per month under the contract's ``service_credits``:
+        ``{month: {"percent": total percent of fee after caps, "amount": money or None,
+        "rules": [percent of each rule after its own cap]}}``.  Uptime rules are not
+        counted here (they need outages: see workbench.recovery)."""
+        c = self.contract
+        rules = [r for r in c.service_credits if r.metric in METRICS]
+        monthly = self.monthly()
+        out: dict[str, dict[str, Any]] = {}
+        for month, ps in monthly.items():
+            per_rule = []
+            for r in rules:
+                prios = [r.priority] if r.priority else list(PRIORITIES)
+                met = sum(ps.get(p, {}).get(r.metric, {}).get("met", 0) for p in prios)
+                br = sum(ps.get(p, {}).get(r.metric, {}).get("breached", 0) for p in prios)
+                if r.trigger == "per_breach":
+                    pct = r.percent_of_fee * br
+                else:
+                    done = met + br
+                    comp = None if done == 0 else met / done
+                    assert r.threshold is not None
+                    pct = r.percent_of_fee if comp is not None and comp < r.threshold else 0.0
+                if r.cap_percent is not None:
+                    pct = min(pct, r.cap_percent)
+                per_rule.append(pct)
+            total = float(sum(per_rule))
+            if c.credits_cap_percent is not None:
+                total = min(total, c.credits_cap_percent)
+            amount = None if c.monthly_fee is None else round(total / 100 * c.monthly_fee, 2)
+            out[month] = {"percent": round(total, 6), "amount": amount, "rules": per_rule}
+        return out
+
+    # -------------------------------------------------------------------- inverse
+
+    def _el(self, priority: str, metric: str) -> _Elapsed | None:
+        return self._parts[(PRIORITIES.index(priority), metric)][0]
+
+    def smallest_target_for(self, priority: str, metric: str, share: float) -> int | None:
+        """The smallest duration budget (seconds, on this contract's calendar and pause
+        rule for the metric) under which compliance would reach ``share`` (0..1)."""
+        el = self._el(priority, metric)
+        if el is None:
+            el = self._default_elapsed(priority, metric)
+        if el is None:
+            return None
+        cands = np.unique(np.concatenate((el.sorted_event, el.sorted_open)))
+        if len(cands) == 0:
+            return None
+        comp = el.compliance_at(cands)
+        ok = np.flatnonzero(comp >= share - 1e-12)
+        return None if len(ok) == 0 else int(cands[ok[0]])
+
+    def _default_elapsed(self, priority: str, metric: str) -> _Elapsed | None:
+        p = PRIORITIES.index(priority)
+        if len(self.engine.group_index[p]) == 0:
+            return None
+        c = self.contract
+        spec = self.engine._spec(c, c.calendar_name(priority, metric))
+        pauses = tuple(c.pause_statuses) if c.pauses(metric) else ()
+        return self.engine.elapsed(p, metric, spec, pauses)
+
+    def compliance_curve(self, priority: str, metric: str,
+                         budgets: npt.ArrayLike | None = None) -> tuple[I64, npt.NDArray[np.float64]]:
+        """(budget seconds, compliance) for the sensitivity chart; NaN where nothing is done."""
+        el = self._el(priority, metric) or self._default_elapsed(priority, metric)
+        if budgets is None:
+            top = 1
+            if el is not None and len(el.sorted_event):
+                top = int(np.quantile(el.sorted_event, 0.99)) + 1
+            budgets = np.unique(np.linspace(0, max(top, 60), 200).astype(np.int64))
+        b = np.asarray(budgets, dtype=np.int64)
+        if el is None:
+            return b, np.full(len(b), np.nan)
+        return b, el.compliance_at(b)
+
+    # ----------------------------------------------------------------------- JSON
+
+    def to_json(self, per_ticket: bool = False) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "as_of": self.as_of.isoformat(),
+            "by_priority": {
+                p: {"tickets": r.tickets, "response": r.response.as_json(),
+                    "resolution": r.resolution.as_json()}
+                for p, r in self.by_priority.items()
+            },
+        }
+        if per_ticket:
+            doc["tickets"] = self.ticket_rows()
+        doc["issues"] = [i.as_dict() for i in self.issues]
+        return doc
+
+    def ticket_rows(self) -> list[dict[str, Any]]:
+        arrays = self._arrays
+        eng = self.engine
+        order = np.flatnonzero(eng.valid)
+        ids = eng.tickets.ids[order].tolist()
+        prios = eng.tickets.priority[order].tolist()
+        cols = {}
+        for metric in METRICS:
+            a = arrays[metric]
+            cols[metric] = (a.business_seconds[order].tolist(), a.budget_seconds[order].tolist(),
+                            a.outcome[order].tolist())
+        rows = []
+        for j, tid in enumerate(ids):
+            row: dict[str, Any] = {"id": str(tid), "priority": PRIORITIES[prios[j]]}
+            for metric in METRICS:
+                bs, bud, oc = cols[metric]
+                o = oc[j]
+                if o == NOT_APPLICABLE:
+                    row[metric] = {"business_seconds": None, "budget_seconds": None,
+                                   "outcome": "not_applicable"}
+                else:
+                    row[metric] = {"business_seconds": bs[j], "budget_seconds": bud[j],
+                                   "outcome": OUTCOME_NAMES[o]}
+            rows.append(row)
+        return rows
+
+
+# ------------------------------------------------------------------- comparison
+
+
+@dataclass(frozen=True)
+class Flip:
+    ticket: str
+    priority: str
+    metric: str
+    baseline: str
+    scenario: str
+
+
+@dataclass
+class Comparison:
+    baseline: SimulationResult
+    scenario: SimulationResult
+    name: str = ""
+    flips: list[Flip] = field(default_factory=list)
+
+    def delta(self) -> dict[str, dict[str, float | None]]:
+        """Compliance change per priority and metric (scenario - baseline)."""
+        out: dict[str, dict[str, float | None]] = {}
+        for p, r in self.scenario.by_priority.items():
+            b = self.baseline.by_priority.get(p)
+            out[p] = {}
+            for m in METRICS:
+                cs = r.metric(m).compliance
+                cb = None if b is None else b.metric(m).compliance
+                out[p][m] = None if cs is None or cb is None else cs - cb
+        return out
+
+
+def compare(baseline: SimulationResult, scenario: SimulationResult, name: str = "",
+            max_flips: int | None = None) -> Comparison:
+    """Tickets whose outcome differs between two results over the same history."""
+    eng = baseline.engine
+    flips: list[Flip] = []
+    for metric in METRICS:
+        a, b = baseline.metric(metric).outcome, scenario.metric(metric).outcome
+        idx = np.flatnonzero((a != b) & eng.valid)
+        if max_flips is not None:
+            idx = idx[: max(0, max_flips - len(flips))]
+        for i in idx.tolist():
+            flips.append(Flip(str(eng.tickets.ids[i]), PRIORITIES[int(eng.tickets.priority[i])], metric,
+                              OUTCOME_NAMES[int(a[i])], OUTCOME_NAMES[int(b[i])]))
+    return Comparison(baseline, scenario, name, flips)
+
+
+def run_scenarios(engine: Engine, baseline: Contract, scenarios: Iterable[Scenario],
+                  progress: ProgressCallback | None = None) -> list[Comparison]:
+    base = engine.run(baseline)
+    out = []
+    scen = list(scenarios)
+    for i, s in enumerate(scen):
+        report(progress, i / max(len(scen), 1), s.name)
+        out.append(compare(base, engine.run(s.apply(baseline)), s.name))
+    report(progress, 1.0, "done")
+    return out
+
+
+# ----------------------------------------------------------------- coverage analysis
+
+
+def _extended(spec: CalendarSpec, kind: str) -> CalendarSpec:
+    days = ("mon", "tue", "wed", "thu", "fri")
+    if kind == "12x5":
+        return CalendarSpec(timezone=spec.timezone, weekly={d: ("07:00-19:00",) for d in days},
+                            holidays=spec.holidays)
+    return CalendarSpec(timezone=spec.timezone,
+                        weekly={d: ("00:00-24:00",) for d in (*days, "sat", "sun")})
+
+
+def coverage_analysis(engine: Engine, contract: Contract) -> dict[str, Any]:
+    """Share of tickets per priority opened outside each calendar's coverage, and what
+    moving each named calendar to 12x5 (07:00-19:00 Mon-Fri) or round the clock changes."""
+    base = engine.run(contract)
+    out: dict[str, Any] = {"calendars": {}}
+    for name, spec in contract.calendars.items():
+        entry: dict[str, Any] = {"opened_outside": engine.opened_outside(spec), "variants": {}}
+        for kind in ("12x5", "24x7"):
+            alt = _extended(spec, kind)
+            res = engine.run(Scenario(kind, calendars={name: alt}).apply(contract))
+            entry["variants"][kind] = {
+                "opened_outside": engine.opened_outside(alt),
+                "compliance": {p: {m: r.metric(m).compliance for m in METRICS}
+                               for p, r in res.by_priority.items()},
+                "compliance_change": compare(base, res).delta(),
+            }
+        out["calendars"][name] = entry
+    out["calendars"][LITERAL_24X7] = {"opened_outside": engine.opened_outside(LITERAL_24X7)}
+    return out
+
+
+# --------------------------------------------------------------------- entry point
+
+
+def simulate(
+    contract: Contract,
+    tickets: TicketTable,
+    status_log: StatusLog | None = None,
+    as_of: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> SimulationResult:
+    """Replay the history under ``contract`` (see the module docstring)."""
+    from workbench.progress import scaled
+
+    engine = Engine(tickets, status_log, as_of, scaled(progress, 0.0, 0.3))
+    return engine.run(contract, scaled(progress, 0.3, 1.0))
