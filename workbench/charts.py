@@ -1,0 +1,125 @@
+"""Chart builders shared by the redline PDF and the GUI (matplotlib, no pyplot).
+
+Each builder takes plain data and returns a :class:`matplotlib.figure.Figure`; the GUI
+puts it in a canvas, the PDF calls :func:`figure_png` (deterministic bytes: no
+timestamps or software tag in the PNG, so the same data gives the same file).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+BASELINE_COLOUR = "#8A8F98"
+PROPOSED_COLOUR = "#1F4FD0"
+CURVE_COLOURS = ("#1F4FD0", "#C0392B", "#2E7D32", "#8E44AD", "#D68910", "#17202A")
+
+# priority -> metric -> compliance (0..1) or None when nothing was measured
+Compliance = Mapping[str, Mapping[str, float | None]]
+
+
+def compliance_chart(
+    baseline: Compliance,
+    proposed: Compliance,
+    metric: str = "resolution",
+    title: str | None = None,
+    labels: tuple[str, str] = ("current terms", "proposed terms"),
+    targets: Mapping[str, float | None] | None = None,
+    size: tuple[float, float] = (6.4, 3.0),
+) -> Figure:
+    """Grouped bars: compliance per priority, baseline vs proposed, for one metric.
+    ``targets`` (priority -> committed share) draws a tick at the committed level."""
+    prios = [p for p in ("P1", "P2", "P3", "P4") if p in baseline or p in proposed]
+    fig = Figure(figsize=size, dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    x = np.arange(len(prios))
+    w = 0.38
+
+    def vals(d: Compliance) -> list[float]:
+        out = []
+        for p in prios:
+            v = d.get(p, {}).get(metric)
+            out.append(np.nan if v is None else 100.0 * v)
+        return out
+
+    b, n = vals(baseline), vals(proposed)
+    bars_b = ax.bar(x - w / 2, b, w, label=labels[0], color=BASELINE_COLOUR)
+    bars_n = ax.bar(x + w / 2, n, w, label=labels[1], color=PROPOSED_COLOUR)
+    for bars, vs in ((bars_b, b), (bars_n, n)):
+        for rect, v in zip(bars, vs, strict=True):
+            text = "n/a" if np.isnan(v) else f"{v:.0f}%"
+            y = 2 if np.isnan(v) else v + 1.5
+            ax.text(rect.get_x() + rect.get_width() / 2, y, text, ha="center", va="bottom", fontsize=7)
+    if targets:
+        for i, p in enumerate(prios):
+            t = targets.get(p)
+            if t is not None:
+                ax.hlines(100 * t, i - 0.45, i + 0.45, colors="#C0392B", linestyles="dashed", linewidth=1)
+    ax.set_xticks(x, prios)
+    ax.set_ylim(0, 112)
+    ax.set_ylabel("% of tickets within target")
+    ax.set_title(title or f"{metric.capitalize()} compliance by priority", fontsize=10)
+    ax.legend(fontsize=7, loc="lower right", frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def sensitivity_curve(
+    business_seconds: Sequence[float] | np.ndarray,
+    resolved: Sequence[bool] | np.ndarray,
+    hours: np.ndarray,
+) -> np.ndarray:
+    """Compliance (0..1, NaN when undefined) if the target were each of ``hours``.
+
+    Finished tickets are met when their business time is within the target; open ones
+    count as breached once their business time so far exceeds it, else are pending
+    (left out), as in sla-clock.md."""
+    bs = np.asarray(business_seconds, dtype=float)
+    done = np.asarray(resolved, dtype=bool)
+    out = np.full(len(hours), np.nan)
+    for k, h in enumerate(hours):
+        t = h * 3600.0
+        met = np.count_nonzero(done & (bs <= t))
+        breached = np.count_nonzero(bs > t)
+        if met + breached:
+            out[k] = met / (met + breached)
+    return out
+
+
+def sensitivity_chart(
+    curves: Mapping[str, tuple[np.ndarray, np.ndarray, float | None]],
+    title: str = "Compliance if the target were…",
+    size: tuple[float, float] = (6.4, 3.0),
+) -> Figure:
+    """One line per series: name -> (hours, compliance 0..1, current target in hours)."""
+    fig = Figure(figsize=size, dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    for k, (name, (hours, comp, current)) in enumerate(curves.items()):
+        colour = CURVE_COLOURS[k % len(CURVE_COLOURS)]
+        ax.plot(hours, 100 * np.asarray(comp), color=colour, label=name, linewidth=1.5)
+        if current is not None:
+            ax.axvline(current, color=colour, linestyle=":", linewidth=1)
+    ax.set_xlabel("target (business hours of the clock)")
+    ax.set_ylabel("% of tickets within target")
+    ax.set_ylim(0, 105)
+    ax.set_title(title, fontsize=10)
+    if curves:
+        ax.legend(fontsize=7, loc="lower right", frameon=False)
+    ax.grid(True, linewidth=0.3, alpha=0.6)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def figure_png(fig: Figure, dpi: int = 150) -> bytes:
+    """PNG bytes of a figure; identical data gives identical bytes."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()

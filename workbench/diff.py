@@ -1,0 +1,958 @@
+"""Differences between two versions of a contract.
+
+Three layers, all pure functions of two inputs:
+
+* :func:`tokenize` / :func:`word_diff`: a word-level diff inside one clause, where a
+  number keeps its unit ("4 hours", "99.9%", "24x7", "$2,400", "2026-10-01",
+  "8:00 a.m") so a change reads ``"4 hours" -> "2 hours"``, never half a word.
+* :func:`align_clauses`: clauses of the two versions paired by number, heading and
+  text similarity, each pair classified as unchanged, changed, added, removed or
+  moved.
+* :func:`term_changes`: the structured changes between two :class:`Contract` models,
+  every field except the clause text, each a :class:`TermChange` with a human label
+  and human values ("8 hours" -> "4 hours", "Mon–Fri 08:00–17:00 …" -> "24x7").
+
+:func:`load_version` reads either a contract file (YAML/JSON) or a contract document.
+Documents go through WARNINGS' ``workbench.documents`` reader when it is present;
+until then a minimal Markdown / plain-text clause splitter (:func:`split_clauses`)
+in this module is used.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from models.contract import (
+    LITERAL_24X7,
+    WEEKDAYS,
+    CalendarSpec,
+    Clause,
+    Contract,
+    ContractError,
+    ServiceCredit,
+    load_contract,
+    parse_duration,
+    parse_window,
+)
+
+# ------------------------------------------------------------------------ tokens
+
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_UNITS = (
+    r"(?:(?:business|calendar|working|clock)\s+)?"
+    r"(?:hours?|hrs?|h|minutes?|mins?|m|min|seconds?|secs?|s|days?|d|weeks?|wks?|months?|"
+    r"years?|yrs?|quarters?|business\s+days?|percent|per\s+cent|GB|TB|MB|ms)"
+)
+_NUM = r"\d[\d,]*(?:\.\d+)?"
+_TOKEN_RE = re.compile(
+    "|".join(
+        [
+            # dates
+            r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?",
+            r"\d{1,2}/\d{1,2}/\d{2,4}",
+            rf"{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}",
+            rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\.?,?\s+\d{{4}}",
+            # money (symbol before or code after)
+            rf"[$€£]\s?{_NUM}(?:\s?(?:k|K|M|million|thousand)\b)?",
+            rf"{_NUM}\s?(?:CAD|USD|EUR|GBP|dollars)\b",
+            # coverage patterns
+            r"\d{1,2}\s?[x×]\s?\d{1,2}\b",
+            r"\d{1,2}/7\b",
+            # clock times
+            r"\d{1,2}(?::\d{2})?\s?(?:a\.?m\.?|p\.?m\.?|AM|PM)(?![\w])",
+            r"\d{1,2}:\d{2}(?:\s?[-–]\s?\d{1,2}:\d{2})?",
+            # percentages and numbers with units
+            rf"{_NUM}\s?%",
+            rf"{_NUM}(?:\s?-\s?|\s)?{_UNITS}\b",
+            # plain words and numbers, then single punctuation marks
+            r"\w+(?:[’'\-.]\w+)*",
+            r"[^\w\s]",
+        ]
+    ),
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    space: str = ""  # whitespace before the token in the source
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split text into tokens, numbers with their units kept whole; whitespace is kept
+    as each token's ``space`` so the text can be rebuilt exactly."""
+    out: list[Token] = []
+    pos = 0
+    for m in _TOKEN_RE.finditer(text):
+        out.append(Token(m.group(0), text[pos : m.start()]))
+        pos = m.end()
+    if pos < len(text) and out:
+        # trailing whitespace: keep it on a final empty token so nothing is lost
+        out.append(Token("", text[pos:]))
+    return out
+
+
+def _key(tok: Token) -> str:
+    return " ".join(tok.text.split())
+
+
+Op = Literal["equal", "delete", "insert"]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of tokens with one operation; ``tokens`` keep their leading whitespace."""
+
+    op: Op
+    tokens: tuple[Token, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(t.space + t.text for t in self.tokens)
+
+    @property
+    def words(self) -> list[str]:
+        return [t.text for t in self.tokens if t.text]
+
+
+def word_diff(old: str, new: str) -> list[Segment]:
+    """Token-level diff of two texts; a replaced run comes out as delete then insert."""
+    a, b = tokenize(old), tokenize(new)
+    sm = difflib.SequenceMatcher(None, [_key(t) for t in a], [_key(t) for t in b], autojunk=False)
+    segs: list[Segment] = []
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            segs.append(Segment("equal", tuple(b[j1:j2])))
+            continue
+        if tag in ("delete", "replace"):
+            segs.append(Segment("delete", tuple(a[i1:i2])))
+        if tag in ("insert", "replace"):
+            segs.append(Segment("insert", tuple(b[j1:j2])))
+    return [s for s in segs if s.tokens]
+
+
+def similarity(a: str, b: str) -> float:
+    ka = [_key(t) for t in tokenize(a)]
+    kb = [_key(t) for t in tokenize(b)]
+    if not ka and not kb:
+        return 1.0
+    sm = difflib.SequenceMatcher(None, ka, kb, autojunk=False)
+    if sm.real_quick_ratio() < 0.3 or sm.quick_ratio() < 0.3:
+        return sm.quick_ratio() * 0.5
+    return sm.ratio()
+
+
+# ----------------------------------------------------------------------- clauses
+
+ClauseKind = Literal["unchanged", "changed", "added", "removed", "moved"]
+
+
+@dataclass(frozen=True)
+class ClauseChange:
+    kind: ClauseKind
+    old: Clause | None
+    new: Clause | None
+    old_index: int | None = None
+    new_index: int | None = None
+    similarity: float = 0.0
+    text_changed: bool = False  # for "moved": was the text edited too?
+    segments: tuple[Segment, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """Stable key for rationale files: ``clause:<number or heading>``."""
+        c = self.new or self.old
+        assert c is not None
+        return "clause:" + (c.number or _norm(c.heading) or str(self.new_index or self.old_index))
+
+    @property
+    def title(self) -> str:
+        c = self.new or self.old
+        assert c is not None
+        return clause_title(c)
+
+
+def clause_title(c: Clause) -> str:
+    parts = [p for p in (c.number, c.heading) if p]
+    return " ".join(parts) if parts else "(untitled clause)"
+
+
+def _norm(s: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", s.lower()).split())
+
+
+def _ws_norm(s: str) -> str:
+    return " ".join(s.split())
+
+
+def _clause_text(c: Clause) -> str:
+    return f"{c.heading}\n{c.text}" if c.heading else c.text
+
+
+def align_clauses(old: Sequence[Clause], new: Sequence[Clause], threshold: float = 0.5) -> list[ClauseChange]:
+    """Pair the clauses of two versions; the result follows the new version's order,
+    with removed clauses placed where they stood in the old one."""
+    pairs: dict[int, int] = {}  # old index -> new index
+    used_new: set[int] = set()
+
+    def link(i: int, j: int) -> None:
+        pairs[i] = j
+        used_new.add(j)
+
+    # 1. same heading, unique on both sides
+    def index_by(cl: Sequence[Clause], keyf: Callable[[Clause], str]) -> dict[str, list[int]]:
+        d: dict[str, list[int]] = {}
+        for i, c in enumerate(cl):
+            k = keyf(c)
+            if k:
+                d.setdefault(k, []).append(i)
+        return d
+
+    oh, nh = index_by(old, lambda c: _norm(c.heading)), index_by(new, lambda c: _norm(c.heading))
+    for k, ois in oh.items():
+        njs = nh.get(k, [])
+        if len(ois) == 1 and len(njs) == 1:
+            link(ois[0], njs[0])
+    # 2. same number, when the texts are not unrelated
+    on, nn = (
+        index_by(old, lambda c: c.number.strip().rstrip(".")),
+        index_by(new, lambda c: c.number.strip().rstrip(".")),
+    )
+    for k, ois in on.items():
+        njs = nn.get(k, [])
+        if len(ois) == 1 and len(njs) == 1 and ois[0] not in pairs and njs[0] not in used_new:
+            i, j = ois[0], njs[0]
+            if similarity(_clause_text(old[i]), _clause_text(new[j])) >= 0.3:
+                link(i, j)
+    # 3. best text similarity among what is left
+    left_old = [i for i in range(len(old)) if i not in pairs]
+    left_new = [j for j in range(len(new)) if j not in used_new]
+    cands = []
+    for i in left_old:
+        for j in left_new:
+            s = similarity(_clause_text(old[i]), _clause_text(new[j]))
+            if s >= threshold:
+                cands.append((-s, i, j))
+    for _s, i, j in sorted(cands):
+        if i not in pairs and j not in used_new:
+            link(i, j)
+
+    # moved: matched pairs outside the longest increasing run of new positions
+    ordered = sorted(pairs.items())
+    in_order = _lis_members([j for _i, j in ordered])
+    moved_old = {ordered[k][0] for k in range(len(ordered)) if k not in in_order}
+
+    def change_for(i: int, j: int) -> ClauseChange:
+        o, n = old[i], new[j]
+        same = _ws_norm(o.text) == _ws_norm(n.text) and _ws_norm(o.heading) == _ws_norm(n.heading)
+        segs = () if same else tuple(word_diff(o.text, n.text))
+        sim = 1.0 if same else similarity(_clause_text(o), _clause_text(n))
+        if i in moved_old:
+            kind: ClauseKind = "moved"
+        else:
+            kind = "unchanged" if same and o.number == n.number else "changed"
+        return ClauseChange(kind, o, n, i, j, sim, not same, segs)
+
+    new_to_old = {j: i for i, j in pairs.items()}
+    out: list[ClauseChange] = []
+    removed = [i for i in range(len(old)) if i not in pairs]
+    r = 0
+    for j in range(len(new)):
+        oi = new_to_old.get(j)
+        if oi is not None and oi not in moved_old:
+            while r < len(removed) and removed[r] < oi:
+                out.append(ClauseChange("removed", old[removed[r]], None, removed[r], None))
+                r += 1
+        if oi is None:
+            out.append(ClauseChange("added", None, new[j], None, j))
+        else:
+            out.append(change_for(oi, j))
+    for i in removed[r:]:
+        out.append(ClauseChange("removed", old[i], None, i, None))
+    return out
+
+
+def _lis_members(seq: list[int]) -> set[int]:
+    """Positions (into seq) of one longest strictly increasing subsequence."""
+    import bisect
+
+    tails: list[int] = []
+    tails_pos: list[int] = []
+    prev = [-1] * len(seq)
+    for k, v in enumerate(seq):
+        p = bisect.bisect_left(tails, v)
+        if p == len(tails):
+            tails.append(v)
+            tails_pos.append(k)
+        else:
+            tails[p] = v
+            tails_pos[p] = k
+        prev[k] = tails_pos[p - 1] if p else -1
+    members: set[int] = set()
+    k = tails_pos[-1] if tails_pos else -1
+    while k >= 0:
+        members.add(k)
+        k = prev[k]
+    return members
+
+
+# ------------------------------------------------------------- structured terms
+
+TermKind = Literal["added", "removed", "changed"]
+
+
+@dataclass(frozen=True)
+class TermChange:
+    """One change of a structured term.  ``path`` is the stable key (rationale files use
+    it); ``old``/``new`` are human renderings, None when absent."""
+
+    path: str
+    label: str
+    old: str | None
+    new: str | None
+    kind: TermKind
+    section: str = ""  # heading for grouping: Targets, Coverage, Security …
+
+    @property
+    def key(self) -> str:
+        return self.path
+
+    def describe(self) -> str:
+        if self.kind == "added":
+            return f"{self.label}: added — {self.new}"
+        if self.kind == "removed":
+            return f"{self.label}: removed (was {self.old})"
+        return f"{self.label}: {self.old} → {self.new}"
+
+
+_DAY_LABEL = {
+    "mon": "Mon",
+    "tue": "Tue",
+    "wed": "Wed",
+    "thu": "Thu",
+    "fri": "Fri",
+    "sat": "Sat",
+    "sun": "Sun",
+}
+
+
+def human_duration(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if value == "same_business_day":
+        return "same business day"
+    if value == "next_business_day":
+        return "next business day"
+    try:
+        sec = parse_duration(value)
+    except ValueError:
+        return value
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if sec % size == 0 or (unit == "hour" and sec % 1800 == 0 and sec >= 3600):
+            n = sec / size
+            s = f"{n:g}"
+            return f"{s} {unit}" + ("" if n == 1 else "s")
+    return f"{sec} seconds"
+
+
+def _hhmm(sec: int) -> str:
+    return f"{sec // 3600:02d}:{sec % 3600 // 60:02d}"
+
+
+def human_calendar(name: str | None, calendars: dict[str, CalendarSpec]) -> str | None:
+    """'24x7 (round the clock)' or 'business: Mon–Fri 08:00–17:00, America/Toronto, CA-ON holidays'."""
+    if name is None:
+        return None
+    if name == LITERAL_24X7:
+        return "24x7 (round the clock, holidays ignored)"
+    cal = calendars.get(name)
+    if cal is None:
+        return name
+    return f"{name}: {describe_calendar_spec(cal)}"
+
+
+def describe_calendar_spec(cal: CalendarSpec) -> str:
+    spans: list[tuple[str, str]] = []  # (day, windows text)
+    for d in WEEKDAYS:
+        ws = sorted(parse_window(w) for w in cal.weekly.get(d, ()))  # type: ignore[call-overload]
+        if ws:
+            spans.append((d, ", ".join(f"{_hhmm(a)}–{_hhmm(b)}" for a, b in ws)))
+    if len(spans) == 7 and all(w == "00:00–24:00" for _d, w in spans):
+        hours = "round the clock, every day"
+    elif not spans:
+        hours = "no covered hours"
+    else:
+        groups: list[tuple[list[str], str]] = []
+        for d, w in spans:
+            if groups and groups[-1][1] == w and WEEKDAYS.index(d) == WEEKDAYS.index(groups[-1][0][-1]) + 1:
+                groups[-1][0].append(d)
+            else:
+                groups.append(([d], w))
+        hours = "; ".join(
+            (_DAY_LABEL[g[0]] if len(g) == 1 else f"{_DAY_LABEL[g[0]]}–{_DAY_LABEL[g[-1]]}") + f" {w}"
+            for g, w in groups
+        )
+    parts = [hours, cal.timezone]
+    h = cal.holidays
+    if h is not None:
+        hol = "holidays " + "-".join(x for x in (h.country, h.subdivision) if x) if h.country else "holidays"
+        extra = [f"+{d.isoformat()}" for d in h.add] + [f"−{d.isoformat()}" for d in h.remove]
+        parts.append(hol + (f" ({', '.join(extra)})" if extra else ""))
+    else:
+        parts.append("no holidays")
+    return ", ".join(parts)
+
+
+def _yn(v: bool | None) -> str | None:
+    return None if v is None else ("included" if v else "not included")
+
+
+def _pct(v: float | None) -> str | None:
+    return None if v is None else f"{v * 100:g}%"
+
+
+def _money(v: float | None, currency: str) -> str | None:
+    return None if v is None else f"{currency} {v:,.2f}"
+
+
+def describe_credit(c: ServiceCredit) -> str:
+    what = f"{c.priority + ' ' if c.priority else ''}{c.metric}"
+    if c.trigger == "per_breach":
+        s = f"{c.percent_of_fee:g}% of the monthly fee per breached {what} ticket"
+        if c.metric == "uptime":
+            s = f"{c.percent_of_fee:g}% of the monthly fee per {what} breach"
+    else:
+        below = _pct(c.threshold)
+        s = f"{c.percent_of_fee:g}% of the monthly fee when monthly {what} compliance is below {below}"
+    if c.cap_percent is not None:
+        s += f" (capped at {c.cap_percent:g}% a month)"
+    return s
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.items: list[TermChange] = []
+
+    def cmp(self, path: str, label: str, old: str | None, new: str | None, section: str) -> None:
+        if old == new:
+            return
+        kind: TermKind = "added" if old is None else "removed" if new is None else "changed"
+        self.items.append(TermChange(path, label, old, new, kind, section))
+
+    def sets(self, path: str, label: str, old: Iterable[str], new: Iterable[str], section: str) -> None:
+        o, n = list(dict.fromkeys(old)), list(dict.fromkeys(new))
+        for x in o:
+            if x not in n:
+                self.cmp(f"{path}[{x}]", f"{label}: {x}", x, None, section)
+        for x in n:
+            if x not in o:
+                self.cmp(f"{path}[{x}]", f"{label}: {x}", None, x, section)
+
+    def keyed(
+        self,
+        path: str,
+        label: str,
+        old: dict[str, Any],
+        new: dict[str, Any],
+        fields: Sequence[tuple[str, str, Callable[[Any], str | None]]],
+        whole: Callable[[Any], str],
+        section: str,
+    ) -> None:
+        for k, o in old.items():
+            if k not in new:
+                self.cmp(f"{path}[{k}]", f"{label} {k}", whole(o), None, section)
+        for k, n in new.items():
+            if k not in old:
+                self.cmp(f"{path}[{k}]", f"{label} {k}", None, whole(n), section)
+                continue
+            o = old[k]
+            for attr, alabel, fmt in fields:
+                self.cmp(
+                    f"{path}[{k}].{attr}",
+                    f"{label} {k}: {alabel}",
+                    fmt(getattr(o, attr)),
+                    fmt(getattr(n, attr)),
+                    section,
+                )
+
+
+def _s(v: Any) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, (tuple, list)):
+        return ", ".join(str(x) for x in v) if v else None
+    s = str(v)
+    return s if s != "" else None
+
+
+def term_changes(old: Contract, new: Contract) -> list[TermChange]:
+    """Every structured difference between two contract versions (clause text aside)."""
+    c = _Collector()
+    g = "Agreement"
+    c.cmp("name", "Agreement name", _s(old.name), _s(new.name), g)
+    c.cmp("provider", "Provider", _s(old.provider), _s(new.provider), g)
+    c.cmp("client", "Client", _s(old.client), _s(new.client), g)
+    c.cmp("version", "Version", _s(old.version), _s(new.version), g)
+    c.cmp("status", "Status", _s(old.status), _s(new.status), g)
+    c.cmp("effective_date", "Effective date", _s(old.effective_date), _s(new.effective_date), g)
+    c.cmp("last_reviewed", "Last reviewed", _s(old.last_reviewed), _s(new.last_reviewed), g)
+    g = "Fees and credits"
+    c.cmp(
+        "monthly_fee",
+        "Monthly fee",
+        _money(old.monthly_fee, old.currency),
+        _money(new.monthly_fee, new.currency),
+        g,
+    )
+    if old.monthly_fee is None and new.monthly_fee is None:
+        c.cmp("currency", "Currency", old.currency, new.currency, g)
+
+    # coverage / scope
+    g = "Service scope"
+    so, sn = old.scope, new.scope
+    c.cmp("scope.helpdesk_hours", "Helpdesk coverage", _s(so.helpdesk_hours), _s(sn.helpdesk_hours), g)
+    c.cmp(
+        "scope.helpdesk_calendar",
+        "Helpdesk calendar",
+        human_calendar(so.helpdesk_calendar, old.calendars),
+        human_calendar(sn.helpdesk_calendar, new.calendars),
+        g,
+    )
+    for attr, label in (
+        ("monitoring_servers", "Server monitoring"),
+        ("monitoring_endpoints", "Endpoint monitoring"),
+        ("monitoring_network", "Network monitoring"),
+        ("patch_management", "Patch management"),
+        ("vendor_support", "Software/vendor support"),
+    ):
+        c.cmp(f"scope.{attr}", label, _yn(getattr(so, attr)), _yn(getattr(sn, attr)), g)
+    c.cmp("scope.notes", "Scope notes", _s(so.notes), _s(sn.notes), g)
+
+    # calendars
+    g = "Coverage calendars"
+    for name in sorted(set(old.calendars) | set(new.calendars)):
+        oc, nc = old.calendars.get(name), new.calendars.get(name)
+        c.cmp(
+            f"calendars.{name}",
+            f"Calendar '{name}'",
+            describe_calendar_spec(oc) if oc else None,
+            describe_calendar_spec(nc) if nc else None,
+            g,
+        )
+
+    # targets
+    g = "Response and resolution targets"
+    for p in ("P1", "P2", "P3", "P4"):
+        to, tn = old.targets.get(p), new.targets.get(p)  # type: ignore[call-overload]
+        for m in ("response", "resolution"):
+            ov = human_duration(to.target_for(m)) if to else None
+            nv = human_duration(tn.target_for(m)) if tn else None
+            c.cmp(f"targets.{p}.{m}", f"{p} {m} target", ov, nv, g)
+            ocn = to.calendar_for(m) if to and to.target_for(m) else None
+            ncn = tn.calendar_for(m) if tn and tn.target_for(m) else None
+            if ocn is not None and ncn is not None and ocn != ncn:
+                c.cmp(
+                    f"targets.{p}.{m}_calendar",
+                    f"{p} {m} clock",
+                    human_calendar(ocn, old.calendars),
+                    human_calendar(ncn, new.calendars),
+                    g,
+                )
+        c.cmp(
+            f"targets.{p}.compliance_target",
+            f"{p} committed compliance",
+            _pct(to.compliance_target) if to else None,
+            _pct(tn.compliance_target) if tn else None,
+            g,
+        )
+    g = "Clock pauses"
+    c.sets("pause_statuses", "Clock pauses on status", old.pause_statuses, new.pause_statuses, g)
+    c.cmp("pause_applies_to", "Pauses apply to", _s(old.pause_applies_to), _s(new.pause_applies_to), g)
+
+    # security
+    g = "Cybersecurity"
+    xo, xn = old.security, new.security
+    c.sets("security.soc_services", "SOC service", xo.soc_services, xn.soc_services, g)
+    c.cmp(
+        "security.log_monitoring.frequency",
+        "Log monitoring frequency",
+        _s(xo.log_monitoring.frequency),
+        _s(xn.log_monitoring.frequency),
+        g,
+    )
+    c.sets(
+        "security.log_monitoring.tooling",
+        "Log monitoring tool",
+        xo.log_monitoring.tooling,
+        xn.log_monitoring.tooling,
+        g,
+    )
+
+    def ep(e: Any) -> str:
+        s = "included" if e.included else "not included"
+        if e.licence_excluded:
+            s += ", excluded by licence"
+        return s + (f" ({e.notes})" if e.notes else "")
+
+    eo = {e.product: ep(e) for e in xo.endpoint_coverage}
+    en = {e.product: ep(e) for e in xn.endpoint_coverage}
+    for k in list(eo) + [k for k in en if k not in eo]:
+        c.cmp(f"security.endpoint_coverage[{k}]", f"Endpoint coverage {k}", eo.get(k), en.get(k), g)
+    c.sets(
+        "security.licence_exclusions", "Licence exclusion", xo.licence_exclusions, xn.licence_exclusions, g
+    )
+    c.cmp(
+        "security.incident_escalation",
+        "Incident escalation workflow",
+        " → ".join(xo.incident_escalation) or None,
+        " → ".join(xn.incident_escalation) or None,
+        g,
+    )
+    for role in list(xo.breach_roles) + [r for r in xn.breach_roles if r not in xo.breach_roles]:
+        c.cmp(
+            f"security.breach_roles[{role}]",
+            f"Breach role: {role}",
+            xo.breach_roles.get(role),
+            xn.breach_roles.get(role),
+            g,
+        )
+
+    # backup
+    g = "Backup and recovery"
+    bo = {s.name: s for s in old.backup.systems}
+    bn = {s.name: s for s in new.backup.systems}
+    c.keyed(
+        "backup.systems",
+        "Backup of",
+        bo,
+        bn,
+        (
+            ("rpo", "RPO", human_duration),
+            ("rto", "RTO", human_duration),
+            ("tier", "tier", _s),
+            ("location", "location", _s),
+        ),
+        lambda s: f"RPO {human_duration(s.rpo)}, RTO {human_duration(s.rto)}, tier {s.tier}, {s.location}",
+        g,
+    )
+    c.cmp(
+        "backup.restore_test_cadence",
+        "Restore-test cadence",
+        _s(old.backup.restore_test_cadence),
+        _s(new.backup.restore_test_cadence),
+        g,
+    )
+    c.cmp(
+        "backup.cloud_backup_monitoring",
+        "Cloud backup monitoring",
+        _yn(old.backup.cloud_backup_monitoring),
+        _yn(new.backup.cloud_backup_monitoring),
+        g,
+    )
+    c.cmp(
+        "backup.onprem_backup_monitoring",
+        "On-prem backup monitoring",
+        _yn(old.backup.onprem_backup_monitoring),
+        _yn(new.backup.onprem_backup_monitoring),
+        g,
+    )
+
+    # reporting
+    g = "Reporting and reviews"
+    c.sets("reporting.cadence", "Reporting", old.reporting.cadence, new.reporting.cadence, g)
+    c.sets("reporting.kpis", "Reported KPI", old.reporting.kpis, new.reporting.kpis, g)
+
+    # escalation matrix
+    g = "Escalation matrix"
+    c.keyed(
+        "escalation_matrix",
+        "Escalation of",
+        {r.incident_type: r for r in old.escalation_matrix},
+        {r.incident_type: r for r in new.escalation_matrix},
+        (("owner", "owner", _s), ("team", "team", _s), ("action", "action", _s)),
+        lambda r: f"{r.owner} {r.team}" + (f" — {r.action}" if r.action else ""),
+        g,
+    )
+
+    # client obligations
+    g = "Client obligations"
+
+    def ob_key(obs: Sequence[Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for ob in obs:
+            k = ob.kind if ob.kind != "other" else f"other: {ob.text[:40]}"
+            n, base = 2, k
+            while k in out:
+                k, n = f"{base} #{n}", n + 1
+            out[k] = ob
+        return out
+
+    c.keyed(
+        "client_obligations",
+        "Client obligation",
+        ob_key(old.client_obligations),
+        ob_key(new.client_obligations),
+        (("text", "text", _s), ("within", "within", human_duration)),
+        lambda ob: ob.text + (f" (within {human_duration(ob.within)})" if ob.within else ""),
+        g,
+    )
+    g = "Compliance mandates"
+    c.sets("compliance_mandates", "Compliance mandate", old.compliance_mandates, new.compliance_mandates, g)
+
+    # credits
+    g = "Fees and credits"
+
+    def credit_key(cr: ServiceCredit) -> str:
+        return f"{cr.priority or 'all'} {cr.metric} {cr.trigger}"
+
+    co = {credit_key(x): x for x in old.service_credits}
+    cn = {credit_key(x): x for x in new.service_credits}
+    if co and not cn:
+        c.cmp(
+            "service_credits",
+            "Service credits (all dropped)",
+            "; ".join(describe_credit(x) for x in old.service_credits),
+            None,
+            g,
+        )
+    elif cn and not co:
+        c.cmp(
+            "service_credits",
+            "Service credits (introduced)",
+            None,
+            "; ".join(describe_credit(x) for x in new.service_credits),
+            g,
+        )
+    else:
+        for k in list(co) + [k for k in cn if k not in co]:
+            c.cmp(
+                f"service_credits[{k}]",
+                f"Service credit {k.rsplit(' ', 1)[0]}",
+                describe_credit(co[k]) if k in co else None,
+                describe_credit(cn[k]) if k in cn else None,
+                g,
+            )
+    c.cmp(
+        "credits_cap_percent",
+        "Monthly cap on credits",
+        None if old.credits_cap_percent is None else f"{old.credits_cap_percent:g}% of the fee",
+        None if new.credits_cap_percent is None else f"{new.credits_cap_percent:g}% of the fee",
+        g,
+    )
+
+    # uptime
+    g = "Uptime"
+
+    def up(u: Any, cals: dict[str, CalendarSpec]) -> str:
+        s = f"{u.target_percent:g}% measured on {human_calendar(u.calendar, cals)}"
+        return s + ("" if u.maintenance_excluded else ", maintenance counted as downtime")
+
+    uo = {u.service: up(u, old.calendars) for u in old.uptime}
+    un = {u.service: up(u, new.calendars) for u in new.uptime}
+    for k in list(uo) + [k for k in un if k not in uo]:
+        c.cmp(f"uptime[{k}]", f"Uptime of {k}", uo.get(k), un.get(k), g)
+    return c.items
+
+
+# ------------------------------------------------------------------ documents
+
+
+@dataclass(frozen=True)
+class Version:
+    """One side of a comparison: a contract model, or a document's clauses."""
+
+    title: str
+    source: str
+    clauses: tuple[Clause, ...]
+    contract: Contract | None = None
+    parties: tuple[str, ...] = field(default=())
+    extracted: bool = False  # terms read from a document by the extractor, not confirmed
+
+
+_HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$")
+_SETEXT_RE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_NUMBERED_RE = re.compile(r"^\s{0,3}((?:\d+\.)*\d+)[.)]?\s+(\S.*)$")
+_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_BULLET_RE = re.compile(r"^(\s*)[-*+]\s+")
+
+
+def _clean_inline(line: str) -> str:
+    line = _LINK_RE.sub(r"\1", line)
+    line = re.sub(r"(\*\*|__)(.+?)\1", r"\2", line)
+    line = _BULLET_RE.sub(r"\1- ", line)
+    return line.rstrip()
+
+
+def split_clauses(text: str) -> list[Clause]:
+    """Minimal clause splitter for Markdown or plain text (stand-in until WARNINGS'
+    document reader lands): ATX and setext headings and numbered lines ("4.2 …")
+    start clauses; text before the first heading becomes a preamble."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    clauses: list[tuple[str, str, list[str]]] = []
+    cur: tuple[str, str, list[str]] = ("", "", [])
+    i = 0
+
+    def flush() -> None:
+        num, head, body = cur
+        body_text = "\n".join(body).strip("\n")
+        body_text = re.sub(r"\n{3,}", "\n\n", body_text)
+        if head or body_text.strip():
+            clauses.append((num, head, [body_text]))
+
+    while i < len(lines):
+        raw = lines[i]
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        m = _HEADING_RE.match(raw)
+        if m:
+            flush()
+            head = _clean_inline(m.group(2))
+            nm = _NUMBERED_RE.match(head)
+            cur = (nm.group(1), nm.group(2), []) if nm else ("", head, [])
+            i += 1
+            continue
+        if raw.strip() and _SETEXT_RE.match(nxt) and not _BULLET_RE.match(raw):
+            flush()
+            head = _clean_inline(raw.strip())
+            nm = _NUMBERED_RE.match(head)
+            cur = (nm.group(1), nm.group(2), []) if nm else ("", head, [])
+            i += 2
+            continue
+        nm = _NUMBERED_RE.match(raw)
+        if nm and (len(nm.group(2)) <= 80 and not nm.group(2).rstrip().endswith((".", ";", ","))):
+            flush()
+            cur = (nm.group(1), _clean_inline(nm.group(2)), [])
+        elif nm:
+            flush()
+            cur = (nm.group(1), "", [_clean_inline(nm.group(2))])
+        else:
+            cur[2].append(_clean_inline(raw))
+        i += 1
+    flush()
+    out = []
+    for num, head, body in clauses:
+        if not head and not body[0].strip() and not num:
+            continue
+        out.append(Clause(number=num, heading=head, text=body[0]))
+    return out
+
+
+CONTRACT_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def load_version(path: str | Path) -> Version:
+    """A contract file (YAML/JSON) -> its model and clauses; a document -> its clauses
+    (and, once WARNINGS' extractor is available, its extracted terms)."""
+    p = Path(path)
+    if p.suffix.lower() in CONTRACT_SUFFIXES:
+        ct = load_contract(p)
+        return version_from_contract(ct, str(p))
+    reader = _document_reader()
+    if reader is not None:
+        return reader(p)
+    if p.suffix.lower() not in (".md", ".markdown", ".txt", ""):
+        raise ContractError(
+            f"{p}: cannot read {p.suffix} documents yet (contract files: .yaml/.json; documents: .md, .txt)"
+        )
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ContractError(f"{p}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ContractError(f"{p}: not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+    clauses = tuple(split_clauses(text))
+    if not clauses:
+        raise ContractError(f"{p}: no clause text found")
+    title = clauses[0].heading or p.stem
+    return Version(title=title, source=str(p), clauses=clauses, contract=None)
+
+
+def version_from_contract(ct: Contract, source: str = "") -> Version:
+    parties = tuple(x for x in (ct.provider, ct.client) if x)
+    return Version(
+        title=f"{ct.name} — {ct.version}", source=source, clauses=ct.clauses, contract=ct, parties=parties
+    )
+
+
+def _document_reader() -> Callable[[Path], Version] | None:
+    """WARNINGS' document reader (``workbench.documents``) when it is installed."""
+    try:
+        from workbench import documents
+    except ImportError:
+        return None
+
+    def read(p: Path) -> Version:
+        try:
+            doc = documents.load_document(p)
+        except documents.DocumentError as exc:
+            raise ContractError(str(exc)) from None
+        clauses = tuple(_model_clause(c.number, c.heading, c.text) for c in doc.clauses)
+        clauses = tuple(c for c in clauses if c.number or c.heading or c.text.strip())
+        if not clauses:
+            raise ContractError(f"{p}: no clause text found")
+        title = clauses[0].heading or p.stem
+        ct = _extract_terms(doc, p)
+        return Version(title=title, source=str(p), clauses=clauses, contract=ct, extracted=ct is not None)
+
+    return read
+
+
+def _model_clause(number: str, heading: str, text: str) -> Clause:
+    """A document clause as a model Clause: heading line(s) off the body, inline
+    Markdown (links, bold, bullets) reduced to its words."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    title = " ".join(x for x in (number, heading) if x)
+    if lines and title and _norm(lines[0].lstrip("#")).endswith(_norm(title)):
+        lines = lines[1:]
+        if lines and _SETEXT_RE.match(lines[0]):
+            lines = lines[1:]
+    body = "\n".join(_clean_inline(x) for x in lines).strip("\n")
+    body = re.sub(r"\n{3,}", "\n\n", body)
+    return Clause(number=number, heading=_clean_inline(heading), text=body)
+
+
+def _extract_terms(doc: Any, p: Path) -> Contract | None:
+    """Structured terms read out of a document by WARNINGS' extractor (unconfirmed:
+    the PDF says so); None when the extractor is missing or cannot build a contract."""
+    try:
+        from workbench.extract import extract, to_contract
+    except ImportError:
+        return None
+    try:
+        return to_contract(extract(doc), version=p.stem)
+    except (ValueError, ContractError):
+        return None
+
+
+# --------------------------------------------------------------------- summary
+
+
+@dataclass(frozen=True)
+class ContractDiff:
+    old: Version
+    new: Version
+    clauses: tuple[ClauseChange, ...]
+    terms: tuple[TermChange, ...]
+
+    @property
+    def clause_changes(self) -> list[ClauseChange]:
+        return [c for c in self.clauses if c.kind != "unchanged"]
+
+
+def diff_versions(old: Version, new: Version) -> ContractDiff:
+    terms: list[TermChange] = []
+    if old.contract is not None and new.contract is not None:
+        terms = term_changes(old.contract, new.contract)
+    return ContractDiff(old, new, tuple(align_clauses(old.clauses, new.clauses)), tuple(terms))
+
+
+def diff_contracts(old: Contract, new: Contract) -> ContractDiff:
+    return diff_versions(version_from_contract(old), version_from_contract(new))

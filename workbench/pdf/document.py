@@ -1,0 +1,830 @@
+"""The redline review PDF (reportlab).
+
+:class:`RedlineDocTemplate` is a ``BaseDocTemplate`` with two page templates (cover,
+body), a header and a "page x of y" footer (the total is a form XObject filled in
+once the last page is known: one pass), and a document outline built from the
+headings.  :func:`render_redline` lays out the story: cover, change summary with the
+user's rationale and the simulated effect, redlined clauses, warning signs, charts,
+KPIs and a signature block.
+
+All user text (clauses, names, rationale) passes :func:`esc` before it reaches
+reportlab's paragraph markup.  The output is reproducible: invariant mode, no wall
+clock (the dates are given), deterministic chart PNGs.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    Image,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from workbench.diff import ClauseChange, ContractDiff, Segment, TermChange, clause_title
+from workbench.pdf.fonts import BOLD, FONT, ITALIC, register_fonts
+from workbench.progress import ProgressCallback, report
+
+DEL_COLOUR = colors.HexColor("#C00000")
+INS_COLOUR = colors.HexColor("#1F4FD0")
+MOVE_COLOUR = colors.HexColor("#2E7D32")
+GREY = colors.HexColor("#5F6368")
+RULE = colors.HexColor("#C9CDD3")
+HEAD_BG = colors.HexColor("#E8ECF2")
+DEL_HEX, INS_HEX, MOVE_HEX = "#C00000", "#1F4FD0", "#2E7D32"
+
+PAGE_W, PAGE_H = A4
+MARGIN_X = 18 * mm
+MARGIN_TOP = 22 * mm
+MARGIN_BOTTOM = 20 * mm
+BODY_W = PAGE_W - 2 * MARGIN_X
+TOTAL_FORM = "slawbPageTotal"
+
+
+def esc(text: object) -> str:
+    """User text made literal for reportlab markup (``<b>``, ``&``, ``<font`` print as is)."""
+    return escape(str(text))
+
+
+def esc_lines(text: str) -> str:
+    return "<br/>".join(esc(line) for line in text.split("\n"))
+
+
+@dataclass(frozen=True)
+class RedlineOptions:
+    """What the caller decides; no default reads the clock."""
+
+    as_of: date
+    prepared_on: date
+    prepared_by: str = ""
+    final: bool = False
+    rationale: Mapping[str, str] = field(default_factory=dict)
+    title: str = "Contract redline and change review"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A warning sign as shown in the PDF (WARNINGS' Finding has these fields)."""
+
+    code: str
+    severity: str
+    clause: str
+    evidence: str
+    suggestion: str
+
+
+# ----------------------------------------------------------------------- styles
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("base", fontName=FONT, fontSize=9.5, leading=12.6, spaceAfter=3)
+    s = {
+        "base": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10.2, spaceAfter=0),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10, spaceAfter=0),
+        "cellb": ParagraphStyle("cellb", parent=base, fontName=BOLD, fontSize=8, leading=10, spaceAfter=0),
+        "muted": ParagraphStyle("muted", parent=base, fontSize=8.5, leading=11, textColor=GREY),
+        "h1": ParagraphStyle(
+            "h1",
+            parent=base,
+            fontName=BOLD,
+            fontSize=15,
+            leading=19,
+            spaceBefore=4,
+            spaceAfter=8,
+            textColor=colors.HexColor("#14213D"),
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=base,
+            fontName=BOLD,
+            fontSize=11.5,
+            leading=15,
+            spaceBefore=8,
+            spaceAfter=4,
+            textColor=colors.HexColor("#14213D"),
+        ),
+        "h3": ParagraphStyle(
+            "h3", parent=base, fontName=BOLD, fontSize=10, leading=13, spaceBefore=9, spaceAfter=2
+        ),
+        "tag": ParagraphStyle(
+            "tag", parent=base, fontName=BOLD, fontSize=7.5, leading=10, spaceAfter=2, textColor=GREY
+        ),
+        "clause": ParagraphStyle(
+            "clause",
+            parent=base,
+            fontSize=9.5,
+            leading=13,
+            spaceAfter=2,
+            strikeWidth=0.8,
+            underlineWidth=0.7,
+            underlineOffset="-0.15*F",
+        ),
+        "cover_title": ParagraphStyle(
+            "cover_title",
+            parent=base,
+            fontName=BOLD,
+            fontSize=24,
+            leading=30,
+            spaceAfter=6,
+            textColor=colors.HexColor("#14213D"),
+        ),
+        "cover_sub": ParagraphStyle(
+            "cover_sub", parent=base, fontSize=12.5, leading=17, textColor=GREY, spaceAfter=14
+        ),
+        "stamp": ParagraphStyle(
+            "stamp",
+            parent=base,
+            fontName=BOLD,
+            fontSize=13,
+            leading=16,
+            alignment=TA_CENTER,
+            textColor=colors.white,
+        ),
+        "caption": ParagraphStyle(
+            "caption",
+            parent=base,
+            fontName=ITALIC,
+            fontSize=8,
+            leading=10,
+            textColor=GREY,
+            alignment=TA_CENTER,
+            spaceAfter=8,
+        ),
+        "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
+    }
+    return s
+
+
+class Heading(Paragraph):
+    """A paragraph that also becomes an outline entry (bookmark)."""
+
+    def __init__(self, text: str, style: ParagraphStyle, level: int, key: str, outline: str) -> None:
+        super().__init__(text, style)
+        self.outline_level = level
+        self.outline_key = key
+        self.outline_text = outline
+
+
+class _PageTotal(Flowable):
+    """Zero-size marker: nothing to draw (the total is written at the end of the build)."""
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+# ------------------------------------------------------------------ doc template
+
+
+class RedlineDocTemplate(BaseDocTemplate):
+    """Cover and body page templates, header/footer with page x of y, outline."""
+
+    def __init__(self, buf: io.BytesIO, *, header: str, footer: str, status: str, **kw: Any) -> None:
+        super().__init__(
+            buf,
+            pagesize=A4,
+            leftMargin=MARGIN_X,
+            rightMargin=MARGIN_X,
+            topMargin=MARGIN_TOP,
+            bottomMargin=MARGIN_BOTTOM,
+            invariant=1,
+            **kw,
+        )
+        self.header_text = header
+        self.footer_text = footer
+        self.status_text = status
+        self.page_total = 0
+        frame = Frame(
+            MARGIN_X,
+            MARGIN_BOTTOM,
+            BODY_W,
+            PAGE_H - MARGIN_TOP - MARGIN_BOTTOM,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        cover = Frame(
+            MARGIN_X + 6 * mm,
+            MARGIN_BOTTOM,
+            BODY_W - 12 * mm,
+            PAGE_H - 50 * mm - MARGIN_BOTTOM,
+            id="cover",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        self.addPageTemplates(
+            [
+                PageTemplate(id="cover", frames=[cover], onPage=self._cover_page),
+                PageTemplate(id="body", frames=[frame], onPage=self._body_page),
+            ]
+        )
+        self._outline_seq = 0
+
+    # page decorations -----------------------------------------------------------
+    def _footer(self, canv: Any) -> None:
+        canv.saveState()
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.5)
+        canv.line(MARGIN_X, MARGIN_BOTTOM - 6 * mm, PAGE_W - MARGIN_X, MARGIN_BOTTOM - 6 * mm)
+        canv.setFont(FONT, 7.5)
+        canv.setFillColor(GREY)
+        canv.drawString(MARGIN_X, MARGIN_BOTTOM - 10 * mm, self.footer_text)
+        label = f"Page {canv.getPageNumber()} of "
+        # right-aligned "Page x of y": y's width is unknown yet, so reserve room for it
+        x = PAGE_W - MARGIN_X - 12
+        canv.drawRightString(x, MARGIN_BOTTOM - 10 * mm, label)
+        canv.translate(x, MARGIN_BOTTOM - 10 * mm)
+        canv.doForm(TOTAL_FORM)
+        canv.restoreState()
+        self.page_total = max(self.page_total, canv.getPageNumber())
+
+    def _cover_page(self, canv: Any, doc: Any) -> None:
+        canv.saveState()
+        canv.setFillColor(colors.HexColor("#14213D"))
+        canv.rect(0, PAGE_H - 34 * mm, PAGE_W, 34 * mm, stroke=0, fill=1)
+        canv.setFillColor(colors.white)
+        canv.setFont(BOLD, 11)
+        canv.drawString(MARGIN_X + 6 * mm, PAGE_H - 18 * mm, "SLA Workbench")
+        canv.setFont(FONT, 9)
+        canv.drawString(MARGIN_X + 6 * mm, PAGE_H - 24 * mm, "Contract redline and change review")
+        canv.setFont(BOLD, 11)
+        canv.drawRightString(PAGE_W - MARGIN_X - 6 * mm, PAGE_H - 18 * mm, self.status_text)
+        canv.restoreState()
+        self._footer(canv)
+
+    def _body_page(self, canv: Any, doc: Any) -> None:
+        canv.saveState()
+        canv.setFont(FONT, 7.5)
+        canv.setFillColor(GREY)
+        top = PAGE_H - MARGIN_TOP + 8 * mm
+        canv.drawString(MARGIN_X, top, _fit(self.header_text, FONT, 7.5, BODY_W - 60 * mm))
+        canv.setFont(BOLD, 7.5)
+        canv.drawRightString(PAGE_W - MARGIN_X, top, self.status_text)
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.5)
+        canv.line(MARGIN_X, top - 2.5 * mm, PAGE_W - MARGIN_X, top - 2.5 * mm)
+        canv.restoreState()
+        self._footer(canv)
+
+    # outline --------------------------------------------------------------------
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(flowable, Heading):
+            key = f"h{self._outline_seq}"
+            self._outline_seq += 1
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(flowable.outline_text, key, level=flowable.outline_level, closed=True)
+
+    def _endBuild(self) -> None:
+        self._doSave = 0
+        super()._endBuild()
+        c = self.canv
+        c.beginForm(TOTAL_FORM)
+        c.setFont(FONT, 7.5)
+        c.setFillColor(GREY)
+        c.drawString(0, 0, str(self.page_total))
+        c.endForm()
+        c.showOutline()
+        c.save()
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+# -------------------------------------------------------------------- redline markup
+
+
+def segments_markup(segments: Sequence[Segment], equal_colour: str | None = None) -> str:
+    """Paragraph markup of a word diff: deletions red and struck, insertions blue and
+    underlined; whitespace between a run and its neighbour stays unstyled."""
+    out: list[str] = []
+    for seg in segments:
+        toks = [t for t in seg.tokens]
+        # the run's leading whitespace goes outside the styling
+        lead = toks[0].space if toks else ""
+        body_parts = []
+        for k, t in enumerate(toks):
+            body_parts.append(("" if k == 0 else t.space) + t.text)
+        body = "".join(body_parts)
+        out.append(_ws(lead))
+        if not body:
+            continue
+        lines = body.split("\n")
+        for n, line in enumerate(lines):
+            if n:
+                out.append("<br/>")
+            stripped = line.strip()
+            if not stripped:
+                continue
+            pre = line[: len(line) - len(line.lstrip())]
+            post = line[len(line.rstrip()) :]
+            out.append(_ws(pre))
+            text = esc(stripped)
+            if seg.op == "delete":
+                out.append(f'<font color="{DEL_HEX}"><strike>{text}</strike></font>')
+            elif seg.op == "insert":
+                out.append(f'<font color="{INS_HEX}"><u>{text}</u></font>')
+            elif equal_colour:
+                out.append(f'<font color="{equal_colour}">{text}</font>')
+            else:
+                out.append(text)
+            out.append(_ws(post))
+    return "".join(out)
+
+
+def _ws(space: str) -> str:
+    if not space:
+        return ""
+    if "\n" in space:
+        return "<br/>" * min(space.count("\n"), 2)
+    return " "
+
+
+def _whole(text: str, op: str) -> str:
+    from workbench.diff import tokenize
+
+    return segments_markup([Segment(op, tuple(tokenize(text)))])  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------- story
+
+
+def _table(rows: list[list[Any]], widths: list[float], header_rows: int = 1, zebra: bool = True) -> Table:
+    t = Table(rows, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
+    style = [
+        ("FONT", (0, 0), (-1, -1), FONT, 8),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, header_rows - 1), HEAD_BG),
+        ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 0.8, colors.HexColor("#8A8F98")),
+        ("LINEBELOW", (0, header_rows), (-1, -1), 0.25, RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ]
+    t.setStyle(TableStyle(style))
+    return t
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(text, style)
+
+
+@dataclass
+class _Ctx:
+    st: dict[str, ParagraphStyle]
+    opts: RedlineOptions
+
+
+def _cover(diff: ContractDiff, ctx: _Ctx, measured_note: str) -> list[Flowable]:
+    st, o = ctx.st, ctx.opts
+    new, old = diff.new, diff.old
+    ct = new.contract or old.contract
+    name = ct.name if ct else new.title
+    story: list[Flowable] = [
+        Spacer(1, 8 * mm),
+        Heading(esc(name), st["cover_title"], 0, "cover", "Cover"),
+        _p(
+            "Redline of the proposed version against the current one, with the reason and the measured "
+            "effect of every change",
+            st["cover_sub"],
+        ),
+    ]
+    parties = list(new.parties or old.parties)
+    rows = [
+        [_p("Parties", st["cellb"]), _p(esc(" — ".join(parties)) if parties else "not stated", st["cell"])],
+        [
+            _p("Current version", st["cellb"]),
+            _p(
+                esc(old.title) + f"<br/><font color='#5F6368'>{esc(old.source)}</font>"
+                if old.source
+                else esc(old.title),
+                st["cell"],
+            ),
+        ],
+        [
+            _p("Proposed version", st["cellb"]),
+            _p(
+                esc(new.title) + f"<br/><font color='#5F6368'>{esc(new.source)}</font>"
+                if new.source
+                else esc(new.title),
+                st["cell"],
+            ),
+        ],
+        [_p("History as of", st["cellb"]), _p(o.as_of.isoformat(), st["cell"])],
+        [_p("Ticket history", st["cellb"]), _p(esc(measured_note), st["cell"])],
+        [_p("Prepared by", st["cellb"]), _p(esc(o.prepared_by or "not stated"), st["cell"])],
+        [_p("Prepared on", st["cellb"]), _p(o.prepared_on.isoformat(), st["cell"])],
+        [
+            _p("Status", st["cellb"]),
+            _p("FINAL" if o.final else "DRAFT — for discussion, not for signature", st["cell"]),
+        ],
+    ]
+    t = Table(rows, colWidths=[38 * mm, BODY_W - 12 * mm - 38 * mm], hAlign="LEFT")
+    t.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    story.append(t)
+    n_terms = len(diff.terms)
+    counts: dict[str, int] = {}
+    for c in diff.clauses:
+        counts[c.kind] = counts.get(c.kind, 0) + 1
+    story.append(Spacer(1, 8 * mm))
+    story.append(
+        _p(
+            f"<b>{n_terms}</b> structured term change{'s' if n_terms != 1 else ''}; clauses: "
+            + ", ".join(
+                f"<b>{counts.get(k, 0)}</b> {k}"
+                for k in ("changed", "added", "removed", "moved", "unchanged")
+            ),
+            st["base"],
+        )
+    )
+    legend = (
+        f'How to read the redline: <font color="{DEL_HEX}"><strike>deleted text</strike></font> is struck '
+        f'through in red, <font color="{INS_HEX}"><u>inserted text</u></font> is underlined in blue, '
+        f'<font color="{MOVE_HEX}">moved clauses</font> are marked in green with their former place.'
+    )
+    story.append(_p(legend, ctx.st["muted"]))
+    return story
+
+
+def _summary(diff: ContractDiff, ctx: _Ctx, effects: Mapping[str, str], effect_note: str) -> list[Flowable]:
+    st = ctx.st
+    story: list[Flowable] = [Heading("1  Summary of changes", st["h1"], 0, "summary", "1 Summary of changes")]
+    story.append(_p(esc(effect_note), st["muted"]))
+    head = [_p(x, st["cellb"]) for x in ("#", "Change", "Rationale", "Effect on the history")]
+    rows: list[list[Any]] = [head]
+    widths = [9 * mm, 0.40 * (BODY_W - 9 * mm), 0.27 * (BODY_W - 9 * mm), 0.33 * (BODY_W - 9 * mm)]
+    n = 0
+    section = None
+    section_rows: list[int] = []
+    for tc in diff.terms:
+        if tc.section != section:
+            section = tc.section
+            rows.append([_p(f"<b>{esc(section)}</b>", st["cell"]), "", "", ""])
+            section_rows.append(len(rows) - 1)
+        n += 1
+        rows.append(
+            [
+                _p(str(n), st["cell"]),
+                _p(_term_markup(tc), st["cell"]),
+                _p(esc_lines(ctx.opts.rationale.get(tc.key, "")), st["cell"]),
+                _p(esc(effects.get(tc.key, "")), st["cell"]),
+            ]
+        )
+    changed = [c for c in diff.clauses if c.kind != "unchanged"]
+    if changed:
+        rows.append([_p("<b>Clauses</b>", st["cell"]), "", "", ""])
+        section_rows.append(len(rows) - 1)
+    for cc in changed:
+        n += 1
+        rows.append(
+            [
+                _p(str(n), st["cell"]),
+                _p(_clause_summary_markup(cc), st["cell"]),
+                _p(esc_lines(ctx.opts.rationale.get(cc.key, "")), st["cell"]),
+                _p("", st["cell"]),
+            ]
+        )
+    if n == 0:
+        story.append(_p("The two versions are identical.", st["base"]))
+        return story
+    t = _table(rows, widths)
+    extra = []
+    for r in section_rows:
+        extra += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), colors.HexColor("#F4F6F9"))]
+    t.setStyle(TableStyle(extra))
+    story.append(t)
+    return story
+
+
+def _term_markup(tc: TermChange) -> str:
+    label = f"<b>{esc(tc.label)}</b>"
+    if tc.kind == "added":
+        return f'{label}: added — <font color="{INS_HEX}"><u>{esc(tc.new)}</u></font>'
+    if tc.kind == "removed":
+        return f'{label}: removed — <font color="{DEL_HEX}"><strike>{esc(tc.old)}</strike></font>'
+    return (
+        f'{label}: <font color="{DEL_HEX}"><strike>{esc(tc.old)}</strike></font> → '
+        f'<font color="{INS_HEX}"><u>{esc(tc.new)}</u></font>'
+    )
+
+
+def _clause_summary_markup(cc: ClauseChange) -> str:
+    title = f"<b>{esc(cc.title)}</b>"
+    if cc.kind == "added":
+        return f"{title}: clause added"
+    if cc.kind == "removed":
+        return f"{title}: clause removed"
+    if cc.kind == "moved":
+        old_t = clause_title(cc.old) if cc.old else ""
+        return f"{title}: clause moved (was {esc(old_t)}, position {(cc.old_index or 0) + 1})" + (
+            ", and reworded" if cc.text_changed else ""
+        )
+    ins = sum(len(s.words) for s in cc.segments if s.op == "insert")
+    dele = sum(len(s.words) for s in cc.segments if s.op == "delete")
+    renum = ""
+    if cc.old and cc.new and cc.old.number != cc.new.number:
+        renum = f" (renumbered from {esc(cc.old.number or 'unnumbered')})"
+    if not cc.segments:
+        return f"{title}: heading or numbering changed{renum}"
+    return f"{title}: reworded — {dele} token{'s' if dele != 1 else ''} deleted, {ins} inserted{renum}"
+
+
+def _clauses(diff: ContractDiff, ctx: _Ctx, progress: ProgressCallback | None) -> list[Flowable]:
+    st = ctx.st
+    story: list[Flowable] = [
+        PageBreak(),
+        Heading("2  Redlined clauses", st["h1"], 0, "clauses", "2 Redlined clauses"),
+        _p(
+            f'<font color="{DEL_HEX}"><strike>Deleted</strike></font> · '
+            f'<font color="{INS_HEX}"><u>inserted</u></font> · '
+            f'<font color="{MOVE_HEX}">moved</font> · unchanged text in black.',
+            st["muted"],
+        ),
+    ]
+    total = max(len(diff.clauses), 1)
+    for k, cc in enumerate(diff.clauses):
+        if k % 25 == 0:
+            report(progress, k / total, "laying out the clauses")
+        story.extend(_clause_block(cc, ctx, k))
+    if not diff.clauses:
+        story.append(_p("Neither version has clause text.", st["base"]))
+    return story
+
+
+def _clause_block(cc: ClauseChange, ctx: _Ctx, k: int) -> list[Flowable]:
+    st = ctx.st
+    o, n = cc.old, cc.new
+    # heading with its own redline
+    if o and n:
+        old_t, new_t = clause_title(o), clause_title(n)
+        if old_t != new_t:
+            from workbench.diff import word_diff
+
+            head = segments_markup(word_diff(old_t, new_t))
+        else:
+            head = esc(new_t)
+    elif n:
+        head = _whole(clause_title(n), "insert")
+    else:
+        assert o is not None
+        head = _whole(clause_title(o), "delete")
+    outline = (clause_title(n) if n else clause_title(o) if o else "")[:90]
+    tag = {
+        "added": f'<font color="{INS_HEX}">ADDED</font>',
+        "removed": f'<font color="{DEL_HEX}">REMOVED</font>',
+        "changed": "CHANGED",
+        "unchanged": "",
+        "moved": f'<font color="{MOVE_HEX}">⇄ MOVED from position {(cc.old_index or 0) + 1}'
+        + (f" (was {esc(clause_title(o))})" if o else "")
+        + "</font>",
+    }[cc.kind]
+    flow: list[Flowable] = [
+        CondPageBreak(28 * mm),
+        Heading(
+            head,
+            st["h3"],
+            1,
+            f"c{k}",
+            f"{cc.kind[0].upper()} · {outline}" if cc.kind != "unchanged" else outline,
+        ),
+    ]
+    if tag:
+        flow.append(_p(tag, st["tag"]))
+    if cc.kind == "added" and n:
+        body = _whole(n.text, "insert")
+    elif cc.kind == "removed" and o:
+        body = _whole(o.text, "delete")
+    elif cc.kind == "moved" and n:
+        body = segments_markup(cc.segments, MOVE_HEX) if cc.segments else _colour(esc_lines(n.text), MOVE_HEX)
+    elif n and cc.segments:
+        body = segments_markup(cc.segments)
+    elif n:
+        body = esc_lines(n.text)
+    else:
+        body = ""
+    if body.strip():
+        flow.append(_p(body, st["clause"]))
+    return flow
+
+
+def _colour(markup: str, hex_: str) -> str:
+    return f'<font color="{hex_}">{markup}</font>'
+
+
+def _warnings(findings: Sequence[Finding] | None, note: str, ctx: _Ctx) -> list[Flowable]:
+    st = ctx.st
+    story: list[Flowable] = [
+        CondPageBreak(60 * mm),
+        Heading(
+            "3  Warning signs of the proposed version",
+            st["h1"],
+            0,
+            "warnings",
+            "3 Warning signs of the proposed version",
+        ),
+    ]
+    if findings is None:
+        story.append(_p(esc(note), st["muted"]))
+        return story
+    if not findings:
+        story.append(_p("No warning sign fires on the proposed version.", st["base"]))
+        return story
+    rows: list[list[Any]] = [
+        [_p(x, st["cellb"]) for x in ("Code", "Severity", "Clause", "Evidence", "Suggestion")]
+    ]
+    for f in findings:
+        rows.append(
+            [
+                _p(esc(f.code), st["cell"]),
+                _p(esc(f.severity), st["cell"]),
+                _p(esc(f.clause), st["cell"]),
+                _p(esc(f.evidence), st["cell"]),
+                _p(esc(f.suggestion), st["cell"]),
+            ]
+        )
+    w = BODY_W - 14 * mm - 16 * mm - 18 * mm
+    story.append(_table(rows, [14 * mm, 16 * mm, 18 * mm, 0.45 * w, 0.55 * w]))
+    return story
+
+
+def _image(png: bytes, width: float) -> Image:
+    img = Image(io.BytesIO(png))
+    ratio = img.imageHeight / img.imageWidth
+    img.drawWidth = width
+    img.drawHeight = width * ratio
+    return img
+
+
+def _charts(charts: Sequence[tuple[str, bytes]], note: str, ctx: _Ctx) -> list[Flowable]:
+    st = ctx.st
+    story: list[Flowable] = [
+        PageBreak(),
+        Heading("4  Effect on the ticket history", st["h1"], 0, "charts", "4 Effect on the ticket history"),
+        _p(esc(note), st["muted"]),
+    ]
+    for caption, png in charts:
+        story.append(KeepTogether([_image(png, BODY_W * 0.92), _p(esc(caption), st["caption"])]))
+    return story
+
+
+def _kpis(
+    kpi_rows: Sequence[Sequence[str]] | None, kpi_note: str, extra: Sequence[Flowable], ctx: _Ctx
+) -> list[Flowable]:
+    st = ctx.st
+    story: list[Flowable] = [
+        CondPageBreak(80 * mm),
+        Heading("5  Key figures", st["h1"], 0, "kpis", "5 Key figures"),
+    ]
+    if kpi_rows:
+        head = [
+            "Priority",
+            "Metric",
+            "Current: met / breached / pending",
+            "Current",
+            "Proposed: met / breached / pending",
+            "Proposed",
+        ]
+        rows: list[list[Any]] = [[_p(h, st["cellb"]) for h in head]]
+        for r in kpi_rows:
+            rows.append([_p(esc(x), st["cell"]) for x in r])
+        story.append(_table(rows, [16 * mm, 20 * mm, 44 * mm, 19 * mm, 44 * mm, BODY_W - 143 * mm]))
+    story.append(_p(esc(kpi_note), st["muted"]))
+    story.extend(extra)
+    return story
+
+
+def _signatures(diff: ContractDiff, ctx: _Ctx) -> list[Flowable]:
+    st = ctx.st
+    parties = list(diff.new.parties or diff.old.parties) or ["Provider", "Client"]
+    while len(parties) < 2:
+        parties.append("Client" if parties[0] != "Client" else "Provider")
+    col = (BODY_W - 10 * mm) / 2
+    line = "_" * 38
+    cells = []
+    for party in parties[:2]:
+        cells.append(
+            [
+                _p(f"<b>For {esc(party)}</b>", st["base"]),
+                Spacer(1, 10 * mm),
+                _p(line, st["base"]),
+                _p("Signature", st["small"]),
+                Spacer(1, 4 * mm),
+                _p("Name: " + line[:30], st["base"]),
+                _p("Title: " + line[:30], st["base"]),
+                _p("Date: " + line[:30], st["base"]),
+            ]
+        )
+    t = Table([cells], colWidths=[col, col], hAlign="LEFT", spaceBefore=4)
+    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    status = (
+        "The parties approve the proposed version as redlined above."
+        if ctx.opts.final
+        else "Draft for discussion: signatures confirm the review only, not the agreement."
+    )
+    return [
+        CondPageBreak(85 * mm),
+        Heading("6  Signatures", st["h1"], 0, "signatures", "6 Signatures"),
+        KeepTogether([_p(status, st["base"]), Spacer(1, 4 * mm), t]),
+    ]
+
+
+@dataclass
+class RenderInput:
+    """Everything the layout needs, computed elsewhere (diff, effects, lint, charts)."""
+
+    diff: ContractDiff
+    options: RedlineOptions
+    effects: Mapping[str, str] = field(default_factory=dict)
+    effect_note: str = ""
+    history_note: str = "no ticket history supplied"
+    findings: Sequence[Finding] | None = None
+    findings_note: str = "Warning-sign checks are not available in this build."
+    charts: Sequence[tuple[str, bytes]] = ()
+    chart_note: str = ""
+    kpi_rows: Sequence[Sequence[str]] | None = None
+    kpi_note: str = ""
+    kpi_extra: Sequence[Flowable] = ()
+
+
+def render_redline(inp: RenderInput, progress: ProgressCallback | None = None) -> bytes:
+    """Lay out the redline PDF; returns its bytes (identical inputs -> identical bytes)."""
+    register_fonts()
+    st = _styles()
+    ctx = _Ctx(st, inp.options)
+    diff, o = inp.diff, inp.options
+    ct = diff.new.contract or diff.old.contract
+    name = ct.name if ct else diff.new.title
+    status = "FINAL" if o.final else "DRAFT"
+    buf = io.BytesIO()
+    doc = RedlineDocTemplate(
+        buf,
+        header=f"{name} — redline: {diff.old.title} → {diff.new.title}",
+        footer=f"Prepared by {o.prepared_by or 'not stated'} on {o.prepared_on.isoformat()} · "
+        f"history as of {o.as_of.isoformat()}",
+        status=status,
+        title=f"Redline: {name}",
+        author=o.prepared_by or "",
+        subject=f"{diff.old.title} → {diff.new.title}",
+        creator="SLA Workbench",
+        producer="SLA Workbench (reportlab)",
+    )
+    report(progress, 0.0, "laying out the cover and summary")
+    story: list[Flowable] = []
+    story += _cover(diff, ctx, inp.history_note)
+    story += [NextPageTemplate("body"), PageBreak()]
+    story += _summary(diff, ctx, inp.effects, inp.effect_note)
+    story += _clauses(diff, ctx, progress)
+    story += _warnings(inp.findings, inp.findings_note, ctx)
+    story += _charts(inp.charts, inp.chart_note, ctx)
+    story += _kpis(inp.kpi_rows, inp.kpi_note, inp.kpi_extra, ctx)
+    story += _signatures(diff, ctx)
+    story.append(_PageTotal())
+    report(progress, 0.6, "writing the PDF")
+    doc.build(story)
+    report(progress, 1.0, "PDF written")
+    return buf.getvalue()

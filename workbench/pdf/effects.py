@@ -1,0 +1,274 @@
+"""The simulated effect of each change on the client's own ticket history.
+
+Everything goes through one function, :func:`measure_effects`: it runs the clock
+engine (ENGINE's ``workbench.simulate.simulate``) on the old and the new contract over
+the same tickets and turns the two results into per-change sentences such as
+"P1 resolution compliance 71% → 88% on 2025-10..2026-09 tickets; credits owed for
+P1 resolution CAD 4,800.00 → CAD 2,400.00 (−CAD 2,400.00)".
+
+The engine is reached through ``SimulationResult.to_json()`` (the ``simulate --json``
+shape), ``credits()`` and ``compliance_curve()``, so a test may inject another
+``simulate`` callable; nothing here ever invents a figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from models.contract import PRIORITIES, Contract, parse_duration
+from models.history import StatusLog, TicketTable
+from workbench.diff import ContractDiff
+from workbench.progress import ProgressCallback, report
+
+METRICS = ("response", "resolution")
+SimulateFn = Callable[..., Any]
+
+
+class EffectsUnavailable(RuntimeError):
+    """The clock engine could not be used; the PDF says so instead of guessing."""
+
+
+@dataclass(frozen=True)
+class Stats:
+    met: int = 0
+    breached: int = 0
+    pending: int = 0
+    compliance: float | None = None
+
+
+@dataclass
+class Measurement:
+    as_of: int | None
+    period: str
+    tickets: int
+    baseline: dict[str, dict[str, Stats]]
+    proposed: dict[str, dict[str, Stats]]
+    # credits owed in percent of the monthly fee, per "P1 resolution" (and "total")
+    credits_old: dict[str, float]
+    credits_new: dict[str, float]
+    fee_old: float | None
+    fee_new: float | None
+    currency: str
+    curves: dict[str, dict[str, tuple[np.ndarray, np.ndarray, float | None]]] = field(default_factory=dict)
+    effects: dict[str, str] = field(default_factory=dict)
+
+    def compliance(self, which: str) -> dict[str, dict[str, float | None]]:
+        src = self.baseline if which == "baseline" else self.proposed
+        return {p: {m: s.compliance for m, s in d.items()} for p, d in src.items()}
+
+    def money_old(self, key: str = "total") -> float | None:
+        return None if self.fee_old is None else self.credits_old.get(key, 0.0) * self.fee_old / 100
+
+    def money_new(self, key: str = "total") -> float | None:
+        return None if self.fee_new is None else self.credits_new.get(key, 0.0) * self.fee_new / 100
+
+    def credits_text(self, key: str = "total") -> str | None:
+        """'CAD 4,800.00 → CAD 2,400.00 (−CAD 2,400.00)' or in % of fee without a fee."""
+        o, n = self.credits_old.get(key, 0.0), self.credits_new.get(key, 0.0)
+        if o == 0 and n == 0:
+            return None
+        mo, mn = self.money_old(key), self.money_new(key)
+        if mo is not None and mn is not None:
+            d = mn - mo
+            sign = "+" if d > 0 else "−" if d < 0 else "±"
+            return f"{_m(mo, self.currency)} → {_m(mn, self.currency)} ({sign}{_m(abs(d), self.currency)})"
+        return f"{o:g}% → {n:g}% of the monthly fee"
+
+
+def _m(v: float, cur: str) -> str:
+    return f"{cur} {v:,.2f}"
+
+
+def _pct(v: float | None) -> str:
+    return "n/a" if v is None else f"{100 * v:.0f}%"
+
+
+def _default_runner() -> Callable[
+    [Contract, Contract, TicketTable, StatusLog | None, int | None], tuple[Any, Any]
+]:
+    """ENGINE's simulator: one prepared history, run under both contracts."""
+    try:
+        from workbench.simulate import Engine  # ENGINE
+    except ImportError as exc:
+        raise EffectsUnavailable(f"the clock engine is not available ({exc})") from None
+
+    def run(
+        old: Contract, new: Contract, tickets: TicketTable, log: StatusLog | None, as_of: int | None
+    ) -> tuple[Any, Any]:
+        eng = Engine(tickets, log, as_of)
+        return eng.run(old), eng.run(new)
+
+    return run
+
+
+def _stats(js: Mapping[str, Any]) -> dict[str, dict[str, Stats]]:
+    out: dict[str, dict[str, Stats]] = {}
+    for p, d in (js.get("by_priority") or {}).items():
+        out[p] = {}
+        for m in METRICS:
+            s = d.get(m) or {}
+            out[p][m] = Stats(
+                int(s.get("met", 0)), int(s.get("breached", 0)), int(s.get("pending", 0)), s.get("compliance")
+            )
+    return out
+
+
+def credits_by_rule(contract: Contract, result: Any) -> dict[str, float]:
+    """Credits owed over the whole history, in percent of the monthly fee, per
+    "P1 resolution"-style key and "total", from the engine's ``credits()`` per month
+    (monthly caps applied there).  Empty when the result offers no credits."""
+    if not hasattr(result, "credits"):
+        return {}
+    rules = [r for r in contract.service_credits if r.metric in METRICS]
+    out: dict[str, float] = {"total": 0.0}
+    for month in result.credits().values():
+        out["total"] += float(month.get("percent", 0.0))
+        for r, pct in zip(rules, month.get("rules", []), strict=False):
+            key = f"{r.priority or 'all'} {r.metric}"
+            out[key] = out.get(key, 0.0) + float(pct)
+    return out
+
+
+def _period(tickets: TicketTable) -> str:
+    if len(tickets) == 0:
+        return "no tickets"
+    lo = datetime.fromtimestamp(int(tickets.opened.min()), tz=UTC).strftime("%Y-%m")
+    hi = datetime.fromtimestamp(int(tickets.opened.max()), tz=UTC).strftime("%Y-%m")
+    return lo if lo == hi else f"{lo}..{hi}"
+
+
+def _curves(
+    contract: Contract, result: Any
+) -> dict[str, dict[str, tuple[np.ndarray, np.ndarray, float | None]]]:
+    """Compliance-vs-target curves (P1..P3) from the engine's ``compliance_curve``."""
+    out: dict[str, dict[str, tuple[np.ndarray, np.ndarray, float | None]]] = {m: {} for m in METRICS}
+    if not hasattr(result, "compliance_curve"):
+        return out
+    for m in METRICS:
+        for p in ("P1", "P2", "P3"):
+            target = contract.target(p, m)
+            if target is None:
+                continue
+            try:
+                current: float | None = parse_duration(target) / 3600
+            except ValueError:
+                current = None  # day targets: no single hour figure
+            top = max(8.0, 2.5 * current) if current else 24.0
+            budgets = np.linspace(0.0, top * 3600, 97).astype(np.int64)
+            b, comp = result.compliance_curve(p, m, budgets)
+            comp = np.asarray(comp, dtype=float)
+            if np.all(np.isnan(comp)):
+                continue
+            out[m][p] = (np.asarray(b, dtype=float) / 3600, comp, current)
+    return out
+
+
+RunFn = Callable[[Contract, Contract, TicketTable, StatusLog | None, int | None], tuple[Any, Any]]
+
+
+def measure_effects(
+    diff: ContractDiff,
+    tickets: TicketTable,
+    status_log: StatusLog | None = None,
+    as_of: int | None = None,
+    simulate: SimulateFn | None = None,
+    progress: ProgressCallback | None = None,
+) -> Measurement:
+    """Simulate the old and the new contract on the same history and describe the
+    effect of each structured change.  ``simulate`` (default: ENGINE's) is called as
+    ``simulate(contract, tickets, status_log, as_of)`` and must return an object with
+    ``to_json()`` (the ``simulate --json`` shape) and, optionally, ``credits()`` and
+    ``compliance_curve()`` as ENGINE's SimulationResult.  Raises EffectsUnavailable
+    when there is no engine or either side has no contract model."""
+    old, new = diff.old.contract, diff.new.contract
+    if old is None or new is None:
+        raise EffectsUnavailable("the documents' terms could not be read, so nothing can be simulated")
+    report(progress, 0.0, "simulating the current and the proposed terms")
+    if simulate is not None:
+        res_old = simulate(old, tickets, status_log, as_of)
+        res_new = simulate(new, tickets, status_log, as_of)
+    else:
+        res_old, res_new = _default_runner()(old, new, tickets, status_log, as_of)
+    report(progress, 0.8, "measuring each change")
+    js_old, js_new = dict(res_old.to_json()), dict(res_new.to_json())
+    meas = Measurement(
+        as_of=as_of,
+        period=_period(tickets),
+        tickets=len(tickets),
+        baseline=_stats(js_old),
+        proposed=_stats(js_new),
+        credits_old=credits_by_rule(old, res_old),
+        credits_new=credits_by_rule(new, res_new),
+        fee_old=old.monthly_fee,
+        fee_new=new.monthly_fee,
+        currency=new.currency,
+        curves=_curves(new, res_new),
+    )
+    for tc in diff.terms:
+        text = _effect_for(tc.path, meas, old, new)
+        if text:
+            meas.effects[tc.path] = text
+    report(progress, 1.0, "effects measured")
+    return meas
+
+
+def _metric_line(meas: Measurement, p: str, m: str) -> str | None:
+    b = meas.baseline.get(p, {}).get(m)
+    n = meas.proposed.get(p, {}).get(m)
+    if b is None and n is None:
+        return None
+    bc = b.compliance if b else None
+    nc = n.compliance if n else None
+    line = f"{p} {m} compliance {_pct(bc)} → {_pct(nc)}"
+    credit = meas.credits_text(f"{p} {m}")
+    if credit:
+        line += f"; credits owed for {p} {m} {credit}"
+    return line
+
+
+def _changed_lines(meas: Measurement, pairs: list[tuple[str, str]]) -> list[str]:
+    lines = []
+    for p, m in pairs:
+        b = meas.baseline.get(p, {}).get(m)
+        n = meas.proposed.get(p, {}).get(m)
+        if (b.compliance if b else None) != (n.compliance if n else None):
+            line = _metric_line(meas, p, m)
+            if line:
+                lines.append(line)
+    return lines
+
+
+def _effect_for(path: str, meas: Measurement, old: Contract, new: Contract) -> str | None:
+    on = f" on {meas.period} tickets"
+    if path.startswith("targets."):
+        _t, p, rest = path.split(".", 2)
+        m = "response" if rest.startswith("response") else "resolution"
+        if rest == "compliance_target":
+            lines = [x for x in (_metric_line(meas, p, mm) for mm in METRICS) if x]
+            return "; ".join(lines) + on if lines else None
+        line = _metric_line(meas, p, m)
+        return line + on if line else None
+    if path.startswith("calendars."):
+        name = path.split(".", 1)[1]
+        pairs = [
+            (p, m)
+            for p in PRIORITIES
+            for m in METRICS
+            if name in (old.calendar_name(p, m), new.calendar_name(p, m))
+        ]
+        lines = _changed_lines(meas, pairs)
+        return (
+            "; ".join(lines) + on if lines else (f"no change in measured compliance{on}" if pairs else None)
+        )
+    if path.startswith(("pause_statuses", "pause_applies_to")):
+        lines = _changed_lines(meas, [(p, m) for p in PRIORITIES for m in METRICS])
+        return "; ".join(lines) + on if lines else f"no change in measured compliance{on}"
+    if path.startswith(("service_credits", "credits_cap_percent", "monthly_fee")):
+        credit = meas.credits_text("total")
+        return f"credits owed {credit}{on}" if credit else f"no credits owed under either version{on}"
+    return None

@@ -1,0 +1,211 @@
+"""The redline PDF from two versions: diff, effects, warning signs, charts, layout.
+
+``build_redline(old, new, options, tickets=…)`` returns the PDF bytes;
+``write_redline(out, …)`` writes them atomically (a failure leaves no file behind and
+an existing file untouched).  Both take a progress callback (``workbench.progress``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from models.atomic import atomic_write_bytes
+from models.contract import PRIORITIES
+from models.history import KpiSnapshot, StatusLog, TicketTable
+from workbench.diff import ContractDiff, Version, diff_versions, load_version
+from workbench.pdf.document import Finding, RedlineOptions, RenderInput, render_redline
+from workbench.pdf.effects import EffectsUnavailable, Measurement, SimulateFn, measure_effects
+from workbench.progress import ProgressCallback, report, scaled
+
+LintFn = Callable[..., Sequence[Any]]
+
+
+@dataclass(frozen=True)
+class HistoryInput:
+    tickets: TicketTable
+    status_log: StatusLog | None = None
+    kpis: tuple[KpiSnapshot, ...] = ()
+    source: str = ""
+
+
+def _as_version(v: Version | str | Path) -> Version:
+    return v if isinstance(v, Version) else load_version(v)
+
+
+def as_of_instant(options: RedlineOptions) -> int:
+    """The as-of date as an instant: its midnight UTC (a half-open end of the history)."""
+    return int(datetime(options.as_of.year, options.as_of.month, options.as_of.day, tzinfo=UTC).timestamp())
+
+
+def _default_lint() -> LintFn | None:
+    try:
+        from workbench.warnings import lint_contract  # WARNINGS
+    except ImportError:
+        return None
+    return lint_contract  # type: ignore[no-any-return]
+
+
+def _findings(
+    diff: ContractDiff, history: HistoryInput | None, options: RedlineOptions, lint: LintFn | None
+) -> tuple[list[Finding] | None, str]:
+    fn = lint if lint is not None else _default_lint()
+    if fn is None:
+        return None, "Warning-sign checks are not available in this build (workbench.warnings missing)."
+    target: Any = diff.new.contract
+    if target is None:
+        try:
+            from workbench.documents import load_document
+
+            target = load_document(diff.new.source)
+        except Exception as exc:  # a document we cannot re-read: say so
+            return None, f"Warning signs not checked: {exc}"
+    try:
+        raw = fn(target, None, as_of_instant(options))
+    except Exception as exc:
+        return None, f"Warning signs not checked: {exc}"
+    out = [
+        Finding(
+            code=str(getattr(f, "code", "")),
+            severity=str(getattr(f, "severity", "")),
+            clause=str(getattr(f, "clause", "") or ""),
+            evidence=str(getattr(f, "evidence", "") or ""),
+            suggestion=str(getattr(f, "suggestion", "") or ""),
+        )
+        for f in raw
+    ]
+    return out, ""
+
+
+def _kpi_rows(m: Measurement) -> list[list[str]]:
+    def cell(s: Any) -> tuple[str, str]:
+        if s is None:
+            return "—", "n/a"
+        comp = "n/a" if s.compliance is None else f"{100 * s.compliance:.1f}%"
+        return f"{s.met} / {s.breached} / {s.pending}", comp
+
+    rows = []
+    for p in PRIORITIES:
+        for metric in ("response", "resolution"):
+            b = m.baseline.get(p, {}).get(metric)
+            n = m.proposed.get(p, {}).get(metric)
+            if b is None and n is None:
+                continue
+            if (b is None or b.met + b.breached + b.pending == 0) and (
+                n is None or n.met + n.breached + n.pending == 0
+            ):
+                continue
+            rows.append([p, metric, *cell(b), *cell(n)])
+    return rows
+
+
+def _chart_pngs(m: Measurement) -> list[tuple[str, bytes]]:
+    from workbench.charts import compliance_chart, figure_png, sensitivity_chart
+
+    out: list[tuple[str, bytes]] = []
+    base, prop = m.compliance("baseline"), m.compliance("proposed")
+    for metric in ("response", "resolution"):
+        if any(
+            base.get(p, {}).get(metric) is not None or prop.get(p, {}).get(metric) is not None
+            for p in PRIORITIES
+        ):
+            fig = compliance_chart(base, prop, metric)
+            out.append(
+                (
+                    f"{metric.capitalize()} compliance per priority on {m.period} tickets: current terms "
+                    f"(grey) vs proposed terms (blue).",
+                    figure_png(fig),
+                )
+            )
+    for metric in ("response", "resolution"):
+        curves = {f"{p} {metric}": v for p, v in m.curves.get(metric, {}).items()}
+        if curves:
+            fig = sensitivity_chart(curves, title=f"{metric.capitalize()}: compliance if the target were…")
+            out.append(
+                (
+                    f"Sensitivity of {metric} compliance to the target under the proposed clock; dotted "
+                    "lines mark the proposed targets.",
+                    figure_png(fig),
+                )
+            )
+    return out
+
+
+def build_redline(
+    old: Version | str | Path,
+    new: Version | str | Path,
+    options: RedlineOptions,
+    history: HistoryInput | None = None,
+    simulate: SimulateFn | None = None,
+    lint: LintFn | None = None,
+    progress: ProgressCallback | None = None,
+) -> bytes:
+    """The redline PDF of NEW against OLD, as bytes."""
+    report(progress, 0.0, "reading the two versions")
+    diff = diff_versions(_as_version(old), _as_version(new))
+    report(progress, 0.1, "comparing")
+    effects: dict[str, str] = {}
+    charts: list[tuple[str, bytes]] = []
+    kpi_rows: list[list[str]] | None = None
+    if history is None or len(history.tickets) == 0:
+        note = "No ticket history was supplied, so the effect of the changes was not measured."
+        hist_note = "none supplied"
+        kpi_note = note
+    else:
+        hist_note = f"{len(history.tickets):,} tickets" + (
+            f" from {history.source}" if history.source else ""
+        )
+        try:
+            m = measure_effects(
+                diff,
+                history.tickets,
+                history.status_log,
+                as_of_instant(options),
+                simulate=simulate,
+                progress=scaled(progress, 0.1, 0.5),
+            )
+        except EffectsUnavailable as exc:
+            note = f"Effects not measured: {exc}."
+            kpi_note = note
+        else:
+            effects = m.effects
+            note = (
+                f"Effects simulated with the SLA clock on {m.tickets:,} tickets opened {m.period} "
+                f"(history as of {options.as_of.isoformat()}), current terms vs proposed terms."
+            )
+            charts = _chart_pngs(m)
+            kpi_rows = _kpi_rows(m)
+            total = m.credits_text("total")
+            kpi_note = (
+                "Credits owed over the period under the response/resolution credit rules: "
+                + (total if total else "none under either version")
+                + "."
+            )
+            hist_note += f", opened {m.period}"
+    report(progress, 0.5, "checking warning signs")
+    findings, findings_note = _findings(diff, history, options, lint)
+    inp = RenderInput(
+        diff=diff,
+        options=options,
+        effects=effects,
+        effect_note=note,
+        history_note=hist_note,
+        findings=findings,
+        findings_note=findings_note,
+        charts=charts,
+        chart_note=note,
+        kpi_rows=kpi_rows,
+        kpi_note=kpi_note,
+    )
+    return render_redline(inp, progress=scaled(progress, 0.55, 1.0))
+
+
+def write_redline(out: str | Path, *args: Any, **kw: Any) -> Path:
+    """Build the PDF, then write it atomically; nothing is written if anything fails."""
+    data = build_redline(*args, **kw)
+    p = Path(out)
+    atomic_write_bytes(p, data)
+    return p
