@@ -19,12 +19,16 @@ from workbench.progress import Cancelled
 
 
 def ts(s: str) -> int:
-    return int(datetime.fromisoformat(s).replace(tzinfo=UTC).timestamp()) if "+" not in s else int(
-        datetime.fromisoformat(s).timestamp())
+    return (
+        int(datetime.fromisoformat(s).replace(tzinfo=UTC).timestamp())
+        if "+" not in s
+        else int(datetime.fromisoformat(s).timestamp())
+    )
 
 
-def write(path: Path, rows: list[list[str]], *, bom: bool = False, encoding: str = "utf-8",
-          delimiter: str = ",") -> Path:
+def write(
+    path: Path, rows: list[list[str]], *, bom: bool = False, encoding: str = "utf-8", delimiter: str = ","
+) -> Path:
     buf = io.StringIO()
     csv.writer(buf, delimiter=delimiter, lineterminator="\n").writerows(rows)
     data = buf.getvalue().encode(encoding)
@@ -33,8 +37,17 @@ def write(path: Path, rows: list[list[str]], *, bom: bool = False, encoding: str
 
 
 def canonical(tmp: Path, rows: list[list[str]], name: str = "tickets.csv", **kw: object) -> Path:
-    head = ["id", "priority", "opened_at", "first_response_at", "resolved_at", "closed_at", "category",
-            "team", "provider_sla_met"]
+    head = [
+        "id",
+        "priority",
+        "opened_at",
+        "first_response_at",
+        "resolved_at",
+        "closed_at",
+        "category",
+        "team",
+        "provider_sla_met",
+    ]
     return write(tmp / name, [head, *rows], **kw)  # type: ignore[arg-type]
 
 
@@ -97,8 +110,9 @@ def test_servicenow_sample(shared_dir: Path) -> None:
     assert "Awaiting User Info" in log.status_names
     aui = log.status_names.index("Awaiting User Info")
     assert int((log.status == aui).sum()) > 50
-    changed = sum(1 for rows in truth.values() if len({r["priority"] for r in rows}) > 1
-                  and rows[0]["number"] in idx)
+    changed = sum(
+        1 for rows in truth.values() if len({r["priority"] for r in rows}) > 1 and rows[0]["number"] in idx
+    )
     assert res.stats["priority_changed"] == changed
     # rejections name file, line, ticket, field and a reason
     for r in res.rejected:
@@ -109,12 +123,32 @@ def test_servicenow_sample(shared_dir: Path) -> None:
 
 
 def test_servicenow_priority_rule_and_reopen(tmp_path: Path) -> None:
-    head = ["number", "incident_state", "sys_mod_count", "sys_updated_at", "opened_at", "priority",
-            "resolved_at", "closed_at", "made_sla", "reopen_count"]
+    head = [
+        "number",
+        "incident_state",
+        "sys_mod_count",
+        "sys_updated_at",
+        "opened_at",
+        "priority",
+        "resolved_at",
+        "closed_at",
+        "made_sla",
+        "reopen_count",
+    ]
 
     def ev(state: str, seq: str, upd: str, prio: str, sla: str = "true", reopen: str = "0") -> list[str]:
-        return ["INC1", state, seq, upd, "1/3/2016 08:55", prio, "2/3/2016 10:00", "13/3/2016 10:00",
-                sla, reopen]
+        return [
+            "INC1",
+            state,
+            seq,
+            upd,
+            "1/3/2016 08:55",
+            prio,
+            "2/3/2016 10:00",
+            "13/3/2016 10:00",
+            sla,
+            reopen,
+        ]
 
     rows = [
         ev("New", "0", "1/3/2016 09:00", "3 - Moderate"),
@@ -157,48 +191,286 @@ def test_servicenow_full_log(shared_dir: Path, tmp_path: Path) -> None:
 
 
 PRESET_FILES: dict[str, tuple[list[str], list[str]]] = {
-    "canonical": (["id", "priority", "opened_at", "first_response_at", "resolved_at", "closed_at", "category",
-                   "team", "provider_sla_met"],
-                  ["T1", "P2", "2026-03-02T09:00:00Z", "2026-03-02T09:30:00Z", "2026-03-02T12:00:00Z", "", "Email",
-                   "Helpdesk", "true"]),
-    "servicenow-incident": (["number", "short_description", "caller_id", "priority", "state", "category",
-                             "assignment_group", "assigned_to", "opened_at", "resolved_at", "closed_at",
-                             "made_sla", "sys_updated_on"],
-                            ["INC0010001", "Mail down", "Abel Tuter", "2 - High", "Resolved", "Email", "Service Desk",
-                             "Beth Anglin", "2026-03-02 09:00:00", "2026-03-02 12:00:00", "", "true",
-                             "2026-03-02 12:00:00"]),
-    "jira-service-management": (["Summary", "Issue key", "Issue id", "Issue Type", "Status", "Priority", "Resolution",
-                                 "Assignee", "Reporter", "Created", "Updated", "Resolved",
-                                 "Custom field (Time to first response)", "Custom field (Request Type)"],
-                                ["VPN broken", "ITSM-42", "10042", "Incident", "Resolved", "High", "Done", "a", "b",
-                                 "02/Mar/26 9:00 AM", "02/Mar/26 12:00 PM", "02/Mar/26 12:00 PM", "", "Get IT help"]),
-    "zendesk": (["Id", "Requester", "Assignee", "Group", "Subject", "Tags", "Status", "Priority", "Via",
-                 "Ticket type", "Created at", "Updated at", "Assigned at", "Solved at", "Reopens", "Replies",
-                 "First reply time in minutes", "Full resolution time in minutes"],
-                ["1042", "x", "y", "Support", "Printer", "", "solved", "High", "Mail", "incident",
-                 "2026-03-02 09:00:00 +0000", "2026-03-02 12:00:00 +0000", "", "2026-03-02 12:00:00 +0000", "0",
-                 "2", "30", "180"]),
-    "connectwise-psa": (["Ticket #", "Board", "Company", "Contact", "Summary", "Status", "Priority", "Type",
-                         "Date Entered", "Date Responded", "Date Resolved", "Closed Date", "SLA Status"],
-                        ["88012", "Service Desk", "Contoso", "Ann", "Server down", "Closed",
-                         "Priority 2 - Quick Response", "Server", "03/02/2026 9:00 AM", "03/02/2026 9:30 AM",
-                         "03/02/2026 12:00 PM", "03/13/2026 8:00 AM", "Resolved"]),
-    "autotask": (["Ticket Number", "Title", "Account", "Contact", "Status", "Priority", "Queue", "Issue Type",
-                  "Created", "First Response", "Resolved", "Complete Date", "Service Level Agreement", "Due Date"],
-                 ["T20260302.0001", "Email", "Contoso", "Ann", "Complete", "High", "Level I Support", "Email",
-                  "3/2/2026 9:00 AM", "3/2/2026 9:30 AM", "3/2/2026 12:00 PM", "3/13/2026 8:00 AM", "Standard",
-                  "3/20/2026 9:00 AM"]),
-    "halopsa": (["Ticket ID", "Summary", "Client", "Site", "User", "Status", "Priority", "Team", "Category", "Agent",
-                 "Date Logged", "Date Responded", "Date Resolved", "Date Closed", "SLA", "Fix By Date"],
-                ["5012", "Laptop", "Contoso", "HQ", "Ann", "Closed", "2 - High", "1st Line", "Hardware", "Bob",
-                 "02/03/2026 09:00", "02/03/2026 09:30", "02/03/2026 12:00", "13/03/2026 08:00", "Gold",
-                 "03/03/2026 09:00"]),
-    "osticket": (["Ticket Number", "Date Created", "Subject", "From", "From Email", "Priority", "Department",
-                  "Help Topic", "Source", "Current Status", "Last Updated", "Due Date", "Overdue", "Answered",
-                  "Agent Assigned", "Team Assigned", "Thread Count", "Reopen Count", "Closed Date"],
-                 ["482913", "2026-03-02 09:00", "Printer", "Ann", "ann@example.com", "High", "Support", "Hardware",
-                  "Email", "Closed", "2026-03-02 12:00", "2026-03-03 09:00", "No", "Yes", "Bob", "", "3", "0",
-                  "2026-03-02 12:00"]),
+    "canonical": (
+        [
+            "id",
+            "priority",
+            "opened_at",
+            "first_response_at",
+            "resolved_at",
+            "closed_at",
+            "category",
+            "team",
+            "provider_sla_met",
+        ],
+        [
+            "T1",
+            "P2",
+            "2026-03-02T09:00:00Z",
+            "2026-03-02T09:30:00Z",
+            "2026-03-02T12:00:00Z",
+            "",
+            "Email",
+            "Helpdesk",
+            "true",
+        ],
+    ),
+    "servicenow-incident": (
+        [
+            "number",
+            "short_description",
+            "caller_id",
+            "priority",
+            "state",
+            "category",
+            "assignment_group",
+            "assigned_to",
+            "opened_at",
+            "resolved_at",
+            "closed_at",
+            "made_sla",
+            "sys_updated_on",
+        ],
+        [
+            "INC0010001",
+            "Mail down",
+            "Abel Tuter",
+            "2 - High",
+            "Resolved",
+            "Email",
+            "Service Desk",
+            "Beth Anglin",
+            "2026-03-02 09:00:00",
+            "2026-03-02 12:00:00",
+            "",
+            "true",
+            "2026-03-02 12:00:00",
+        ],
+    ),
+    "jira-service-management": (
+        [
+            "Summary",
+            "Issue key",
+            "Issue id",
+            "Issue Type",
+            "Status",
+            "Priority",
+            "Resolution",
+            "Assignee",
+            "Reporter",
+            "Created",
+            "Updated",
+            "Resolved",
+            "Custom field (Time to first response)",
+            "Custom field (Request Type)",
+        ],
+        [
+            "VPN broken",
+            "ITSM-42",
+            "10042",
+            "Incident",
+            "Resolved",
+            "High",
+            "Done",
+            "a",
+            "b",
+            "02/Mar/26 9:00 AM",
+            "02/Mar/26 12:00 PM",
+            "02/Mar/26 12:00 PM",
+            "",
+            "Get IT help",
+        ],
+    ),
+    "zendesk": (
+        [
+            "Id",
+            "Requester",
+            "Assignee",
+            "Group",
+            "Subject",
+            "Tags",
+            "Status",
+            "Priority",
+            "Via",
+            "Ticket type",
+            "Created at",
+            "Updated at",
+            "Assigned at",
+            "Solved at",
+            "Reopens",
+            "Replies",
+            "First reply time in minutes",
+            "Full resolution time in minutes",
+        ],
+        [
+            "1042",
+            "x",
+            "y",
+            "Support",
+            "Printer",
+            "",
+            "solved",
+            "High",
+            "Mail",
+            "incident",
+            "2026-03-02 09:00:00 +0000",
+            "2026-03-02 12:00:00 +0000",
+            "",
+            "2026-03-02 12:00:00 +0000",
+            "0",
+            "2",
+            "30",
+            "180",
+        ],
+    ),
+    "connectwise-psa": (
+        [
+            "Ticket #",
+            "Board",
+            "Company",
+            "Contact",
+            "Summary",
+            "Status",
+            "Priority",
+            "Type",
+            "Date Entered",
+            "Date Responded",
+            "Date Resolved",
+            "Closed Date",
+            "SLA Status",
+        ],
+        [
+            "88012",
+            "Service Desk",
+            "Contoso",
+            "Ann",
+            "Server down",
+            "Closed",
+            "Priority 2 - Quick Response",
+            "Server",
+            "03/02/2026 9:00 AM",
+            "03/02/2026 9:30 AM",
+            "03/02/2026 12:00 PM",
+            "03/13/2026 8:00 AM",
+            "Resolved",
+        ],
+    ),
+    "autotask": (
+        [
+            "Ticket Number",
+            "Title",
+            "Account",
+            "Contact",
+            "Status",
+            "Priority",
+            "Queue",
+            "Issue Type",
+            "Created",
+            "First Response",
+            "Resolved",
+            "Complete Date",
+            "Service Level Agreement",
+            "Due Date",
+        ],
+        [
+            "T20260302.0001",
+            "Email",
+            "Contoso",
+            "Ann",
+            "Complete",
+            "High",
+            "Level I Support",
+            "Email",
+            "3/2/2026 9:00 AM",
+            "3/2/2026 9:30 AM",
+            "3/2/2026 12:00 PM",
+            "3/13/2026 8:00 AM",
+            "Standard",
+            "3/20/2026 9:00 AM",
+        ],
+    ),
+    "halopsa": (
+        [
+            "Ticket ID",
+            "Summary",
+            "Client",
+            "Site",
+            "User",
+            "Status",
+            "Priority",
+            "Team",
+            "Category",
+            "Agent",
+            "Date Logged",
+            "Date Responded",
+            "Date Resolved",
+            "Date Closed",
+            "SLA",
+            "Fix By Date",
+        ],
+        [
+            "5012",
+            "Laptop",
+            "Contoso",
+            "HQ",
+            "Ann",
+            "Closed",
+            "2 - High",
+            "1st Line",
+            "Hardware",
+            "Bob",
+            "02/03/2026 09:00",
+            "02/03/2026 09:30",
+            "02/03/2026 12:00",
+            "13/03/2026 08:00",
+            "Gold",
+            "03/03/2026 09:00",
+        ],
+    ),
+    "osticket": (
+        [
+            "Ticket Number",
+            "Date Created",
+            "Subject",
+            "From",
+            "From Email",
+            "Priority",
+            "Department",
+            "Help Topic",
+            "Source",
+            "Current Status",
+            "Last Updated",
+            "Due Date",
+            "Overdue",
+            "Answered",
+            "Agent Assigned",
+            "Team Assigned",
+            "Thread Count",
+            "Reopen Count",
+            "Closed Date",
+        ],
+        [
+            "482913",
+            "2026-03-02 09:00",
+            "Printer",
+            "Ann",
+            "ann@example.com",
+            "High",
+            "Support",
+            "Hardware",
+            "Email",
+            "Closed",
+            "2026-03-02 12:00",
+            "2026-03-03 09:00",
+            "No",
+            "Yes",
+            "Bob",
+            "",
+            "3",
+            "0",
+            "2026-03-02 12:00",
+        ],
+    ),
 }
 
 
@@ -234,9 +506,14 @@ def test_no_preset_matches(tmp_path: Path) -> None:
 
 def test_saved_preset_loaded_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SLA_WORKBENCH_CONFIG", str(tmp_path / "cfg"))
-    mine = Preset(name="our-helpdesk", columns={"id": "Ref", "priority": "Urgency", "opened_at": "Logged"},
-                  priority_map={"Red": "P1", "Amber": "P2", "Green": "P3"}, date_order="dmy",
-                  timezone="Europe/London", pause_statuses=("On hold",))
+    mine = Preset(
+        name="our-helpdesk",
+        columns={"id": "Ref", "priority": "Urgency", "opened_at": "Logged"},
+        priority_map={"Red": "P1", "Amber": "P2", "Green": "P3"},
+        date_order="dmy",
+        timezone="Europe/London",
+        pause_statuses=("On hold",),
+    )
     path = save_preset(mine, "yaml")
     assert path.parent == tmp_path / "cfg" / "presets"
     assert get_preset("our-helpdesk") == mine
@@ -253,19 +530,32 @@ def test_saved_preset_loaded_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_bom_and_semicolons(tmp_path: Path) -> None:
-    f = canonical(tmp_path, [["T1", "P1", "2026-01-05T10:00:00+01:00", "", "", "", "", "", ""]], bom=True,
-                  delimiter=";")
+    f = canonical(
+        tmp_path, [["T1", "P1", "2026-01-05T10:00:00+01:00", "", "", "", "", "", ""]], bom=True, delimiter=";"
+    )
     res = import_file(f)
     assert res.preset.name == "canonical"
     assert res.tickets.opened.tolist() == [ts("2026-01-05T09:00:00")]
 
 
 def test_day_first_and_month_first_detected(tmp_path: Path) -> None:
-    dmy = canonical(tmp_path, [["T1", "P1", "03/04/2026 10:00", "", "", "", "", "", ""],
-                               ["T2", "P1", "25/04/2026 10:00", "", "", "", "", "", ""]], name="a.csv")
+    dmy = canonical(
+        tmp_path,
+        [
+            ["T1", "P1", "03/04/2026 10:00", "", "", "", "", "", ""],
+            ["T2", "P1", "25/04/2026 10:00", "", "", "", "", "", ""],
+        ],
+        name="a.csv",
+    )
     assert import_file(dmy, tz="UTC").tickets.opened[0] == ts("2026-04-03T10:00:00")
-    mdy = canonical(tmp_path, [["T1", "P1", "03/04/2026 10:00", "", "", "", "", "", ""],
-                               ["T2", "P1", "04/25/2026 10:00", "", "", "", "", "", ""]], name="b.csv")
+    mdy = canonical(
+        tmp_path,
+        [
+            ["T1", "P1", "03/04/2026 10:00", "", "", "", "", "", ""],
+            ["T2", "P1", "04/25/2026 10:00", "", "", "", "", "", ""],
+        ],
+        name="b.csv",
+    )
     assert import_file(mdy, tz="UTC").tickets.opened[0] == ts("2026-03-04T10:00:00")
 
 
@@ -317,10 +607,12 @@ def test_every_rejection_reason(tmp_path: Path) -> None:
 
 
 def test_lines_with_embedded_newlines_and_short_rows(tmp_path: Path) -> None:
-    text = ("id,priority,opened_at,category\n"
-            'T1,P1,2026-01-05T10:00:00Z,"multi\nline\ncategory"\n'
-            "T2,P1\n"
-            "T3,PX,2026-01-05T10:00:00Z,x\n")
+    text = (
+        "id,priority,opened_at,category\n"
+        'T1,P1,2026-01-05T10:00:00Z,"multi\nline\ncategory"\n'
+        "T2,P1\n"
+        "T3,PX,2026-01-05T10:00:00Z,x\n"
+    )
     f = tmp_path / "t.csv"
     f.write_text(text)
     res = import_file(f, "canonical")
@@ -365,10 +657,32 @@ def test_xlsx_with_real_dates(tmp_path: Path) -> None:
 
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(["Ticket #", "Board", "Company", "Summary", "Status", "Priority", "Date Entered", "Date Responded",
-               "Date Resolved"])
-    ws.append([88012, "Service Desk", "Contoso", "=HYPERLINK(\"x\")", "Closed", "Priority 1 - Emergency Response",
-               datetime(2026, 3, 2, 9, 0), datetime(2026, 3, 2, 9, 20), None])
+    ws.append(
+        [
+            "Ticket #",
+            "Board",
+            "Company",
+            "Summary",
+            "Status",
+            "Priority",
+            "Date Entered",
+            "Date Responded",
+            "Date Resolved",
+        ]
+    )
+    ws.append(
+        [
+            88012,
+            "Service Desk",
+            "Contoso",
+            '=HYPERLINK("x")',
+            "Closed",
+            "Priority 1 - Emergency Response",
+            datetime(2026, 3, 2, 9, 0),
+            datetime(2026, 3, 2, 9, 20),
+            None,
+        ]
+    )
     f = tmp_path / "cw.xlsx"
     wb.save(f)
     res = import_file(f, tz="Europe/Paris")
@@ -379,8 +693,9 @@ def test_xlsx_with_real_dates(tmp_path: Path) -> None:
 
 
 def test_cp1252_file(tmp_path: Path) -> None:
-    f = canonical(tmp_path, [["T1", "P1", "2026-01-05T10:00:00Z", "", "", "", "Café réseau", "", ""]],
-                  encoding="cp1252")
+    f = canonical(
+        tmp_path, [["T1", "P1", "2026-01-05T10:00:00Z", "", "", "", "Café réseau", "", ""]], encoding="cp1252"
+    )
     res = import_file(f)
     assert res.tickets.ticket(0).category == "Café réseau"
     assert any("Windows-1252" in n for n in res.notes)
@@ -421,8 +736,13 @@ def test_reimport_updates_never_duplicates(shared_dir: Path, tmp_path: Path) -> 
 def test_strict_imports_nothing(tmp_path: Path) -> None:
     from workbench.importing.workspace import Rejected, import_into_workspace
 
-    f = canonical(tmp_path, [["T1", "P1", "2026-01-05T10:00:00Z", "", "", "", "", "", ""],
-                             ["T2", "P7", "2026-01-05T10:00:00Z", "", "", "", "", "", ""]])
+    f = canonical(
+        tmp_path,
+        [
+            ["T1", "P1", "2026-01-05T10:00:00Z", "", "", "", "", "", ""],
+            ["T2", "P7", "2026-01-05T10:00:00Z", "", "", "", "", "", ""],
+        ],
+    )
     ws = tmp_path / "w.slawb"
     with pytest.raises(Rejected, match="1 row"):
         import_into_workspace(ws, f, strict=True)
