@@ -1,0 +1,124 @@
+"""``sla-workbench simulate``: replay a ticket history under a contract version.
+
+    sla-workbench simulate --contract C (--tickets T [--status-log S] | --workspace W)
+                           [--as-of ISO] [--per-ticket] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from models.contract import METRICS, Contract, load_contract
+from models.history import StatusLog, TicketTable
+from workbench.cli import CommandError
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("simulate", help="replay a ticket history under a contract version",
+                       description="Replay a ticket history under a contract's SLA clock.")
+    p.add_argument("--contract", help="contract file (YAML or JSON); with --workspace, "
+                   "defaults to the workspace's latest contract version")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--tickets", help="canonical tickets.csv")
+    src.add_argument("--workspace", help="workspace (.slawb file or database URL)")
+    p.add_argument("--status-log", help="canonical status_log.csv (with --tickets)")
+    p.add_argument("--as-of", help="ISO 8601 instant with an offset (default: latest instant in the data)")
+    p.add_argument("--per-ticket", action="store_true", help="include every ticket's outcome")
+    p.add_argument("--json", action="store_true", help="print JSON (interfaces.md)")
+    p.set_defaults(run=run)
+
+
+def parse_as_of(text: str) -> int:
+    try:
+        d = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise CommandError(f"--as-of: not an ISO 8601 instant: {text!r}") from None
+    if d.tzinfo is None:
+        raise CommandError(f"--as-of: {text!r} has no offset (write Z or +01:00)")
+    return int(d.timestamp())
+
+
+def load_inputs(args: argparse.Namespace) -> tuple[Contract, TicketTable, StatusLog | None]:
+    contract: Contract | None = load_contract(args.contract) if args.contract else None
+    status_log_path = getattr(args, "status_log", None)
+    if args.tickets:
+        from workbench.canonical_csv import CsvError, read_tickets_csv
+
+        try:
+            tickets, log = read_tickets_csv(args.tickets, status_log_path)
+        except CsvError as exc:
+            raise CommandError(str(exc)) from None
+    else:
+        if status_log_path:
+            raise CommandError("--status-log goes with --tickets (a workspace holds its status log)")
+        try:
+            from models.store import Workspace, WorkspaceError
+        except ImportError:  # pragma: no cover
+            raise CommandError("workspaces are not available in this build") from None
+        try:
+            ws = Workspace.open(args.workspace, upgrade=False)
+        except WorkspaceError as exc:
+            raise CommandError(str(exc)) from None
+        try:
+            tickets, log = ws.load_tickets()
+            if contract is None:
+                versions = ws.contract_versions()
+                if not versions:
+                    raise CommandError(f"{args.workspace}: no contract version; pass --contract")
+                contract = versions[-1][1]
+        finally:
+            ws.close()
+    if contract is None:
+        raise CommandError("--contract is required with --tickets")
+    return contract, tickets, log
+
+
+def run(args: argparse.Namespace) -> int:
+    from workbench.simulate import simulate
+
+    contract, tickets, log = load_inputs(args)
+    as_of = parse_as_of(args.as_of) if args.as_of else None
+    result = simulate(contract, tickets, log, as_of=as_of)
+    if args.json:
+        json.dump(result.to_json(per_ticket=args.per_ticket), sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    print(render_table(result, per_ticket=args.per_ticket))
+    return 0
+
+
+def _pct(v: float | None) -> str:
+    return "   n/a" if v is None else f"{100 * v:5.1f}%"
+
+
+def render_table(result: Any, per_ticket: bool = False) -> str:
+    c = result.contract
+    lines = [f"{c.name} — {c.version}", f"as of {result.as_of.isoformat()}", ""]
+    head = f"{'':4} {'tickets':>8}  " + "  ".join(
+        f"{m + ' met/breached/pending':>34} {'compl.':>7}" for m in METRICS)
+    lines.append(head)
+    for p, r in result.by_priority.items():
+        cells = []
+        for m in METRICS:
+            x = r.metric(m)
+            target = x.target or "—"
+            cells.append(f"{target:>10} {x.met:>7}/{x.breached:>7}/{x.pending:>7} {_pct(x.compliance):>7}")
+        lines.append(f"{p:4} {r.tickets:>8}  " + "  ".join(cells))
+    if result.issues:
+        lines.append("")
+        lines.append(f"{len(result.issues)} ticket(s) left out for bad data, e.g.:")
+        for i in result.issues[:5]:
+            lines.append(f"  {i.ticket}: {i.field}: {i.reason}")
+    if result.future:
+        lines.append(f"{result.future} ticket(s) opened after as_of left out")
+    if per_ticket:
+        lines.append("")
+        for row in result.ticket_rows():
+            cells = [f"{m}={row[m]['outcome']}({row[m]['business_seconds']}/{row[m]['budget_seconds']})"
+                     for m in METRICS]
+            lines.append(f"{row['id']} {row['priority']} " + " ".join(cells))
+    return "\n".join(lines)
