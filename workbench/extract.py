@@ -779,9 +779,32 @@ def _target_terms(b: _Builder, doc: Document, c: Clause, pmap: Mapping[str, str]
                 )
 
 
-def _other_terms(b: _Builder, c: Clause, s: str, s0: int) -> None:
+def _norm(raw: str) -> tuple[str, list[int]]:
+    """Whitespace runs -> one space, with the raw offset of every kept character."""
+    out: list[str] = []
+    idx: list[int] = []
+    for m in re.finditer(r"\s+|\S+", raw):
+        if m.group(0)[0].isspace():
+            out.append(" ")
+            idx.append(m.start())
+        else:
+            out.append(m.group(0))
+            idx.extend(range(m.start(), m.end()))
+    return "".join(out), idx
+
+
+def _other_terms(b: _Builder, c: Clause, raw: str, s0: int) -> None:
+    s, idx = _norm(raw)
+
+    def at(i: int, end: bool = False) -> int:
+        if not idx:
+            return s0
+        if end:
+            return s0 + idx[min(i, len(idx)) - 1] + 1 if i > 0 else s0
+        return s0 + idx[min(i, len(idx) - 1)]
+
     def span(m: re.Match[str]) -> tuple[int, int]:
-        return s0 + m.start(), s0 + m.end()
+        return at(m.start()), at(m.end(), end=True)
 
     m = _REFUSED.search(s)
     if m:
@@ -829,7 +852,7 @@ def _other_terms(b: _Builder, c: Clause, s: str, s0: int) -> None:
             if dm:
                 dv = _duration_value(dm, 24)
                 if dv:
-                    b.add(fld, dv[0], c, (s0 + m.start(), s0 + m.end() + dm.end()))
+                    b.add(fld, dv[0], c, (at(m.start()), at(m.end() + dm.end(), end=True)))
                     continue
             b.add(fld, None, c, span(m), note="named without a duration")
     m = _RESTORE_TEST.search(s)
@@ -850,7 +873,7 @@ def _other_terms(b: _Builder, c: Clause, s: str, s0: int) -> None:
         b.add("backup.monitoring", "+".join(where) or "unstated", c, span(m))
     m = _BACKUP.search(s)
     if m:
-        b.once("backup.mentioned", _clean(s)[:120], c, (s0, s0 + len(s.rstrip())))
+        b.once("backup.mentioned", _clean(s)[:120], c, (s0, s0 + len(raw.rstrip())))
     m = _SOC.search(s)
     if m:
         b.add("security.soc_services", _clean(m.group(0)), c, span(m))
@@ -940,7 +963,7 @@ def _other_terms(b: _Builder, c: Clause, s: str, s0: int) -> None:
             if dm:
                 d = _parse_date(dm)
                 if d:
-                    b.add(fld, d, c, (s0 + m.start(), s0 + dm.end()))
+                    b.add(fld, d, c, (at(m.start()), at(dm.end(), end=True)))
 
 
 # --------------------------------------------------------------------- to_contract

@@ -1,0 +1,21 @@
+"""W04 No communication cadence: no scheduled reporting or review."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from workbench.warnings.base import MISSING_CLAUSE, Finding, LintContext, check
+
+
+@check("W04", "No communication cadence", "terms")
+def no_cadence(ctx: LintContext) -> Iterator[Finding]:
+    if ctx.terms.has("reporting.cadence") or ctx.terms.has("review.cadence"):
+        return
+    yield Finding(
+        "W04",
+        "medium",
+        MISSING_CLAUSE,
+        "no scheduled report (monthly service report, dashboard) and no review meeting (QBR) is committed",
+        "Add: “The Provider shall deliver a monthly service report within 10 business days of each month end "
+        "and hold a quarterly business review with the Client.”",
+    )

@@ -1,0 +1,33 @@
+"""W12 Tooling or licence exclusions: remediation depends on excluded tooling, or EDR/XDR/MDR unstated."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from workbench.warnings.base import MISSING_CLAUSE, Finding, LintContext, check, quote
+
+
+@check("W12", "Tooling or licence exclusions", "terms")
+def tooling(ctx: LintContext) -> Iterator[Finding]:
+    t = ctx.terms
+    for e in t.all("security.licence_exclusions"):
+        yield Finding(
+            "W12",
+            "medium",
+            e.clause,
+            f"{e.value} is excluded by licence: {quote(e.quote, 100)}; alert remediation that depends on it "
+            "is not covered",
+            f"State who remediates alerts without {e.value}: “Where {e.value} is not licensed, "
+            "the Provider triages alerts from the Client's existing tooling within the P2 targets” "
+            "— or price the licence.",
+        )
+    if not t.has("security.endpoint_coverage"):
+        yield Finding(
+            "W12",
+            "low",
+            MISSING_CLAUSE,
+            "endpoint detection coverage (EDR, XDR or MDR) is not stated",
+            "Add: “Endpoint coverage: EDR on all managed endpoints (licensed by the Provider); "
+                "XDR and MDR are "
+            "excluded unless ordered, in which case alert remediation is included.”",
+        )
