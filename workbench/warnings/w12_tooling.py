@@ -28,6 +28,6 @@ def tooling(ctx: LintContext) -> Iterator[Finding]:
             MISSING_CLAUSE,
             "endpoint detection coverage (EDR, XDR or MDR) is not stated",
             "Add: “Endpoint coverage: EDR on all managed endpoints (licensed by the Provider); "
-                "XDR and MDR are "
+            "XDR and MDR are "
             "excluded unless ordered, in which case alert remediation is included.”",
         )

@@ -1,0 +1,106 @@
+"""``sla-workbench lint``: check a contract file or contract document for warning signs.
+
+    sla-workbench lint CONTRACT [--tickets T [--status-log S] | --workspace W]
+                       [--as-of ISO] [--mandate NAME ...] [--json]
+
+CONTRACT is a contract file (.yaml/.yml/.json) or a document (.txt, .md, .docx, .pdf).
+History (tickets, or a workspace's full history with backups and restore tests)
+enables the history checks W08, W09, W16 and the W18 extension.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from models.contract import ContractError
+from models.history import History
+from workbench.cli import CommandError
+from workbench.documents import DocumentError
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "lint",
+        help="check a contract or contract document for warning signs",
+        description="Check a contract file or document against the warning-sign catalogue (W01-W17).",
+    )
+    p.add_argument(
+        "contract", metavar="CONTRACT", help="contract file (YAML/JSON) or document (txt/md/docx/pdf)"
+    )
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--tickets", help="canonical tickets.csv (enables history checks)")
+    src.add_argument("--workspace", help="workspace whose history to check against")
+    p.add_argument("--status-log", help="canonical status_log.csv (with --tickets)")
+    p.add_argument(
+        "--as-of", help="ISO 8601 date or instant (default: latest instant in the history, else today)"
+    )
+    p.add_argument(
+        "--mandate",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a compliance mandate the client is subject to (repeatable), e.g. 'Bill C-26'",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON (interfaces.md)")
+    p.set_defaults(run=run)
+
+
+def _history(args: argparse.Namespace) -> History | None:
+    if args.status_log and not args.tickets:
+        raise CommandError("--status-log goes with --tickets")
+    if args.tickets:
+        from workbench.canonical_csv import CsvError, read_tickets_csv
+
+        try:
+            tickets, log = read_tickets_csv(args.tickets, args.status_log)
+        except CsvError as exc:
+            raise CommandError(str(exc)) from None
+        return History(tickets=tickets, status_log=log)
+    if args.workspace:
+        from models.store import Workspace, WorkspaceError
+
+        try:
+            ws = Workspace.open(args.workspace, upgrade=False)
+        except WorkspaceError as exc:
+            raise CommandError(str(exc)) from None
+        try:
+            return ws.load_history()
+        finally:
+            ws.close()
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    from workbench.warnings import lint, load_target
+
+    path = Path(args.contract)
+    if not path.is_file():
+        raise CommandError(f"{path}: no such file")
+    try:
+        target = load_target(path)
+    except DocumentError as exc:
+        raise CommandError(str(exc)) from None
+    except ContractError:
+        raise
+    history = _history(args)
+    try:
+        findings = lint(target, history, args.as_of, mandates=args.mandate)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    if args.json:
+        print(json.dumps({"findings": [f.to_dict() for f in findings]}, indent=2, ensure_ascii=False))
+        return 0
+    if not findings:
+        print(f"{path}: no warning signs")
+        return 0
+    from workbench.warnings import catalogue
+
+    titles = {code: info.title for code, info in catalogue().items()}
+    print(f"{path}: {len(findings)} warning sign(s)")
+    for f in findings:
+        print(f"\n{f.code} {titles.get(f.code, '')} [{f.severity}] clause {f.clause}")
+        print(f"  evidence:   {f.evidence}")
+        print(f"  suggestion: {f.suggestion}")
+    return 0

@@ -1,0 +1,54 @@
+"""W09 Missed commitments: simulated compliance below the committed level, or breaches with no credit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from workbench.warnings.base import Finding, LintContext, check
+
+
+@check("W09", "Missed commitments", "history")
+def missed(ctx: LintContext) -> Iterator[Finding]:
+    if ctx.contract is None or ctx.history is None or len(ctx.history.tickets) == 0:
+        return
+    from workbench.simulate import simulate
+
+    c = ctx.contract
+    result = simulate(c, ctx.history.tickets, ctx.history.status_log, ctx.as_of)
+    for p, pr in sorted(result.by_priority.items()):
+        t = c.targets.get(p)  # type: ignore[call-overload]
+        if t is None:
+            continue
+        for metric in ("response", "resolution"):
+            counts = pr.metric(metric)
+            comp = counts.compliance
+            target = t.target_for(metric)
+            if target is None or comp is None:
+                continue
+            where = ctx.where(f"targets.{p}.{metric}")
+            committed = t.compliance_target
+            if committed is not None and comp < committed:
+                yield Finding(
+                    "W09",
+                    "high" if p in ("P1", "P2") else "medium",
+                    where,
+                    f"{p} {metric} within {target}: simulated compliance {comp:.1%} "
+                    f"({counts.met} met, {counts.breached} breached) is below the committed "
+                    f"{committed:.0%}",
+                    f"Hold the provider to {committed:.0%}: “Where monthly {p} {metric} compliance falls "
+                    f"below {committed:.0%}, the Provider credits 5% of the monthly fee and presents a "
+                    "remediation plan within 10 business days.”",
+                )
+            credited = any(
+                sc.metric == metric and (sc.priority is None or sc.priority == p) for sc in c.service_credits
+            )
+            if counts.breached and not credited:
+                yield Finding(
+                    "W09",
+                    "medium" if p in ("P1", "P2") else "low",
+                    where,
+                    f"{counts.breached} {p} {metric} breaches of {target} ({counts.met} met, compliance "
+                    f"{comp:.1%}) carry no service credit",
+                    f"Tie a credit to the {p} {metric} target: “Each {p} {metric} breach credits 2% of the "
+                    "monthly fee, capped at 20% per month.”",
+                )
