@@ -169,10 +169,13 @@ class ClauseChange:
 
     @property
     def key(self) -> str:
-        """Stable key for rationale files: ``clause:<number or heading>``."""
+        """Stable key for rationale files: ``clause:<number> <heading>`` (the new side's,
+        the old one's for a removed clause), e.g. ``clause:4 Service credits``."""
         c = self.new or self.old
         assert c is not None
-        return "clause:" + (c.number or _norm(c.heading) or str(self.new_index or self.old_index))
+        title = " ".join(p for p in (c.number, c.heading) if p)
+        idx = self.new_index if self.new is not None else self.old_index
+        return "clause:" + (title or f"#{(idx or 0) + 1}")
 
     @property
     def title(self) -> str:
@@ -346,6 +349,7 @@ _DAY_LABEL = {
 
 
 def human_duration(value: str | None) -> str | None:
+    """ "8h" -> "8 hours", "30m" -> "30 minutes", "2d" -> "2 days", in the unit written."""
     if value is None:
         return None
     if value == "same_business_day":
@@ -356,12 +360,12 @@ def human_duration(value: str | None) -> str | None:
         sec = parse_duration(value)
     except ValueError:
         return value
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if sec % size == 0 or (unit == "hour" and sec % 1800 == 0 and sec >= 3600):
-            n = sec / size
-            s = f"{n:g}"
-            return f"{s} {unit}" + ("" if n == 1 else "s")
-    return f"{sec} seconds"
+    unit = value.strip()[-1]
+    if value.strip().endswith("min"):
+        unit = "m"
+    name, size = {"d": ("day", 86400), "h": ("hour", 3600), "m": ("minute", 60)}.get(unit, ("second", 1))
+    n = sec / size
+    return f"{n:g} {name}" + ("" if n == 1 else "s")
 
 
 def _hhmm(sec: int) -> str:

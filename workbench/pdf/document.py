@@ -580,9 +580,8 @@ def _clauses(diff: ContractDiff, ctx: _Ctx, progress: ProgressCallback | None) -
         PageBreak(),
         Heading("2  Redlined clauses", st["h1"], 0, "clauses", "2 Redlined clauses"),
         _p(
-            f'<font color="{DEL_HEX}"><strike>Deleted</strike></font> · '
-            f'<font color="{INS_HEX}"><u>inserted</u></font> · '
-            f'<font color="{MOVE_HEX}">moved</font> · unchanged text in black.',
+            "Every clause of the proposed version in its order, removed clauses where they stood; "
+            "markings as in the legend on the cover.",
             st["muted"],
         ),
     ]

@@ -1,0 +1,163 @@
+"""``sla-workbench redline``: the redlined review PDF of NEW against OLD.
+
+    sla-workbench redline OLD NEW -o OUT.pdf [--tickets T [--status-log S] | --workspace W]
+                          [--rationale FILE.yaml] [--as-of DATE] [--prepared-by NAME]
+                          [--prepared-on DATE] [--final]
+
+OLD and NEW are contract files (YAML/JSON) or contract documents (Markdown, text,
+DOCX, PDF).  The PDF is written atomically: on any error nothing is written and an
+existing OUT is left as it was.
+
+Dates never come from the wall clock, so the same inputs give the same bytes:
+``--as-of`` defaults to the date of the latest instant in the ticket history, else to
+NEW's effective date or last review, else to the date NEW's file was last modified;
+``--prepared-on`` defaults to the as-of date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+from models.contract import ContractError, yaml_load
+from workbench.cli import CommandError
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "redline",
+        help="write the redlined review PDF of NEW against OLD",
+        description="Write the redlined review PDF of NEW against OLD: change summary with rationale and "
+        "simulated effect, redlined clauses, warning signs, charts, KPIs, signature block.",
+    )
+    p.add_argument("old", metavar="OLD", help="current version: contract file or document")
+    p.add_argument("new", metavar="NEW", help="proposed version: contract file or document")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help="PDF to write")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--tickets", help="canonical tickets.csv (for the simulated effects)")
+    src.add_argument("--workspace", help="workspace (.slawb file or database URL) holding the history")
+    p.add_argument("--status-log", help="canonical status_log.csv (with --tickets)")
+    p.add_argument(
+        "--rationale", metavar="FILE.yaml", help="YAML mapping: change key -> reason for the change"
+    )
+    p.add_argument("--as-of", help="history as-of date, YYYY-MM-DD")
+    p.add_argument("--prepared-by", default="", help="name printed on the cover and footer")
+    p.add_argument("--prepared-on", help="preparation date, YYYY-MM-DD (default: the as-of date)")
+    p.add_argument("--final", action="store_true", help="mark the document FINAL instead of DRAFT")
+    p.set_defaults(run=run)
+
+
+def _date(text: str, flag: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise CommandError(f"{flag}: not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def load_rationale(path: str | Path) -> dict[str, str]:
+    """A YAML mapping of change key (``targets.P1.resolution``, ``clause:4.2`` …) to text."""
+    p = Path(path)
+    try:
+        data = yaml_load(p.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise CommandError(f"{p}: cannot read: {exc.strerror}") from None
+    except Exception as exc:  # yaml errors
+        raise CommandError(f"{p}: not valid YAML: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise CommandError(f"{p}: the rationale file must be a mapping of change key to text")
+    out: dict[str, str] = {}
+    for k, v in data.items():
+        if not isinstance(v, (str, int, float)):
+            raise CommandError(f"{p}: {k}: the rationale must be text")
+        out[str(k)] = str(v)
+    return out
+
+
+def _history(args: argparse.Namespace) -> Any:
+    from workbench.pdf import HistoryInput
+
+    if args.tickets:
+        from workbench.canonical_csv import CsvError, read_tickets_csv
+
+        try:
+            tickets, log = read_tickets_csv(args.tickets, args.status_log)
+        except CsvError as exc:
+            raise CommandError(str(exc)) from None
+        return HistoryInput(tickets, log, source=Path(args.tickets).name)
+    if args.status_log:
+        raise CommandError("--status-log goes with --tickets (a workspace holds its status log)")
+    if args.workspace:
+        try:
+            from models.store import Workspace, WorkspaceError
+        except ImportError:  # pragma: no cover
+            raise CommandError("workspaces are not available in this build") from None
+        try:
+            ws = Workspace.open(args.workspace, upgrade=False)
+        except WorkspaceError as exc:
+            raise CommandError(str(exc)) from None
+        try:
+            hist = ws.load_history()
+        except WorkspaceError as exc:
+            raise CommandError(str(exc)) from None
+        finally:
+            ws.close()
+        return HistoryInput(hist.tickets, hist.status_log, hist.kpis, source=Path(args.workspace).name)
+    return None
+
+
+def default_as_of(history: Any, new: Any, new_path: str) -> dt.date:
+    if history is not None and len(history.tickets):
+        latest = max(
+            history.tickets.latest_instant(),
+            history.status_log.latest_instant() if history.status_log is not None else -(2**62),
+        )
+        return dt.datetime.fromtimestamp(latest, dt.UTC).date()
+    ct = new.contract
+    if ct is not None and (ct.effective_date or ct.last_reviewed):
+        return max(d for d in (ct.effective_date, ct.last_reviewed) if d is not None)
+    return dt.datetime.fromtimestamp(Path(new_path).stat().st_mtime, dt.UTC).date()
+
+
+def run(args: argparse.Namespace) -> int:
+    from workbench.diff import diff_versions, load_version
+    from workbench.pdf import RedlineOptions, write_redline
+
+    for path in (args.old, args.new):
+        if not Path(path).is_file():
+            raise CommandError(f"{path}: no such file")
+    out = Path(args.output)
+    if out.exists() and out.is_dir():
+        raise CommandError(f"{out}: is a folder; give a file name such as redline.pdf")
+    old, new = load_version(args.old), load_version(args.new)
+    rationale = load_rationale(args.rationale) if args.rationale else {}
+    history = _history(args)
+    as_of = _date(args.as_of, "--as-of") if args.as_of else default_as_of(history, new, args.new)
+    prepared_on = _date(args.prepared_on, "--prepared-on") if args.prepared_on else as_of
+    if rationale:
+        d = diff_versions(old, new)
+        known = {t.key for t in d.terms} | {c.key for c in d.clauses if c.kind != "unchanged"}
+        for k in rationale:
+            if k not in known:
+                print(
+                    f"sla-workbench redline: warning: rationale for {k!r} matches no change", file=sys.stderr
+                )
+    opts = RedlineOptions(
+        as_of=as_of,
+        prepared_on=prepared_on,
+        prepared_by=args.prepared_by,
+        final=args.final,
+        rationale=rationale,
+    )
+    try:
+        write_redline(out, old, new, opts, history=history)
+    except ContractError:
+        raise
+    except OSError as exc:
+        raise CommandError(f"{out}: cannot write: {exc.strerror or exc}") from None
+    print(f"wrote {out}")
+    return 0
