@@ -204,6 +204,9 @@ class MainWindow(QMainWindow):
         self.errors: list[str] = []  # last error messages (also shown to the user)
         self.loading = False
 
+        from ui.simulation import SimulationService
+
+        self.simulation = SimulationService(self.state, parent=self)
         self.views: dict[str, QWidget] = {}
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)

@@ -32,6 +32,19 @@ Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
 
 
+def guard(owner: QObject, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` that does nothing once ``owner`` (a QObject) has been deleted: a result that
+    arrives after its window closed is dropped, not delivered to a dead object."""
+    from shiboken6 import isValid
+
+    def call(*args: Any) -> Any:
+        if isValid(owner):
+            return fn(*args)
+        return None
+
+    return call
+
+
 class _TaskSignals(QObject):
     progress = Signal(float, str)
     finished = Signal(object)

@@ -121,7 +121,13 @@ class TicketsView(QWidget):
         outer.addWidget(self.stack)
 
         state.history_changed.connect(self.reload)
+        service = getattr(window, "simulation", None)
+        if service is not None:
+            service.baseline_ready.connect(self._baseline_result)
         self.reload()
+
+    def _baseline_result(self, result: Any) -> None:
+        self.set_outcomes({m: result.metric(m).outcome for m in ("response", "resolution")})
 
     # ---------------------------------------------------------------- loading
     def reload(self) -> None:

@@ -1,0 +1,166 @@
+"""Runs ENGINE's simulation off the GUI thread for every view that shows results.
+
+One :class:`workbench.simulate.Engine` per history (built in the background), one
+baseline result per baseline contract, and the scenario result recomputed whenever
+the scenario changes.  Requests are serialised and coalesced: while one run is in
+flight only the newest request is kept, so dragging a slider never queues stale work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from models.contract import Contract
+from ui.state import AppState
+from ui.tasks import Debouncer, guard, run_in_background
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    baseline: Any  # SimulationResult
+    scenario: Any  # SimulationResult
+    comparison: Any  # workbench.simulate.Comparison (flips capped)
+    scenario_contract: Contract
+
+
+MAX_FLIPS = 5000
+
+
+class SimulationService(QObject):
+    engine_ready = Signal()
+    baseline_ready = Signal(object)  # SimulationResult
+    whatif_ready = Signal(object)  # WhatIf
+    failed = Signal(str)
+    busy_changed = Signal(bool)
+
+    def __init__(self, state: AppState, debounce_ms: int = 50, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.engine: Any = None
+        self.baseline_result: Any = None
+        self.whatif: WhatIf | None = None
+        self._generation = 0  # bumps when the history changes: stale results are dropped
+        self._in_flight = False
+        self._pending = False
+        self._debounce = Debouncer(debounce_ms, self._request, self)
+        state.history_changed.connect(self._rebuild)
+        state.baseline_changed.connect(self._baseline_changed)
+        state.scenario_changed.connect(self._debounce.trigger)
+        self._rebuild()
+
+    @property
+    def available(self) -> bool:
+        try:
+            import workbench.simulate  # noqa: F401
+        except ImportError:
+            return False
+        return True
+
+    # ------------------------------------------------------------------ engine
+    def _rebuild(self) -> None:
+        self._generation += 1
+        self.engine = None
+        self.baseline_result = None
+        self.whatif = None
+        tickets = self.state.history.tickets
+        if not len(tickets) or not self.available:
+            return
+        from workbench.simulate import Engine
+
+        gen = self._generation
+        self._set_busy(True)
+        run_in_background(
+            Engine,
+            tickets,
+            self.state.history.status_log,
+            on_done=guard(self, lambda eng: self._engine_built(gen, eng)),
+            on_error=guard(self, self._error),
+        )
+
+    def _engine_built(self, gen: int, engine: Any) -> None:
+        if gen != self._generation:
+            return
+        self.engine = engine
+        self._set_busy(False)
+        self.engine_ready.emit()
+        self._request()
+
+    def _baseline_changed(self) -> None:
+        self.baseline_result = None
+        self._request()
+
+    # ------------------------------------------------------------------ runs
+    def request_now(self) -> None:
+        self._debounce.flush()
+
+    def _request(self) -> None:
+        if self.engine is None:
+            return
+        if self._in_flight:
+            self._pending = True
+            return
+        baseline = self.state.baseline.contract if self.state.baseline else None
+        scenario = self.state.scenario
+        if baseline is None:
+            return
+        if scenario is None:
+            scenario = baseline
+        engine, gen = self.engine, self._generation
+        cached = (
+            self.baseline_result
+            if self.baseline_result is not None and (self.baseline_result.contract is baseline)
+            else None
+        )
+
+        def work() -> tuple[Any, Any, Any]:
+            from workbench.simulate import compare
+
+            base = cached if cached is not None else engine.run(baseline)
+            scen = base if scenario is baseline else engine.run(scenario)
+            return base, scen, compare(base, scen, max_flips=MAX_FLIPS)
+
+        self._in_flight = True
+        self._set_busy(True)
+        run_in_background(
+            work,
+            on_done=guard(self, lambda r: self._done(gen, scenario, r)),
+            on_error=guard(self, self._run_failed),
+        )
+
+    def _done(self, gen: int, scenario: Contract, result: tuple[Any, Any, Any]) -> None:
+        self._in_flight = False
+        if gen == self._generation:
+            base, scen, comparison = result
+            new_baseline = self.baseline_result is not base
+            self.baseline_result = base
+            if new_baseline:
+                self.baseline_ready.emit(base)
+            self.whatif = WhatIf(base, scen, comparison, scenario)
+            self.whatif_ready.emit(self.whatif)
+        if self._pending or (gen == self._generation and scenario is not (self.state.scenario or scenario)):
+            self._pending = False
+            self._request()
+        else:
+            self._set_busy(False)
+
+    def _run_failed(self, exc: BaseException) -> None:
+        self._in_flight = False
+        self._pending = False
+        self._error(exc)
+
+    def _error(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        self.failed.emit(str(exc))
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy_changed.emit(busy)
+
+    def idle(self) -> bool:
+        return (
+            not self._in_flight
+            and not self._debounce.pending()
+            and (self.engine is not None or not len(self.state.history.tickets))
+        )

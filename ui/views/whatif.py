@@ -1,0 +1,596 @@
+"""What-if simulator: the signed baseline against a scenario whose targets, coverage and
+pause rules move live, with compliance deltas, breaches and credits per month, the
+sensitivity curves and the tickets that flip."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSlider,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.contract import (
+    DAY_TARGETS,
+    LITERAL_24X7,
+    METRICS,
+    PRIORITIES,
+    CalendarSpec,
+    Contract,
+    ContractError,
+    format_duration,
+    parse_target,
+)
+from ui.simulation import SimulationService, WhatIf
+from ui.state import AddVersion, AppState, SetScenario, Version
+from ui.widgets import EmptyState, figure_canvas
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+SLIDER_STEP_H = 0.25  # slider resolution: a quarter of an hour
+MAX_HOURS = {"P1": 24.0, "P2": 72.0, "P3": 168.0, "P4": 336.0}
+WEEKDAYS5 = ("mon", "tue", "wed", "thu", "fri")
+COVERAGE_PRESETS: dict[str, dict[str, tuple[str, ...]] | None] = {
+    "As in the contract": None,
+    "8x5 (Mon–Fri 08:00–17:00)": {d: ("08:00-17:00",) for d in WEEKDAYS5},
+    "12x5 (Mon–Fri 07:00–19:00)": {d: ("07:00-19:00",) for d in WEEKDAYS5},
+    "24x7 (all hours, every day)": {d: ("00:00-24:00",) for d in (*WEEKDAYS5, "sat", "sun")},
+}
+
+
+def _pct(v: float | None) -> str:
+    return "n/a" if v is None else f"{100 * v:.1f}%"
+
+
+class ComplianceModel(QAbstractTableModel):
+    HEADERS = (
+        "Priority",
+        "Tickets",
+        "Response baseline",
+        "Response scenario",
+        "Δ response",
+        "Resolution baseline",
+        "Resolution scenario",
+        "Δ resolution",
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[tuple[str, int, list[float | None]]] = []
+
+    def set_whatif(self, w: WhatIf | None) -> None:
+        self.beginResetModel()
+        self.rows = []
+        if w is not None:
+            for p in PRIORITIES:
+                b = w.baseline.by_priority.get(p)
+                s = w.scenario.by_priority.get(p)
+                if b is None and s is None:
+                    continue
+                vals: list[float | None] = []
+                for m in METRICS:
+                    cb = b.metric(m).compliance if b else None
+                    cs = s.metric(m).compliance if s else None
+                    vals += [cb, cs, None if cb is None or cs is None else cs - cb]
+                self.rows.append((p, (s or b).tickets, vals))  # type: ignore[union-attr]
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+            return None
+        prio, n, vals = self.rows[index.row()]
+        c = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if c == 0:
+                return prio
+            if c == 1:
+                return f"{n:,}"
+            v = vals[c - 2]
+            if c in (4, 7):
+                return "" if v is None else f"{100 * v:+.1f} pts"
+            return _pct(v)
+        if role == Qt.ItemDataRole.ForegroundRole and c in (4, 7):
+            v = vals[c - 2]
+            if v is not None and abs(v) > 1e-9:
+                return QBrush(QColor("#1a7f37" if v > 0 else "#b42318"))
+        if role == Qt.ItemDataRole.TextAlignmentRole and c > 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class FlipsModel(QAbstractTableModel):
+    HEADERS = ("Ticket", "Priority", "Metric", "Baseline", "Scenario")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.flips: list[Any] = []
+
+    def set_flips(self, flips: list[Any]) -> None:
+        self.beginResetModel()
+        self.flips = list(flips)
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.flips)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self.flips)):
+            return None
+        f = self.flips[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (f.ticket, f.priority, f.metric, f.baseline, f.scenario)[index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 4:
+            return QBrush(QColor("#1a7f37" if f.scenario == "met" else "#b42318"))
+        return None
+
+
+class TargetControl(QWidget):
+    """Spin box (hours) and slider for one priority/metric target."""
+
+    def __init__(self, view: WhatIfView, prio: str, metric: str) -> None:
+        super().__init__()
+        self.view, self.prio, self.metric_name = view, prio, metric
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.spin = QDoubleSpinBox()
+        self.spin.setDecimals(2)
+        self.spin.setSingleStep(SLIDER_STEP_H)
+        self.spin.setRange(0.0, MAX_HOURS[prio])
+        self.spin.setSuffix(" h")
+        self.spin.setKeyboardTracking(False)
+        self.spin.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToNearestValue)
+        self.spin.setMinimumWidth(110)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, int(MAX_HOURS[prio] / SLIDER_STEP_H))
+        self.slider.setMinimumWidth(120)
+        layout.addWidget(self.spin)
+        layout.addWidget(self.slider, 1)
+        self.spin.valueChanged.connect(self._spin_changed)
+        self.slider.valueChanged.connect(self._slider_changed)
+        self._syncing = False
+
+    def sync(self, target: str | None) -> None:
+        """Show ``target``; the minimum (0) stands for a day target or no target."""
+        self._syncing = True
+        if target is None:
+            self.spin.setSpecialValueText("none")
+            value = 0.0
+        else:
+            kind, seconds = parse_target(target)
+            if seconds is None:
+                self.spin.setSpecialValueText(kind.replace("_", " "))
+                value = 0.0
+            else:
+                self.spin.setSpecialValueText("none")
+                value = seconds / 3600
+        if value > self.spin.maximum():
+            self.spin.setMaximum(value)
+            self.slider.setMaximum(int(value / SLIDER_STEP_H) + 1)
+        self.spin.setValue(value)
+        self.slider.setValue(round(value / SLIDER_STEP_H))
+        self._syncing = False
+
+    def _spin_changed(self, hours: float) -> None:
+        if self._syncing:
+            return
+        self._syncing = True
+        self.slider.setValue(round(hours / SLIDER_STEP_H))
+        self._syncing = False
+        self.view.set_target(self.prio, self.metric_name, hours)
+
+    def _slider_changed(self, steps: int) -> None:
+        if self._syncing:
+            return
+        self._syncing = True
+        self.spin.setValue(steps * SLIDER_STEP_H)
+        self._syncing = False
+        self.view.set_target(self.prio, self.metric_name, steps * SLIDER_STEP_H)
+
+
+class WhatIfView(QWidget):
+    def __init__(self, state: AppState, window: Any = None) -> None:
+        super().__init__()
+        self.state = state
+        self.window_ = window
+        service = getattr(window, "simulation", None)
+        self.service = service if service is not None else SimulationService(state, parent=self)
+        self.stack = QStackedWidget()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.stack)
+        self.empty = EmptyState("Nothing to simulate yet", "")
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self._build_body())
+        self.service.whatif_ready.connect(self._show)
+        self.service.busy_changed.connect(self._busy)
+        self.service.failed.connect(self._failed)
+        state.scenario_changed.connect(self._sync_controls)
+        state.baseline_changed.connect(self._baseline_changed)
+        state.workspace_changed.connect(self._update_empty)
+        state.history_changed.connect(self._update_empty)
+        self._update_empty()
+        self._sync_controls()
+
+    # ------------------------------------------------------------------ layout
+    def _build_body(self) -> QWidget:
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Baseline:"))
+        self.baseline_combo = QComboBox()
+        self.baseline_combo.setMinimumWidth(220)
+        self.baseline_combo.activated.connect(self._pick_baseline)
+        top.addWidget(self.baseline_combo)
+        top.addSpacing(12)
+        top.addWidget(QLabel("Coverage:"))
+        self.coverage = QComboBox()
+        for name in COVERAGE_PRESETS:
+            self.coverage.addItem(name)
+        self.coverage.addItem("Custom (edit in the contract editor)")
+        self.coverage.activated.connect(self._coverage_picked)
+        top.addWidget(self.coverage)
+        top.addStretch(1)
+        self.status = QLabel()
+        top.addWidget(self.status)
+        self.reset = QPushButton("Reset to baseline")
+        self.reset.clicked.connect(self._reset)
+        top.addWidget(self.reset)
+        self.save = QPushButton("Save scenario as draft version")
+        self.save.clicked.connect(self.save_as_draft)
+        top.addWidget(self.save)
+        layout.addLayout(top)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        targets = QGroupBox("Scenario targets (business hours on each target's calendar)")
+        grid = QGridLayout(targets)
+        grid.addWidget(QLabel("Response"), 0, 1)
+        grid.addWidget(QLabel("Resolution"), 0, 2)
+        self.controls: dict[tuple[str, str], TargetControl] = {}
+        for r, p in enumerate(PRIORITIES, start=1):
+            grid.addWidget(QLabel(f"<b>{p}</b>"), r, 0)
+            for c, m in enumerate(METRICS, start=1):
+                ctl = TargetControl(self, p, m)
+                self.controls[(p, m)] = ctl
+                grid.addWidget(ctl, r, c)
+        left_layout.addWidget(targets)
+        pause = QGroupBox("Pause rules (client waiting time stops the clock)")
+        pl = QGridLayout(pause)
+        self.pause_response = QCheckBox("Pause response")
+        self.pause_resolution = QCheckBox("Pause resolution")
+        self.pause_response.toggled.connect(self._pause_changed)
+        self.pause_resolution.toggled.connect(self._pause_changed)
+        self.pause_statuses = QLineEdit()
+        self.pause_statuses.setPlaceholderText("Statuses that pause, comma separated")
+        self.pause_statuses.editingFinished.connect(self._pause_changed)
+        pl.addWidget(self.pause_response, 0, 0)
+        pl.addWidget(self.pause_resolution, 0, 1)
+        pl.addWidget(QLabel("Statuses:"), 1, 0)
+        pl.addWidget(self.pause_statuses, 1, 1)
+        left_layout.addWidget(pause)
+        self.compliance_model = ComplianceModel()
+        self.compliance = QTableView()
+        self.compliance.setModel(self.compliance_model)
+        self.compliance.verticalHeader().hide()
+        self.compliance.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.compliance.setMinimumHeight(150)
+        left_layout.addWidget(QLabel("<b>Compliance</b> (met ÷ (met + breached))"))
+        left_layout.addWidget(self.compliance, 1)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        left_layout.addWidget(self.summary)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(left)
+        split.addWidget(scroll)
+
+        self.tabs = QTabWidget()
+        from matplotlib.figure import Figure
+
+        self.months_canvas = figure_canvas(Figure(figsize=(6.4, 3.0)))
+        self.sens_canvas = figure_canvas(Figure(figsize=(6.4, 4.2)))
+        sens = QWidget()
+        sl = QVBoxLayout(sens)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Metric:"))
+        self.sens_metric = QComboBox()
+        self.sens_metric.addItems(["resolution", "response"])
+        self.sens_metric.currentIndexChanged.connect(self._redraw_sensitivity)
+        row.addWidget(self.sens_metric)
+        row.addWidget(QLabel("Mark the target that reaches:"))
+        self.sens_share = QDoubleSpinBox()
+        self.sens_share.setRange(50, 100)
+        self.sens_share.setValue(95)
+        self.sens_share.setSuffix(" %")
+        self.sens_share.valueChanged.connect(self._redraw_sensitivity)
+        row.addWidget(self.sens_share)
+        row.addStretch(1)
+        sl.addLayout(row)
+        sl.addWidget(self.sens_canvas, 1)
+        self.tabs.addTab(self.months_canvas, "Breaches && credits per month")
+        self.tabs.addTab(sens, "Sensitivity")
+        self.flips_model = FlipsModel()
+        self.flips = QTableView()
+        self.flips.setModel(self.flips_model)
+        self.flips.verticalHeader().hide()
+        self.flips.horizontalHeader().setStretchLastSection(True)
+        self.flips.doubleClicked.connect(self._open_flip)
+        self.tabs.addTab(self.flips, "Tickets that flip")
+        split.addWidget(self.tabs)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        layout.addWidget(split, 1)
+        return body
+
+    # ------------------------------------------------------------------ state -> widgets
+    def _update_empty(self) -> None:
+        st = self.state
+        if not self.service.available:
+            self.empty.set_text("Simulation engine missing", "workbench.simulate is not in this build.")
+            self.stack.setCurrentIndex(0)
+        elif st.baseline is None:
+            self.empty.set_text(
+                "No contract to simulate",
+                "Add a signed contract version (File ▸ Import… or the contract editor) to compare scenarios "
+                "against it.",
+            )
+            self.stack.setCurrentIndex(0)
+        elif not len(st.history.tickets):
+            self.empty.set_text(
+                "No ticket history",
+                "The simulator replays the client's own tickets under each scenario. Import a ticket export "
+                "with File ▸ Import….",
+            )
+            self.stack.setCurrentIndex(0)
+        else:
+            self.stack.setCurrentIndex(1)
+        self.baseline_combo.clear()
+        for v in st.versions:
+            self.baseline_combo.addItem(f"{v.label} ({v.status})", v)
+            if v is st.baseline:
+                self.baseline_combo.setCurrentIndex(self.baseline_combo.count() - 1)
+
+    def _baseline_changed(self) -> None:
+        self._update_empty()
+
+    def _sync_controls(self) -> None:
+        c = self.state.scenario
+        if c is None:
+            return
+        for (p, m), ctl in self.controls.items():
+            ctl.sync(c.target(p, m))
+        for box, metric in ((self.pause_response, "response"), (self.pause_resolution, "resolution")):
+            box.blockSignals(True)
+            box.setChecked(c.pauses(metric))
+            box.blockSignals(False)
+        if not self.pause_statuses.hasFocus():
+            self.pause_statuses.setText(", ".join(c.pause_statuses))
+        self.coverage.setCurrentIndex(self._coverage_index(c))
+        self.status.setText("computing…")
+
+    def _coverage_index(self, c: Contract) -> int:
+        base = self.state.baseline.contract if self.state.baseline else None
+        if base is not None and c.calendars == base.calendars:
+            return 0
+        names = {n for n in c.calendars}
+        if len(names) == 1:
+            weekly = next(iter(c.calendars.values())).weekly
+            for i, preset in enumerate(COVERAGE_PRESETS.values()):
+                if preset is not None and dict(weekly) == preset:
+                    return i
+        return len(COVERAGE_PRESETS)
+
+    # ------------------------------------------------------------------ widgets -> scenario
+    def _push(self, new: Contract, text: str, key: str) -> None:
+        if self.state.scenario is not None and new == self.state.scenario:
+            return
+        self.state.undo_stack.push(SetScenario(self.state, new, text, key))
+
+    def _rebuild(self, data: dict[str, Any]) -> Contract | None:
+        from models.contract import contract_from_data
+
+        try:
+            return contract_from_data(data, "scenario")
+        except ContractError as exc:
+            self.status.setText(str(exc).splitlines()[0])
+            self.status.setStyleSheet("color: #b42318;")
+            return None
+
+    def set_target(self, prio: str, metric: str, hours: float) -> None:
+        c = self.state.scenario
+        if c is None:
+            return
+        base = self.state.baseline.contract if self.state.baseline else c
+        data = c.to_data()
+        targets = data.setdefault("targets", {})
+        entry = dict(targets.get(prio, {"calendar": LITERAL_24X7}))
+        if hours <= 0:
+            original = base.target(prio, metric)
+            day = original if original in DAY_TARGETS else None
+            if day is None:
+                entry.pop(metric, None)
+            else:
+                entry[metric] = day
+        else:
+            entry[metric] = format_duration(round(hours * 3600))
+        targets[prio] = entry
+        new = self._rebuild(data)
+        if new is not None:
+            label = entry.get(metric, "none")
+            self._push(new, f"{prio} {metric} target {label}", f"target:{prio}:{metric}")
+
+    def _coverage_picked(self, index: int) -> None:
+        c, base = self.state.scenario, self.state.baseline
+        if c is None or base is None:
+            return
+        names = list(COVERAGE_PRESETS)
+        if index >= len(names):
+            if self.window_ is not None:
+                self.window_.show_view("editor")
+            return
+        preset = COVERAGE_PRESETS[names[index]]
+        data = c.to_data()
+        if preset is None:
+            data["calendars"] = base.contract.to_data().get("calendars", {})
+        else:
+            cals = {}
+            for name, spec in (c.calendars or {}).items():
+                cals[name] = CalendarSpec(
+                    timezone=spec.timezone, weekly=preset, holidays=spec.holidays
+                ).model_dump(mode="json", exclude_defaults=True)
+            if not cals:
+                self.status.setText("This contract has no named calendar: every target runs 24x7.")
+                return
+            data["calendars"] = cals
+        new = self._rebuild(data)
+        if new is not None:
+            self._push(new, f"Coverage {names[index]}", "")
+
+    def _pause_changed(self, *_: Any) -> None:
+        c = self.state.scenario
+        if c is None:
+            return
+        data = c.to_data()
+        data["pause_applies_to"] = [
+            m
+            for m, box in (("response", self.pause_response), ("resolution", self.pause_resolution))
+            if box.isChecked()
+        ]
+        data["pause_statuses"] = [s.strip() for s in self.pause_statuses.text().split(",") if s.strip()]
+        new = self._rebuild(data)
+        if new is not None:
+            self._push(new, "Pause rules", "")
+
+    def _reset(self) -> None:
+        if self.state.baseline is not None:
+            self._push(self.state.baseline.contract, "Reset scenario to baseline", "")
+
+    def _pick_baseline(self, index: int) -> None:
+        v = self.baseline_combo.itemData(index)
+        if isinstance(v, Version) and v is not self.state.baseline:
+            self.state.set_baseline(v)
+            self._push(v.contract, f"Baseline {v.label}", "")
+
+    def save_as_draft(self) -> Version | None:
+        c = self.state.scenario
+        if c is None:
+            return None
+        from datetime import date
+
+        n = sum(1 for v in self.state.versions if v.status == "draft") + 1
+        base = self.state.baseline.contract if self.state.baseline else c
+        draft = c.model_copy(
+            update={
+                "status": "draft",
+                "version": f"{base.version} — what-if draft {n}",
+                "last_reviewed": date.today(),
+            }
+        )
+        version = Version(None, draft)
+        self.state.undo_stack.push(AddVersion(self.state, version, "Save scenario as draft version"))
+        self.state.message.emit(f"Saved the scenario as draft version “{draft.version}”")
+        return version
+
+    # ------------------------------------------------------------------ results
+    def _busy(self, busy: bool) -> None:
+        if busy:
+            self.status.setStyleSheet("color: palette(mid);")
+            self.status.setText("computing…")
+
+    def _failed(self, message: str) -> None:
+        self.status.setStyleSheet("color: #b42318;")
+        self.status.setText(f"Simulation failed: {message}")
+
+    def _show(self, w: WhatIf) -> None:
+        from workbench.whatif_charts import monthly_breaches_figure
+
+        self.compliance_model.set_whatif(w)
+        self.flips_model.set_flips(w.comparison.flips)
+        n = len(w.comparison.flips)
+        more = "+" if n >= 5000 else ""
+        self.tabs.setTabText(2, f"Tickets that flip ({n:,}{more})")
+        self._set_figure(self.months_canvas, monthly_breaches_figure(w.baseline, w.scenario))
+        self._redraw_sensitivity()
+        credits_b = sum(m.get("amount") or 0 for m in w.baseline.credits().values())
+        credits_s = sum(m.get("amount") or 0 for m in w.scenario.credits().values())
+        cur = w.scenario.contract.currency
+        to_met = sum(1 for f in w.comparison.flips if f.scenario == "met")
+        self.summary.setText(
+            f"{to_met:,} ticket metrics become met and {n - to_met:,} become breached or pending. "
+            f"Projected credits over the history: baseline {credits_b:,.0f} {cur}, "
+            f"scenario {credits_s:,.0f} {cur}."
+        )
+        self.status.setStyleSheet("color: palette(mid);")
+        self.status.setText(f"as of {w.scenario.as_of:%Y-%m-%d}")
+
+    def _redraw_sensitivity(self, *_: Any) -> None:
+        w = self.service.whatif
+        if w is None:
+            return
+        from workbench.whatif_charts import sensitivity_figure
+
+        fig = sensitivity_figure(w.scenario, self.sens_metric.currentText(), self.sens_share.value() / 100)
+        self._set_figure(self.sens_canvas, fig)
+
+    @staticmethod
+    def _set_figure(canvas: Any, fig: Any) -> None:
+        canvas.figure = fig
+        fig.set_canvas(canvas)
+        w, h = canvas.width(), canvas.height()
+        if w > 10 and h > 10:
+            fig.set_size_inches(w / fig.dpi, h / fig.dpi)
+            fig.tight_layout()
+        canvas.draw_idle()
+
+    def _open_flip(self, index: QModelIndex) -> None:
+        if not index.isValid() or self.window_ is None:
+            return
+        flip = self.flips_model.flips[index.row()]
+        tickets_view = self.window_.views.get("tickets")
+        if tickets_view is not None and hasattr(tickets_view, "show_tickets"):
+            tickets_view.show_tickets([flip.ticket])
+            self.window_.show_view("tickets")
