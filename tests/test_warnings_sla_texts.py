@@ -46,12 +46,14 @@ EXPECTED: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     ),
     "dxw_govpress_managed_hosting_terms.md": (
         {
-            "W01": "5.2/5.5 'every reasonable effort', 6.1 'as soon as is practical', 7.2 'reasonable efforts "
+            "W01": "5.2/5.5 'every reasonable effort', 6.1 'as soon as is practical', "
+                   "7.2 'reasonable efforts "
                    "to respond'",
             "W02": "the terms defer response times to a separate SLA document; no matrix here",
             "W03": "4.3.1 monitors logs for indicators of compromise, but no NOC/SOC boundary and no "
                    "security escalation path",
-            "W06": "4.1.2 'Backups and backup restoration' with no RPO, RTO, test cadence or monitoring scope",
+            "W06": "4.1.2 'Backups and backup restoration' with no RPO, RTO, test cadence or "
+                   "monitoring scope",
             "W10": "dated 21 May 2018",
             "W11": "client duties are about required materials, not change approval/escalation contacts/"
                    "severity matrix",
