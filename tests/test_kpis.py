@@ -262,3 +262,44 @@ def test_report_pairs_current_and_previous(ctx: KpiContext) -> None:
     assert rows["MTTR (wall clock)"].higher_is_better is False
     js = rep.to_json()
     assert js["current"]["tickets_by_team"]["SOC/MSSP"] == 2
+
+
+# ------------------------------------------------------------------ with the real engine
+
+
+def test_engine_backed_compliance_and_business_mttr() -> None:
+    from workbench.simulate import simulate
+
+    h = history()
+    c = contract(service_credits=[{"metric": "resolution", "percent_of_fee": 3}])
+    ctx = KpiContext(c, h, as_of=AS_OF)
+    whole = ctx.kpis(Period.of(at(1, 1), at(12, 1)))
+    # the engine's own counts over the same tickets
+    engine = simulate(c, h.tickets, h.status_log, as_of=AS_OF).to_json()["by_priority"]
+    assert whole.compliance == engine
+    # all targets run 24x7: business = wall clock minus client pauses for resolution.
+    # T1 3h, T2 10h, T3 5h - 2h paused, T6 2h (current); T7 1 day (previous)
+    cur = ctx.kpis(CURRENT)
+    assert cur.mttr_business_seconds == (3 + 10 + 3 + 2) * H / 4
+    assert cur.percentiles["resolution_business"] == {"p50": 3 * H, "p90": 10 * H}
+    # hand-checked breaches: T2 response 2h > 1h, resolution 10h > 4h; T4 P3 response 4h = 4h met,
+    # resolution open 10.5 days - 10 days paused = 12h < 2d pending; T5 P4 response open 5d16h > 8h
+    # breached, resolution 5d16h > 5d breached; T7 P3 resolution 1 day met
+    assert cur.compliance["P1"]["response"] == {"met": 1, "breached": 1, "pending": 0, "compliance": 0.5}
+    assert cur.compliance["P3"]["resolution"] == {"met": 0, "breached": 0, "pending": 1, "compliance": None}
+    assert cur.compliance["P4"]["resolution"]["breached"] == 1
+    assert cur.breaches == 4
+    # 3% per resolution breach: T2 (Nov), T5 (Nov) -> 6% of 1000
+    assert (cur.credits_percent, cur.credits) == (6.0, 60.0)
+    sim = simulate(c, h.tickets, h.status_log, as_of=AS_OF)
+    assert sum(m["amount"] for m in sim.credits().values()) == whole.credits
+
+
+def test_bad_data_is_left_out_as_in_the_engine() -> None:
+    bad = Ticket(id="BAD", priority="P1", opened_at=at(11, 3), resolved_at=at(11, 2))
+    table = TicketTable.from_tickets([*TICKETS, bad])
+    h = History(tickets=table)
+    ctx = KpiContext(contract(), h, as_of=AS_OF)
+    cur = ctx.kpis(CURRENT)
+    assert cur.tickets == 6 and cur.tickets_by_priority["P1"] == 2
+    assert cur.mttr_seconds == (3 + 10 + 5 + 2) * H / 4

@@ -8,7 +8,10 @@ Definitions (each one is what the tests check by hand):
 * **Period**: the half-open interval ``[start, end)``; the previous period is
   ``[start - (end - start), start)``.
 * **Ticket cohort**: every ticket KPI counts the tickets *opened* in the period, so a
-  ticket belongs to exactly one period and the per-period figures add up.
+  ticket belongs to exactly one period and the per-period figures add up.  As in
+  :func:`workbench.simulate.simulate`, tickets with bad data (an event before the
+  opening, an unknown priority) and tickets opened after ``as_of`` are left out, and
+  an event after ``as_of`` is not known yet.
 * **Tickets by team**: the ticket's team folded into ``Helpdesk``, ``NOC``,
   ``SOC/MSSP`` (SOC and MSSP are the security side), ``Other`` and ``Unassigned``.
 * **MTTR** (mean time to resolve): mean of ``resolved_at - opened_at`` over the
@@ -21,7 +24,9 @@ Definitions (each one is what the tests check by hand):
 * **Compliance per priority**: met/breached/pending and ``met / (met + breached)``
   from the SLA engine (:mod:`workbench.simulate`), restricted to the cohort.
 * **Breaches** and **credits owed**: breached metrics of the cohort, and the service
-  credits those breaches earn under the contract's credit terms.
+  credits those breaches earn under the contract's credit terms, month by month
+  with their caps exactly as :meth:`workbench.simulate.SimulationResult.credits`
+  (UTC months of ``opened_at``); over the whole history the two agree.
 * **Patch compliance**, **threats detected/resolved**: from the monthly
   :class:`~models.history.KpiSnapshot` rows whose month starts in the period (patch
   compliance is the mean of the months that report it; threats are summed).
@@ -147,6 +152,22 @@ def simulate_outcomes(
 
     result = simulate(contract, tickets, status_log, as_of=as_of, progress=progress)
     return outcomes_from_result(result)
+
+
+def utc_month(t: I64) -> I64:
+    """UTC calendar month number (year * 12 + month - 1) of epoch seconds, as the
+    engine groups credits."""
+    safe = np.where(t == MISSING, 0, t)
+    return safe.astype("datetime64[s]").astype("datetime64[M]").astype(np.int64) + 1970 * 12  # type: ignore[no-any-return]
+
+
+def valid_tickets(t: TicketTable, as_of: int) -> B:
+    """The tickets the engine counts: a known priority, an opening not after ``as_of``,
+    and no event before the opening (bad data is reported by simulate, never counted)."""
+    ok = (t.priority >= 0) & (t.priority < len(PRIORITIES)) & (t.opened != MISSING) & (t.opened <= as_of)
+    for col in (t.first_response, t.resolved, t.closed):
+        ok &= (col == MISSING) | (col >= t.opened)
+    return ok  # type: ignore[no-any-return]
 
 
 def outcomes_from_result(result: Any) -> Outcomes:
@@ -277,6 +298,7 @@ class KpiReport:
     contract_version: str
     current: KpiSet
     previous: KpiSet
+    zone: ZoneInfo | None = None  # the zone dates are shown in
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -375,14 +397,10 @@ class KpiContext:
         stop = np.where((t.resolved != MISSING) & (t.resolved <= self.as_of), t.resolved, self.as_of)
         self.open_seconds = np.clip(stop - t.opened, 0, None)
         self.zone = report_zone(contract)
-        if len(t):
-            self.months = month_starts(int(t.opened.min()), max(int(t.opened.max()), self.as_of), self.zone)
-        else:
-            self.months = []
-        self.month_index = (np.searchsorted(np.asarray(self.months, dtype=np.int64), t.opened, side="right")
-                            - 1).astype(np.int64)
-        self.resolved_mask = t.resolved != MISSING
-        self.responded_mask = t.first_response != MISSING
+        self.month_index = utc_month(t.opened)
+        self.valid = valid_tickets(t, self.as_of)
+        self.resolved_mask = (t.resolved != MISSING) & (t.resolved <= self.as_of)
+        self.responded_mask = (t.first_response != MISSING) & (t.first_response <= self.as_of)
         self._routing_setup()
         report(progress, 1.0, "")
 
@@ -410,7 +428,7 @@ class KpiContext:
     def kpis(self, period: Period) -> KpiSet:
         t = self.tickets
         k = KpiSet(start=period.start, end=period.end)
-        cohort = period.contains(t.opened)
+        cohort = period.contains(t.opened) & self.valid
         k.tickets = int(cohort.sum())
         prio = t.priority[cohort]
         k.tickets_by_priority = {
@@ -479,7 +497,7 @@ class KpiContext:
     @staticmethod
     def _business(o: Outcomes, metric: str, mask: B) -> npt.NDArray[np.float64]:
         b = o.business[metric][mask]
-        return b[b != MISSING].astype(np.float64)
+        return b[(b >= 0) & (b != MISSING)].astype(np.float64)
 
     def _snapshots(self, k: KpiSet, period: Period) -> None:
         snaps = [s for s in self.history.kpis if period.start <= _month_epoch(s, self.contract) < period.end]
@@ -512,6 +530,7 @@ class KpiContext:
             self.contract.version,
             current=self.kpis(period),
             previous=self.kpis(period.previous()),
+            zone=self.zone,
         )
 
 
