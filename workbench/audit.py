@@ -1,0 +1,318 @@
+"""Audit of the provider's own SLA verdicts (``provider_sla_met``) against our clock.
+
+Two questions, for the tickets that carry the provider tool's flag (ServiceNow
+``made_sla``, a Jira "SLA met" column, Zendesk/osTicket breach flags):
+
+1. **Agreement under the contract.**  Our verdict for a ticket is *breached* when
+   any metric with a target is breached under the contract (spec/sla-clock.md),
+   *met* when every metric with a target is met, and *undecided* otherwise (a
+   metric still pending, or no target).  Agreement = tickets where our verdict
+   equals the flag / all flagged tickets (undecided tickets count as not agreeing,
+   and are reported).  Per priority, with the disagreeing tickets.
+
+2. **The clock that best reproduces the flags.**  For each metric (response =
+   opened -> first response, resolution = opened -> resolved, closure = opened ->
+   closed), each calendar (24x7, and Mon-Fri business windows whose start and end
+   hours are searched, in the contract's business time zone or UTC), with and
+   without the contract's pause statuses, and for each priority separately, the
+   threshold that maximises agreement is found exactly: sort the elapsed business
+   seconds, and the number of agreeing tickets for "met iff elapsed <= T" is a
+   prefix count (ties are kept together); the roundest duration inside the best
+   interval is reported.  Tickets without the metric's event count as not
+   agreeing, so the candidates are ranked on the same denominator.
+
+Elapsed times come from :class:`workbench.simulate.Engine` (the engine's clock).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from models.contract import LITERAL_24X7, PRIORITIES, CalendarSpec, Contract
+from models.history import MISSING, StatusLog, TicketTable
+from workbench.progress import ProgressCallback, report, scaled
+
+I64 = npt.NDArray[np.int64]
+Bool = npt.NDArray[np.bool_]
+
+AUDIT_METRICS = ("response", "resolution", "closure")
+START_HOURS = (7, 8, 9)
+END_HOURS = (16, 17, 18, 19)
+MAX_LISTED = 50
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def subset(tickets: TicketTable, log: StatusLog | None, mask: Bool) -> tuple[TicketTable, StatusLog]:
+    """The tickets where ``mask`` holds, with their status rows re-indexed."""
+    idx = np.flatnonzero(mask)
+    t = TicketTable(
+        ids=tickets.ids[idx], priority=tickets.priority[idx], opened=tickets.opened[idx],
+        first_response=tickets.first_response[idx], resolved=tickets.resolved[idx],
+        closed=tickets.closed[idx], category=tickets.category[idx], category_names=tickets.category_names,
+        team=tickets.team[idx], team_names=tickets.team_names, provider_sla_met=tickets.provider_sla_met[idx],
+    )
+    if log is None or len(log) == 0:
+        return t, StatusLog.empty()
+    remap = np.full(len(tickets), -1, np.int64)
+    remap[idx] = np.arange(len(idx))
+    keep = remap[log.ticket] >= 0
+    return t, StatusLog(remap[log.ticket[keep]], log.at[keep], log.status[keep], log.status_names)
+
+
+def _closure_as_resolution(t: TicketTable) -> TicketTable:
+    return TicketTable(
+        ids=t.ids, priority=t.priority, opened=t.opened, first_response=t.first_response, resolved=t.closed,
+        closed=t.closed, category=t.category, category_names=t.category_names, team=t.team,
+        team_names=t.team_names, provider_sla_met=t.provider_sla_met,
+    )
+
+
+def format_duration(seconds: int) -> str:
+    s = max(int(seconds), 0)
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if s % size == 0 and s >= size:
+            return f"{s // size}{unit}"
+    if s % 60 == 0:
+        return "0m"
+    return f"{s}s"
+
+
+def _roundest(lo: int, hi: int | None) -> int:
+    """The roundest duration T with lo <= T < hi (hi None: unbounded)."""
+    for step in (86400, 14400, 3600, 1800, 900, 300, 60, 1):
+        t = -(-lo // step) * step  # ceil to step
+        if hi is None or t < hi:
+            return int(t)
+    return int(lo)
+
+
+def best_threshold(elapsed: I64, met: Bool) -> tuple[int, int]:
+    """Threshold T maximising #(met & elapsed <= T) + #(~met & elapsed > T); returns (T, agreeing)."""
+    n = len(elapsed)
+    if n == 0:
+        return 0, 0
+    order = np.argsort(elapsed, kind="stable")
+    e = elapsed[order]
+    m = met[order]
+    cum_met = np.r_[0, np.cumsum(m)]
+    cum_not = np.r_[0, np.cumsum(~m)]
+    total_not = int(cum_not[-1])
+    k = np.arange(n + 1)
+    agree = cum_met[k] + (total_not - cum_not[k])
+    # only split between different values: T in [e[k-1], e[k])
+    valid = np.ones(n + 1, bool)
+    valid[1:n] = e[1:] != e[:-1]
+    agree = np.where(valid, agree, -1)
+    best = int(np.argmax(agree))
+    if best == 0:
+        t = _roundest(0, int(e[0])) if e[0] > 0 else 0
+        if e[0] <= 0:  # nothing can be below the smallest value; everything counts as breached at T=-1
+            t = -1
+    else:
+        t = _roundest(int(e[best - 1]), int(e[best]) if best < n else None)
+    return t, int(agree[best])
+
+
+# ------------------------------------------------------------------ results
+
+
+@dataclass
+class PriorityAgreement:
+    tickets: int
+    agreeing: int
+    undecided: int
+    disagreeing: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def agreement(self) -> float | None:
+        return None if self.tickets == 0 else self.agreeing / self.tickets
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tickets": self.tickets, "agreement": _r(self.agreement), "undecided": self.undecided,
+                "disagreeing_count": self.tickets - self.agreeing - self.undecided,
+                "disagreeing": self.disagreeing[:MAX_LISTED]}
+
+
+@dataclass
+class Explanation:
+    metric: str
+    calendar: str  # "24x7" or "Mon-Fri 08:00-17:00 <zone>"
+    pauses: bool
+    targets: dict[str, str]
+    agreeing: int
+    tickets: int
+    per_priority: dict[str, float | None]
+
+    @property
+    def agreement(self) -> float:
+        return 0.0 if self.tickets == 0 else self.agreeing / self.tickets
+
+    def to_json(self) -> dict[str, Any]:
+        return {"metric": self.metric, "calendar": self.calendar, "pauses": self.pauses,
+                "targets": dict(self.targets), "agreement": _r(self.agreement),
+                "agreement_by_priority": {p: _r(v) for p, v in self.per_priority.items()}}
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(float(x), 4)
+
+
+@dataclass
+class AuditResult:
+    tickets_with_flag: int
+    provider_met: int
+    contract_name: str | None = None
+    by_priority: dict[str, PriorityAgreement] = field(default_factory=dict)
+    best: Explanation | None = None
+    candidates: list[Explanation] = field(default_factory=list)
+
+    @property
+    def agreement_under_contract(self) -> float | None:
+        if not self.by_priority or self.tickets_with_flag == 0:
+            return None
+        return sum(p.agreeing for p in self.by_priority.values()) / self.tickets_with_flag
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "tickets_with_flag": self.tickets_with_flag,
+            "provider_met": self.provider_met,
+            "contract": self.contract_name,
+            "agreement_under_contract": _r(self.agreement_under_contract),
+            "by_priority": {p: a.to_json() for p, a in self.by_priority.items()},
+            "best_explanation": None if self.best is None else self.best.to_json(),
+            "runners_up": [c.to_json() for c in self.candidates[1:6]],
+        }
+
+
+# ------------------------------------------------------------------ audit
+
+
+def agreement_under_contract(
+    contract: Contract, tickets: TicketTable, log: StatusLog | None, as_of: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> dict[str, PriorityAgreement]:
+    """Per priority: our verdict under ``contract`` versus the provider's flag (flagged tickets only)."""
+    from workbench.clock import BREACHED, MET, NOT_APPLICABLE
+    from workbench.simulate import simulate
+
+    res = simulate(contract, tickets, log, as_of, progress)
+    n = len(tickets)
+    any_breach = np.zeros(n, bool)
+    all_met = np.ones(n, bool)
+    any_target = np.zeros(n, bool)
+    detail: dict[str, I64] = {}
+    for metric in ("response", "resolution"):
+        arr = res.metric(metric)
+        oc = arr.outcome
+        applicable = oc != NOT_APPLICABLE
+        any_target |= applicable & (oc >= 0)
+        any_breach |= oc == BREACHED
+        all_met &= (oc == MET) | ~applicable
+        detail[metric] = arr.business_seconds
+    ours_met = all_met & any_target & ~any_breach
+    decided = any_breach | ours_met
+    flag = tickets.provider_sla_met == 1
+    out: dict[str, PriorityAgreement] = {}
+    for p, pname in enumerate(PRIORITIES):
+        sel = np.flatnonzero(tickets.priority == p)
+        if len(sel) == 0:
+            continue
+        agree = decided[sel] & (ours_met[sel] == flag[sel])
+        dis = sel[decided[sel] & ~agree]
+        rows = [{"id": str(tickets.ids[i]), "provider_sla_met": bool(flag[i]),
+                 "ours": "met" if ours_met[i] else "breached",
+                 "response_seconds": _sec(detail["response"][i]),
+                 "resolution_seconds": _sec(detail["resolution"][i])} for i in dis[:MAX_LISTED].tolist()]
+        out[pname] = PriorityAgreement(len(sel), int(agree.sum()), int((~decided[sel]).sum()), rows)
+    return out
+
+
+def _sec(v: Any) -> int | None:
+    return None if int(v) < 0 else int(v)
+
+
+def candidate_calendars(zone: str) -> list[tuple[str, CalendarSpec | str]]:
+    out: list[tuple[str, CalendarSpec | str]] = [(LITERAL_24X7, LITERAL_24X7)]
+    for s in START_HOURS:
+        for e in END_HOURS:
+            w = f"{s:02d}:00-{e:02d}:00"
+            spec = CalendarSpec(timezone=zone, weekly={d: (w,) for d in ("mon", "tue", "wed", "thu", "fri")})
+            out.append((f"Mon-Fri {w} {zone}", spec))
+    return out
+
+
+def best_explanations(
+    tickets: TicketTable, log: StatusLog | None, pause_statuses: tuple[str, ...] = (), zone: str = "UTC",
+    as_of: int | None = None, progress: ProgressCallback | None = None,
+) -> list[Explanation]:
+    """Every (metric, calendar, pauses) candidate with its best per-priority targets, best first."""
+    from workbench.simulate import Engine
+
+    engines = {"response": Engine(tickets, log, as_of), "resolution": None, "closure": None}
+    engines["resolution"] = engines["response"]
+    engines["closure"] = Engine(_closure_as_resolution(tickets), log, as_of)
+    flag_all = tickets.provider_sla_met == 1
+    total = len(tickets)
+    cals = candidate_calendars(zone)
+    pause_opts: list[tuple[str, ...]] = [()] + ([tuple(pause_statuses)] if pause_statuses else [])
+    out: list[Explanation] = []
+    steps = len(AUDIT_METRICS) * len(cals) * len(pause_opts)
+    k = 0
+    for metric in AUDIT_METRICS:
+        eng = engines[metric]
+        assert eng is not None
+        em = "response" if metric == "response" else "resolution"
+        for cal_name, spec in cals:
+            for pauses in pause_opts:
+                report(progress, k / steps, f"{metric}, {cal_name}")
+                k += 1
+                targets: dict[str, str] = {}
+                per: dict[str, float | None] = {}
+                agreeing = 0
+                for p, pname in enumerate(PRIORITIES):
+                    idx = eng.group_index[p]
+                    if len(idx) == 0:
+                        continue
+                    el = eng.elapsed(p, em, spec, pauses)
+                    has = el.has_event
+                    t, a = best_threshold(el.business[has], flag_all[idx][has])
+                    targets[pname] = "never met" if t < 0 else format_duration(t)
+                    per[pname] = a / len(idx)
+                    agreeing += a
+                out.append(Explanation(metric, cal_name, bool(pauses), targets, agreeing, total, per))
+    out.sort(key=lambda x: (-x.agreeing, AUDIT_METRICS.index(x.metric), x.pauses))
+    return out
+
+
+def audit(
+    tickets: TicketTable,
+    status_log: StatusLog | None = None,
+    contract: Contract | None = None,
+    as_of: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> AuditResult:
+    """Both audits over the tickets that carry ``provider_sla_met``."""
+    mask = (tickets.provider_sla_met >= 0) & (tickets.opened != MISSING) & (tickets.priority >= 0)
+    t, log = subset(tickets, status_log, mask)
+    result = AuditResult(tickets_with_flag=len(t), provider_met=int((t.provider_sla_met == 1).sum()))
+    if len(t) == 0:
+        return result
+    report(progress, 0.0, "auditing the provider's verdicts")
+    zone = "UTC"
+    pauses: tuple[str, ...] = ()
+    if contract is not None:
+        result.contract_name = f"{contract.name} — {contract.version}" if contract.version else contract.name
+        result.by_priority = agreement_under_contract(contract, t, log, as_of, scaled(progress, 0.0, 0.2))
+        pauses = tuple(contract.pause_statuses)
+        if contract.calendars:
+            zone = next(iter(contract.calendars.values())).timezone
+    result.candidates = best_explanations(t, log, pauses, zone, as_of, scaled(progress, 0.2, 1.0))
+    result.best = result.candidates[0] if result.candidates else None
+    report(progress, 1.0, "audit done")
+    return result

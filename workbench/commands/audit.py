@@ -1,0 +1,84 @@
+"""``sla-workbench audit``: check the provider's own SLA verdicts against the clock."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from workbench.cli import CommandError
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "audit",
+        help="check the provider's SLA verdicts (provider_sla_met) against the clock",
+        description="Agreement of the provider tool's own SLA flags with our clock under the contract "
+        "(per priority, with the disagreeing tickets), and the clock (metric, calendar, per-priority "
+        "targets) that best reproduces the flags.",
+    )
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--workspace", metavar="W", help="workspace holding the imported tickets")
+    src.add_argument("--tickets", metavar="T", help="a ticket export (any import preset)")
+    p.add_argument("--status-log", metavar="S", help="with --tickets: a canonical status log")
+    p.add_argument("--tz", help="with --tickets: time zone of timestamps without an offset")
+    p.add_argument("--contract", metavar="C", help="contract file (default: the workspace's latest version)")
+    p.add_argument("--as-of", help="ISO instant (default: the latest instant in the data)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from models.contract import load_contract
+    from models.history import to_epoch
+    from workbench.audit import audit
+
+    contract = load_contract(args.contract) if args.contract else None
+    as_of = None
+    if args.as_of:
+        try:
+            dt = datetime.fromisoformat(args.as_of)
+            as_of = to_epoch(dt)
+        except ValueError as exc:
+            raise CommandError(f"--as-of {args.as_of!r}: {exc}") from exc
+    if args.workspace:
+        from models.store import Workspace, WorkspaceError
+
+        try:
+            with Workspace.open(args.workspace) as ws:
+                history = ws.load_history()
+                if contract is None:
+                    versions = ws.contract_versions()
+                    if versions:
+                        contract = versions[-1][1]
+        except WorkspaceError as exc:
+            raise CommandError(str(exc)) from exc
+        tickets, log = history.tickets, history.status_log
+    else:
+        from workbench.importing.core import ImportFailed
+        from workbench.importing.workspace import read_export
+
+        try:
+            res = read_export(args.tickets, tz=args.tz, status_log=args.status_log)
+        except ImportFailed as exc:
+            raise CommandError(str(exc)) from exc
+        tickets, log = res.tickets, res.status_log
+    result = audit(tickets, log, contract, as_of)
+    if result.tickets_with_flag == 0:
+        raise CommandError("no ticket carries the provider's SLA verdict (provider_sla_met): nothing to audit")
+    out = result.to_json()
+    if args.json:
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return 0
+    print(f"tickets with the provider's verdict: {result.tickets_with_flag} ({result.provider_met} met)")
+    if result.agreement_under_contract is not None:
+        print(f"agreement under {result.contract_name}: {result.agreement_under_contract:.1%}")
+        for p, a in result.by_priority.items():
+            print(f"  {p}: {a.agreement:.1%} of {a.tickets} ({a.undecided} undecided)")
+    if result.best is not None:
+        b = result.best
+        targets = ", ".join(f"{p} {t}" for p, t in b.targets.items())
+        print(f"best explanation: {b.metric} on {b.calendar}{' with pauses' if b.pauses else ''}, "
+              f"targets {targets}: {b.agreement:.1%} agreement")
+    return 0
