@@ -32,6 +32,7 @@ Data
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import sqlite3
@@ -242,9 +243,9 @@ t_scenarios = Table(
     UniqueConstraint("name", name="uq_scenarios_name"),
 )
 
-TICKET_FIELDS = (
-    "priority", "opened_at", "first_response_at", "resolved_at", "closed_at",
-    "category", "team", "provider_sla_met",
+TICKET_FIELDS = (  # in table column order, so bulk statements need no reordering
+    "priority", "opened_at", "first_response_at", "resolved_at", "category", "team",
+    "closed_at", "provider_sla_met",
 )  # fmt: skip
 
 
@@ -523,6 +524,38 @@ def _validate_tickets(t: TicketTable, s: StatusLog, source: str) -> None:
 def _chunks(n: int, size: int = CHUNK) -> Iterator[tuple[int, int]]:
     for i in range(0, n, size):
         yield i, min(n, i + size)
+
+
+class _Many:
+    """One Core statement (``insert(table)``, ``update(...)``, ``delete(...)``) compiled
+    once for the connection's dialect and run with DBAPI ``executemany`` over chunks
+    of plain tuples: Core without per-row parameter processing (about 3x faster
+    than a list of dicts).  Values must already be driver-native (int, str, bool,
+    None).  Works with positional (SQLite) and named (PostgreSQL) paramstyles."""
+
+    def __init__(self, conn: Connection, stmt: Any, names: Sequence[str]) -> None:
+        if isinstance(stmt, Table):
+            stmt = insert(stmt).values({n: bindparam(n) for n in names})
+        compiled = stmt.compile(dialect=conn.dialect)
+        self.conn, self.sql, self.names = conn, compiled.string, tuple(names)
+        self.order: list[int] | None = None
+        if conn.dialect.positional:
+            index = {n: i for i, n in enumerate(self.names)}
+            order = [index[p] for p in compiled.positiontup or ()]
+            self.order = None if order == list(range(len(self.names))) else order
+            self.named = False
+        else:
+            self.named = True
+
+    def __call__(self, rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        params: Any = rows
+        if self.named:
+            params = [dict(zip(self.names, r, strict=True)) for r in rows]
+        elif self.order is not None:
+            params = [tuple(r[i] for i in self.order) for r in rows]
+        self.conn.exec_driver_sql(self.sql, params)
 
 
 class _Steps:
@@ -913,50 +946,50 @@ class Workspace:
         tc = t_tickets.c
         existing: dict[str, int] = {
             str(tid): int(pk)
-            for tid, pk in conn.execute(select(tc.ticket_id, tc.id).where(tc.source == source))
+            for tid, pk in conn.execute(select(tc.ticket_id, tc.id).where(tc.source == source)).all()
         }
         cols = _ticket_columns(t)
         ids = cols["ticket_id"]
         old = [i for i, tid in enumerate(ids) if tid in existing]
         new = [i for i, tid in enumerate(ids) if tid not in existing]
         steps.total = max(1, len(new) + 2 * len(old) + len(s))
-        keys = ("ticket_id", *TICKET_FIELDS)
+        fields = [cols[k] for k in TICKET_FIELDS]
 
-        for a, b in _chunks(len(new)):
-            rows = [{"source": source, **{k: cols[k][i] for k in keys}} for i in new[a:b]]
-            conn.execute(insert(t_tickets), rows)
-            steps.advance(b - a, "saving new tickets")
+        if new:
+            put = _Many(conn, t_tickets, ("source", "ticket_id", *TICKET_FIELDS))
+            sub = [ids, *fields] if not old else [[c[i] for i in new] for c in (ids, *fields)]
+            for a, b in _chunks(len(new)):
+                put(list(zip(itertools.repeat(source, b - a), *(c[a:b] for c in sub), strict=True)))
+                steps.advance(b - a, "saving new tickets")
 
         if old:
-            upd = (
+            upd = _Many(
+                conn,
                 update(t_tickets)
                 .where(tc.id == bindparam("b_pk"))
-                .values({k: bindparam(f"b_{k}") for k in TICKET_FIELDS})
+                .values({k: bindparam(f"b_{k}") for k in TICKET_FIELDS}),
+                (*(f"b_{k}" for k in TICKET_FIELDS), "b_pk"),
             )
+            sub = [[c[i] for i in old] for c in fields]
+            old_pks = [existing[ids[i]] for i in old]
             for a, b in _chunks(len(old)):
-                rows = [
-                    {"b_pk": existing[ids[i]], **{f"b_{k}": cols[k][i] for k in TICKET_FIELDS}}
-                    for i in old[a:b]
-                ]
-                conn.execute(upd, rows)
+                upd(list(zip(*(c[a:b] for c in sub), old_pks[a:b], strict=True)))
                 steps.advance(b - a, "updating re-imported tickets")
-            drop = delete(t_status).where(t_status.c.ticket_pk == bindparam("b_pk"))
+            drop = _Many(conn, delete(t_status).where(t_status.c.ticket_pk == bindparam("b_pk")), ("b_pk",))
             for a, b in _chunks(len(old)):
-                conn.execute(drop, [{"b_pk": existing[ids[i]]} for i in old[a:b]])
+                drop([(pk,) for pk in old_pks[a:b]])
                 steps.advance(b - a, "replacing status rows")
 
         if len(s):
             pkmap = existing if not new else {
                 str(tid): int(pk)
-                for tid, pk in conn.execute(select(tc.ticket_id, tc.id).where(tc.source == source))
+                for tid, pk in conn.execute(select(tc.ticket_id, tc.id).where(tc.source == source)).all()
             }
             pks = [pkmap[tid] for tid in ids]
             tix, ats, codes, names = s.ticket.tolist(), s.at.tolist(), s.status.tolist(), s.status_names
+            put = _Many(conn, t_status, ("ticket_pk", "at", "status"))
             for a, b in _chunks(len(s)):
-                rows = [
-                    {"ticket_pk": pks[tix[j]], "at": ats[j], "status": names[codes[j]]} for j in range(a, b)
-                ]
-                conn.execute(insert(t_status), rows)
+                put([(pks[i], at, names[c]) for i, at, c in zip(tix[a:b], ats[a:b], codes[a:b], strict=True)])
                 steps.advance(b - a, "saving status log")
         return {"inserted": len(new), "updated": len(old), "status_rows": len(s)}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -25,6 +26,9 @@ from models.store import Workspace, WorkspaceError, head_revision, metadata, mig
 from workbench.progress import Cancelled
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+sys.path.insert(0, str(FIXTURES))
+from synthetic import big_history  # noqa: E402
+
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
@@ -344,7 +348,7 @@ def test_cancel_mid_upsert_changes_nothing(tmp_path: Path, stop_after: int) -> N
         w.save_history(base)
     snapshot = table_bytes(p)
 
-    big = make_history(35_000, seed=6)  # > 3 chunks of tickets, so the cancel lands mid-write
+    big = big_history(35_000, seed=6)  # > 3 chunks of tickets, so the cancel lands mid-write
     calls: list[float] = []
 
     def progress(fraction: float, message: str) -> bool:
