@@ -66,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
         tickets, log = res.tickets, res.status_log
     result = audit(tickets, log, contract, as_of)
     if result.tickets_with_flag == 0:
-        raise CommandError("no ticket carries the provider's SLA verdict (provider_sla_met): nothing to audit")
+        raise CommandError("no ticket carries the provider's SLA verdict (provider_sla_met): nothing to audit"
+                           )
     out = result.to_json()
     if args.json:
         print(json.dumps(out, indent=2, ensure_ascii=False))
