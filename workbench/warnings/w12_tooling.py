@@ -10,7 +10,12 @@ from workbench.warnings.base import MISSING_CLAUSE, Finding, LintContext, check,
 @check("W12", "Tooling or licence exclusions", "terms")
 def tooling(ctx: LintContext) -> Iterator[Finding]:
     t = ctx.terms
+    seen: set[str] = set()
     for e in t.all("security.licence_exclusions"):
+        key = str(e.value).split()[0].upper()
+        if key in seen:
+            continue
+        seen.add(key)
         yield Finding(
             "W12",
             "medium",
