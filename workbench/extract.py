@@ -291,7 +291,7 @@ _CAD_WORDS = {
 _BACKUP = re.compile(r"\bback-?ups?\b", re.I)
 _BACKUP_MON = re.compile(
     r"\b(?:monitor(?:ing|s|ed)?\s+(?:of\s+)?(?:all\s+)?(?:the\s+)?(?:\w+\s+)?back-?ups?|back-?ups?\s+"
-    r"(?:job\s+)?monitoring)\b",
+    r"(?:job\s+)?monitoring|back-?ups?\s+(?:jobs?\s+)?(?:are|is|will be)\s+monitored)\b",
     re.I,
 )
 _SOC = re.compile(
