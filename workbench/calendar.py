@@ -28,6 +28,7 @@ give the same answer; tests check each against an independent reference.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -64,6 +65,15 @@ def calendar_key(cal: CalendarLike) -> str:
     return cal.model_dump_json()
 
 
+@functools.lru_cache(maxsize=64)
+def _package_holidays(country: str, subdivision: str | None, first_year: int,
+                      last_year: int) -> frozenset[dt.date]:
+    import holidays
+
+    years = range(first_year, last_year + 1)
+    return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=years).keys())
+
+
 def holiday_dates(spec: CalendarSpec, first_year: int, last_year: int) -> frozenset[dt.date]:
     """Whole local dates removed from coverage for the years given."""
     h = spec.holidays
@@ -71,10 +81,7 @@ def holiday_dates(spec: CalendarSpec, first_year: int, last_year: int) -> frozen
         return frozenset()
     dates: set[dt.date] = set()
     if h.country:
-        import holidays
-
-        years = range(first_year, last_year + 1)
-        dates.update(holidays.country_holidays(h.country, subdiv=h.subdivision, years=years).keys())
+        dates.update(_package_holidays(h.country, h.subdivision, first_year, last_year))
     dates.update(h.add)
     dates.difference_update(h.remove)
     return frozenset(dates)
@@ -96,7 +103,8 @@ class CompiledCalendar:
     same_day_end: I64 = field(repr=False)  # end of the last interval of day[i]
     next_day_end: I64 = field(repr=False)  # end of the last interval of the next covered day
     holidays: frozenset[dt.date] = frozenset()
-    table: I64 | None = field(default=None, repr=False)  # per-minute 2*F + covered flag
+    table: I64 | None = field(default=None, repr=False)  # per minute: F(minute start) - S * offset
+    slope: npt.NDArray[np.int8] | None = field(default=None, repr=False)  # per minute: 1 if covered
 
     # ------------------------------------------------------------------ lookups
 
@@ -115,12 +123,13 @@ class CompiledCalendar:
         a = np.asarray(t, dtype=np.int64)
         if self.always:
             return a.copy() if a.ndim else a
-        if self.table is not None:
+        if self.table is not None and self.slope is not None:
+            # F(t) = G[m] + S[m] * (t - lo), m = minute of t: each minute is wholly covered or not
             r = a - self.lo
             m = r // 60
-            rem = r - m * 60
-            v = self.table[m]
-            return (v >> 1) + (v & 1) * rem  # type: ignore[no-any-return]
+            out = np.take(self.slope, m) * r
+            out += np.take(self.table, m)
+            return out  # type: ignore[no-any-return]
         i = np.searchsorted(self.starts, a, side="right") - 1
         return self.cum[i] + np.minimum(a - self.starts[i], self.ends[i] - self.starts[i])  # type: ignore[no-any-return]
 
@@ -236,19 +245,15 @@ def _compile(spec: CalendarLike, lo: int, hi: int) -> CompiledCalendar:
         en = np.maximum(en, st)
     lens = en - st
     # Day-target lookups: last interval of each generating date, and of the next date.
-    same_end = np.empty(len(st), np.int64)
-    next_end = np.empty(len(st), np.int64)
+    same_end = np.full(len(st), HIGH, np.int64)
+    next_end = np.full(len(st), HIGH, np.int64)
     if len(st):
-        uniq, first = np.unique(dy, return_index=True)
-        last_end_of_day = {}
-        for u in uniq:
-            last_end_of_day[int(u)] = int(en[dy == u].max())
-        ordered = sorted(last_end_of_day)
-        nxt = {a: last_end_of_day[b] for a, b in zip(ordered, ordered[1:], strict=False)}
-        for i, u in enumerate(dy):
-            same_end[i] = last_end_of_day[int(u)]
-            next_end[i] = nxt.get(int(u), HIGH)
-        del first
+        uniq, inv = np.unique(dy, return_inverse=True)
+        last_end = np.full(len(uniq) + 1, HIGH, np.int64)
+        last_end[: len(uniq)] = LOW
+        np.maximum.at(last_end, inv, en)
+        same_end = last_end[inv]
+        next_end = last_end[inv + 1]
     cum_body = np.concatenate(([0], np.cumsum(lens)[:-1])) if len(st) else np.empty(0, np.int64)
     total = int(lens.sum()) if len(st) else 0
     starts_a = np.concatenate(([LOW], st, [HIGH])).astype(np.int64)
@@ -257,29 +262,33 @@ def _compile(spec: CalendarLike, lo: int, hi: int) -> CompiledCalendar:
     day_a = np.concatenate(([-1], dy, [-1])).astype(np.int32)
     same_a = np.concatenate(([HIGH], same_end, [HIGH])).astype(np.int64)
     next_a = np.concatenate(([HIGH], next_end, [HIGH])).astype(np.int64)
-    # Covered before lo must be 0 for the table path to agree with the search path:
-    # the span starts well before any window used, so shift cum by F(lo).
-    table = None
+    table = slope = None
     n_min = (hi - lo) // 60 + 2
     if (
         n_min <= MAX_TABLE_MINUTES
         and np.all((st - lo) % 60 == 0)
         and np.all((en - lo) % 60 == 0)
     ):
-        cov = np.zeros(n_min + 1, dtype=np.int64)
-        inside = (en > lo) & (st < lo + n_min * 60)
-        sm = np.clip((st[inside] - lo) // 60, 0, n_min)
-        em = np.clip((en[inside] - lo) // 60, 0, n_min)
-        np.add.at(cov, sm, 1)
-        np.add.at(cov, em, -1)
-        flag = np.cumsum(cov)[:n_min]
-        f_lo = int(_search_f(starts_a, ends_a, cum_a, np.array([lo]))[0])
-        fm = np.concatenate(([0], np.cumsum(flag * 60)[:-1])) + f_lo
-        table = fm * 2 + flag
+        # Piecewise constant per segment between boundaries: F(t) = G + S * (t - lo).
+        edges = np.unique(np.clip(np.concatenate(([0, n_min], (st - lo) // 60, (en - lo) // 60)), 0, n_min))
+        seg_start = edges[:-1]
+        seg_len = np.diff(edges)
+        seg_t = lo + seg_start * 60
+        seg_flag = (next_covered_index(starts_a, ends_a, seg_t) == seg_t).astype(np.int8)
+        seg_f = _search_f(starts_a, ends_a, cum_a, seg_t)
+        seg_g = seg_f - seg_flag.astype(np.int64) * (seg_t - lo)
+        table = np.repeat(seg_g, seg_len)
+        slope = np.repeat(seg_flag, seg_len)
     return CompiledCalendar(
         key, spec.timezone, lo, hi, False, starts_a, ends_a, cum_a, day_a, same_a, next_a,
-        hol, table,
+        hol, table, slope,
     )
+
+
+def next_covered_index(starts: I64, ends: I64, a: I64) -> I64:
+    """The first covered instant at or after each ``a`` (searchsorted form)."""
+    i = np.searchsorted(starts, a, side="right") - 1
+    return np.where(a < ends[i], a, starts[i + 1])  # type: ignore[no-any-return]
 
 
 def _search_f(starts: I64, ends: I64, cum: I64, a: I64) -> I64:
@@ -315,7 +324,7 @@ def compile_calendar(spec: CalendarLike, lo: int, hi: int, *, exact_span: bool =
     if not table and cal.table is not None:
         cal = CompiledCalendar(cal.key, cal.timezone, cal.lo, cal.hi, cal.always, cal.starts,
                                cal.ends, cal.cum, cal.day, cal.same_day_end, cal.next_day_end,
-                               cal.holidays, None)
+                               cal.holidays, None, None)
     with _CACHE_LOCK:
         _CACHE[key] = cal
         while len(_CACHE) > _CACHE_SIZE:

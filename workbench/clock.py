@@ -102,8 +102,12 @@ def business_seconds(
     total = np.maximum(fe - fo, 0)
     if pauses is None or len(pauses) == 0:
         return total  # type: ignore[no-any-return]
-    fps = cal.covered_before(np.clip(pauses.start, cal.lo, cal.hi)) if f_pause_start is None else f_pause_start
-    fpe = cal.covered_before(np.clip(pauses.end, cal.lo, cal.hi)) if f_pause_end is None else f_pause_end
+    fps = f_pause_start
+    if fps is None:
+        fps = cal.covered_before(np.clip(pauses.start, cal.lo, cal.hi))
+    fpe = f_pause_end
+    if fpe is None:
+        fpe = cal.covered_before(np.clip(pauses.end, cal.lo, cal.hi))
     k = pauses.ticket
     paused = np.minimum(fpe, fe[k]) - np.maximum(fps, fo[k])
     np.maximum(paused, 0, out=paused)

@@ -134,6 +134,24 @@ class _Elapsed:
         self.has_event = has_event
         self.cal = cal
         self._day_budgets: dict[bool, I64] = {}
+        self._counts: dict[str, tuple[int, int, int]] = {}
+        self.n_event = int(np.count_nonzero(has_event))
+
+    def counts(self, target: str, budget: int | I64) -> tuple[int, int, int]:
+        """(met, breached, pending) under a budget (cached per target)."""
+        got = self._counts.get(target)
+        if got is not None:
+            return got
+        if isinstance(budget, int) and (self._counts or "sorted_event" in self.__dict__):
+            # a second duration on the same elapsed times: sort once, then O(log n) per target
+            got = self.counts_for_duration(budget)
+        else:
+            within = self.business <= budget
+            met = int(np.count_nonzero(within & self.has_event))
+            pending = int(np.count_nonzero(within)) - met
+            got = (met, len(self.business) - met - pending, pending)
+        self._counts[target] = got
+        return got
 
     @cached_property
     def sorted_event(self) -> I64:
@@ -299,6 +317,8 @@ class Engine:
         got = self._pauses.get(key)
         if got is None:
             allp = pause_intervals(self.status_log, key)
+            allp = PauseIntervals(allp.ticket, np.clip(allp.start, self.lo, self.hi),
+                                  np.clip(allp.end, self.lo, self.hi))
             got = []
             if len(allp):
                 g = self.group_of[allp.ticket]
@@ -320,9 +340,9 @@ class Engine:
         if pause_key:
             pk = "pause:" + "\x1f".join(pause_key)
             if pk + ":s" not in store:
-                pi = self.pauses(pause_key)[p]
-                store[pk + ":s"] = cal.covered_before(np.clip(pi.start, cal.lo, cal.hi))
-                store[pk + ":e"] = cal.covered_before(np.clip(pi.end, cal.lo, cal.hi))
+                pi = self.pauses(pause_key)[p]  # clipped to [lo, as_of], inside every span
+                store[pk + ":s"] = cal.covered_before(pi.start)
+                store[pk + ":e"] = cal.covered_before(pi.end)
         return store
 
     def elapsed(self, p: int, metric: str, spec: CalendarSpec | str,
@@ -388,15 +408,7 @@ class Engine:
                 el = self.elapsed(p, metric, self._spec(contract, cal_name), pauses)
                 budget = self.budget(p, el, target)
                 parts[(p, metric)] = (el, budget)
-                if isinstance(budget, int):
-                    met, breached, pending = el.counts_for_duration(budget)
-                else:
-                    over = el.business > budget
-                    ev = el.has_event
-                    n_ev = int(ev.sum())
-                    met = n_ev - int(np.count_nonzero(over & ev))
-                    breached = int(np.count_nonzero(over))
-                    pending = n_p - n_ev - (breached - (n_ev - met))
+                met, breached, pending = el.counts(target, budget)
                 counts[metric] = MetricCounts(met, breached, pending, 0, target, cal_name)
             if n_p:
                 by_priority[pname] = PriorityResult(pname, n_p, counts["response"], counts["resolution"])
