@@ -48,7 +48,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import date
 from typing import Any
 
@@ -66,15 +67,15 @@ class Extracted:
     clause: str  # Clause.ref
     span: tuple[int, int]  # half-open offsets into Document.text
     quote: str
-    detail: Mapping[str, Any] = field(default_factory=dict)
+    detail: Mapping[str, Any] = dc_field(default_factory=dict)
 
 
 @dataclass
 class Extraction:
     document: Document
-    items: list[Extracted] = field(default_factory=list)
-    priority_map: dict[str, str] = field(default_factory=dict)  # document's name -> P1..P4
-    priority_reasons: dict[str, str] = field(default_factory=dict)
+    items: list[Extracted] = dc_field(default_factory=list)
+    priority_map: dict[str, str] = dc_field(default_factory=dict)  # document's name -> P1..P4
+    priority_reasons: dict[str, str] = dc_field(default_factory=dict)
 
     def all(self, name: str) -> list[Extracted]:
         """Items whose field is ``name`` or lies under it (``security`` -> ``security.*``)."""
@@ -606,24 +607,24 @@ def _calendar_terms(b: _Builder, c: Clause, s: str, s0: int) -> None:
             if not any(e.field == "calendar.weekly" for e in b.items):
                 b.add("calendar.weekly", {d: [window] for d in days}, c, (s0 + start, s0 + end), note=note)
     for pattern, zone in _TIMEZONES:
-        m = re.search(pattern, s)
-        if m and not any(e.field == "calendar.timezone" for e in b.items):
-            b.add("calendar.timezone", zone, c, (s0 + m.start(), s0 + m.end()))
+        mz = re.search(pattern, s)
+        if mz and not any(e.field == "calendar.timezone" for e in b.items):
+            b.add("calendar.timezone", zone, c, (s0 + mz.start(), s0 + mz.end()))
             break
-    m = _IANA.search(s)
-    if m and not any(e.field == "calendar.timezone" and e.value == m.group(0) for e in b.items):
+    mi = _IANA.search(s)
+    if mi and not any(e.field == "calendar.timezone" and e.value == mi.group(0) for e in b.items):
         b.items[:] = [e for e in b.items if e.field != "calendar.timezone"]  # an IANA name wins
-        b.add("calendar.timezone", m.group(0), c, (s0 + m.start(), s0 + m.end()))
-    m = _HOLIDAYS.search(s)
-    if m:
-        where = (m.group("where") or m.group("where2") or "").lower()
-        kind = (m.group("kind") or m.group("kind2") or "").lower()
+        b.add("calendar.timezone", mi.group(0), c, (s0 + mi.start(), s0 + mi.end()))
+    mh = _HOLIDAYS.search(s)
+    if mh:
+        where = (mh.group("where") or mh.group("where2") or "").lower()
+        kind = (mh.group("kind") or mh.group("kind2") or "").lower()
         country, sub = _WHERE.get(where, (None, None))
         note = ""
         if country is None and kind == "bank":
             country, note = "GB", '"bank holidays" read as the United Kingdom\'s'
         value = {"country": country, "subdivision": sub} if country else {"country": None}
-        b.once("calendar.holidays", value, c, (s0 + m.start(), s0 + m.end()), note=note)
+        b.once("calendar.holidays", value, c, (s0 + mh.start(), s0 + mh.end()), note=note)
 
 
 def _duration_value(m: re.Match[str], day_hours: float) -> tuple[str, str] | None:

@@ -215,8 +215,8 @@ def contract_terms(contract: Contract, doc: Document) -> Extraction:
     for u in contract.uptime:
         add("uptime", u.target_percent, r"uptime|availability")
     sec = contract.security
-    for s in sec.soc_services:
-        add("security.soc_services", s, r"\bSOC\b|security operations")
+    for svc in sec.soc_services:
+        add("security.soc_services", svc, r"\bSOC\b|security operations")
     if sec.log_monitoring.frequency or sec.log_monitoring.tooling:
         add("security.log_monitoring", sec.log_monitoring.frequency or "unstated", r"log monitoring|SIEM")
     for step in sec.incident_escalation:
@@ -238,12 +238,13 @@ def contract_terms(contract: Contract, doc: Document) -> Extraction:
             add("security.licence_exclusions", ec.product, rf"\b{re.escape(ec.product)}\b")
     for x in sec.licence_exclusions:
         add("security.licence_exclusions", x, re.escape(x))
-    teams = {r.team for r in contract.escalation_matrix}
-    for r in contract.escalation_matrix:
+    teams = {rule.team for rule in contract.escalation_matrix}
+    for rule in contract.escalation_matrix:
         add(
             "security.escalation_rule",
-            {"incident_type": r.incident_type, "team": r.team, "owner": r.owner, "action": r.action},
-            re.escape(r.incident_type),
+            {"incident_type": rule.incident_type, "team": rule.team, "owner": rule.owner,
+             "action": rule.action},
+            re.escape(rule.incident_type),
         )
     if "SOC" in teams and teams & {"NOC", "Helpdesk"}:
         add("security.noc_soc_boundary", "escalation matrix separates SOC from NOC/Helpdesk", r"\bSOC\b")

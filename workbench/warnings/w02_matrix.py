@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from workbench.warnings.base import MISSING_CLAUSE, Finding, LintContext, check, quote
+from workbench.warnings.base import MISSING_CLAUSE, Finding, LintContext, Severity, check, quote
 
 PRIORITIES = ("P1", "P2", "P3")
 
@@ -44,5 +44,5 @@ def no_matrix(ctx: LintContext) -> Iterator[Finding]:
             "times without a priority: " + "; ".join(f"{quote(e.quote, 60)} ({e.clause})" for e in star)
         )
     no_resolution = all(t.first(f"targets.{p}.resolution") is None for p in PRIORITIES)
-    severity = "high" if (not stated or no_resolution) else "medium"
+    severity: Severity = "high" if (not stated or no_resolution) else "medium"
     yield Finding("W02", severity, MISSING_CLAUSE, "; ".join(parts), suggestion)

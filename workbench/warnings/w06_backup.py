@@ -24,7 +24,8 @@ def no_backup(ctx: LintContext) -> Iterator[Finding]:
         return
     mentions = t.all("backup.mentioned")
     headed = [e for e in mentions if "backup" in e.clause.lower()]
-    mention = (headed or mentions or [None])[0]
+    pool = headed or mentions
+    mention = pool[0] if pool else None
     evidence = "; ".join(missing)
     if mention is not None:
         evidence += f"; backups are mentioned only as {quote(mention.quote, 120)}"

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 
 from models.contract import parse_target
 from workbench.extract import Extracted
-from workbench.warnings.base import Finding, LintContext, check, quote
+from workbench.warnings.base import Finding, LintContext, Severity, check, quote
 
-SEVERITY = {"P1": "high", "P2": "medium", "P3": "low", "P4": "low"}
+SEVERITY: dict[str, Severity] = {"P1": "high", "P2": "medium", "P3": "low", "P4": "low"}
 WORDS = {"same_business_day": "same business day", "next_business_day": "next business day"}
 
 
