@@ -447,8 +447,8 @@ def warning_signs(
 def _finding_json(f: Any) -> dict[str, Any]:
     if isinstance(f, Mapping):
         return dict(f)
-    if hasattr(f, "to_json"):
-        return dict(f.to_json())
+    if hasattr(f, "to_dict"):
+        return dict(f.to_dict())
     return {k: getattr(f, k, None) for k in ("code", "severity", "clause", "evidence", "suggestion")}
 
 

@@ -133,7 +133,7 @@ def monthly_trend(
     ctx = context or KpiContext(contract, history, as_of=as_of, progress=scaled(progress, 0, 0.8))
     t = history.tickets
     first = epoch(start) if start is not None else (int(t.opened.min()) if len(t) else ctx.as_of)
-    last = (epoch(end) - 1) if end is not None else ctx.as_of
+    last = (epoch(end) - 1) if end is not None else ctx.as_of - 1
     bounds = month_starts(first, max(first, last), ctx.zone)  # one past the last month
     months: list[date] = []
     kpis: list[KpiSet] = []

@@ -1,0 +1,136 @@
+"""``sla-workbench compare``: two or more contract versions or proposals on one history.
+
+    sla-workbench compare A B [C …] (--tickets T [--status-log S] | --workspace W)
+                          [--weights FILE] [--as-of ISO] [--json]
+
+``--json`` prints exactly ``{"versions": [{"name", "version", "by_priority",
+"credits", "score"}]}`` in the order given (shared/spec/interfaces.md); without it,
+a readable report: priority-name mappings, compliance per priority, credits
+exposure, the score with its breakdown, and the warning signs of each proposal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from models.contract import METRICS, PRIORITIES
+from workbench.cli import CommandError
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "compare",
+        help="replay two or more contract versions or proposals on the same history and score them",
+        description="Replay two or more contract versions or proposals on the same ticket history: "
+        "compliance and credits exposure per priority, and a score from weights.",
+    )
+    p.add_argument("contracts", nargs="+", metavar="CONTRACT", help="contract files (YAML or JSON), 2 or more")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--tickets", help="canonical tickets.csv")
+    src.add_argument("--workspace", help="workspace (.slawb file or database URL)")
+    p.add_argument("--status-log", help="canonical status_log.csv (with --tickets)")
+    p.add_argument("--weights", help="YAML/JSON mapping of score components to weights "
+                   "(compliance, coverage, security, recovery, accountability, cost)")
+    p.add_argument("--as-of", help="ISO 8601 instant with an offset (default: latest instant in the data)")
+    p.add_argument("--json", action="store_true", help="print JSON (interfaces.md)")
+    p.set_defaults(run=run)
+
+
+def _load_history(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from models.history import History
+
+    if args.tickets:
+        from workbench.canonical_csv import CsvError, read_tickets_csv
+
+        try:
+            tickets, log = read_tickets_csv(args.tickets, args.status_log)
+        except CsvError as exc:
+            raise CommandError(str(exc)) from None
+        return History(tickets=tickets, status_log=log)
+    if args.status_log:
+        raise CommandError("--status-log goes with --tickets (a workspace holds its status log)")
+    try:
+        from models.store import Workspace, WorkspaceError
+    except ImportError:  # pragma: no cover
+        raise CommandError("workspaces are not available in this build") from None
+    try:
+        ws = Workspace.open(args.workspace, upgrade=False)
+    except WorkspaceError as exc:
+        raise CommandError(str(exc)) from None
+    try:
+        return ws.load_history()
+    finally:
+        ws.close()
+
+
+def run(args: argparse.Namespace) -> int:
+    from workbench.commands.simulate import parse_as_of
+    from workbench.compare import CompareError, compare, load_proposal, load_weights
+
+    if len(args.contracts) < 2:
+        raise CommandError("give two or more contract files to compare")
+    proposals = [load_proposal(path) for path in args.contracts]
+    try:
+        weights = load_weights(args.weights) if args.weights else None
+    except CompareError as exc:
+        raise CommandError(str(exc)) from None
+    as_of = parse_as_of(args.as_of) if args.as_of else None
+    history = _load_history(args)
+    try:
+        result = compare(
+            proposals, history.tickets, history.status_log, weights=weights, as_of=as_of,
+            history=history, with_warnings=not args.json,
+        )
+    except CompareError as exc:
+        raise CommandError(str(exc)) from None
+    if args.json:
+        json.dump(result.to_json(), sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    print(render(result))
+    return 0
+
+
+def _pct(v: float | None) -> str:
+    return "n/a" if v is None else f"{100 * v:.1f}%"
+
+
+def _money(v: float | None, currency: str) -> str:
+    return "no fee stated" if v is None else f"{v:,.2f} {currency}"
+
+
+def render(result) -> str:  # type: ignore[no-untyped-def]
+    from workbench.compare import COMPONENTS
+
+    lines: list[str] = []
+    for i, v in enumerate(result.versions, 1):
+        c = v.proposal.contract
+        lines.append(f"[{i}] {c.name} — {c.version}   score {v.score:.1f}")
+        if v.proposal.priority_mapping is not None and not v.proposal.priority_mapping.is_identity():
+            lines.append("    priority names mapped:")
+            lines.extend("      " + row for row in v.proposal.priority_mapping.describe().splitlines())
+        for p in PRIORITIES:
+            bp = v.by_priority.get(p)
+            if bp is None:
+                continue
+            cells = "  ".join(
+                f"{m} {_pct(bp[m]['compliance']):>6} ({bp[m]['breached']} breached)" for m in METRICS
+            )
+            credit = v.credits_by_priority.get(p)
+            lines.append(f"    {p} {bp['tickets']:>7} tickets  {cells}  credits {_money(credit, c.currency)}")
+        lines.append(f"    credits exposure: {_money(v.credits, c.currency)} "
+                     f"({v.credits_percent:g}% of a monthly fee, summed over months)")
+        parts = ", ".join(
+            f"{k} {v.breakdown[k]['value']:.2f}x{v.breakdown[k]['weight']:.2f}={v.breakdown[k]['points']:.1f}"
+            for k in COMPONENTS
+        )
+        lines.append(f"    score breakdown: {parts}")
+        if v.warnings is not None:
+            codes = ", ".join(f"{w['code']} ({w['severity']})" for w in v.warnings) or "none"
+            lines.append(f"    warning signs: {codes}")
+        lines.append("")
+    best = result.ranking()[0]
+    lines.append(f"Highest score: {best.name} — {best.version} ({best.score:.1f})")
+    return "\n".join(lines)
