@@ -1,0 +1,118 @@
+"""The same store on PostgreSQL.  Runs when SLA_WORKBENCH_PG_URL names a server
+(e.g. ``postgresql+psycopg://postgres@localhost:5432/postgres``; needs the
+``postgres`` extra); each test works in a fresh database it creates and drops."""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from models.contract import load_contract
+from models.store import Workspace, WorkspaceError, head_revision, metadata, migrate
+from workbench.progress import Cancelled
+
+PG_URL = os.environ.get("SLA_WORKBENCH_PG_URL")
+pytestmark = pytest.mark.skipif(not PG_URL, reason="SLA_WORKBENCH_PG_URL not set")
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+sys.path.insert(0, str(FIXTURES))
+from synthetic import big_history  # noqa: E402
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    assert PG_URL
+    admin_url = sa.engine.make_url(PG_URL)
+    name = f"slawb_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def tables(url: str) -> list[str]:
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        names = sorted(sa.inspect(conn).get_table_names())
+    engine.dispose()
+    return names
+
+
+def test_empty_database_is_not_a_workspace_and_is_left_empty(pg_url: str) -> None:
+    with pytest.raises(WorkspaceError, match="not an SLA Workbench workspace"):
+        Workspace.open(pg_url)
+    assert tables(pg_url) == []
+
+
+def test_schema_matches_and_round_trips(pg_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    contract = load_contract(FIXTURES / "contract_full.yaml")
+    h = big_history(12_000, seed=4)  # more than one chunk
+    with Workspace.create(pg_url) as w:
+        assert w.revision == head_revision()
+        vid = w.add_contract_version(contract)
+        counts = w.save_history(h)
+        assert counts["inserted"] == 12_000
+    with pytest.raises(WorkspaceError, match="already holds a workspace"):
+        Workspace.create(pg_url)
+    engine = sa.create_engine(pg_url)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+    engine.dispose()
+    with Workspace.open(pg_url) as w:
+        assert w.contract(vid) == contract
+        t, log = w.load_tickets()
+        assert t.tickets() == h.tickets.tickets()
+        assert (log.ticket == h.status_log.ticket).all() and (log.at == h.status_log.at).all()
+        again = w.upsert_tickets(h.tickets, h.status_log)
+        assert again == {"inserted": 0, "updated": 12_000, "status_rows": len(h.status_log)}
+        assert w.ticket_count() == 12_000
+
+
+def test_cancel_leaves_nothing(pg_url: str) -> None:
+    with Workspace.create(pg_url) as w:
+        w.save_history(big_history(100, seed=1))
+        calls: list[float] = []
+
+        def progress(fraction: float, message: str) -> bool:
+            calls.append(fraction)
+            return len(calls) < 3
+
+        with pytest.raises(Cancelled):
+            big = big_history(30_000, seed=2, prefix="X")
+            w.upsert_tickets(big.tickets, big.status_log, progress=progress)
+        assert 0 < calls[-1] < 1
+        assert w.ticket_count() == 100
+
+
+def test_old_schema_upgraded_and_newer_refused(pg_url: str) -> None:
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as conn:
+        migrate(conn, target="0001")
+        conn.exec_driver_sql(
+            "INSERT INTO tickets (source, ticket_id, priority, opened_at) VALUES ('default', 'A1', 0, 100)"
+        )
+    engine.dispose()
+    with Workspace.open(pg_url) as w:
+        assert w.revision == head_revision()
+        t, _ = w.load_tickets()
+        assert list(t.ids) == ["A1"] and int(t.provider_sla_met[0]) == -1
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0099'")
+    engine.dispose()
+    with pytest.raises(WorkspaceError, match="newer SLA Workbench"):
+        Workspace.open(pg_url)
