@@ -26,7 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description="Replay two or more contract versions or proposals on the same ticket history: "
         "compliance and credits exposure per priority, and a score from weights.",
     )
-    p.add_argument("contracts", nargs="+", metavar="CONTRACT", help="contract files (YAML or JSON), 2 or more")
+    p.add_argument("contracts", nargs="+", metavar="CONTRACT",
+                   help="contract files (YAML or JSON), 2 or more")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--tickets", help="canonical tickets.csv")
     src.add_argument("--workspace", help="workspace (.slawb file or database URL)")
