@@ -13,12 +13,11 @@ import sys
 from collections.abc import Sequence
 
 from models.contract import ContractError
+from workbench.errors import CommandError
+
+__all__ = ["CommandError", "main"]
 
 COMMANDS = ("schema", "simulate", "import", "audit", "lint", "redline", "compare", "demo")
-
-
-class CommandError(Exception):
-    """Bad input to a subcommand: printed as one line, exit status 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:
