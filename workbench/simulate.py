@@ -304,12 +304,21 @@ class Engine:
 
     # ------------------------------------------------------------- building blocks
 
+    MAX_CALENDARS = 6  # per-ticket caches are kept for this many recent calendars
+
     def calendar(self, spec: CalendarSpec | str) -> CompiledCalendar:
         key = calendar_key(spec)
-        cal = self._cals.get(key)
+        cal = self._cals.pop(key, None)
         if cal is None:
             cal = compile_calendar(spec, self.lo, self.hi)
-            self._cals[key] = cal
+        self._cals[key] = cal  # most recent last
+        while len(self._cals) > self.MAX_CALENDARS:
+            old = next(iter(self._cals))
+            del self._cals[old]
+            for k in [k for k in self._f if k[0] == old]:
+                del self._f[k]
+            for k2 in [k2 for k2 in self._elapsed if k2[2] == old]:
+                del self._elapsed[k2]
         return cal
 
     def pauses(self, statuses: tuple[str, ...]) -> list[PauseIntervals]:
