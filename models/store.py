@@ -526,6 +526,13 @@ def _chunks(n: int, size: int = CHUNK) -> Iterator[tuple[int, int]]:
         yield i, min(n, i + size)
 
 
+def _done(progress: ProgressCallback | None, message: str) -> None:
+    """Report completion after the commit: too late to cancel, so the answer is ignored
+    (raising Cancelled now would claim nothing changed when everything did)."""
+    if progress is not None:
+        progress(1.0, message)
+
+
 class _Many:
     """One Core statement (``insert(table)``, ``update(...)``, ``delete(...)``) compiled
     once for the connection's dialect and run with DBAPI ``executemany`` over chunks
@@ -562,7 +569,7 @@ class _Steps:
     """Spread progress over several bulk steps by row count; check for cancel."""
 
     def __init__(self, progress: ProgressCallback | None, total: int, start: float = 0.0,
-                 end: float = 1.0) -> None:
+                 end: float = 0.99) -> None:  # 1.0 is reported only after the commit
         self.progress, self.total, self.done = progress, max(total, 1), 0
         self.start, self.end = start, end
 
@@ -915,7 +922,7 @@ class Workspace:
         _validate_tickets(tickets, status_log, source)
         with self._write() as conn:
             counts = self._upsert(conn, tickets, status_log, source, _Steps(progress, 1))
-        report(progress, 1.0, "tickets saved")
+        _done(progress, "tickets saved")
         return counts
 
     def save_history(self, history: History, source: str = "default",
@@ -925,13 +932,13 @@ class Workspace:
         transaction.  Other sources are left alone."""
         _validate_tickets(history.tickets, history.status_log, source)
         with self._write() as conn:
-            steps = _Steps(progress, 1)
+            steps = _Steps(progress, 1, start=0.02)
             self._clear_source(conn, source)
             report(progress, 0.02, "previous history removed")
             counts = self._upsert(conn, history.tickets, history.status_log, source, steps)
             others = self._insert_records(conn, history, source)
             counts.update(others)
-        report(progress, 1.0, "history saved")
+        _done(progress, "history saved")
         return counts
 
     def _clear_source(self, conn: Connection, source: str) -> None:

@@ -366,6 +366,20 @@ def test_cancel_mid_upsert_changes_nothing(tmp_path: Path, stop_after: int) -> N
     assert table_bytes(p) == snapshot
 
 
+def test_cancel_after_commit_is_too_late(ws: Workspace) -> None:
+    """Once committed, a cancel request at the final report does not raise: the
+    data is saved, and saying otherwise would be a lie."""
+    h = make_history(30)
+    seen: list[float] = []
+
+    def progress(fraction: float, message: str) -> bool:
+        seen.append(fraction)
+        return fraction < 1.0
+
+    assert ws.upsert_tickets(h.tickets, h.status_log, progress=progress)["inserted"] == 30
+    assert seen[-1] == 1.0 and ws.ticket_count() == 30
+
+
 def test_failure_mid_write_rolls_back(tmp_path: Path) -> None:
     """A database error after some rows went in (a status row for a ticket that
     violates NOT NULL) undoes the tickets written before it."""
