@@ -193,6 +193,18 @@ def _norm(s: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", s.lower()).split())
 
 
+_STOP = frozenset(["a", "an", "and", "the", "of", "for", "to", "in", "on", "by", "with", "or"])
+
+
+def _heading_words(h: str) -> set[str]:
+    return {w[:-1] if len(w) > 3 and w.endswith("s") else w for w in _norm(h).split() if w not in _STOP}
+
+
+def _heading_within(a: str, b: str) -> bool:
+    wa, wb = _heading_words(a), _heading_words(b)
+    return bool(wa and wb) and (wa <= wb or wb <= wa)
+
+
 def _ws_norm(s: str) -> str:
     return " ".join(s.split())
 
@@ -243,6 +255,10 @@ def align_clauses(old: Sequence[Clause], new: Sequence[Clause], threshold: float
     for i in left_old:
         for j in left_new:
             s = similarity(_clause_text(old[i]), _clause_text(new[j]))
+            # a heading whose words are all in the other's ("Scope" / "Service scope")
+            # counts for a third of a match
+            if s >= 0.2 and _heading_within(old[i].heading, new[j].heading):
+                s += 0.3
             if s >= threshold:
                 cands.append((-s, i, j))
     for _s, i, j in sorted(cands):

@@ -106,7 +106,9 @@ def _history(args: argparse.Namespace) -> Any:
             raise CommandError(str(exc)) from None
         finally:
             ws.close()
-        return HistoryInput(hist.tickets, hist.status_log, hist.kpis, source=Path(args.workspace).name)
+        return HistoryInput(
+            hist.tickets, hist.status_log, hist.kpis, source=Path(args.workspace).name, full=hist
+        )
     return None
 
 

@@ -491,13 +491,19 @@ def _cover(diff: ContractDiff, ctx: _Ctx, measured_note: str) -> list[Flowable]:
     return story
 
 
+def summary_column_widths() -> list[float]:
+    """Widths of the change summary's columns (#, change, rationale, effect), from the left margin."""
+    rest = BODY_W - 9 * mm
+    return [9 * mm, 0.40 * rest, 0.27 * rest, 0.33 * rest]
+
+
 def _summary(diff: ContractDiff, ctx: _Ctx, effects: Mapping[str, str], effect_note: str) -> list[Flowable]:
     st = ctx.st
-    story: list[Flowable] = [Heading("1  Summary of changes", st["h1"], 0, "summary", "1 Summary of changes")]
+    story: list[Flowable] = [Heading("1 Summary of changes", st["h1"], 0, "summary", "1 Summary of changes")]
     story.append(_p(esc(effect_note), st["muted"]))
     head = [_p(x, st["cellb"]) for x in ("#", "Change", "Rationale", "Effect on the history")]
     rows: list[list[Any]] = [head]
-    widths = [9 * mm, 0.40 * (BODY_W - 9 * mm), 0.27 * (BODY_W - 9 * mm), 0.33 * (BODY_W - 9 * mm)]
+    widths = summary_column_widths()
     n = 0
     section = None
     section_rows: list[int] = []
@@ -578,7 +584,7 @@ def _clauses(diff: ContractDiff, ctx: _Ctx, progress: ProgressCallback | None) -
     st = ctx.st
     story: list[Flowable] = [
         PageBreak(),
-        Heading("2  Redlined clauses", st["h1"], 0, "clauses", "2 Redlined clauses"),
+        Heading("2 Redlined clauses", st["h1"], 0, "clauses", "2 Redlined clauses"),
         _p(
             "Every clause of the proposed version in its order, removed clauses where they stood; "
             "markings as in the legend on the cover.",
@@ -614,8 +620,8 @@ def _clause_block(cc: ClauseChange, ctx: _Ctx, k: int) -> list[Flowable]:
         head = _whole(clause_title(o), "delete")
     outline = (clause_title(n) if n else clause_title(o) if o else "")[:90]
     tag = {
-        "added": f'<font color="{INS_HEX}">ADDED</font>',
-        "removed": f'<font color="{DEL_HEX}">REMOVED</font>',
+        "added": "ADDED",
+        "removed": "REMOVED",
         "changed": "CHANGED",
         "unchanged": "",
         "moved": f'<font color="{MOVE_HEX}">⇄ MOVED from position {(cc.old_index or 0) + 1}'
@@ -660,7 +666,7 @@ def _warnings(findings: Sequence[Finding] | None, note: str, ctx: _Ctx) -> list[
     story: list[Flowable] = [
         CondPageBreak(60 * mm),
         Heading(
-            "3  Warning signs of the proposed version",
+            "3 Warning signs of the proposed version",
             st["h1"],
             0,
             "warnings",
@@ -703,7 +709,7 @@ def _charts(charts: Sequence[tuple[str, bytes]], note: str, ctx: _Ctx) -> list[F
     st = ctx.st
     story: list[Flowable] = [
         PageBreak(),
-        Heading("4  Effect on the ticket history", st["h1"], 0, "charts", "4 Effect on the ticket history"),
+        Heading("4 Effect on the ticket history", st["h1"], 0, "charts", "4 Effect on the ticket history"),
         _p(esc(note), st["muted"]),
     ]
     for caption, png in charts:
@@ -717,7 +723,7 @@ def _kpis(
     st = ctx.st
     story: list[Flowable] = [
         CondPageBreak(80 * mm),
-        Heading("5  Key figures", st["h1"], 0, "kpis", "5 Key figures"),
+        Heading("5 Key figures", st["h1"], 0, "kpis", "5 Key figures"),
     ]
     if kpi_rows:
         head = [
@@ -767,7 +773,7 @@ def _signatures(diff: ContractDiff, ctx: _Ctx) -> list[Flowable]:
     )
     return [
         CondPageBreak(85 * mm),
-        Heading("6  Signatures", st["h1"], 0, "signatures", "6 Signatures"),
+        Heading("6 Signatures", st["h1"], 0, "signatures", "6 Signatures"),
         KeepTogether([_p(status, st["base"]), Spacer(1, 4 * mm), t]),
     ]
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from models.atomic import atomic_write_bytes
 from models.contract import PRIORITIES
-from models.history import KpiSnapshot, StatusLog, TicketTable
+from models.history import History, KpiSnapshot, StatusLog, TicketTable
 from workbench.diff import ContractDiff, Version, diff_versions, load_version
 from workbench.pdf.document import Finding, RedlineOptions, RenderInput, render_redline
 from workbench.pdf.effects import EffectsUnavailable, Measurement, SimulateFn, measure_effects
@@ -26,10 +26,18 @@ LintFn = Callable[..., Sequence[Any]]
 
 @dataclass(frozen=True)
 class HistoryInput:
+    """The client's history for the effects and the history warning signs."""
+
     tickets: TicketTable
     status_log: StatusLog | None = None
     kpis: tuple[KpiSnapshot, ...] = ()
     source: str = ""
+    full: History | None = None  # backups, restore tests, outages too (from a workspace)
+
+    def history(self) -> History:
+        if self.full is not None:
+            return self.full
+        return History(tickets=self.tickets, status_log=self.status_log or StatusLog.empty(), kpis=self.kpis)
 
 
 def _as_version(v: Version | str | Path) -> Version:
@@ -56,7 +64,7 @@ def _findings(
     if fn is None:
         return None, "Warning-sign checks are not available in this build (workbench.warnings missing)."
     target: Any = diff.new.contract
-    if target is None:
+    if target is None or diff.new.extracted:
         try:
             from workbench.documents import load_document
 
@@ -64,7 +72,8 @@ def _findings(
         except Exception as exc:  # a document we cannot re-read: say so
             return None, f"Warning signs not checked: {exc}"
     try:
-        raw = fn(target, None, as_of_instant(options))
+        hist = history.history() if history is not None and len(history.tickets) else None
+        raw = fn(target, hist, as_of_instant(options))
     except Exception as exc:
         return None, f"Warning signs not checked: {exc}"
     out = [
