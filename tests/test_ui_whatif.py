@@ -46,8 +46,14 @@ def test_changing_p1_resolution_updates_compliance_and_undo_restores(qtbot, wind
     spin = view.controls[("P1", "resolution")].spin
     assert spin.value() == 4.0
 
+    qtbot.waitUntil(lambda: bool(view.months_canvas.figure.axes), timeout=5000)
+    chart = view.months_canvas.figure
     spin.setValue(1.0)  # tighter: fewer P1 resolutions within target
     _settled(qtbot, window)
+    qtbot.waitUntil(lambda: view.months_canvas.figure is not chart, timeout=5000)
+    bars = [p.get_height() for p in view.months_canvas.figure.axes[0].patches]
+    old_bars = [p.get_height() for p in chart.axes[0].patches]
+    assert sum(bars) > sum(old_bars)  # the scenario's breach bars grew
     assert window.state.scenario.target("P1", "resolution") == "1h"
     assert view.controls[("P1", "resolution")].slider.value() == 4
     assert _cell(view, 0, 5) == baseline_cell

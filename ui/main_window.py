@@ -364,7 +364,7 @@ class MainWindow(QMainWindow):
             self.sb_asof.setText(f"As of: {datetime.fromtimestamp(as_of, UTC):%Y-%m-%d %H:%M} UTC")
 
     # ------------------------------------------------------------------ workspaces
-    def open_demo(self) -> None:
+    def open_demo(self, path: str | None = None) -> None:
         try:
             from workbench.demo import ensure_demo_workspace  # type: ignore[attr-defined]
         except ImportError:
@@ -376,6 +376,7 @@ class MainWindow(QMainWindow):
             self,
             "Preparing the demo workspace",
             ensure_demo_workspace,
+            path,
             on_done=lambda path: self.open_workspace(str(path)),
             on_error=self._failed("Could not prepare the demo workspace"),
             on_cancel=self._load_cancelled,
@@ -397,8 +398,15 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opening {path}…")
         p = Path(path)
 
-        def load(ws: Any) -> tuple[list[tuple[int, Any]], History]:
-            return list(ws.contract_versions()), ws.load_history()
+        def load(ws: Any) -> tuple[list[Version], History]:
+            from models.contract import contract_from_data
+
+            versions = [Version(i, c) for i, c in ws.contract_versions()]
+            for key, data in ws.load_drafts().items():
+                parent = key.split(":")[1] if key.startswith("draft:") else "0"
+                contract = contract_from_data(data, f"draft {key}")
+                versions.append(Version(None, contract, key, int(parent) or None))
+            return versions, ws.load_history()
 
         def opened(_ws: Any) -> None:
             self.db.call(
@@ -410,10 +418,10 @@ class MainWindow(QMainWindow):
             lambda: store.Workspace.open(str(p)), on_done=opened, on_error=self._failed(f"Could not open {p}")
         )
 
-    def _loaded(self, path: Path, result: tuple[list[tuple[int, Any]], History]) -> None:
+    def _loaded(self, path: Path, result: tuple[list[Version], History]) -> None:
         versions, history = result
         self.loading = False
-        self.state.load(path, [Version(i, c) for i, c in versions], history)
+        self.state.load(path, versions, history)
         self._add_recent(str(path))
         self.statusBar().showMessage(f"Opened {path}", 5000)
 
@@ -494,28 +502,32 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ autosave
     def autosave(self) -> Any:
-        """Save the draft being edited to the workspace (STORE's save_draft)."""
+        """Save every working draft with unsaved edits to the workspace (STORE's save_draft)."""
         st = self.state
         if not st.dirty_draft or st.draft is None:
             return None
         version = st.draft
-        contract = version.contract
+        if version.draft_key is None:
+            # the first edit of a stored version: it becomes a working draft of its own
+            import uuid
 
-        def save(ws: Any) -> int | None:
+            keyed = Version(
+                None, version.contract, f"draft:{version.id or 0}:{uuid.uuid4().hex[:8]}", version.id
+            )
+            st.replace_version(version, keyed)
+            version = keyed
+        key, parent, data = version.draft_key, version.parent_id, version.contract.to_data()
+
+        def save(ws: Any) -> bool:
             if ws is None:
-                return None
-            if hasattr(ws, "save_draft"):
-                return ws.save_draft(contract, version.id)  # type: ignore[no-any-return]
-            return ws.add_contract_version(contract)  # type: ignore[no-any-return]
+                return False
+            ws.save_draft(key, data, parent_version_id=parent)
+            return True
 
-        def saved(new_id: int | None) -> None:
-            if new_id is None:
-                return
-            if st.draft is version:
-                new = Version(new_id, contract)
-                st.replace_version(version, new)
-                st.set_draft(new, dirty=False)
-            self.statusBar().showMessage("Draft saved", 3000)
+        def saved(ok: bool) -> None:
+            if ok and st.draft is version:
+                st.dirty_draft = False
+                self.statusBar().showMessage("Draft saved", 3000)
             self._update_title()
 
         return self.db.call(save, on_done=saved, on_error=self._failed("Could not save the draft"))

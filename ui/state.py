@@ -24,6 +24,8 @@ class Version:
 
     id: int | None
     contract: Contract
+    draft_key: str | None = None  # an autosaved working draft (STORE's drafts table)
+    parent_id: int | None = None  # the stored version a working draft started from
 
     @property
     def status(self) -> str:
@@ -31,7 +33,10 @@ class Version:
 
     @property
     def label(self) -> str:
-        return f"{self.contract.version}"
+        c = self.contract
+        if c.status == "proposal" and c.provider:
+            return f"{c.version} — {c.provider}"
+        return c.version
 
 
 class AppState(QObject):
@@ -166,7 +171,6 @@ class EditDraft(QUndoCommand):
         super().__init__(text)
         self.state = state
         assert state.draft is not None
-        self.version_id = state.draft.id
         self.old = state.draft.contract
         self.new = new
         self.key = key
@@ -182,7 +186,8 @@ class EditDraft(QUndoCommand):
 
     def _apply(self, contract: Contract) -> None:
         current = self.state.draft
-        new_version = Version(self.version_id, contract)
+        assert current is not None
+        new_version = Version(current.id, contract, current.draft_key, current.parent_id)
         if current is not None:
             self.state.replace_version(current, new_version)
         self.state.set_draft(new_version, dirty=True)

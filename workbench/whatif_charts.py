@@ -77,7 +77,7 @@ def monthly_breaches_figure(baseline: Any, scenario: Any, size: tuple[float, flo
         ax.legend(fontsize=7, loc="upper left", frameon=False)
         title = "Breaches per month (no service credits in this scenario)"
     ax.set_title(title, fontsize=10)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.1, right=0.88, bottom=0.22, top=0.9)
     return fig
 
 
@@ -121,5 +121,5 @@ def sensitivity_figure(
         ax.set_xlim(0, max(float(hours.max()), 0.1))
     fig.supxlabel("target (business hours)", fontsize=8)
     fig.supylabel("% within target", fontsize=8)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.12, top=0.93, hspace=0.45, wspace=0.25)
     return fig

@@ -65,12 +65,12 @@ class ComplianceModel(QAbstractTableModel):
     HEADERS = (
         "Priority",
         "Tickets",
-        "Response baseline",
-        "Response scenario",
-        "Δ response",
-        "Resolution baseline",
-        "Resolution scenario",
-        "Δ resolution",
+        "Resp. baseline",
+        "Resp. scenario",
+        "Δ resp.",
+        "Resol. baseline",
+        "Resol. scenario",
+        "Δ resol.",
     )
 
     def __init__(self) -> None:
@@ -181,10 +181,10 @@ class TargetControl(QWidget):
         self.spin.setSuffix(" h")
         self.spin.setKeyboardTracking(False)
         self.spin.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToNearestValue)
-        self.spin.setMinimumWidth(110)
+        self.spin.setMinimumWidth(130)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, int(MAX_HOURS[prio] / SLIDER_STEP_H))
-        self.slider.setMinimumWidth(120)
+        self.slider.setMinimumWidth(90)
         layout.addWidget(self.spin)
         layout.addWidget(self.slider, 1)
         self.spin.valueChanged.connect(self._spin_changed)
@@ -200,7 +200,9 @@ class TargetControl(QWidget):
         else:
             kind, seconds = parse_target(target)
             if seconds is None:
-                self.spin.setSpecialValueText(kind.replace("_", " "))
+                self.spin.setSpecialValueText(
+                    {"same_business_day": "same bus. day"}.get(kind, "next bus. day")
+                )
                 value = 0.0
             else:
                 self.spin.setSpecialValueText("none")
@@ -316,7 +318,7 @@ class WhatIfView(QWidget):
         self.compliance = QTableView()
         self.compliance.setModel(self.compliance_model)
         self.compliance.verticalHeader().hide()
-        self.compliance.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.compliance.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.compliance.setMinimumHeight(150)
         left_layout.addWidget(QLabel("<b>Compliance</b> (met ÷ (met + breached))"))
         left_layout.addWidget(self.compliance, 1)
@@ -360,9 +362,18 @@ class WhatIfView(QWidget):
         self.flips.horizontalHeader().setStretchLastSection(True)
         self.flips.doubleClicked.connect(self._open_flip)
         self.tabs.addTab(self.flips, "Tickets that flip")
+        self._dirty_charts: set[int] = set()
+        from PySide6.QtCore import QTimer
+
+        self._chart_timer = QTimer(self)
+        self._chart_timer.setSingleShot(True)
+        self._chart_timer.setInterval(150)
+        self._chart_timer.timeout.connect(self._render_charts)
+        self.tabs.currentChanged.connect(self._render_charts)
         split.addWidget(self.tabs)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([720, 640])
         layout.addWidget(split, 1)
         return body
 
@@ -530,7 +541,10 @@ class WhatIfView(QWidget):
                 "last_reviewed": date.today(),
             }
         )
-        version = Version(None, draft)
+        import uuid
+
+        parent = self.state.baseline.id if self.state.baseline else None
+        version = Version(None, draft, f"draft:{parent or 0}:{uuid.uuid4().hex[:8]}", parent)
         self.state.undo_stack.push(AddVersion(self.state, version, "Save scenario as draft version"))
         self.state.message.emit(f"Saved the scenario as draft version “{draft.version}”")
         return version
@@ -546,15 +560,11 @@ class WhatIfView(QWidget):
         self.status.setText(f"Simulation failed: {message}")
 
     def _show(self, w: WhatIf) -> None:
-        from workbench.whatif_charts import monthly_breaches_figure
-
         self.compliance_model.set_whatif(w)
         self.flips_model.set_flips(w.comparison.flips)
         n = len(w.comparison.flips)
         more = "+" if n >= 5000 else ""
         self.tabs.setTabText(2, f"Tickets that flip ({n:,}{more})")
-        self._set_figure(self.months_canvas, monthly_breaches_figure(w.baseline, w.scenario))
-        self._redraw_sensitivity()
         credits_b = sum(m.get("amount") or 0 for m in w.baseline.credits().values())
         credits_s = sum(m.get("amount") or 0 for m in w.scenario.credits().values())
         cur = w.scenario.contract.currency
@@ -566,6 +576,22 @@ class WhatIfView(QWidget):
         )
         self.status.setStyleSheet("color: palette(mid);")
         self.status.setText(f"as of {w.scenario.as_of:%Y-%m-%d}")
+        # charts trail the table a little while a slider moves: only the visible one is drawn
+        self._dirty_charts = {0, 1}
+        self._chart_timer.start()
+
+    def _render_charts(self, *_: Any) -> None:
+        w = self.service.whatif
+        tab = self.tabs.currentIndex()
+        if w is None or tab not in self._dirty_charts:
+            return
+        self._dirty_charts.discard(tab)
+        if tab == 0:
+            from workbench.whatif_charts import monthly_breaches_figure
+
+            self._set_figure(self.months_canvas, monthly_breaches_figure(w.baseline, w.scenario))
+        else:
+            self._redraw_sensitivity()
 
     def _redraw_sensitivity(self, *_: Any) -> None:
         w = self.service.whatif
@@ -583,7 +609,6 @@ class WhatIfView(QWidget):
         w, h = canvas.width(), canvas.height()
         if w > 10 and h > 10:
             fig.set_size_inches(w / fig.dpi, h / fig.dpi)
-            fig.tight_layout()
         canvas.draw_idle()
 
     def _open_flip(self, index: QModelIndex) -> None:
