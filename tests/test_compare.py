@@ -320,6 +320,10 @@ def test_demo_versions_and_competitors_in_one_call() -> None:
     for p, v in zip(props, result.versions, strict=True):
         sim = simulate(p.contract, h.tickets, h.status_log, as_of=engine_as_of)
         assert v.by_priority == sim.to_json()["by_priority"]
+        engine_credits = sim.credits().values()
+        if p.contract.monthly_fee is not None:
+            assert v.credits == round(sum(m["amount"] for m in engine_credits), 2)
+        assert v.credits_percent == pytest.approx(sum(m["percent"] for m in engine_credits))
         assert 0 <= v.score <= 100
         assert v.warnings is not None
     # the proposal that meets the reference matrix beats the generic 2024 template
