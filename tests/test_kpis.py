@@ -303,3 +303,22 @@ def test_bad_data_is_left_out_as_in_the_engine() -> None:
     cur = ctx.kpis(CURRENT)
     assert cur.tickets == 6 and cur.tickets_by_priority["P1"] == 2
     assert cur.mttr_seconds == (3 + 10 + 5 + 2) * H / 4
+
+
+def test_availability_per_uptime_commitment() -> None:
+    from models.history import Outage
+
+    c = contract(uptime=[{"service": "ERP", "target_percent": 99.9}])
+    h = history()
+    outages = (
+        Outage(service="ERP", start=at(11, 10), end=at(11, 10, 2)),
+        Outage(service="ERP", start=at(11, 15), end=at(11, 15, 1), maintenance=True),  # excluded
+        Outage(service="Files", start=at(11, 16), end=at(11, 16, 5)),  # another service
+    )
+    h = History(tickets=h.tickets, status_log=h.status_log, outages=outages)
+    ctx = KpiContext(c, h, as_of=AS_OF)
+    cur, prev = ctx.kpis(CURRENT), ctx.kpis(CURRENT.previous())
+    assert cur.availability["ERP"] == pytest.approx(1 - 2 * H / (61 * D))
+    assert prev.availability == {"ERP": 1.0}
+    rows = {r.label: r for r in ctx.report(at(10, 1), at(12, 1)).rows()}
+    assert rows["Availability ERP"].current == pytest.approx(1 - 2 * H / (61 * D))
