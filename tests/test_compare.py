@@ -329,3 +329,22 @@ def test_demo_versions_and_competitors_in_one_call() -> None:
     # the proposal that meets the reference matrix beats the generic 2024 template
     scores = {v.version: v.score for v in result.versions}
     assert scores[props[2].contract.version] > scores[props[0].contract.version]
+
+
+def test_cli_reads_a_workspace(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = pytest.importorskip("models.store")
+    _t, _s, paths = _write_inputs(tmp_path)
+    ws = store.Workspace.create(tmp_path / "w.slawb")
+    try:
+        ws.save_history(history())
+    finally:
+        ws.close()
+    rc = main(["compare", str(paths[0]), str(paths[1]), "--workspace", str(tmp_path / "w.slawb"),
+               "--as-of", "2026-12-01T00:00:00Z", "--json"])
+    assert rc == 0
+    doc = json.loads(capsys.readouterr().out)
+    h = history()
+    sim = simulate(loose(), h.tickets, h.status_log, as_of=AS_OF).to_json()
+    assert doc["versions"][0]["by_priority"] == sim["by_priority"]
+    assert main(["compare", str(paths[0]), str(paths[1]), "--workspace", str(tmp_path / "none.slawb")]) == 2
+    assert "none.slawb" in capsys.readouterr().err
