@@ -52,19 +52,26 @@ def compliance_chart(
     bars_n = ax.bar(x + w / 2, n, w, label=labels[1], color=PROPOSED_COLOUR)
     for bars, vs in ((bars_b, b), (bars_n, n)):
         for rect, v in zip(bars, vs, strict=True):
-            text = "n/a" if np.isnan(v) else f"{v:.0f}%"
-            y = 2 if np.isnan(v) else v + 1.5
-            ax.text(rect.get_x() + rect.get_width() / 2, y, text, ha="center", va="bottom", fontsize=7)
+            cx = rect.get_x() + rect.get_width() / 2
+            if np.isnan(v):
+                ax.text(cx, 2, "n/a", ha="center", va="bottom", fontsize=7)
+            elif v >= 12:  # inside the bar's top, clear of the committed-level line
+                ax.text(cx, v - 2, f"{v:.0f}%", ha="center", va="top", fontsize=7, color="white")
+            else:
+                ax.text(cx, v + 1.5, f"{v:.0f}%", ha="center", va="bottom", fontsize=7)
     if targets:
         for i, p in enumerate(prios):
             t = targets.get(p)
             if t is not None:
                 ax.hlines(100 * t, i - 0.45, i + 0.45, colors="#C0392B", linestyles="dashed", linewidth=1)
     ax.set_xticks(x, prios)
-    ax.set_ylim(0, 112)
+    ax.set_ylim(0, 130)  # headroom above 100% for the value labels and the legend
+    ax.set_yticks([0, 20, 40, 60, 80, 100])
     ax.set_ylabel("% of tickets within target")
     ax.set_title(title or f"{metric.capitalize()} compliance by priority", fontsize=10)
-    ax.legend(fontsize=7, loc="lower right", frameon=False)
+    if targets and any(targets.get(p) is not None for p in prios):
+        ax.plot([], [], color="#C0392B", linestyle="dashed", linewidth=1, label="committed level (proposed)")
+    ax.legend(fontsize=7, loc="upper center", ncol=3, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig

@@ -472,10 +472,10 @@ class _Collector:
         o, n = list(dict.fromkeys(old)), list(dict.fromkeys(new))
         for x in o:
             if x not in n:
-                self.cmp(f"{path}[{x}]", f"{label}: {x}", x, None, section)
+                self.cmp(f"{path}[{x}]", label, x, None, section)
         for x in n:
             if x not in o:
-                self.cmp(f"{path}[{x}]", f"{label}: {x}", None, x, section)
+                self.cmp(f"{path}[{x}]", label, None, x, section)
 
     def keyed(
         self,
@@ -709,7 +709,7 @@ def term_changes(old: Contract, new: Contract) -> list[TermChange]:
     def ob_key(obs: Sequence[Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for ob in obs:
-            k = ob.kind if ob.kind != "other" else f"other: {ob.text[:40]}"
+            k = ob.kind.replace("_", " ") if ob.kind != "other" else f"other: {ob.text[:40]}"
             n, base = 2, k
             while k in out:
                 k, n = f"{base} #{n}", n + 1

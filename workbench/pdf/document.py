@@ -332,10 +332,15 @@ def segments_markup(segments: Sequence[Segment], equal_colour: str | None = None
     """Paragraph markup of a word diff: deletions red and struck, insertions blue and
     underlined; whitespace between a run and its neighbour stays unstyled."""
     out: list[str] = []
+    prev_op = ""
     for seg in segments:
-        toks = [t for t in seg.tokens]
-        # the run's leading whitespace goes outside the styling
+        toks = list(seg.tokens)
+        # the run's leading whitespace goes outside the styling; a replacement that
+        # has none (at the start of a text) still gets a space between old and new
         lead = toks[0].space if toks else ""
+        if not lead and {prev_op, seg.op} == {"delete", "insert"}:
+            lead = " "
+        prev_op = seg.op
         body_parts = []
         for k, t in enumerate(toks):
             body_parts.append(("" if k == 0 else t.space) + t.text)
@@ -717,15 +722,16 @@ def _charts(charts: Sequence[tuple[str, bytes]], note: str, ctx: _Ctx) -> list[F
     return story
 
 
-def _kpis(
-    kpi_rows: Sequence[Sequence[str]] | None, kpi_note: str, extra: Sequence[Flowable], ctx: _Ctx
-) -> list[Flowable]:
+def _kpis(inp: RenderInput, ctx: _Ctx) -> list[Flowable]:
     st = ctx.st
     story: list[Flowable] = [
-        CondPageBreak(80 * mm),
+        PageBreak(),
         Heading("5 Key figures", st["h1"], 0, "kpis", "5 Key figures"),
     ]
-    if kpi_rows:
+    if inp.kpi_rows:
+        story.append(
+            _p("Simulated SLA compliance per priority, current terms vs proposed terms.", st["muted"])
+        )
         head = [
             "Priority",
             "Metric",
@@ -735,11 +741,51 @@ def _kpis(
             "Proposed",
         ]
         rows: list[list[Any]] = [[_p(h, st["cellb"]) for h in head]]
-        for r in kpi_rows:
+        for r in inp.kpi_rows:
             rows.append([_p(esc(x), st["cell"]) for x in r])
         story.append(_table(rows, [16 * mm, 20 * mm, 44 * mm, 19 * mm, 44 * mm, BODY_W - 143 * mm]))
-    story.append(_p(esc(kpi_note), st["muted"]))
-    story.extend(extra)
+        story.append(Spacer(1, 3 * mm))
+    story.append(_p(esc(inp.kpi_note), st["base"]))
+    snaps = sorted(inp.kpi_snapshots, key=lambda k: k.month)[-12:]
+    if snaps:
+        story.append(
+            Heading(
+                "Operational KPIs reported by the provider", st["h2"], 1, "kpi-snapshots", "Operational KPIs"
+            )
+        )
+        rows = [
+            [
+                _p(h, st["cellb"])
+                for h in (
+                    "Month",
+                    "Patch compliance",
+                    "Threats detected",
+                    "Threats resolved",
+                    "Endpoints managed",
+                )
+            ]
+        ]
+
+        def fmt(v: Any, pct: bool = False) -> str:
+            if v is None:
+                return "—"
+            return f"{100 * v:.1f}%" if pct else f"{v:,}"
+
+        for k in snaps:
+            rows.append(
+                [
+                    _p(x, st["cell"])
+                    for x in (
+                        k.month.strftime("%Y-%m"),
+                        fmt(k.patch_compliance, True),
+                        fmt(k.threats_detected),
+                        fmt(k.threats_resolved),
+                        fmt(k.endpoints_managed),
+                    )
+                ]
+            )
+        story.append(_table(rows, [BODY_W / 5] * 5))
+        story.append(_p("The last twelve monthly snapshots in the history.", st["muted"]))
     return story
 
 
@@ -793,7 +839,7 @@ class RenderInput:
     chart_note: str = ""
     kpi_rows: Sequence[Sequence[str]] | None = None
     kpi_note: str = ""
-    kpi_extra: Sequence[Flowable] = ()
+    kpi_snapshots: Sequence[Any] = ()  # models.history.KpiSnapshot
 
 
 def render_redline(inp: RenderInput, progress: ProgressCallback | None = None) -> bytes:
@@ -826,7 +872,7 @@ def render_redline(inp: RenderInput, progress: ProgressCallback | None = None) -
     story += _clauses(diff, ctx, progress)
     story += _warnings(inp.findings, inp.findings_note, ctx)
     story += _charts(inp.charts, inp.chart_note, ctx)
-    story += _kpis(inp.kpi_rows, inp.kpi_note, inp.kpi_extra, ctx)
+    story += _kpis(inp, ctx)
     story += _signatures(diff, ctx)
     story.append(_PageTotal())
     report(progress, 0.6, "writing the PDF")

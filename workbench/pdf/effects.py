@@ -268,6 +268,13 @@ def _effect_for(path: str, meas: Measurement, old: Contract, new: Contract) -> s
     if path.startswith(("pause_statuses", "pause_applies_to")):
         lines = _changed_lines(meas, [(p, m) for p in PRIORITIES for m in METRICS])
         return "; ".join(lines) + on if lines else f"no change in measured compliance{on}"
+    if path.startswith("service_credits["):
+        # one rule: "service_credits[P1 resolution per_breach]" -> its own credits
+        key = path[len("service_credits[") : -1].rsplit(" ", 1)[0]
+        if key.split(" ", 1)[-1] not in METRICS:
+            return None  # uptime credits need outages, not tickets
+        credit = meas.credits_text(key)
+        return f"credits owed for {key} {credit}{on}" if credit else f"no credits owed for {key}{on}"
     if path.startswith(("service_credits", "credits_cap_percent", "monthly_fee")):
         credit = meas.credits_text("total")
         return f"credits owed {credit}{on}" if credit else f"no credits owed under either version{on}"

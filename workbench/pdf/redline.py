@@ -111,8 +111,10 @@ def _kpi_rows(m: Measurement) -> list[list[str]]:
     return rows
 
 
-def _chart_pngs(m: Measurement) -> list[tuple[str, bytes]]:
+def _chart_pngs(m: Measurement, new: Any = None) -> list[tuple[str, bytes]]:
     from workbench.charts import compliance_chart, figure_png, sensitivity_chart
+
+    committed = {p: t.compliance_target for p, t in new.targets.items()} if new is not None else None
 
     out: list[tuple[str, bytes]] = []
     base, prop = m.compliance("baseline"), m.compliance("proposed")
@@ -121,11 +123,11 @@ def _chart_pngs(m: Measurement) -> list[tuple[str, bytes]]:
             base.get(p, {}).get(metric) is not None or prop.get(p, {}).get(metric) is not None
             for p in PRIORITIES
         ):
-            fig = compliance_chart(base, prop, metric)
+            fig = compliance_chart(base, prop, metric, targets=committed)
             out.append(
                 (
                     f"{metric.capitalize()} compliance per priority on {m.period} tickets: current terms "
-                    f"(grey) vs proposed terms (blue).",
+                    f"(grey) vs proposed terms (blue); dashed: committed level.",
                     figure_png(fig),
                 )
             )
@@ -185,7 +187,7 @@ def build_redline(
                 f"Effects simulated with the SLA clock on {m.tickets:,} tickets opened {m.period} "
                 f"(history as of {options.as_of.isoformat()}), current terms vs proposed terms."
             )
-            charts = _chart_pngs(m)
+            charts = _chart_pngs(m, diff.new.contract)
             kpi_rows = _kpi_rows(m)
             total = m.credits_text("total")
             kpi_note = (
@@ -208,6 +210,7 @@ def build_redline(
         chart_note=note,
         kpi_rows=kpi_rows,
         kpi_note=kpi_note,
+        kpi_snapshots=history.history().kpis if history is not None else (),
     )
     return render_redline(inp, progress=scaled(progress, 0.55, 1.0))
 
