@@ -1,0 +1,181 @@
+"""Overview: the QBR dashboard — KPI cards for the last full quarter against the one
+before, the period chart and the top warning signs of the baseline contract."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.state import AppState
+from ui.tasks import guard, run_in_background
+from ui.widgets import EmptyState, KpiCard, figure_canvas
+
+CARDS = 8
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+def last_full_quarter(as_of: int, zone: Any) -> tuple[int, int]:
+    """[start, end) epoch seconds of the last calendar quarter that ended by ``as_of``
+    (local dates in ``zone``)."""
+    d = datetime.fromtimestamp(as_of, zone or UTC).date()
+    q_start_month = 3 * ((d.month - 1) // 3) + 1
+    end = date(d.year, q_start_month, 1)
+    start = date(end.year - 1, end.month + 9, 1) if end.month <= 3 else date(end.year, end.month - 3, 1)
+    tz = zone or UTC
+    return (
+        int(datetime(start.year, start.month, 1, tzinfo=tz).timestamp()),
+        int(datetime(end.year, end.month, 1, tzinfo=tz).timestamp()),
+    )
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "share":
+        return f"{100 * value:.1f}%"
+    if unit == "seconds":
+        return f"{value / 3600:.1f} h"
+    if unit == "currency":
+        return f"{value:,.0f}"
+    return f"{value:,.0f}"
+
+
+def _delta(row: Any) -> tuple[str, bool | None]:
+    d = row.delta
+    if d is None:
+        return "no previous figure", None
+    good = None if row.higher_is_better is None or abs(d) < 1e-12 else (d > 0) == row.higher_is_better
+    if row.unit == "share":
+        text = f"{100 * d:+.1f} pts vs previous quarter"
+    elif row.unit == "seconds":
+        text = f"{d / 3600:+.1f} h vs previous quarter"
+    else:
+        text = f"{d:+,.0f} vs previous quarter"
+    return text, good
+
+
+class OverviewView(QWidget):
+    def __init__(self, state: AppState, window: Any = None) -> None:
+        super().__init__()
+        self.state = state
+        self.window_ = window
+        self.report: Any = None
+        self.findings: list[Any] = []
+        self._gen = 0
+        self.stack = QStackedWidget()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.stack)
+        self.empty = EmptyState("Nothing to review yet", "")
+        self.stack.addWidget(self.empty)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        self.title = QLabel()
+        f = self.title.font()
+        f.setPointSizeF(f.pointSizeF() * 1.3)
+        f.setBold(True)
+        self.title.setFont(f)
+        layout.addWidget(self.title)
+        grid = QGridLayout()
+        self.cards = [KpiCard("") for _ in range(CARDS)]
+        for i, card in enumerate(self.cards):
+            grid.addWidget(card, i // 4, i % 4)
+        layout.addLayout(grid)
+        row = QHBoxLayout()
+        from matplotlib.figure import Figure
+
+        self.canvas = figure_canvas(Figure(figsize=(7, 3.2)))
+        row.addWidget(self.canvas, 3)
+        side = QVBoxLayout()
+        side.addWidget(QLabel("<b>Top warning signs</b> (double-click to open)"))
+        self.warnings = QListWidget()
+        self.warnings.itemActivated.connect(self._open_warning)
+        side.addWidget(self.warnings, 1)
+        row.addLayout(side, 2)
+        layout.addLayout(row, 1)
+        self.stack.addWidget(body)
+        state.workspace_changed.connect(self.refresh)
+        state.baseline_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        st = self.state
+        self._gen += 1
+        if st.baseline is None or not len(st.history.tickets):
+            self.empty.set_text(
+                "Nothing to review yet",
+                "The QBR dashboard needs a signed contract version and the client's ticket history. "
+                "Import a ticket export with File ▸ Import…, or open the demo workspace.",
+            )
+            self.stack.setCurrentIndex(0)
+            return
+        self.stack.setCurrentIndex(1)
+        contract, history, as_of, gen = st.baseline.contract, st.history, st.as_of(), self._gen
+        self.title.setText(f"{contract.client or contract.name} — {contract.version}: computing…")
+
+        def work() -> tuple[Any, list[Any]]:
+            from workbench.kpis import kpi_report, report_zone
+            from workbench.warnings import lint
+
+            zone = report_zone(contract)
+            start, end = last_full_quarter(int(as_of or 0), zone)
+            report = kpi_report(contract, history, start, end, as_of=as_of)
+            findings = lint(contract, history, as_of=as_of)
+            return report, findings
+
+        run_in_background(
+            work, on_done=guard(self, lambda r: self._show(gen, r)), on_error=guard(self, self._failed)
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        self.title.setText(f"Could not compute the dashboard: {exc}")
+
+    def _show(self, gen: int, result: tuple[Any, list[Any]]) -> None:
+        if gen != self._gen:
+            return
+        from workbench.analytics_charts import kpi_period_figure
+        from workbench.kpis import headline_rows
+
+        report, findings = result
+        self.report, self.findings = report, findings
+        cur = report.current
+        zone = report.zone or UTC
+        d0 = datetime.fromtimestamp(cur.start, zone).date()
+        d1 = datetime.fromtimestamp(cur.end - 1, zone).date()
+        c = self.state.baseline.contract if self.state.baseline else None
+        self.title.setText(
+            f"{c.client if c else ''} — quarter {d0:%Y-%m-%d} to {d1:%Y-%m-%d} under "
+            f"{report.contract_version}"
+        )
+        rank = {"share": 0, "seconds": 1, "currency": 2}
+        rows = sorted(headline_rows(report.current, report.previous), key=lambda r: rank.get(r.unit, 3))
+        for card, row in zip(self.cards, rows, strict=False):
+            card.label.setText(row.label)
+            text, good = _delta(row)
+            card.set(_fmt(row.current, row.unit), text, good)
+        for card in self.cards[len(rows) :]:
+            card.hide()
+        fig = kpi_period_figure(report)
+        self.canvas.figure = fig
+        fig.set_canvas(self.canvas)
+        w, h = self.canvas.width(), self.canvas.height()
+        if w > 10 and h > 10:
+            fig.set_size_inches(w / fig.dpi, h / fig.dpi)
+        self.canvas.draw_idle()
+        self.warnings.clear()
+        for f in sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9))[:12]:
+            self.warnings.addItem(f"[{f.severity}] {f.code} (clause {f.clause}): {f.evidence[:120]}")
+
+    def _open_warning(self, *_: Any) -> None:
+        if self.window_ is not None:
+            self.window_.show_view("warnings")

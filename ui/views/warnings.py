@@ -1,0 +1,174 @@
+"""Warnings: the findings of the warning-sign catalogue for a contract version, with
+severity, clause and evidence; activating one opens the clause or the tickets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.state import AppState, Version
+from ui.tasks import guard, run_in_background
+from ui.widgets import EmptyState
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+SEVERITY_COLORS = {"high": "#b42318", "medium": "#9a6700", "low": "#57606a"}
+HISTORY_CODES = {"W08", "W09", "W16", "W18"}
+
+
+class FindingsModel(QAbstractTableModel):
+    HEADERS = ("Code", "Severity", "Clause", "Evidence")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.findings: list[Any] = []
+
+    def set_findings(self, findings: list[Any]) -> None:
+        self.beginResetModel()
+        order = {"high": 0, "medium": 1, "low": 2}
+        self.findings = sorted(findings, key=lambda f: (order.get(f.severity, 9), f.code))
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.findings)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self.findings)):
+            return None
+        f = self.findings[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (f.code, f.severity, f.clause, f.evidence.replace("\n", " "))[index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 1:
+            return QBrush(QColor(SEVERITY_COLORS.get(f.severity, "#000")))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f.suggestion
+        return None
+
+
+class WarningsView(QWidget):
+    def __init__(self, state: AppState, window: Any = None) -> None:
+        super().__init__()
+        self.state = state
+        self.window_ = window
+        self._gen = 0
+        self.stack = QStackedWidget()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.stack)
+        self.empty = EmptyState(
+            "No contract to check",
+            "Warnings come from checking a contract version against the warning-sign catalogue "
+            "(and the ticket history). Open a workspace with a contract version.",
+        )
+        self.stack.addWidget(self.empty)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Contract version:"))
+        self.version = QComboBox()
+        self.version.setMinimumWidth(300)
+        self.version.activated.connect(self.recompute)
+        top.addWidget(self.version)
+        top.addStretch(1)
+        self.status = QLabel()
+        top.addWidget(self.status)
+        layout.addLayout(top)
+        split = QSplitter(Qt.Orientation.Vertical)
+        self.model = FindingsModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().currentRowChanged.connect(self._selected)
+        self.table.activated.connect(self._activated)
+        split.addWidget(self.table)
+        self.detail = QTextBrowser()
+        split.addWidget(self.detail)
+        split.setSizes([500, 200])
+        layout.addWidget(split, 1)
+        self.stack.addWidget(body)
+        state.versions_changed.connect(self._fill_versions)
+        state.workspace_changed.connect(self._fill_versions)
+        self._fill_versions()
+
+    def _fill_versions(self) -> None:
+        st = self.state
+        self.version.clear()
+        for v in st.versions:
+            self.version.addItem(f"{v.label} ({v.status})", v)
+            if v is st.baseline:
+                self.version.setCurrentIndex(self.version.count() - 1)
+        self.stack.setCurrentIndex(1 if st.versions else 0)
+        self.recompute()
+
+    def recompute(self, *_: Any) -> None:
+        v = self.version.currentData()
+        self._gen += 1
+        if not isinstance(v, Version):
+            self.model.set_findings([])
+            return
+        history = self.state.history if len(self.state.history.tickets) else None
+        gen = self._gen
+        self.status.setText("checking…")
+
+        def work() -> list[Any]:
+            from workbench.warnings import lint
+
+            return lint(v.contract, history)
+
+        run_in_background(
+            work,
+            on_done=guard(self, lambda r: self._show(gen, r)),
+            on_error=guard(self, lambda e: self.status.setText(f"Check failed: {e}")),
+        )
+
+    def _show(self, gen: int, findings: list[Any]) -> None:
+        if gen != self._gen:
+            return
+        self.model.set_findings(findings)
+        high = sum(1 for f in findings if f.severity == "high")
+        self.status.setText(f"{len(findings)} findings, {high} high")
+
+    def _selected(self, current: QModelIndex, _prev: Any) -> None:
+        if not current.isValid():
+            return
+        f = self.model.findings[current.row()]
+        self.detail.setHtml(
+            f"<h3>{f.code} — {f.severity}</h3><p><b>Clause:</b> {f.clause}</p>"
+            f"<p><b>Evidence:</b> {f.evidence}</p><p><b>Suggested wording:</b> {f.suggestion}</p>"
+        )
+
+    def _activated(self, index: QModelIndex) -> None:
+        """History findings open the tickets; the others open the clause in the editor."""
+        if not index.isValid() or self.window_ is None:
+            return
+        f = self.model.findings[index.row()]
+        if f.code in HISTORY_CODES:
+            self.window_.show_view("tickets")
+        else:
+            self.window_.show_view("editor")
