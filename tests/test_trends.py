@@ -124,3 +124,10 @@ def test_month_ticks_thin_out() -> None:
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert labels == ["Jan\n2025", "Jul", "Jan\n2026", "Jul"]
     assert H == 3600
+
+
+def test_empty_history_gives_an_empty_trend() -> None:
+    tr = monthly_trend(contract(), History())
+    assert tr.months == [] and tr.kpis == []
+    assert _png(charts.kpi_trend_figure(tr)).startswith(b"\x89PNG")
+    assert _png(charts.compliance_by_priority_figure(tr)).startswith(b"\x89PNG")

@@ -132,8 +132,11 @@ def monthly_trend(
     to the month holding ``end - 1`` (default: ``as_of``)."""
     ctx = context or KpiContext(contract, history, as_of=as_of, progress=scaled(progress, 0, 0.8))
     t = history.tickets
-    first = epoch(start) if start is not None else (int(t.opened.min()) if len(t) else ctx.as_of)
-    last = (epoch(end) - 1) if end is not None else ctx.as_of - 1
+    opened = t.opened[ctx.valid]
+    if start is None and len(opened) == 0:
+        return Trend(contract.name, contract.version, [], [], contract.currency)  # nothing to show
+    first = epoch(start) if start is not None else int(opened.min())
+    last = (epoch(end) - 1) if end is not None else max(ctx.as_of - 1, first)
     bounds = month_starts(first, max(first, last), ctx.zone)  # one past the last month
     months: list[date] = []
     kpis: list[KpiSet] = []
