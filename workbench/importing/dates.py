@@ -157,10 +157,33 @@ def _split(values: pa.Array) -> _Parts:
     return parts
 
 
+def _numeric_candidates(col: pa.Array) -> pa.Array:
+    """The values that may be numeric day/month dates (a cheap anchored test before the full regex)."""
+    return pc.filter(col, pc.match_substring_regex(col, r"^\s*\d{1,2}[/.-]\d{1,2}[/.-]"))
+
+
+def _fast_iso(values: pa.Array, tz: ZoneInfo | None) -> tuple[I64, int] | None:
+    """Arrow's own ISO 8601 cast (with offsets, or naive in ``tz``); None when any value needs the
+    general path."""
+    try:
+        return np.asarray(pc.cast(values, pa.timestamp("s", tz="UTC")).cast(pa.int64())
+                          .to_numpy(zero_copy_only=False), np.int64), 0
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    if tz is None or not pc.all(pc.match_substring_regex(values, r"^\d{4}-\d{2}-\d{2}[T ]\d")).as_py():
+        return None
+    try:
+        wall = np.asarray(pc.cast(values, pa.timestamp("s")).cast(pa.int64()).to_numpy(zero_copy_only=False),
+                          np.int64)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return local_to_utc(wall, tz), len(wall)
+
+
 def detect_order(columns: list[pa.Array]) -> DateOrder | Literal["conflict"] | None:
     """``dmy``/``mdy`` when the numeric dates decide; None when nothing decides."""
     day_first = month_first = False
-    for col in columns:
+    for col in map(_numeric_candidates, columns):
         st = pc.extract_regex(col, NUMERIC_RE)
         valid = pc.drop_null(st)
         if len(valid) == 0:
@@ -180,7 +203,7 @@ def detect_order(columns: list[pa.Array]) -> DateOrder | Literal["conflict"] | N
 
 def has_undecided_numeric(columns: list[pa.Array]) -> str | None:
     """An example value that reads differently day-first and month-first, or None."""
-    for col in columns:
+    for col in map(_numeric_candidates, columns):
         st = pc.extract_regex(col, NUMERIC_RE)
         mask = pc.is_valid(st)
         valid = pc.filter(st, mask)
@@ -278,6 +301,10 @@ def parse_timestamps(
     if not present.any():
         return ParsedTimes(out, bad, 0)
     sub = pc.utf8_trim_whitespace(pc.filter(values, pa.array(present)))
+    fast = _fast_iso(sub, tz)
+    if fast is not None:
+        out[present] = fast[0]
+        return ParsedTimes(out, bad, fast[1])
     p = _split(sub)
     if order == "mdy":
         p.mo = np.where(p.numeric, p.ambiguous_a, p.mo)
