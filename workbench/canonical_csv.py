@@ -56,24 +56,31 @@ def _read(path: Path, required: tuple[str, ...]) -> pa.Table:
     return table
 
 
-def _col(table: pa.Table, name: str) -> pa.Array:
+def _raw(table: pa.Table, name: str) -> pa.Array:
     col = table.column(name)
-    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
-    return pc.utf8_trim_whitespace(arr)
+    return col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+
+
+def _col(table: pa.Table, name: str) -> pa.Array:
+    return pc.utf8_trim_whitespace(_raw(table, name))
 
 
 def _timestamps(path: Path, table: pa.Table, name: str, required: bool = False) -> np.ndarray:
     if name not in table.column_names:
         return np.full(table.num_rows, MISSING, dtype=np.int64)
-    arr = _col(table, name)
+    arr = _raw(table, name)
     if required and arr.null_count:
         i = int(np.flatnonzero(arr.is_null().to_numpy(zero_copy_only=False))[0])
         raise CsvError(f"{path}: line {i + 2}: field {name}: empty (a time is required)")
     try:
         ts = pc.cast(arr, pa.timestamp("us", tz="UTC"))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        _locate_bad_timestamp(path, arr, name)
-        raise  # pragma: no cover  (the locator always raises)
+        arr = pc.utf8_trim_whitespace(arr)  # surrounding blanks are tolerated
+        try:
+            ts = pc.cast(arr, pa.timestamp("us", tz="UTC"))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            _locate_bad_timestamp(path, arr, name)
+            raise  # pragma: no cover  (the locator always raises)
     us = ts.cast(pa.int64()).fill_null(0).to_numpy()
     sec = np.floor_divide(us, 1_000_000)
     if arr.null_count:
@@ -114,17 +121,30 @@ def read_tickets_csv(
     p = Path(path)
     table = _read(p, TICKET_REQUIRED)
     n = table.num_rows
-    ids = _col(table, "id")
+    ids = _raw(table, "id")
     if ids.null_count:
         i = int(np.flatnonzero(ids.is_null().to_numpy(zero_copy_only=False))[0])
         raise CsvError(f"{p}: line {i + 2}: field id: empty")
-    if len(pc.unique(ids)) != n:
+    s_path = None if status_log_path is None else Path(status_log_path)
+    s_table = None if s_path is None else _read(s_path, STATUS_REQUIRED)
+    tid = None if s_table is None else _raw(s_table, "ticket_id")
+    if tid is not None and tid.null_count:
+        bad = int(np.flatnonzero(tid.is_null().to_numpy(zero_copy_only=False))[0])
+        raise CsvError(f"{s_path}: line {bad + 2}: field ticket_id: empty")
+    # one hash pass over ticket ids and status ticket ids: codes follow first appearance,
+    # so the ids are unique exactly when the tickets' codes are 0..n-1
+    both = ids if tid is None else pa.concat_arrays([ids.cast(pa.string()), tid.cast(pa.string())])
+    id_codes = pc.dictionary_encode(both).indices.to_numpy(zero_copy_only=False)
+    if not np.array_equal(id_codes[:n], np.arange(n)):
         vc = pc.value_counts(ids)
         dup = vc.field("values").filter(pc.greater(vc.field("counts"), 1))[0].as_py()
         lines = np.flatnonzero(pc.equal(ids, dup).to_numpy(zero_copy_only=False))[:2] + 2
         raise CsvError(f"{p}: line {lines[1]}: field id: duplicate id {dup!r} (first on line {lines[0]})")
-    prio_s = pc.utf8_upper(_col(table, "priority"))
+    prio_s = _raw(table, "priority")
     prio_idx = pc.index_in(prio_s, value_set=pa.array(PRIORITIES))
+    if prio_idx.null_count:  # tolerate case and blanks: p1, " P2 "
+        prio_s = pc.utf8_upper(pc.utf8_trim_whitespace(prio_s))
+        prio_idx = pc.index_in(prio_s, value_set=pa.array(PRIORITIES))
     if prio_idx.null_count:
         bad = np.flatnonzero(prio_idx.is_null().to_numpy(zero_copy_only=False))[0]
         raise CsvError(f"{p}: line {bad + 2}: field priority: unknown priority "
@@ -158,23 +178,34 @@ def read_tickets_csv(
         closed=closed,
         **kw,  # type: ignore[arg-type]
     )
-    log = StatusLog.empty() if status_log_path is None else read_status_log_csv(status_log_path, ids)
+    log = StatusLog.empty()
+    if s_table is not None and tid is not None and s_path is not None:
+        ticket = id_codes[n:].astype(np.int64)
+        unknown = ticket >= n
+        if unknown.any():
+            bad = int(np.flatnonzero(unknown)[0])
+            raise CsvError(f"{s_path}: line {bad + 2}: field ticket_id: status row for unknown ticket "
+                           f"{tid[bad].as_py()!r}")
+        log = _status_log(s_path, s_table, ticket)
     return tickets, log
 
 
 def read_status_log_csv(path: str | Path, ticket_ids: pa.Array | np.ndarray) -> StatusLog:
     p = Path(path)
     table = _read(p, STATUS_REQUIRED)
-    tid = _col(table, "ticket_id")
+    tid = _raw(table, "ticket_id")
     id_set = ticket_ids if isinstance(ticket_ids, pa.Array) else pa.array(ticket_ids.astype(str))
     idx = pc.index_in(tid, value_set=id_set)
     if idx.null_count:
         bad = int(np.flatnonzero(idx.is_null().to_numpy(zero_copy_only=False))[0])
         raise CsvError(f"{p}: line {bad + 2}: field ticket_id: status row for unknown ticket "
                        f"{tid[bad].as_py()!r}")
-    ticket = idx.to_numpy(zero_copy_only=False).astype(np.int64)
+    return _status_log(p, table, idx.to_numpy(zero_copy_only=False).astype(np.int64))
+
+
+def _status_log(p: Path, table: pa.Table, ticket: np.ndarray) -> StatusLog:
     at = _timestamps(p, table, "at", required=True)
-    st = _col(table, "status")
+    st = _raw(table, "status")
     if st.null_count:
         bad = int(np.flatnonzero(st.is_null().to_numpy(zero_copy_only=False))[0])
         raise CsvError(f"{p}: line {bad + 2}: field status: empty")

@@ -273,7 +273,6 @@ class Engine:
         self.pos_in_group = np.full(n, -1, dtype=np.int64)
         self.opened: list[I64] = []
         self.ends: list[dict[str, tuple[I64, Bool]]] = []
-        self.months: list[I64] = []
         for p in range(len(PRIORITIES)):
             idx = np.flatnonzero(self.valid & (prio == p))
             idx = idx[np.argsort(tickets.opened[idx], kind="stable")]
@@ -288,7 +287,6 @@ class Engine:
                 has = (ev != MISSING) & (ev <= self.as_of)
                 ends[metric] = (np.where(has, ev, self.as_of), has)
             self.ends.append(ends)
-            self.months.append(_month_index(o))
         valid_open = tickets.opened[self.valid]
         self.lo = int(valid_open.min()) if len(valid_open) else self.as_of
         self.hi = self.as_of
@@ -297,6 +295,11 @@ class Engine:
         self._elapsed: dict[tuple[int, str, str, tuple[str, ...]], _Elapsed] = {}
         self._cals: dict[str, CompiledCalendar] = {}
         report(progress, 1.0, "ready")
+
+    @cached_property
+    def months(self) -> list[I64]:
+        """Per group: UTC month index of each ticket's opening (for monthly figures)."""
+        return [_month_index(o) for o in self.opened]
 
     def _flag(self, mask: Bool, fieldname: str, reason: str) -> None:
         for i in np.flatnonzero(mask)[:10_000]:
