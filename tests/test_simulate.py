@@ -247,3 +247,32 @@ def test_progress_can_cancel() -> None:
 
     with pytest.raises(Cancelled):
         simulate(contract(), _many(), progress=lambda f, m: f < 0.5)
+
+
+def test_audit_segments_match_business_seconds() -> None:
+    rng = random.Random(4)
+    opened, ends, logs = make_tickets(rng, "America/Toronto", 60)
+    n = len(opened)
+    tk = TicketTable(np.array([f"T{i}" for i in range(n)], dtype=object), np.full(n, 2, np.int8),
+                     opened, ends, ends, np.full(n, MISSING))
+    res = simulate(contract(pause_statuses=list(PAUSE),
+                            targets={"P3": {"response": "4h", "resolution": "1h", "calendar": "business"}}),
+                   tk, status_log_from(logs))
+    for i in range(n):
+        for m in ("response", "resolution"):
+            segs = res.audit(f"T{i}", m)
+            assert sum(s.seconds for s in segs if s.kind == "covered") == res.metric(m).business_seconds[i]
+            assert sum(s.seconds for s in segs) == int(ends[i] - opened[i])
+
+
+def test_many_calendars_evict_caches_without_changing_results() -> None:
+    tk = _many(300)
+    eng = Engine(tk)
+    runs = []
+    for h in range(10, 10 + Engine.MAX_CALENDARS + 3):
+        cal = dict(BUSINESS, weekly={d: [f"08:00-{h}:00"] for d in ("mon", "tue", "wed", "thu", "fri")})
+        c = contract(calendars={"business": cal})
+        runs.append((c, eng.run(c).to_json(per_ticket=True)))
+    assert len(eng._cals) <= Engine.MAX_CALENDARS
+    for c, js in runs[:3]:
+        assert eng.run(c).to_json(per_ticket=True) == js == simulate(c, tk).to_json(per_ticket=True)

@@ -583,6 +583,33 @@ class SimulationResult:
             out[month] = {"percent": round(total, 6), "amount": amount, "rules": per_rule}
         return out
 
+    # ---------------------------------------------------------------------- audit
+
+    def audit(self, ticket_id: str, metric: str) -> list[Any]:
+        """The segments (covered, paused, out_of_hours, holiday) of one ticket's clock for a
+        metric, from its opening to its event (or ``as_of``): their covered seconds sum to
+        the ticket's business seconds."""
+        from workbench.clock import clock_audit
+
+        eng = self.engine
+        hits = np.flatnonzero(eng.tickets.ids == ticket_id)
+        if len(hits) == 0 or not eng.valid[hits[0]]:
+            raise KeyError(f"no valid ticket {ticket_id!r}")
+        i = int(hits[0])
+        p = int(eng.group_of[i])
+        pos = int(eng.pos_in_group[i])
+        pname = PRIORITIES[p]
+        c = self.contract
+        spec = eng._spec(c, c.calendar_name(pname, metric))
+        end_arr, _ = eng.ends[p][metric]
+        opened, end = int(eng.opened[p][pos]), int(end_arr[pos])
+        pauses: list[tuple[int, int]] = []
+        if c.pauses(metric) and c.pause_statuses:
+            pi = eng.pauses(tuple(c.pause_statuses))[p]
+            sel = pi.ticket == pos
+            pauses = [(int(a), int(b)) for a, b in zip(pi.start[sel], pi.end[sel], strict=True)]
+        return clock_audit(eng.calendar(spec), opened, end, pauses)
+
     # -------------------------------------------------------------------- inverse
 
     def _el(self, priority: str, metric: str) -> _Elapsed | None:
