@@ -463,14 +463,37 @@ def _names(codes: np.ndarray, names: tuple[str, ...]) -> list[str | None]:
     return [None if c < 0 else names[c] for c in codes.tolist()]
 
 
-def _encode(values: Sequence[str | None]) -> tuple[np.ndarray, tuple[str, ...]]:
-    index: dict[str, int] = {}
-    codes = np.fromiter(
-        (-1 if v is None or v == "" else index.setdefault(v, len(index)) for v in values),
-        dtype=np.int32,
-        count=len(values),
-    )
-    return codes, tuple(index)
+def _encode_column(values: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Dictionary-encode an object column of str/None (None and "" -> -1), in C."""
+    import pyarrow as pa
+
+    enc = pa.array(values.tolist(), type=pa.string()).dictionary_encode()
+    codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
+    names = tuple(str(x) for x in enc.dictionary.to_pylist())
+    if "" in names:
+        codes[codes == names.index("")] = -1
+    return codes, names
+
+
+def _fetch_array(conn: Connection, stmt: Any) -> np.ndarray:
+    """Run a Core SELECT on the connection's DBAPI cursor and return the rows as a
+    2-D object array (no per-row Row objects: the engine wants columns)."""
+    compiled = stmt.compile(dialect=conn.dialect)
+    params = compiled.construct_params()
+    args: Any = params
+    if conn.dialect.positional:
+        args = tuple(params[name] for name in compiled.positiontup or ())
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(compiled.string, args)
+        rows = cursor.fetchall()
+        width = len(cursor.description or ())
+    finally:
+        cursor.close()
+    out = np.empty((len(rows), width), dtype=object)
+    if rows:
+        out[:] = rows
+    return out
 
 
 def _ticket_columns(t: TicketTable) -> dict[str, list[Any]]:
@@ -1046,43 +1069,37 @@ class Workspace:
         if source is not None:
             q = q.where(c.source == source)
             sq = sq.where(t_status.c.ticket_pk.in_(select(c.id).where(c.source == source)))
-        with self.engine.connect() as conn:
-            rows = conn.execute(q).all()
-            srows = conn.execute(sq).all()
+        with self.engine.begin() as conn:  # one snapshot for both reads
+            rows = _fetch_array(conn, q)
+            srows = _fetch_array(conn, sq) if len(rows) else rows
 
         n = len(rows)
         if n == 0:
             return TicketTable.empty(), StatusLog.empty()
-        cols = list(zip(*rows, strict=True))
-
-        def i64(k: int) -> np.ndarray:
-            return np.fromiter(cols[k], dtype=np.int64, count=n)
-
-        pks = i64(0)
-        category, category_names = _encode(cols[7])
-        team, team_names = _encode(cols[8])
+        ints = rows[:, [0, 2, 3, 4, 5, 6, 9]].astype(np.int64)
+        pks = ints[:, 0]
+        category, category_names = _encode_column(rows[:, 7])
+        team, team_names = _encode_column(rows[:, 8])
         table = TicketTable(
-            ids=np.array(cols[1], dtype=object),
-            priority=np.fromiter(cols[2], dtype=np.int8, count=n),
-            opened=i64(3),
-            first_response=i64(4),
-            resolved=i64(5),
-            closed=i64(6),
+            ids=rows[:, 1].copy(),
+            priority=ints[:, 1].astype(np.int8),
+            opened=ints[:, 2].copy(),
+            first_response=ints[:, 3].copy(),
+            resolved=ints[:, 4].copy(),
+            closed=ints[:, 5].copy(),
             category=category,
             category_names=category_names,
             team=team,
             team_names=team_names,
-            provider_sla_met=np.fromiter(cols[9], dtype=np.int8, count=n),
+            provider_sla_met=ints[:, 6].astype(np.int8),
         )
-        if not srows:
+        if not len(srows):
             return table, StatusLog.empty()
-        k = len(srows)
-        scols = list(zip(*srows, strict=True))
-        ticket_pk = np.fromiter(scols[0], dtype=np.int64, count=k)
-        status, status_names = _encode(scols[2])
+        sints = srows[:, :2].astype(np.int64)
+        status, status_names = _encode_column(srows[:, 2])
         log = StatusLog(
-            ticket=np.searchsorted(pks, ticket_pk).astype(np.int64),
-            at=np.fromiter(scols[1], dtype=np.int64, count=k),
+            ticket=np.searchsorted(pks, sints[:, 0]).astype(np.int64),
+            at=sints[:, 1].copy(),
             status=status,
             status_names=status_names,
         )
