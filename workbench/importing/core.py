@@ -60,6 +60,14 @@ DATE_FIELDS = ("opened_at", "first_response_at", "resolved_at", "closed_at", "up
 class ImportFailed(ValueError):
     """The file cannot be imported at all: one clear message naming file (and row/field)."""
 
+    def __init__(self, message: str) -> None:
+        super().__init__(one_line(message))
+
+
+def one_line(text: str) -> str:
+    """Control characters (newlines in quoted headers or values) shown escaped: one line per message."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
 
 @dataclass(frozen=True)
 class Rejection:
@@ -74,7 +82,7 @@ class Rejection:
                 "reason": self.reason}
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: ticket {self.ticket or '?'}: {self.field}: {self.reason}"
+        return one_line(f"{self.file}:{self.line}: ticket {self.ticket or '?'}: {self.field}: {self.reason}")
 
 
 @dataclass
