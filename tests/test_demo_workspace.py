@@ -106,4 +106,15 @@ def test_default_location_is_the_user_data_folder(tmp_path: Path, monkeypatch: p
         pytest.skip("XDG_DATA_HOME is the Linux convention")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     path = demo.default_demo_workspace_path()
-    assert path.name == demo.WORKSPACE_NAME and tmp_path in path.parents
+    assert tmp_path in path.parents and path.suffix == ".slawb"
+    assert path.name == f"lakeshore-dental-demo-{demo.demo_fingerprint()}.slawb"
+
+
+def test_fingerprint_follows_the_demo_files(tmp_path: Path) -> None:
+    for p in demo.demo_dir().iterdir():
+        if p.suffix in (".yaml", ".csv", ".gz"):
+            (tmp_path / p.name).write_bytes(p.read_bytes())
+    assert demo.demo_fingerprint(tmp_path) == demo.demo_fingerprint()
+    kpis = tmp_path / "kpis.csv"
+    kpis.write_text(kpis.read_text().replace("0.", "0,", 1))
+    assert demo.demo_fingerprint(tmp_path) != demo.demo_fingerprint()

@@ -1355,11 +1355,26 @@ def demo_as_of() -> int:
 DEMO_MARKER = "lakeshore-dental"
 
 
+def demo_fingerprint(folder: str | Path | None = None) -> str:
+    """A short digest of the demo files: a release with other demo data gets a new
+    default workspace instead of reusing one built from the old files."""
+    import hashlib
+
+    d = demo_dir() if folder is None else Path(folder)
+    h = hashlib.sha256()
+    for p in sorted(d.iterdir()):
+        if p.suffix in (".yaml", ".csv", ".gz"):
+            h.update(p.name.encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()[:10]
+
+
 def default_demo_workspace_path() -> Path:
-    """Where the demo workspace lives: the platform's user data folder."""
+    """Where the demo workspace lives: the platform's user data folder, under a name
+    that carries :func:`demo_fingerprint`."""
     from platformdirs import user_data_dir
 
-    return Path(user_data_dir("sla-workbench", appauthor=False)) / WORKSPACE_NAME
+    stem = WORKSPACE_NAME.removesuffix(".slawb")
+    return Path(user_data_dir("sla-workbench", appauthor=False)) / f"{stem}-{demo_fingerprint()}.slawb"
 
 
 def build_demo_workspace(path: str | Path, folder: str | Path | None = None,
@@ -1398,6 +1413,7 @@ def build_demo_workspace(path: str | Path, folder: str | Path | None = None,
             ws.save_history(history, progress=scaled(progress, 0.35, 0.98))
             ws.set_meta("demo", DEMO_MARKER)
             ws.set_meta("demo_seed", str(DEMO_SEED))
+            ws.set_meta("demo_fingerprint", demo_fingerprint(d))
         finally:
             ws.close()
         os.replace(tmp, target)
