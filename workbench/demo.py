@@ -64,6 +64,11 @@ inclusive; ``as_of`` is the local midnight after the end):
 CSV files larger than :data:`GZIP_ABOVE` bytes are written gzipped
 (``name.csv.gz``, fixed mtime so bytes are stable); the readers here take either.
 
+The demo workspace (:func:`ensure_demo_workspace`) is built from these files on
+first use in the user data folder, under a name carrying :func:`demo_fingerprint`,
+and reused afterwards: client, the five contract versions (the provider's three
+chained as parent -> child) and the whole history.
+
 This module is Qt-free.
 """
 
