@@ -218,6 +218,15 @@ def test_versions_are_snapshots_with_parents(ws: Workspace) -> None:
     assert len(ws.contract_versions()) == 2
 
 
+def test_database_refuses_to_update_a_version(tmp_path: Path) -> None:
+    p = tmp_path / "c.slawb"
+    with Workspace.create(p) as w:
+        vid = w.add_contract_version(load_contract(FIXTURES / "contract_full.yaml"))
+        with pytest.raises(sa.exc.DatabaseError, match="immutable"), w.engine.begin() as conn:
+            conn.exec_driver_sql(f"UPDATE contract_versions SET label = 'tampered' WHERE id = {vid}")
+        assert w.contract_history()[0].label == "2026-Q4 proposal"
+
+
 def test_drafts_scenarios_sources_clients(ws: Workspace) -> None:
     ws.save_draft("contract-1", {"version": "draft A", "fee": 1})
     ws.save_draft("contract-1", {"version": "draft B"})

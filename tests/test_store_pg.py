@@ -71,6 +71,8 @@ def test_schema_matches_and_round_trips(pg_url: str) -> None:
     engine = sa.create_engine(pg_url)
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+    with pytest.raises(sa.exc.DatabaseError, match="immutable"), engine.begin() as conn:
+        conn.exec_driver_sql(f"UPDATE contract_versions SET label = 'x' WHERE id = {vid}")
     engine.dispose()
     with Workspace.open(pg_url) as w:
         assert w.contract(vid) == contract

@@ -192,13 +192,14 @@ def test_old_workspace_untouched_when_upgrade_declined(tmp_path: Path) -> None:
 
 def test_failed_upgrade_changes_nothing(tmp_path: Path) -> None:
     """A migration that fails half-way (after DDL and data changes) rolls back every
-    step of the upgrade, 0002 included: the file is byte-for-byte the old one."""
+    step of the upgrade, the good ones before it included: the file is byte-for-byte
+    the old one."""
     mig = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS_DIR, mig, ignore=shutil.ignore_patterns("__pycache__"))
-    (mig / "versions" / "0003_broken.py").write_text(
+    (mig / "versions" / "9001_broken.py").write_text(
         "import sqlalchemy as sa\n"
         "from alembic import op\n"
-        "revision = '0003'\ndown_revision = '0002'\nbranch_labels = None\ndepends_on = None\n"
+        f"revision = '9001'\ndown_revision = {head_revision()!r}\nbranch_labels = None\ndepends_on = None\n"
         "def upgrade():\n"
         "    op.add_column('tickets', sa.Column('extra', sa.Integer(), nullable=True))\n"
         "    op.execute(\"DELETE FROM status_log\")\n"
