@@ -21,6 +21,7 @@ in this module is used.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -90,6 +91,11 @@ class Token:
 def tokenize(text: str) -> list[Token]:
     """Split text into tokens, numbers with their units kept whole; whitespace is kept
     as each token's ``space`` so the text can be rebuilt exactly."""
+    return list(_tokenize(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _tokenize(text: str) -> tuple[Token, ...]:
     out: list[Token] = []
     pos = 0
     for m in _TOKEN_RE.finditer(text):
@@ -98,7 +104,7 @@ def tokenize(text: str) -> list[Token]:
     if pos < len(text) and out:
         # trailing whitespace: keep it on a final empty token so nothing is lost
         out.append(Token("", text[pos:]))
-    return out
+    return tuple(out)
 
 
 def _key(tok: Token) -> str:
