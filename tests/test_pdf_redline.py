@@ -378,6 +378,12 @@ class StubResult:
     def credits(self) -> dict[str, dict[str, Any]]:
         return {"2025-10": {"percent": self.pct, "rules": [self.pct] if self.pct else []}}
 
+    def compliance_curve(self, p: str, m: str, budgets: Any) -> tuple[Any, Any]:
+        import numpy as np
+
+        b = np.asarray(budgets, dtype=float)
+        return budgets, np.minimum(1.0, b / (b.max() or 1.0) * self.comp * 1.2)
+
 
 def _tickets() -> TicketTable:
     t0 = datetime(2025, 10, 6, 9, tzinfo=UTC)
@@ -421,6 +427,17 @@ def test_effects_come_from_the_simulator() -> None:
     )
     pages = _section(_pages(data), "1 Summary of changes", "2 Redlined clauses")
     assert m.effects["targets.P1.resolution"] in _column(pages, 3)
+    charts = _section(_pages(data), "4 Effect on the ticket history", "5 Key figures")
+    assert sum(len(pg.images) for pg in charts) == 4  # compliance x2, sensitivity x2
+    again = build_redline(
+        version_from_contract(o),
+        version_from_contract(n),
+        OPTS,
+        history=HistoryInput(_tickets()),
+        simulate=simulate,
+        lint=no_lint,
+    )
+    assert again == data  # charts included, still byte-identical
 
 
 def test_effects_with_the_real_engine_match_simulate() -> None:

@@ -388,8 +388,36 @@ def _whole(text: str, op: str) -> str:
 # ------------------------------------------------------------------------- story
 
 
+class GroupedTable(Table):
+    """A table whose group heading rows (``keep_rows``) never end a page: the page
+    break moves above such a row so it stays with the rows it introduces."""
+
+    keep_rows: frozenset[int] = frozenset()
+    _split_at = 0
+
+    def _getFirstPossibleSplitRowPosition(self, availHeight: float, ignoreSpans: int = 0) -> int:
+        n = int(super()._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans=ignoreSpans))
+        head = self.repeatRows if isinstance(self.repeatRows, int) else max(self.repeatRows) + 1
+        while n - 1 in self.keep_rows and n - 1 > head:
+            n -= 1
+        self._split_at = n
+        return n
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts = super().split(availWidth, availHeight)
+        if len(parts) == 2 and self.keep_rows:
+            head = self.repeatRows if isinstance(self.repeatRows, int) else max(self.repeatRows) + 1
+            rest = parts[1]
+            if not isinstance(rest, GroupedTable):
+                rest.__class__ = GroupedTable
+            rest.keep_rows = frozenset(
+                r - self._split_at + head for r in self.keep_rows if r >= self._split_at
+            )
+        return parts
+
+
 def _table(rows: list[list[Any]], widths: list[float], header_rows: int = 1, zebra: bool = True) -> Table:
-    t = Table(rows, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
+    t = GroupedTable(rows, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
     style = [
         ("FONT", (0, 0), (-1, -1), FONT, 8),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -544,6 +572,8 @@ def _summary(diff: ContractDiff, ctx: _Ctx, effects: Mapping[str, str], effect_n
         story.append(_p("The two versions are identical.", st["base"]))
         return story
     t = _table(rows, widths)
+    assert isinstance(t, GroupedTable)
+    t.keep_rows = frozenset(section_rows)
     extra = []
     for r in section_rows:
         extra += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), colors.HexColor("#F4F6F9"))]
@@ -842,6 +872,10 @@ class RenderInput:
     kpi_snapshots: Sequence[Any] = ()  # models.history.KpiSnapshot
 
 
+def _version_label(v: Any) -> str:
+    return v.contract.version if v.contract is not None and not v.extracted else v.title
+
+
 def render_redline(inp: RenderInput, progress: ProgressCallback | None = None) -> bytes:
     """Lay out the redline PDF; returns its bytes (identical inputs -> identical bytes)."""
     register_fonts()
@@ -854,7 +888,7 @@ def render_redline(inp: RenderInput, progress: ProgressCallback | None = None) -
     buf = io.BytesIO()
     doc = RedlineDocTemplate(
         buf,
-        header=f"{name} — redline: {diff.old.title} → {diff.new.title}",
+        header=f"{name} — redline: {_version_label(diff.old)} → {_version_label(diff.new)}",
         footer=f"Prepared by {o.prepared_by or 'not stated'} on {o.prepared_on.isoformat()} · "
         f"history as of {o.as_of.isoformat()}",
         status=status,
