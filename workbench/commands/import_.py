@@ -33,6 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     from workbench.importing.core import ImportFailed
     from workbench.importing.presets import PresetError
+    from workbench.importing.records import RecordsResult
     from workbench.importing.workspace import Rejected, import_into_workspace
 
     try:
@@ -53,6 +54,11 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from exc
     if args.json:
         print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    elif isinstance(result, RecordsResult):
+        print(f"{args.file}: {len(result.records)} {result.kind.replace('_', ' ')} imported into "
+              f"{args.workspace}; {len(result.rejected)} row(s) rejected")
+        for r in result.rejected:
+            print(f"rejected: {r}")
     else:
         print(f"{args.file}: preset {result.preset.name}: {len(result.tickets)} tickets, "
               f"{len(result.status_log)} status rows imported into {args.workspace}; "

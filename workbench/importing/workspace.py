@@ -16,6 +16,7 @@ from pathlib import Path
 from workbench.importing.core import ImportFailed, ImportResult, attach_status_log, import_file
 from workbench.importing.dates import DateOrder
 from workbench.importing.presets import Preset
+from workbench.importing.records import RecordsResult, merge_records, read_records, sniff_kind
 from workbench.progress import Cancelled, ProgressCallback, report, scaled
 
 
@@ -64,10 +65,13 @@ def import_into_workspace(
     strict: bool = False,
     source: str = "default",
     progress: ProgressCallback | None = None,
-) -> ImportResult:
+) -> ImportResult | RecordsResult:
     """Read, validate and upsert into ``workspace`` (created if missing)."""
     from models.store import Workspace, WorkspaceError
 
+    if status_log is None and preset is None and sniff_kind(file) is not None:
+        return import_records_into_workspace(workspace, file, tz=tz, strict=strict, source=source,
+                                             progress=progress)
     result = read_export(file, preset=preset, tz=tz, date_order=date_order, status_log=status_log,
                          progress=scaled(progress, 0.0, 0.5))
     if strict and result.rejected:
@@ -102,6 +106,51 @@ def import_into_workspace(
                     leftover.unlink()
     if progress is not None:
         progress(1.0, "imported")  # committed: a cancel now could no longer undo anything
+    return result
+
+
+def import_records_into_workspace(
+    workspace: str | Path,
+    file: str | Path,
+    *,
+    tz: str | None = None,
+    strict: bool = False,
+    source: str = "default",
+    progress: ProgressCallback | None = None,
+) -> RecordsResult:
+    """Backups, restore tests, outages or KPIs: replace that kind of record in ``source``, all or nothing."""
+    from models.store import Workspace, WorkspaceError
+
+    report(progress, 0.0, f"reading {Path(file).name}")
+    result = read_records(file, tz)
+    if strict and result.rejected:
+        first = result.rejected[0]
+        raise ImportFailed(
+            f"{len(result.rejected)} row(s) rejected, nothing imported (strict); first: {first}"
+        )
+    ws_path = Path(workspace)
+    created = not ws_path.exists()
+    try:
+        ws = Workspace.open(ws_path, create=True)
+    except WorkspaceError as exc:
+        raise ImportFailed(str(exc)) from exc
+    ok = False
+    try:
+        history = ws.load_history(source)
+        report(progress, 0.3, "saving records")
+        ws.save_history(merge_records(history, result), source=source,
+                        progress=scaled(_no_cancel_at_end(progress), 0.3, 0.98))
+        ws.record_data_source(Path(file).name, f"canonical-{result.kind}", source=source,
+                              rejected=len(result.rejected), details={"records": len(result.records)})
+        ok = True
+    finally:
+        ws.close()
+        if not ok and created:
+            for leftover in (ws_path, ws_path.with_name(ws_path.name + "-journal")):
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
+    if progress is not None:
+        progress(1.0, "imported")
     return result
 
 
