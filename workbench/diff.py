@@ -977,6 +977,8 @@ def diff_versions(old: Version, new: Version) -> ContractDiff:
     terms: list[TermChange] = []
     if old.contract is not None and new.contract is not None:
         terms = term_changes(old.contract, new.contract)
+        if old.extracted or new.extracted:  # name/version of a document are placeholders
+            terms = [t for t in terms if t.path not in ("name", "version")]
     return ContractDiff(old, new, tuple(align_clauses(old.clauses, new.clauses)), tuple(terms))
 
 

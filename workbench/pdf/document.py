@@ -18,6 +18,7 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -534,6 +535,14 @@ def _summary(diff: ContractDiff, ctx: _Ctx, effects: Mapping[str, str], effect_n
     st = ctx.st
     story: list[Flowable] = [Heading("1 Summary of changes", st["h1"], 0, "summary", "1 Summary of changes")]
     story.append(_p(esc(effect_note), st["muted"]))
+    if diff.old.extracted or diff.new.extracted:
+        story.append(
+            _p(
+                "The structured terms of a document were read out of its text by the extractor and "
+                "have not been confirmed: check them against the redlined clauses.",
+                st["muted"],
+            )
+        )
     head = [_p(x, st["cellb"]) for x in ("#", "Change", "Rationale", "Effect on the history")]
     rows: list[list[Any]] = [head]
     widths = summary_column_widths()
@@ -873,7 +882,9 @@ class RenderInput:
 
 
 def _version_label(v: Any) -> str:
-    return v.contract.version if v.contract is not None and not v.extracted else v.title
+    if v.contract is not None and not v.extracted:
+        return str(v.contract.version)
+    return Path(v.source).stem if v.source else str(v.title)
 
 
 def render_redline(inp: RenderInput, progress: ProgressCallback | None = None) -> bytes:
