@@ -84,6 +84,19 @@ def test_schema_matches_and_round_trips(pg_url: str) -> None:
         assert w.ticket_count() == 12_000
 
 
+def test_history_with_records_round_trips_per_source(pg_url: str) -> None:
+    from test_store import assert_same_history, make_history
+
+    a, b = make_history(40, seed=1), make_history(30, seed=2, prefix="B")
+    with Workspace.create(pg_url) as w:
+        w.save_history(a, source="psa")
+        w.save_history(b, source="other")
+    with Workspace.open(pg_url) as w:
+        assert_same_history(w.load_history("psa"), a)
+        assert_same_history(w.load_history("other"), b)
+        assert w.sources() == ["other", "psa"]
+
+
 def test_cancel_leaves_nothing(pg_url: str) -> None:
     with Workspace.create(pg_url) as w:
         w.save_history(big_history(100, seed=1))
