@@ -153,3 +153,20 @@ def test_workspace_source(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     from_ws = run_json(capsys, "--contract", c, "--workspace", str(tmp_path / "w.slawb"))
     from_csv = run_json(capsys, "--contract", c, "--tickets", t, "--status-log", s)
     assert from_ws == from_csv
+
+
+def test_gzipped_csv_files_read_like_plain_ones(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import gzip
+
+    c = write(tmp_path, "c.yaml", CONTRACT)
+    plain = run_json(capsys, "--contract", c, "--tickets", write(tmp_path, "t.csv", TICKETS),
+                     "--status-log", write(tmp_path, "s.csv", STATUS), "--per-ticket")
+    for name, text in (("t.csv.gz", TICKETS), ("s.csv.gz", STATUS)):
+        (tmp_path / name).write_bytes(gzip.compress(text.encode("utf-8")))
+    packed = run_json(capsys, "--contract", c, "--tickets", str(tmp_path / "t.csv.gz"),
+                      "--status-log", str(tmp_path / "s.csv.gz"), "--per-ticket")
+    assert packed == plain
+    assert {r["id"]: r["resolution"]["business_seconds"] for r in packed["tickets"]}["INC2"] == 3 * 3600
+    (tmp_path / "bad.csv.gz").write_bytes(b"not gzip at all")
+    with pytest.raises(CsvError, match=r"bad\.csv\.gz: cannot read"):
+        read_tickets_csv(tmp_path / "bad.csv.gz")

@@ -10,6 +10,7 @@ status row for an unknown ticket.  Nothing is returned on error.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +34,8 @@ def _read(path: Path, required: tuple[str, ...]) -> pa.Table:
     if not path.exists():
         raise CsvError(f"{path}: no such file")
     try:
-        with path.open("rb") as fh:
+        opener = gzip.open if path.suffix.lower() == ".gz" else open
+        with opener(path, "rb") as fh:
             first = fh.readline().decode("utf-8-sig").strip()
         names = [c.strip().strip('"').strip() for c in first.split(",")]
         missing = [c for c in required if c not in names]
@@ -53,6 +55,8 @@ def _read(path: Path, required: tuple[str, ...]) -> pa.Table:
         raise CsvError(f"{path}: not a valid CSV file: {exc}") from None
     except UnicodeDecodeError:
         raise CsvError(f"{path}: not UTF-8 text") from None
+    except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
+        raise CsvError(f"{path}: cannot read: {exc}") from None
     return table
 
 
