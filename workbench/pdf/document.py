@@ -45,7 +45,7 @@ from reportlab.platypus import (
 
 from workbench.diff import ClauseChange, ContractDiff, Segment, TermChange, clause_title
 from workbench.pdf.fonts import BOLD, FONT, ITALIC, register_fonts
-from workbench.progress import ProgressCallback, report
+from workbench.progress import ProgressCallback, report, scaled
 
 DEL_COLOUR = colors.HexColor("#C00000")
 INS_COLOUR = colors.HexColor("#1F4FD0")
@@ -914,13 +914,24 @@ def render_redline(inp: RenderInput, progress: ProgressCallback | None = None) -
     story += _cover(diff, ctx, inp.history_note)
     story += [NextPageTemplate("body"), PageBreak()]
     story += _summary(diff, ctx, inp.effects, inp.effect_note)
-    story += _clauses(diff, ctx, progress)
+    story += _clauses(diff, ctx, scaled(progress, 0.02, 0.2))
     story += _warnings(inp.findings, inp.findings_note, ctx)
     story += _charts(inp.charts, inp.chart_note, ctx)
     story += _kpis(inp, ctx)
     story += _signatures(diff, ctx)
     story.append(_PageTotal())
-    report(progress, 0.6, "writing the PDF")
+    report(progress, 0.2, "writing the PDF")
+    size, done = [1], [0.0]
+
+    def on_build(kind: str, value: int) -> None:
+        if kind == "SIZE_EST":
+            size[0] = max(int(value), 1)
+        elif kind == "PROGRESS":
+            done[0] = max(done[0], min(int(value) / size[0], 1.0))  # reportlab's estimate may step back
+            report(progress, 0.2 + 0.79 * done[0], "writing the PDF")
+
+    if progress is not None:
+        doc.setProgressCallBack(on_build)
     doc.build(story)
     report(progress, 1.0, "PDF written")
     return buf.getvalue()
