@@ -12,6 +12,7 @@ new version (``model_copy(update=...)`` re-validated through :func:`revalidate`)
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from datetime import date
@@ -92,6 +93,19 @@ def parse_window(text: str) -> tuple[int, int]:
     return start, end
 
 
+@functools.cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones()) | {"UTC"}
+
+
+@functools.cache
+def supported_holiday_countries() -> dict[str, tuple[str, ...]]:
+    """Country code -> subdivision codes known to the ``holidays`` package (cached)."""
+    import holidays
+
+    return {k: tuple(v) for k, v in holidays.list_supported_countries().items()}
+
+
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -110,9 +124,7 @@ class HolidaySpec(Frozen):
     def _country_known(cls, v: str | None) -> str | None:
         if v is None:
             return v
-        import holidays
-
-        if v.upper() not in holidays.list_supported_countries():
+        if v.upper() not in supported_holiday_countries():
             raise ValueError(f"unknown holiday country {v!r}")
         return v.upper()
 
@@ -121,9 +133,7 @@ class HolidaySpec(Frozen):
         if self.subdivision is not None:
             if self.country is None:
                 raise ValueError("subdivision given without country")
-            import holidays
-
-            subdivs = holidays.list_supported_countries().get(self.country, [])
+            subdivs = supported_holiday_countries().get(self.country, ())
             if self.subdivision.upper() not in subdivs:
                 raise ValueError(
                     f"unknown subdivision {self.subdivision!r} of {self.country}"
@@ -145,7 +155,7 @@ class CalendarSpec(Frozen):
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {v!r}") from None
-        if v not in available_timezones() and v != "UTC":
+        if v not in _known_zones():
             raise ValueError(f"unknown time zone {v!r}")
         return v
 
@@ -448,7 +458,10 @@ class Contract(Frozen):
 # ----------------------------------------------------------------------- file I/O
 
 
-class _YamlLoader(yaml.SafeLoader):
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+
+
+class _YamlLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """SafeLoader where only true/false are booleans (YAML 1.2): ``ON`` (Ontario) and
     ``NO`` (Norway) stay strings."""
 
