@@ -439,6 +439,18 @@ def _inspect(conn: Connection, where: str, script: Any) -> str:
     return rev
 
 
+def _is_empty_database(url: URL) -> bool:
+    """True when the database at ``url`` answers and holds no tables at all."""
+    engine = _url_engine(url)
+    try:
+        with engine.connect() as conn:
+            return not sa.inspect(conn).get_table_names()
+    except sa.exc.SQLAlchemyError:
+        return False
+    finally:
+        engine.dispose()
+
+
 def _db_error(where: str, exc: BaseException) -> WorkspaceError:
     orig = getattr(exc, "orig", None) or exc
     return WorkspaceError(f"{where}: damaged or unreadable workspace ({orig})")
@@ -682,7 +694,8 @@ class Workspace:
     @classmethod
     def open(cls, path_or_url: str | os.PathLike[str], upgrade: bool = True, *, create: bool = False,
              clock: Clock | None = None, migrations_dir: Path | None = None) -> Workspace:
-        """Open an existing workspace (``create=True``: make it if the file is missing).
+        """Open an existing workspace (``create=True``: make it if the file is missing,
+        or, for a database URL, if the database holds no tables at all).
 
         Raises :class:`WorkspaceError`, leaving the file untouched, for a missing
         file, a file that is not a workspace, a damaged one, or a newer schema.
@@ -692,6 +705,9 @@ class Workspace:
         where = _display(url, path)
         if create and path is not None and not path.exists():
             return cls.create(path, clock=clock, migrations_dir=migrations_dir)
+        if create and path is None and _is_empty_database(url):
+            return cls.create(url.render_as_string(hide_password=False), clock=clock,
+                              migrations_dir=migrations_dir)
         script = _script(migrations_dir)
         head = str(script.get_current_head())
 

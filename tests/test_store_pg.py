@@ -53,6 +53,19 @@ def test_empty_database_is_not_a_workspace_and_is_left_empty(pg_url: str) -> Non
     with pytest.raises(WorkspaceError, match="not an SLA Workbench workspace"):
         Workspace.open(pg_url)
     assert tables(pg_url) == []
+    with Workspace.open(pg_url, create=True) as w:  # asked to: creates it
+        assert w.revision == head_revision()
+    assert "workspace_meta" in tables(pg_url)
+
+
+def test_foreign_database_is_refused_even_with_create(pg_url: str) -> None:
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE customers (id integer primary key)")
+    engine.dispose()
+    with pytest.raises(WorkspaceError, match="not an SLA Workbench workspace"):
+        Workspace.open(pg_url, create=True)
+    assert tables(pg_url) == ["customers"]
 
 
 def test_schema_matches_and_round_trips(pg_url: str) -> None:
