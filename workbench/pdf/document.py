@@ -188,16 +188,6 @@ class Heading(Paragraph):
         self.outline_text = outline
 
 
-class _PageTotal(Flowable):
-    """Zero-size marker: nothing to draw (the total is written at the end of the build)."""
-
-    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
-        return 0, 0
-
-    def draw(self) -> None:
-        pass
-
-
 # ------------------------------------------------------------------ doc template
 
 
@@ -919,7 +909,6 @@ def render_redline(inp: RenderInput, progress: ProgressCallback | None = None) -
     story += _charts(inp.charts, inp.chart_note, ctx)
     story += _kpis(inp, ctx)
     story += _signatures(diff, ctx)
-    story.append(_PageTotal())
     report(progress, 0.2, "writing the PDF")
     size, done = [1], [0.0]
 
