@@ -149,6 +149,21 @@ def test_fixture_is_at_revision_0001() -> None:
         con.close()
 
 
+def test_fixture_matches_its_generator(tmp_path: Path) -> None:
+    """The committed fixture holds what make_fixtures.py writes (same rows, table by table)."""
+    from make_fixtures import build
+
+    def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+            return {n: con.execute(f'SELECT * FROM "{n}" ORDER BY 1').fetchall() for n in sorted(names)}
+        finally:
+            con.close()
+
+    assert dump(build(tmp_path / "fresh.slawb")) == dump(FIXTURES / "workspace_v1.slawb")
+
+
 def test_old_workspace_upgraded_with_data_kept(tmp_path: Path) -> None:
     p = v1_copy(tmp_path)
     with Workspace.open(p) as w:
