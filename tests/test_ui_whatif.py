@@ -50,7 +50,12 @@ def test_changing_p1_resolution_updates_compliance_and_undo_restores(qtbot, wind
     chart = view.months_canvas.figure
     spin.setValue(1.0)  # tighter: fewer P1 resolutions within target
     _settled(qtbot, window)
-    qtbot.waitUntil(lambda: view.months_canvas.figure is not chart, timeout=5000)
+    qtbot.waitUntil(  # the chart drawn from the newest result (not a re-draw of an older one)
+        lambda: view.months_canvas.figure is not chart
+        and window.simulation.whatif.scenario_contract.target("P1", "resolution") == "1h"
+        and 0 not in view._dirty_charts,
+        timeout=5000,
+    )
     bars = [p.get_height() for p in view.months_canvas.figure.axes[0].patches]
     old_bars = [p.get_height() for p in chart.axes[0].patches]
     assert sum(bars) > sum(old_bars)  # the scenario's breach bars grew

@@ -218,6 +218,7 @@ class MainWindow(QMainWindow):
         self.state.workspace_changed.connect(self._workspace_changed)
         self.state.history_changed.connect(self._update_status)
         self.state.message.connect(self._show_message)
+        self.state.draft_discarded.connect(self._discard_draft)
         self.state.undo_stack.cleanChanged.connect(self._update_title)
 
         self.autosave_timer = QTimer(self)
@@ -531,6 +532,15 @@ class MainWindow(QMainWindow):
             self._update_title()
 
         return self.db.call(save, on_done=saved, on_error=self._failed("Could not save the draft"))
+
+    def _discard_draft(self, key: str) -> Any:
+        """A working draft was undone: remove its autosaved copy from the workspace."""
+
+        def delete(ws: Any) -> None:
+            if ws is not None:
+                ws.delete_draft(key)
+
+        return self.db.call(delete, on_error=self._failed("Could not remove the undone draft"))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         job = self.autosave()

@@ -47,6 +47,7 @@ class AppState(QObject):
     draft_changed = Signal()  # the contract being edited changed
     baseline_changed = Signal()
     message = Signal(str)  # status-bar notes
+    draft_discarded = Signal(str)  # a working draft was taken back (undo): delete its autosave
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -210,10 +211,22 @@ class AddVersion(QUndoCommand):
 
     def redo(self) -> None:
         self.state.add_version(self.version)
-        if self.version.status == "draft":
+        if self.version.status == "draft" or self.version.draft_key is not None:
             self.state.set_draft(self.version, dirty=True)
 
+    def _current(self) -> Version:
+        """The version as it is now (edits replace the Version object; the draft key stays)."""
+        key = self.version.draft_key
+        for v in self.state.versions:
+            if v is self.version or (key is not None and v.draft_key == key):
+                return v
+        return self.version
+
     def undo(self) -> None:
-        self.state.remove_version(self.version)
-        if self.state.draft is self.version:
+        current = self._current()
+        self.state.remove_version(current)
+        if self.state.draft is current:
             self.state.set_draft(self.previous_draft, dirty=False)
+        if self.version.draft_key is not None:
+            # it may have been autosaved meanwhile: the stored copy goes too
+            self.state.draft_discarded.emit(self.version.draft_key)

@@ -1,0 +1,263 @@
+"""Contract editor driven through its real widgets (offscreen)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from test_ui_support import make_contract, make_history
+
+from models.store import Workspace
+from ui.main_window import MainWindow
+from ui.records import Column, RecordsModel
+from ui.state import Version
+from ui.views.editor import parse_errors
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path) -> None:
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow()
+    w.quiet = True
+    qtbot.addWidget(w)
+    w.state.load(None, [Version(1, make_contract("2025 signed"))], make_history(50))
+    w.show_view("editor")
+    yield w
+    w.db.shutdown()
+
+
+def _col(model: RecordsModel, key: str) -> int:
+    return [c.key for c in model.columns].index(key)
+
+
+def _type(edit, text: str) -> None:
+    edit.setText(text)
+    edit.setModified(True)
+    edit.editingFinished.emit()
+
+
+def test_editing_a_signed_version_starts_a_draft_and_undo_restores(window) -> None:
+    st, ed = window.state, window.views["editor"]
+    signed = st.baseline
+    assert ed.stack.currentIndex() == 1 and "read-only" in ed.title.text()
+    targets = ed._models["targets"]
+    assert targets.data(targets.index(0, _col(targets, "resolution"))) == "4h"
+    assert targets.setData(targets.index(0, _col(targets, "resolution")), "2h")
+    draft = st.draft
+    assert draft is not signed and draft.draft_key is not None and draft.parent_id == 1
+    assert draft.contract.status == "draft" and draft.contract.target("P1", "resolution") == "2h"
+    assert signed.contract.target("P1", "resolution") == "4h"  # never edited in place
+    assert [v.contract.version for v in st.versions] == ["2025 signed", "2025 signed — draft"]
+    assert ed.save_button.isEnabled()
+
+    # a second edit goes onto the same draft
+    _type(ed.f_fee, "15000")
+    assert st.draft.contract.monthly_fee == 15000 and len(st.versions) == 2
+    window.act_undo.trigger()
+    assert st.draft.contract.monthly_fee == 12000 and ed.f_fee.text() == "12000"
+    window.act_undo.trigger()
+    assert st.draft is None and ed.version() is signed and len(st.versions) == 1
+    assert targets.data(targets.index(0, _col(targets, "resolution"))) == "4h"
+    window.act_redo.trigger()
+    assert st.draft.contract.target("P1", "resolution") == "2h"
+
+
+def test_invalid_input_is_shown_at_the_field_and_changes_nothing(window) -> None:
+    st, ed = window.state, window.views["editor"]
+    before = st.undo_stack.count()
+    _type(ed.f_fee, "-5")
+    assert st.undo_stack.count() == before and st.draft is None
+    assert [p for p, _ in ed.errors] == ["monthly_fee"]
+    assert "border" in ed.f_fee.styleSheet() and "greater than or equal to 0" in ed.f_fee.toolTip()
+    assert "monthly_fee" in ed.error_label.text()
+    _type(ed.f_fee, "9000")  # fixed: the mark goes, the edit applies
+    assert ed.errors == [] and ed.f_fee.styleSheet() == ""
+    assert st.draft.contract.monthly_fee == 9000
+
+    targets = ed._models["targets"]
+    bad = targets.index(1, _col(targets, "response"))
+    targets.setData(bad, "soon")
+    assert st.draft.contract.target("P2", "response") == "2h"
+    assert ed.errors and ed.errors[0][0] == "targets.P2.response"
+    assert targets.data(bad, Qt.ItemDataRole.BackgroundRole) is not None
+    assert "soon" in targets.data(bad, Qt.ItemDataRole.ToolTipRole)
+    assert "border" in ed._fields["targets"].styleSheet()
+    # a target naming a calendar that does not exist (a cross-field check)
+    targets.setData(bad, "2h")
+    targets.setData(targets.index(3, _col(targets, "calendar")), "weekend")
+    assert ed.errors[0][0] == "targets.P4.response" and "weekend" in ed.errors[0][1]
+
+
+def test_parse_errors_maps_top_level_and_weekday_messages() -> None:
+    msg = (
+        "contract: (top level): targets.P1.response: unknown calendar 'x'\n"
+        "contract: calendars.business.weekly: mon: bad window '25:00-26:00': hours 00-24, minutes 00-59"
+    )
+    assert parse_errors(msg) == [
+        ("targets.P1.response", "unknown calendar 'x'"),
+        ("calendars.business.weekly.mon", "bad window '25:00-26:00': hours 00-24, minutes 00-59"),
+    ]
+
+
+def test_calendar_editor_weekly_grid_zone_and_holidays(window) -> None:
+    st, ed = window.state, window.views["editor"]
+    assert ed.cal_tz.currentText() == "America/Toronto"
+    assert ed.cal_country.currentData() == "CA" and ed.cal_subdiv.currentData() == "ON"
+    assert ed.cal_days["mon"].text() == "08:00-17:00" and ed.cal_days["sat"].text() == ""
+
+    _type(ed.cal_days["sat"], "09:00-12:00, 13:00-15:00")
+    assert st.draft.contract.calendars["business"].weekly["sat"] == ("09:00-12:00", "13:00-15:00")
+    _type(ed.cal_days["sun"], "25:00-26:00")
+    assert ed.errors[0][0] == "calendars.business.weekly.sun"
+    assert "border" in ed.cal_days["sun"].styleSheet()
+    _type(ed.cal_days["sun"], "")
+    assert not ed.errors
+
+    ed.cal_tz.setCurrentText("Europe/London")
+    ed.cal_tz.activated.emit(0)
+    assert st.draft.contract.calendars["business"].timezone == "Europe/London"
+
+    i = ed.cal_country.findData("GB")
+    ed.cal_country.setCurrentIndex(i)
+    ed.cal_country.activated.emit(i)
+    hol = st.draft.contract.calendars["business"].holidays
+    assert hol.country == "GB" and hol.subdivision is None
+    assert ed.cal_subdiv.findData("SCT") > 0  # the picker lists GB's subdivisions now
+    ed.cal_subdiv.setCurrentIndex(ed.cal_subdiv.findData("SCT"))
+    ed.cal_subdiv.activated.emit(ed.cal_subdiv.currentIndex())
+    assert st.draft.contract.calendars["business"].holidays.subdivision == "SCT"
+
+    ed.add_holiday_date("add", date(2026, 12, 24))
+    ed.add_holiday_date("remove", date(2026, 12, 28))
+    hol = st.draft.contract.calendars["business"].holidays
+    assert hol.add == (date(2026, 12, 24),) and hol.remove == (date(2026, 12, 28),)
+    ed.cal_add.item(0).setSelected(True)
+    ed._remove_selected_date("add", ed.cal_add)
+    assert st.draft.contract.calendars["business"].holidays.add == ()
+
+    ed.apply_week_preset("24x7")
+    assert st.draft.contract.calendars["business"].weekly["sun"] == ("00:00-24:00",)
+
+
+def test_calendars_add_rename_remove_keep_references(window) -> None:
+    st, ed = window.state, window.views["editor"]
+    assert ed.rename_calendar("business", "office")
+    c = st.draft.contract
+    assert list(c.calendars) == ["office"] and c.calendar_name("P2", "resolution") == "office"
+    assert ed.add_calendar("weekend")
+    assert set(st.draft.contract.calendars) == {"office", "weekend"}
+    assert ed.cal_list.count() == 2
+    n = st.undo_stack.count()
+    assert not ed.remove_calendar("office")  # still used by P2-P4: refused, nothing changes
+    assert st.undo_stack.count() == n and "office" in st.draft.contract.calendars
+    assert ed.errors and "office" in ed.errors[0][1]
+    assert ed.remove_calendar("weekend")
+    assert list(st.draft.contract.calendars) == ["office"]
+
+
+def test_record_tables_scope_and_clause_text(window) -> None:
+    st, ed = window.state, window.views["editor"]
+    credits = ed._models["service_credits"]
+    credits.add_row({"metric": "response", "priority": "P2", "percent_of_fee": 1, "trigger": "per_breach"})
+    assert st.draft.contract.service_credits[-1].priority == "P2"
+    credits.setData(credits.index(1, _col(credits, "trigger")), "compliance_below")
+    assert ed.errors and ed.errors[0][0].startswith("service_credits.1")  # needs a threshold
+    assert credits.data(credits.index(1, 0), Qt.ItemDataRole.BackgroundRole) is not None
+    credits.setData(credits.index(1, _col(credits, "threshold")), "0.9")
+    assert not ed.errors and st.draft.contract.service_credits[1].threshold == 0.9
+
+    systems = ed._models["backup.systems"]
+    systems.add_row({"name": "EHR", "tier": 1, "rpo": "15m", "rto": "4h", "location": "cloud"})
+    assert st.draft.contract.backup.systems[0].rpo == "15m"
+    systems.setData(systems.index(0, _col(systems, "rto")), "fast")
+    assert ed.errors[0][0] == "backup.systems.0.rto"
+    systems.remove_row(0)
+    assert not ed.errors and st.draft.contract.backup.systems == ()
+
+    matrix = ed._models["escalation_matrix"]
+    matrix.setData(matrix.index(0, _col(matrix, "team")), "SOC")
+    assert st.draft.contract.escalation_matrix[0].team == "SOC"
+    ed.s_checks["patch_management"].setChecked(True)
+    assert st.draft.contract.scope.patch_management
+    ed.x_soc.set_lines(["incident detection", "threat hunting"])
+    ed.x_soc.committed.emit()
+    assert st.draft.contract.security.soc_services == ("incident detection", "threat hunting")
+
+    clauses = ed._models["clauses"]
+    clauses.add_row({"number": "4.2", "heading": "Service credits", "text": ""})
+    ed.k_table.view.setCurrentIndex(clauses.index(0, 0))
+    ed.k_text.setPlainText("Credits are 2% of the monthly fee per breached P1 ticket.")
+    ed._clause_text_committed()
+    assert st.draft.contract.clauses[0].text.startswith("Credits are 2%")
+    assert ed.show_clause("Clause 4.2 (Service credits)")
+
+
+def test_records_models_pass_qtmodeltester(qtmodeltester, window) -> None:
+    ed = window.views["editor"]
+    for model in ed._models.values():
+        qtmodeltester.check(model)
+    m = RecordsModel([Column("a", "A"), Column("b", "B", "bool")])
+    m.set_rows([{"a": "x", "b": True}, {"a": None, "b": False}])
+    qtmodeltester.check(m)
+
+
+def test_save_as_new_version_stores_it_and_drops_the_working_draft(qtbot, tmp_path) -> None:
+    path = tmp_path / "ws.slawb"
+    ws = Workspace.create(str(path))
+    ws.add_contract_version(make_contract("2025 signed"))
+    ws.close()
+    w = MainWindow()
+    w.quiet = True
+    qtbot.addWidget(w)
+    try:
+        w.open_workspace(str(path))
+        qtbot.waitUntil(lambda: w.state.is_open and not w.loading, timeout=20_000)
+        ed = w.views["editor"]
+        _type(ed.f_version, "2026 renewal")
+        draft = w.state.draft
+        assert draft.contract.version == "2026 renewal" and draft.contract.status == "draft"
+        w.db.wait(w.autosave())
+        ed.save_as_new_version()
+        qtbot.waitUntil(lambda: w.state.draft is not None and w.state.draft.id is not None, timeout=10_000)
+        assert not w.errors
+        stored = w.state.draft
+        assert stored.draft_key is None and stored.parent_id == 1
+        assert not w.state.undo_stack.canUndo()
+        assert "read-only" in ed.title.text()
+
+        def check(ws):
+            return [c.version for _, c in ws.contract_versions()], ws.load_drafts()
+
+        versions, drafts = w.db.wait(w.db.call(check))
+        assert versions == ["2025 signed", "2026 renewal"] and drafts == {}
+    finally:
+        w.db.shutdown()
+
+
+def test_undoing_an_autosaved_scenario_draft_deletes_it(qtbot, tmp_path) -> None:
+    path = tmp_path / "ws.slawb"
+    ws = Workspace.create(str(path))
+    ws.add_contract_version(make_contract("2025 signed"))
+    ws.close()
+    w = MainWindow()
+    w.quiet = True
+    qtbot.addWidget(w)
+    try:
+        w.open_workspace(str(path))
+        qtbot.waitUntil(lambda: w.state.is_open and not w.loading, timeout=20_000)
+        version = w.views["whatif"].save_as_draft()
+        w.db.wait(w.autosave())
+        stored = w.db.wait(w.db.call(lambda ws: ws.load_drafts()))
+        assert list(stored) == [version.draft_key]
+        w.act_undo.trigger()
+        assert w.db.wait(w.db.call(lambda ws: ws.load_drafts())) == {}
+        w.act_redo.trigger()  # back again: autosaved again
+        w.db.wait(w.autosave())
+        assert list(w.db.wait(w.db.call(lambda ws: ws.load_drafts()))) == [version.draft_key]
+    finally:
+        w.db.shutdown()
