@@ -1,0 +1,146 @@
+"""The import wizard driven page by page on the ServiceNow sample (offscreen)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QComboBox, QWizard
+from test_ui_support import make_contract
+
+from models.store import Workspace
+from ui.import_wizard import ImportWizard, RejectedModel
+from ui.main_window import MainWindow
+
+SAMPLE = "data/servicenow-uci/incident_event_log_sample400.csv"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path, monkeypatch) -> None:
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    monkeypatch.setenv("SLA_WORKBENCH_CONFIG", str(tmp_path / "config"))
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    path = tmp_path / "ws.slawb"
+    ws = Workspace.create(str(path))
+    ws.add_contract_version(make_contract("2025 signed"))
+    ws.close()
+    w = MainWindow()
+    w.quiet = True
+    qtbot.addWidget(w)
+    w.open_workspace(str(path))
+    qtbot.waitUntil(lambda: w.state.is_open and not w.loading, timeout=20_000)
+    yield w
+    w.db.shutdown()
+
+
+def _count(w: MainWindow) -> int:
+    return w.db.wait(w.db.call(lambda ws: ws.ticket_count()))
+
+
+def _to_validation(qtbot, wiz: ImportWizard, sample: str, tz: str = "UTC") -> None:
+    wiz.show()
+    wiz.file_page.path.setText(sample)
+    assert wiz.file_page.isComplete()
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.preset_page.isComplete(), timeout=10_000)
+    assert wiz.preset.name == "servicenow-event-log"
+    assert "score" in wiz.preset_page.combo.currentText()
+    assert "columns found" in wiz.preset_page.table.item(0, 2).text()
+    wiz.next()
+    page = wiz.mapping_page
+    assert page.combos["id"].currentText() == "number"
+    prio_values = [page.prios.item(r, 0).text() for r in range(page.prios.rowCount())]
+    assert any(v.startswith("1") for v in prio_values)
+    page.tz.setCurrentText(tz)
+    wiz.next()
+    qtbot.waitUntil(
+        lambda: wiz.preview_page.isComplete() or "color" in wiz.preview_page.status.text(), timeout=20_000
+    )
+
+
+def test_import_servicenow_sample_through_the_wizard(qtbot, qtmodeltester, window, shared_dir) -> None:
+    sample = str(shared_dir / SAMPLE)
+    wiz = ImportWizard(window)
+    qtbot.addWidget(wiz)
+    # without a time zone the naive timestamps cannot be read: the error is shown, no crash
+    _to_validation(qtbot, wiz, sample, tz="")
+    assert not wiz.preview_page.isComplete()
+    assert "time zone" in wiz.preview_page.status.text()
+    wiz.back()
+    wiz.mapping_page.tz.setCurrentText("UTC")
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.preview_page.isComplete(), timeout=20_000)
+    preview = wiz.preview_page.table
+    assert preview.rowCount() == 20 and preview.item(0, 0).text().startswith("INC")
+    assert preview.item(0, 2).text().endswith("UTC")
+    n_valid = len(wiz.result.tickets)
+    assert n_valid > 100
+    wiz.next()
+    page = wiz.validation_page
+    assert page.model.rowCount() == len(wiz.result.rejected)
+    qtmodeltester.check(page.model)
+    assert page.isComplete()
+    assert _count(window) == 0
+    wiz.accept()
+    qtbot.waitUntil(lambda: wiz.imported is not None, timeout=30_000)
+    assert window.state.ticket_count == n_valid == _count(window)
+    assert window.sb_tickets.text() == f"{n_valid:,} tickets"
+    # importing the same export again updates, never duplicates
+    wiz2 = ImportWizard(window)
+    qtbot.addWidget(wiz2)
+    _to_validation(qtbot, wiz2, sample)
+    wiz2.next()
+    wiz2.accept()
+    qtbot.waitUntil(lambda: wiz2.imported is not None, timeout=30_000)
+    assert _count(window) == n_valid
+
+
+def test_cancelled_import_changes_nothing(qtbot, window, shared_dir) -> None:
+    wiz = ImportWizard(window)
+    qtbot.addWidget(wiz)
+    _to_validation(qtbot, wiz, str(shared_dir / SAMPLE))
+    wiz.next()
+    gate = threading.Event()
+    window.db.call(lambda ws: gate.wait(10))  # hold the DB thread so the cancel comes first
+    wiz.accept()
+    assert not wiz.button(QWizard.WizardButton.FinishButton).isEnabled()
+    wiz.job.dialog.canceled.emit()  # the Cancel button
+    gate.set()
+    qtbot.waitUntil(lambda: wiz.job is None, timeout=20_000)
+    assert wiz.imported is None and "nothing was imported" in wiz.validation_page.status.text()
+    assert _count(window) == 0 and window.state.ticket_count == 0
+
+
+def test_mapping_without_a_required_column_cannot_go_on(qtbot, window, shared_dir) -> None:
+    wiz = ImportWizard(window)
+    qtbot.addWidget(wiz)
+    wiz.show()
+    wiz.file_page.path.setText(str(shared_dir / SAMPLE))
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.preset_page.isComplete(), timeout=10_000)
+    wiz.next()
+    page = wiz.mapping_page
+    combo: QComboBox = page.combos["opened_at"]
+    combo.setCurrentIndex(0)
+    assert not page.isComplete() and "opened_at" in page.error.text()
+
+
+def test_rejected_model_passes_qtmodeltester(qtmodeltester) -> None:
+    from workbench.importing.core import Rejection
+
+    m = RejectedModel()
+    qtmodeltester.check(m)
+    m.set_rows([Rejection("/x/a.csv", 7, "INC1", "opened_at", "unparseable date '32/13/2016'")])
+    qtmodeltester.check(m)
+    assert m.data(m.index(0, 0)) == "a.csv" and m.data(m.index(0, 1)) == "7"
+
+
+def test_file_menu_import_opens_the_wizard(qtbot, window, monkeypatch) -> None:
+    opened = []
+    monkeypatch.setattr(ImportWizard, "exec", lambda self: opened.append(self) or 0)
+    window.act_import.trigger()
+    assert opened and isinstance(opened[0], ImportWizard)

@@ -1,0 +1,607 @@
+"""File ▸ Import…: a ticket export into the open workspace, step by step.
+
+Choose the file -> the detected preset with its score and why (changeable) -> the
+mapping (column per field, date order, time zone, priority values, pause statuses)
+-> the first rows as parsed -> every rejected row with file, line, ticket, field and
+reason -> import the valid rows (or nothing) on the database worker with progress
+and Cancel.  Reading runs on a pool thread, writing on the single DB thread; a
+cancelled or failed import changes nothing (``Workspace.upsert_tickets`` is all or
+nothing).  All parsing is IMPORT's ``workbench.importing``; this module only shows it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWizard,
+    QWizardPage,
+)
+
+from models.contract import PRIORITIES
+from models.history import MISSING
+from ui.tasks import Task, run_in_background
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+NOT_MAPPED = "(not in the file)"
+PREVIEW_ROWS = 20
+MAX_PRIORITY_VALUES = 40
+
+
+def _when(v: int) -> str:
+    return "" if v == MISSING else datetime.fromtimestamp(int(v), UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+class RejectedModel(QAbstractTableModel):
+    HEADERS = ("File", "Line", "Ticket", "Field", "Reason")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[Any] = []
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+            return None
+        r = self.rows[index.row()]
+        values = (Path(r.file).name, str(r.line), r.ticket, r.field, r.reason)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return values[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return str(r)
+        return None
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    t = QTableWidget(0, len(headers))
+    t.setHorizontalHeaderLabels(headers)
+    t.verticalHeader().hide()
+    t.horizontalHeader().setStretchLastSection(True)
+    t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    return t
+
+
+class FilePage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle("Choose the ticket export")
+        self.setSubTitle(
+            "A CSV or XLSX export of your PSA/ITSM tool (ServiceNow, Jira, Zendesk, ConnectWise, …)."
+        )
+        form = QFormLayout(self)
+        row = QHBoxLayout()
+        self.path = QLineEdit()
+        self.path.setPlaceholderText("tickets.csv")
+        self.path.textChanged.connect(self.completeChanged)
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        form.addRow("Ticket export", row)
+        self.status_log = QLineEdit()
+        self.status_log.setPlaceholderText("optional: a separate status log (ticket_id, at, status)")
+        form.addRow("Status log", self.status_log)
+        self.source = QLineEdit("default")
+        self.source.setToolTip("Re-importing into the same source updates its tickets, never duplicates them")
+        form.addRow("Data source name", self.source)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Ticket export", "", "Exports (*.csv *.xlsx *.txt);;All files (*)"
+        )
+        if path:
+            self.path.setText(path)
+
+    def isComplete(self) -> bool:
+        return Path(self.path.text().strip()).is_file()
+
+
+class PresetPage(QWizardPage):
+    """The detected format (best score first) with what matched; the user may pick another."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle("Format")
+        layout = QVBoxLayout(self)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Read it as:"))
+        self.combo = QComboBox()
+        self.combo.currentIndexChanged.connect(self._picked)
+        row.addWidget(self.combo, 1)
+        layout.addLayout(row)
+        self.table = _table(["Preset", "Score", "Why"])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(self.table, 1)
+        self.task: Task | None = None
+
+    def initializePage(self) -> None:
+        self.wiz.raw = None
+        self.combo.clear()
+        self.table.setRowCount(0)
+        self.status.setText("Reading the file…")
+        from workbench.importing.read import read_table
+
+        self.task = run_in_background(read_table, self.wiz.path, on_done=self._read, on_error=self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.status.setText(f"<span style='color:#b42318'>{exc}</span>")
+        self.completeChanged.emit()
+
+    def _read(self, raw: Any) -> None:
+        from workbench.importing.presets import all_presets, norm_header, score
+
+        self.wiz.raw = raw
+        have = {norm_header(h) for h in raw.headers}
+        scored = sorted(((score(p, raw.headers), p) for p in all_presets()), key=lambda sp: -sp[0])
+        self.table.setRowCount(len(scored))
+        self.combo.blockSignals(True)
+        for r, (s, p) in enumerate(scored):
+            found = [f for f, c in p.columns.items() if norm_header(c) in have]
+            missing = [f for f in p.required() if norm_header(p.columns.get(f, "")) not in have]
+            why = (
+                f"missing required column(s) for {', '.join(missing)}"
+                if missing
+                else f"{len(found)} of {len(p.columns)} columns found ({', '.join(found)})"
+            )
+            for c, text in enumerate((f"{p.title or p.name} [{p.name}]", f"{s:.2f}", why)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(r, c, item)
+            self.combo.addItem(f"{p.title or p.name} — score {s:.2f}", p)
+        self.combo.blockSignals(False)
+        best = scored[0] if scored and scored[0][0] > 0 else None
+        if best is None:
+            self.status.setText(
+                f"{raw.n_rows:,} rows, columns: {', '.join(raw.headers[:12])}. No preset matches all its "
+                "required columns: pick the closest and map the columns on the next page."
+            )
+        else:
+            self.status.setText(
+                f"{raw.n_rows:,} rows. Detected: <b>{best[1].title or best[1].name}</b> "
+                f"(score {best[0]:.2f}; "
+                "the share of its columns found in the header). Change it below if it is wrong."
+            )
+        self.combo.setCurrentIndex(0)
+        self._picked(0)
+
+    def _picked(self, index: int) -> None:
+        self.wiz.preset = self.combo.itemData(index)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.wiz.raw is not None and self.wiz.preset is not None
+
+
+class MappingPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle("Mapping")
+        self.setSubTitle("Which column holds each field, how dates and priorities read. * = required.")
+        layout = QHBoxLayout(self)
+        self.fields = _table(["Field", "Column in the file"])
+        self.fields.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(self.fields, 3)
+        right = QVBoxLayout()
+        form = QFormLayout()
+        self.date_order = QComboBox()
+        for label, value in (
+            ("detect from the data", None),
+            ("day/month/year", "dmy"),
+            ("month/day/year", "mdy"),
+        ):
+            self.date_order.addItem(label, value)
+        form.addRow("Numeric dates", self.date_order)
+        self.tz = QComboBox()
+        self.tz.setEditable(True)
+        self.tz.addItem("")
+        from zoneinfo import available_timezones
+
+        self.tz.addItems(sorted(available_timezones()))
+        self.tz.setToolTip("The zone the export was written in, for timestamps without an offset")
+        form.addRow("Time zone", self.tz)
+        self.pause = QLineEdit()
+        self.pause.setToolTip("The tool's 'waiting on the client' statuses (a suggestion for the contract)")
+        form.addRow("Pause statuses", self.pause)
+        right.addLayout(form)
+        right.addWidget(QLabel("Priority values"))
+        self.prios = _table(["Value in the file", "Priority"])
+        right.addWidget(self.prios, 1)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b42318;")
+        right.addWidget(self.error)
+        save = QPushButton("Save this mapping as a preset…")
+        save.clicked.connect(self._save_preset)
+        right.addWidget(save)
+        layout.addLayout(right, 2)
+        self.combos: dict[str, QComboBox] = {}
+
+    def initializePage(self) -> None:
+        from workbench.importing.presets import EVENT_FIELDS, STATUS_LOG_FIELDS, TICKET_FIELDS, norm_header
+
+        p, raw = self.wiz.preset, self.wiz.raw
+        fields = {"tickets": TICKET_FIELDS, "event_log": TICKET_FIELDS + EVENT_FIELDS}.get(
+            p.kind, STATUS_LOG_FIELDS
+        )
+        by_norm = {norm_header(h): h for h in raw.headers}
+        self.fields.setRowCount(len(fields))
+        self.combos = {}
+        for r, f in enumerate(fields):
+            item = QTableWidgetItem(f + (" *" if f in p.required() else ""))
+            self.fields.setItem(r, 0, item)
+            combo = QComboBox()
+            combo.addItem(NOT_MAPPED)
+            combo.addItems(raw.headers)
+            col = by_norm.get(norm_header(p.columns.get(f, "")))
+            if col:
+                combo.setCurrentText(col)
+            combo.currentIndexChanged.connect(self._mapping_changed)
+            self.fields.setCellWidget(r, 1, combo)
+            self.combos[f] = combo
+        self.date_order.setCurrentIndex(max(self.date_order.findData(p.date_order), 0))
+        self.tz.setCurrentText(p.timezone or "")
+        self.pause.setText(", ".join(p.pause_statuses))
+        self._mapping_changed()
+
+    def _mapping_changed(self, *_: Any) -> None:
+        """Fill the priority values from the mapped priority column."""
+        p, raw = self.wiz.preset, self.wiz.raw
+        col = self.combos.get("priority")
+        header = col.currentText() if col is not None else NOT_MAPPED
+        values: list[str] = []
+        if header != NOT_MAPPED and header in raw.columns:
+            import pyarrow.compute as pc
+
+            uniq = pc.unique(raw.columns[header]).to_pylist()
+            values = sorted({str(v).strip() for v in uniq if str(v).strip()})[:MAX_PRIORITY_VALUES]
+        self.prios.setRowCount(len(values))
+        for r, v in enumerate(values):
+            self.prios.setItem(r, 0, QTableWidgetItem(v))
+            combo = QComboBox()
+            combo.addItem("(reject)")
+            combo.addItems(list(PRIORITIES))
+            mapped = p.map_priority(v)
+            if mapped:
+                combo.setCurrentText(mapped)
+            self.prios.setCellWidget(r, 1, combo)
+        self.completeChanged.emit()
+
+    def adjusted(self) -> Any:
+        """The preset as mapped on this page (raises PresetError / ValidationError)."""
+        from workbench.importing.presets import Preset
+
+        p = self.wiz.preset
+        data = p.model_dump()
+        data["columns"] = {
+            f: c.currentText() for f, c in self.combos.items() if c.currentText() != NOT_MAPPED
+        }
+        pmap = dict(data.get("priority_map", {}))
+        for r in range(self.prios.rowCount()):
+            item, combo = self.prios.item(r, 0), self.prios.cellWidget(r, 1)
+            if item is None or not isinstance(combo, QComboBox):
+                continue
+            value = item.text()
+            if combo.currentText() in PRIORITIES:
+                pmap[value] = combo.currentText()
+            else:
+                pmap.pop(value.strip().lower(), None)
+        data["priority_map"] = pmap
+        data["pause_statuses"] = [s.strip() for s in self.pause.text().split(",") if s.strip()]
+        data["date_order"] = self.date_order.currentData()
+        data["timezone"] = self.tz.currentText().strip() or None
+        return Preset.model_validate(data)
+
+    def isComplete(self) -> bool:
+        missing = (
+            [
+                f
+                for f in self.wiz.preset.required()
+                if self.combos.get(f) is None or self.combos[f].currentText() == NOT_MAPPED
+            ]
+            if self.wiz.preset is not None
+            else []
+        )
+        if missing:
+            self.error.setText(f"Map the required field(s): {', '.join(missing)}")
+            return False
+        try:
+            self.adjusted()
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            return False
+        self.error.setText("")
+        return True
+
+    def validatePage(self) -> bool:
+        try:
+            self.wiz.mapped = self.adjusted()
+            self.wiz.tz = self.tz.currentText().strip() or None
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            return False
+        return True
+
+    def _save_preset(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        from workbench.importing.presets import PresetError, save_preset
+
+        name, ok = QInputDialog.getText(self, "Save preset", "Name (letters, digits, - _ .):")
+        if not ok or not name.strip():
+            return
+        try:
+            path = save_preset(self.adjusted().model_copy(update={"name": name.strip()}))
+        except (PresetError, ValueError) as exc:
+            self.error.setText(str(exc))
+            return
+        self.error.setText("")
+        self.setSubTitle(f"Saved the mapping as {path}")
+
+
+class PreviewPage(QWizardPage):
+    """The first rows as parsed (read on a pool thread, with progress and cancel)."""
+
+    HEADERS = ("Ticket", "Priority", "Opened", "First response", "Resolved", "Closed", "Team")
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle("Preview")
+        layout = QVBoxLayout(self)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        row = QHBoxLayout()
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.cancel = QPushButton("Cancel reading")
+        row.addWidget(self.bar, 1)
+        row.addWidget(self.cancel)
+        layout.addLayout(row)
+        self.table = _table(list(self.HEADERS))
+        layout.addWidget(self.table, 1)
+        self.task: Task | None = None
+
+    def initializePage(self) -> None:
+        from workbench.importing.workspace import read_export
+
+        self.wiz.result = None
+        self.table.setRowCount(0)
+        self.status.setText("Reading and checking every row…")
+        self.bar.setValue(0)
+        self.bar.show()
+        self.cancel.show()
+        w = self.wiz
+        status_log = w.file_page.status_log.text().strip() or None
+        self.task = run_in_background(
+            read_export,
+            w.path,
+            preset=w.mapped,
+            tz=w.tz,
+            date_order=w.mapped.date_order,
+            status_log=status_log,
+            pass_progress=True,
+            on_done=self._done,
+            on_error=self._failed,
+            on_cancel=self._cancelled,
+        )
+        self.task.signals.progress.connect(lambda f, _m: self.bar.setValue(int(f * 1000)))
+        self.cancel.clicked.connect(self.task.cancel)
+
+    def _finish(self) -> None:
+        self.bar.hide()
+        self.cancel.hide()
+        try:
+            self.cancel.clicked.disconnect()
+        except (RuntimeError, TypeError):
+            pass
+        self.completeChanged.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.status.setText(f"<span style='color:#b42318'>{exc}</span><br>Go back to change the mapping.")
+        self._finish()
+
+    def _cancelled(self) -> None:
+        self.status.setText("Cancelled: nothing was read. Go back, or press Next to try again.")
+        self._finish()
+
+    def _done(self, result: Any) -> None:
+        self.wiz.result = result
+        t = result.tickets
+        n = min(PREVIEW_ROWS, len(t))
+        self.table.setRowCount(n)
+        for r in range(n):
+            team = t.team_names[t.team[r]] if t.team[r] >= 0 else ""
+            values = (
+                str(t.ids[r]),
+                PRIORITIES[int(t.priority[r])],
+                _when(t.opened[r]),
+                _when(t.first_response[r]),
+                _when(t.resolved[r]),
+                _when(t.closed[r]),
+                team,
+            )
+            for c, v in enumerate(values):
+                self.table.setItem(r, c, QTableWidgetItem(v))
+        self.table.resizeColumnsToContents()
+        notes = "".join(f"<br>Note: {n}" for n in result.notes[:5])
+        self.status.setText(
+            f"Preset <b>{result.preset.name}</b>: {result.rows_read:,} rows read, {len(t):,} valid tickets, "
+            f"{len(result.status_log):,} status changes, {len(result.rejected):,} rows rejected. "
+            f"The first {n} tickets as they will be stored (times in UTC):{notes}"
+        )
+        self._finish()
+
+    def isComplete(self) -> bool:
+        return self.wiz.result is not None
+
+
+class ValidationPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle("Rejected rows")
+        self.setFinalPage(True)
+        layout = QVBoxLayout(self)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.model = RejectedModel()
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.view, 1)
+        self.valid_only = QRadioButton()
+        self.nothing = QRadioButton("Import nothing while any row is rejected (fix the export first)")
+        self.valid_only.setChecked(True)
+        for b in (self.valid_only, self.nothing):
+            b.toggled.connect(self.completeChanged)
+            layout.addWidget(b)
+
+    def initializePage(self) -> None:
+        r = self.wiz.result
+        self.model.set_rows(r.rejected)
+        self.view.resizeColumnsToContents()
+        self.valid_only.setText(f"Import the {len(r.tickets):,} valid tickets (rejected rows are left out)")
+        if r.rejected:
+            self.status.setText(
+                f"{len(r.rejected):,} row(s) rejected, each with the reason. Nothing is written until you "
+                "press Finish."
+            )
+        else:
+            self.status.setText("Every row is valid. Press Finish to import.")
+
+    def isComplete(self) -> bool:
+        r = self.wiz.result
+        return r is not None and len(r.tickets) > 0 and not (self.nothing.isChecked() and r.rejected)
+
+
+class ImportWizard(QWizard):
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.setWindowTitle("Import tickets")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.resize(980, 640)
+        self.raw: Any = None
+        self.preset: Any = None
+        self.mapped: Any = None
+        self.tz: str | None = None
+        self.result: Any = None
+        self.imported: dict[str, int] | None = None
+        self.job: Any = None
+        self.file_page = FilePage(self)
+        self.preset_page = PresetPage(self)
+        self.mapping_page = MappingPage(self)
+        self.preview_page = PreviewPage(self)
+        self.validation_page = ValidationPage(self)
+        for p in (
+            self.file_page,
+            self.preset_page,
+            self.mapping_page,
+            self.preview_page,
+            self.validation_page,
+        ):
+            self.addPage(p)
+
+    @property
+    def path(self) -> str:
+        return self.file_page.path.text().strip()
+
+    def accept(self) -> None:
+        """Write the valid rows on the DB worker; the dialog closes when they are stored."""
+        if self.job is not None or self.result is None:
+            return
+        result = self.result
+        source = self.file_page.source.text().strip() or "default"
+        file_name = Path(self.path).name
+
+        def job(ws: Any, progress: Any) -> Any:
+            if ws is None:
+                raise RuntimeError("no workspace is open")
+            counts = ws.upsert_tickets(result.tickets, result.status_log, source=source, progress=progress)
+            ws.record_data_source(
+                file_name,
+                result.preset.name,
+                source=source,
+                tickets=len(result.tickets),
+                status_rows=len(result.status_log),
+                rejected=len(result.rejected),
+                details={"stats": result.stats, "notes": result.notes},
+            )
+            return counts, ws.load_history()
+
+        self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
+        self.job = self.window_.db.submit_with_progress(
+            self,
+            "Importing tickets",
+            job,
+            on_done=self._imported,
+            on_error=self._failed,
+            on_cancel=self._cancelled,
+        )
+
+    def _imported(self, out: Any) -> None:
+        counts, history = out
+        self.imported = dict(counts)
+        st = self.window_.state
+        st.history = history
+        st.history_changed.emit()
+        st.message.emit(f"Imported {len(self.result.tickets):,} tickets from {Path(self.path).name}")
+        self.job = None
+        super().accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.job = None
+        self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
+        self.validation_page.status.setText(f"<span style='color:#b42318'>Nothing was imported: {exc}</span>")
+
+    def _cancelled(self) -> None:
+        self.job = None
+        self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
+        self.validation_page.status.setText("Cancelled: nothing was imported.")
+
+
+__all__ = ["ImportWizard", "RejectedModel"]
