@@ -1,0 +1,70 @@
+"""The redline export dialog: versions, rationale per change, preview, export on a worker."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+from test_ui_support import make_contract, make_history
+
+from ui.export_dialog import ExportDialog
+from ui.main_window import MainWindow
+from ui.state import Version
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path) -> None:
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow()
+    w.quiet = True
+    qtbot.addWidget(w)
+    signed = Version(1, make_contract("2025 signed"))
+    proposal = Version(2, make_contract("2026 proposal", status="proposal", p1_resolution="2h"))
+    w.state.load(None, [signed, proposal], make_history(120))
+    yield w
+    w.db.shutdown()
+
+
+def test_export_a_redline_with_rationale(qtbot, window, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    dlg = ExportDialog(window)
+    qtbot.addWidget(dlg)
+    old, new = dlg.versions()
+    assert old.contract.version == "2025 signed" and new.contract.version == "2026 proposal"
+    keys = [dlg.changes.item(r, 2).data(256) for r in range(dlg.changes.rowCount())]
+    assert "targets.P1.resolution" in keys
+    row = keys.index("targets.P1.resolution")
+    assert "4" in dlg.changes.item(row, 0).text() and "2" in dlg.changes.item(row, 0).text()
+    dlg.set_rationale("targets.P1.resolution", "Clinics cannot chart without the EHR for four hours.")
+    assert dlg.rationale == {"targets.P1.resolution": "Clinics cannot chart without the EHR for four hours."}
+    assert "Clinics cannot chart" in dlg.preview.toPlainText()
+    dlg.prepared_by.setText("Dana Reviewer")
+    out = tmp_path / "out" / "redline.pdf"
+    dlg.path.setText(str(out))
+    assert dlg.export() is None and "no such folder" in dlg.status.text()  # nothing attempted
+    out.parent.mkdir()
+    assert dlg.export() is not None
+    qtbot.waitUntil(lambda: dlg.task is None, timeout=60_000)
+    assert dlg.written == out and out.is_file(), dlg.status.text()
+    assert dlg.open_button.isVisibleTo(dlg)
+    text = "".join(p.extract_text() or "" for p in PdfReader(str(out)).pages)
+    assert "Clinics cannot chart" in text and "Dana Reviewer" in text and "DRAFT" in text
+
+
+def test_same_version_on_both_sides_cannot_export(qtbot, window) -> None:
+    dlg = ExportDialog(window)
+    qtbot.addWidget(dlg)
+    dlg.new.setCurrentIndex(dlg.old.currentIndex())
+    assert not dlg.export_button.isEnabled() and dlg.changes.rowCount() == 0
+    assert "No differences" in dlg.preview.toPlainText()
+
+
+def test_file_menu_export_opens_the_dialog(qtbot, window, monkeypatch) -> None:
+    opened = []
+    monkeypatch.setattr(ExportDialog, "exec", lambda self: opened.append(self) or 0)
+    window.act_export.trigger()
+    assert opened and isinstance(opened[0], ExportDialog)

@@ -1,0 +1,304 @@
+"""File ▸ Export redline…: the redline review PDF of NEW against OLD.
+
+Choose the two versions, type a rationale for each change (REDLINE's
+``workbench.diff`` lists them, with the same keys a ``--rationale`` file uses), say
+who prepared it, draft or final and the as-of date, look at the change summary, then
+export on a worker with progress and Cancel to a chosen path (written atomically by
+``workbench.pdf.write_redline``) and open the PDF.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.state import Version
+from ui.tasks import Task, run_with_progress
+
+
+def default_as_of(history: Any, new: Any) -> date:
+    """The latest instant of the history, else NEW's effective date or last review, else today."""
+    if history is not None and len(history.tickets):
+        latest = history.tickets.latest_instant()
+        return datetime.fromtimestamp(int(latest), UTC).date()
+    dates = [d for d in (new.effective_date, new.last_reviewed) if d is not None]
+    return max(dates) if dates else date.today()
+
+
+class ExportDialog(QDialog):
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.state = window.state
+        self.setWindowTitle("Export redline")
+        self.resize(1100, 720)
+        self.diff: Any = None
+        self.task: Task | None = None
+        self.written: Path | None = None
+        self.rationale: dict[str, str] = {}
+
+        layout = QVBoxLayout(self)
+        top = QFormLayout()
+        self.old = QComboBox()
+        self.new = QComboBox()
+        versions = list(self.state.versions)
+        for v in versions:
+            for box in (self.old, self.new):
+                box.addItem(f"{v.label} ({v.status})", v)
+        base = self.state.baseline
+        target = self.state.draft or next((v for v in reversed(versions) if v is not base), base)
+        if base in versions:
+            self.old.setCurrentIndex(versions.index(base))
+        if target in versions:
+            self.new.setCurrentIndex(versions.index(target))
+        self.old.currentIndexChanged.connect(self.refresh)
+        self.new.currentIndexChanged.connect(self.refresh)
+        top.addRow("Current version (OLD)", self.old)
+        top.addRow("Proposed version (NEW)", self.new)
+        layout.addLayout(top)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(QLabel("<b>Changes</b> — type why each was made (double-click the Rationale cell)"))
+        self.changes = QTableWidget(0, 3)
+        self.changes.setHorizontalHeaderLabels(["Change", "Section", "Rationale"])
+        self.changes.verticalHeader().hide()
+        header = self.changes.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.changes.setWordWrap(True)
+        self.changes.itemChanged.connect(self._rationale_edited)
+        ll.addWidget(self.changes, 1)
+        split.addWidget(left)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(QLabel("<b>Change summary</b> (as on the PDF's first page)"))
+        self.preview = QTextBrowser()
+        rl.addWidget(self.preview, 1)
+        split.addWidget(right)
+        split.setSizes([640, 440])
+        layout.addWidget(split, 1)
+
+        form = QFormLayout()
+        self.prepared_by = QLineEdit()
+        self.prepared_by.setPlaceholderText("name printed on the cover and footer")
+        form.addRow("Prepared by", self.prepared_by)
+        self.final = QCheckBox("Final (otherwise marked DRAFT)")
+        self.final.toggled.connect(self._update_preview)
+        form.addRow("", self.final)
+        self.as_of = QDateEdit()
+        self.as_of.setCalendarPopup(True)
+        self.as_of.setDisplayFormat("yyyy-MM-dd")
+        form.addRow("History as of", self.as_of)
+        row = QHBoxLayout()
+        self.path = QLineEdit()
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        form.addRow("Save the PDF to", row)
+        layout.addLayout(form)
+
+        buttons = QHBoxLayout()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        buttons.addWidget(self.status, 1)
+        self.open_button = QPushButton("Open the PDF")
+        self.open_button.hide()
+        self.open_button.clicked.connect(self.open_pdf)
+        self.export_button = QPushButton("Export")
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self.export)
+        close = QPushButton("Close")
+        close.clicked.connect(self.reject)
+        for b in (self.open_button, self.export_button, close):
+            buttons.addWidget(b)
+        layout.addLayout(buttons)
+        self.refresh()
+
+    # ------------------------------------------------------------------ content
+    def versions(self) -> tuple[Version, Version]:
+        return self.old.currentData(), self.new.currentData()
+
+    def refresh(self) -> None:
+        from workbench.diff import diff_contracts
+
+        old, new = self.versions()
+        if old is None or new is None:
+            return
+        self.diff = diff_contracts(old.contract, new.contract)
+        rows: list[tuple[str, str, str]] = [(t.describe(), t.section, t.key) for t in self.diff.terms]
+        for c in self.diff.clause_changes:
+            rows.append((f"Clause {c.title}: {c.kind}", "Clause text", c.key))
+        self.changes.blockSignals(True)
+        self.changes.setRowCount(len(rows))
+        for r, (text, section, key) in enumerate(rows):
+            for col, value in enumerate((text, section)):
+                item = QTableWidgetItem(value)
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                item.setToolTip(f"{value}\nkey: {key}")
+                self.changes.setItem(r, col, item)
+            reason = QTableWidgetItem(self.rationale.get(key, ""))
+            reason.setData(Qt.ItemDataRole.UserRole, key)
+            self.changes.setItem(r, 2, reason)
+        self.changes.blockSignals(False)
+        self.changes.resizeRowsToContents()
+        self.as_of.setDate(QDate(default_as_of(self.state.history, new.contract)))
+        if not self.path.text() or self.written is None:
+            folder = self.state.path.parent if self.state.path else Path.home()
+            safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in new.contract.version)
+            self.path.setText(str(folder / f"redline-{safe}.pdf"))
+        same = old is new
+        self.export_button.setEnabled(not same)
+        self.status.setText("Choose two different versions." if same else f"{len(rows)} change(s).")
+        self._update_preview()
+
+    def set_rationale(self, key: str, text: str) -> None:
+        for r in range(self.changes.rowCount()):
+            item = self.changes.item(r, 2)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == key:
+                item.setText(text)
+                return
+        raise KeyError(key)
+
+    def _rationale_edited(self, item: QTableWidgetItem) -> None:
+        if item.column() != 2:
+            return
+        key = item.data(Qt.ItemDataRole.UserRole)
+        text = item.text().strip()
+        if text:
+            self.rationale[key] = text
+        else:
+            self.rationale.pop(key, None)
+        self._update_preview()
+
+    def _update_preview(self, *_: Any) -> None:
+        if self.diff is None:
+            return
+        old, new = self.versions()
+        parts = [
+            f"<h3>{html.escape(new.contract.name)}</h3>",
+            f"<p>{html.escape(old.label)} → <b>{html.escape(new.label)}</b> — "
+            f"{'FINAL' if self.final.isChecked() else 'DRAFT'}</p><ul>",
+        ]
+        for t in self.diff.terms:
+            why = self.rationale.get(t.key)
+            parts.append(
+                f"<li>{html.escape(t.describe())}"
+                + (f"<br><i>Why: {html.escape(why)}</i>" if why else "")
+                + "</li>"
+            )
+        for c in self.diff.clause_changes:
+            why = self.rationale.get(c.key)
+            parts.append(
+                f"<li>Clause {html.escape(c.title)}: {c.kind}"
+                + (f"<br><i>Why: {html.escape(why)}</i>" if why else "")
+                + "</li>"
+            )
+        parts.append("</ul>")
+        if not self.diff.terms and not self.diff.clause_changes:
+            parts.append("<p>No differences.</p>")
+        self.preview.setHtml("".join(parts))
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save the redline", self.path.text(), "PDF (*.pdf)")
+        if path:
+            self.path.setText(path if path.lower().endswith(".pdf") else path + ".pdf")
+
+    # ------------------------------------------------------------------ export
+    def export(self) -> Task | None:
+        from workbench.diff import version_from_contract
+        from workbench.pdf import HistoryInput, RedlineOptions, write_redline
+
+        old, new = self.versions()
+        out = Path(self.path.text().strip())
+        if not out.name or out.is_dir():
+            self.status.setText("Give a file name for the PDF, e.g. redline.pdf.")
+            return None
+        if not out.parent.is_dir():
+            self.status.setText(f"{out.parent}: no such folder.")
+            return None
+        as_of = self.as_of.date().toPython()
+        assert isinstance(as_of, date)
+        opts = RedlineOptions(
+            as_of=as_of,
+            prepared_on=as_of,
+            prepared_by=self.prepared_by.text().strip(),
+            final=self.final.isChecked(),
+            rationale=dict(self.rationale),
+        )
+        h = self.state.history
+        history = None
+        if len(h.tickets):
+            source = self.state.path.name if self.state.path else ""
+            history = HistoryInput(h.tickets, h.status_log, tuple(h.kpis), source=source, full=h)
+        self.export_button.setEnabled(False)
+        self.open_button.hide()
+        self.status.setText("Exporting…")
+        self.task = run_with_progress(
+            self,
+            "Exporting the redline",
+            write_redline,
+            out,
+            version_from_contract(old.contract, old.label),
+            version_from_contract(new.contract, new.label),
+            opts,
+            history=history,
+            on_done=self._written,
+            on_error=self._failed,
+            on_cancel=self._cancelled,
+        )
+        return self.task
+
+    def _written(self, path: Path) -> None:
+        self.task = None
+        self.written = Path(path)
+        self.export_button.setEnabled(True)
+        self.open_button.show()
+        self.status.setText(f"Wrote {path}")
+        self.state.message.emit(f"Wrote the redline {path}")
+
+    def _failed(self, exc: BaseException) -> None:
+        self.task = None
+        self.export_button.setEnabled(True)
+        self.status.setText(
+            f"<span style='color:#b42318'>Nothing was written: {html.escape(str(exc))}</span>"
+        )
+
+    def _cancelled(self) -> None:
+        self.task = None
+        self.export_button.setEnabled(True)
+        self.status.setText("Cancelled: nothing was written.")
+
+    def open_pdf(self) -> bool:
+        if self.written is None:
+            return False
+        return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.written))))
