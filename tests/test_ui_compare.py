@@ -1,0 +1,99 @@
+"""Compare view: versions ticked, weights moved, scores/terms/compliance/credits and charts."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+from test_ui_support import make_contract, make_history
+
+from models.contract import contract_from_data
+from ui.main_window import MainWindow
+from ui.state import Version
+from ui.views.compare import GridModel
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path) -> None:
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+
+
+def _cheap(version: str) -> Version:
+    data = make_contract(version, status="proposal", p1_resolution="2h").to_data()
+    data.update(provider="Harbourline IT", monthly_fee=9000)
+    return Version(3, contract_from_data(data))
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow()
+    w.quiet = True
+    qtbot.addWidget(w)
+    versions = [
+        Version(1, make_contract("2025 signed")),
+        Version(2, make_contract("2026 proposal", status="proposal", p1_resolution="1h")),
+        _cheap("2026 Harbourline"),
+    ]
+    w.state.load(None, versions, make_history(400))
+    w.show_view("compare")
+    yield w
+    w.db.shutdown()
+
+
+def _ready(qtbot, view) -> None:
+    qtbot.waitUntil(lambda: view.comparison is not None and view.idle(), timeout=30_000)
+
+
+def test_compare_three_versions_and_reweight(qtbot, qtmodeltester, window) -> None:
+    view = window.views["compare"]
+    assert view.stack.currentIndex() == 1
+    _ready(qtbot, view)
+    cmp = view.comparison
+    assert len(cmp.versions) == 3 and view.score_model.rowCount() == 3
+    scores = [float(view.score_model.data(view.score_model.index(r, 1))) for r in range(3)]
+    assert scores == sorted(scores, reverse=True)  # ranked, best first
+    # the P1 resolution term differs and is marked
+    terms = view.terms_model
+    rows = [i for i, r in enumerate(terms.rows) if "P1" in r[1] and "resol" in r[1].lower()]
+    assert rows and any(i in terms.marked for i in rows)
+    # compliance per priority differs where the P1 resolution target differs
+    perf = view.perf_model
+    p1 = next(r for r in perf.rows if r[0] == "P1" and r[1] == "resolution compliance")
+    assert p1[2] != p1[3]
+    assert any(r[1] == "credits" for r in perf.rows) and perf.rows[-1][0] == "All"
+    assert view.score_canvas.figure.axes and view.compliance_canvas.figure.axes
+    for m in (view.score_model, view.terms_model, view.perf_model, view.warn_model, GridModel()):
+        qtmodeltester.check(m)
+
+    # weights only re-score: all on cost -> the cheapest proposal wins, no new replay
+    before = view.comparison
+    for c, spin in view.spins.items():
+        spin.setValue(100 if c == "cost" else 0)
+    assert view.comparison is before and view.task is None
+    best = view.comparison.ranking()[0]
+    assert best.proposal.contract.provider == "Harbourline IT" and best.score == 100.0
+    assert view.score_model.data(view.score_model.index(0, 0)) == best.proposal.label
+    assert view.sliders["cost"].value() == 100
+    view.reset_weights()
+    assert view.spins["compliance"].value() == 30
+
+
+def test_unticking_to_one_version_clears_the_results(qtbot, window) -> None:
+    view = window.views["compare"]
+    _ready(qtbot, view)
+    view.set_selected(window.state.versions[:1])
+    qtbot.waitUntil(lambda: view.comparison is None and view.idle(), timeout=5_000)
+    assert view.score_model.rowCount() == 0 and "two or more" in view.status.text()
+    view.set_selected(window.state.versions[:2])
+    _ready(qtbot, view)
+    assert len(view.comparison.versions) == 2
+
+
+def test_compare_without_history_says_what_to_do(qtbot) -> None:
+    w = MainWindow()
+    qtbot.addWidget(w)
+    try:
+        w.state.load(None, [Version(1, make_contract()), Version(2, make_contract("b"))], make_history(0))
+        view = w.views["compare"]
+        assert view.stack.currentIndex() == 0 and "Import" in view.empty.text.text()
+    finally:
+        w.db.shutdown()
