@@ -411,3 +411,65 @@ def test_in_memory_url_works() -> None:
         h = make_history(30)
         w.save_history(h)
         assert_same_history(w.load_history(), h)
+
+
+# ------------------------------------------------------------------------ property
+
+
+def _batch_strategy():  # type: ignore[no-untyped-def]
+    from hypothesis import strategies as st
+
+    ticket = st.fixed_dictionaries({
+        "id": st.sampled_from([f"T{i}" for i in range(8)]),
+        "priority": st.sampled_from(["P1", "P2", "P3", "P4"]),
+        "opened": st.integers(0, 10_000),
+        "resolved": st.one_of(st.none(), st.integers(0, 10_000)),
+        "category": st.sampled_from([None, "user lockout", "SIEM log anomaly"]),
+        "flag": st.sampled_from([None, True, False]),
+        "statuses": st.lists(st.sampled_from(["New", "Awaiting User Info", "Closed"]), max_size=3),
+    })  # fmt: skip
+    batch = st.lists(ticket, max_size=6, unique_by=lambda d: d["id"])
+    return st.lists(st.tuples(st.sampled_from(["a", "b"]), batch), min_size=1, max_size=4)
+
+
+def _to_tables(batch: list[dict]) -> tuple[TicketTable, StatusLog, list[Ticket]]:  # type: ignore[type-arg]
+    tickets = [
+        Ticket(id=d["id"], priority=d["priority"], opened_at=T0 + timedelta(seconds=d["opened"]),
+               resolved_at=None if d["resolved"] is None else T0 + timedelta(seconds=d["resolved"]),
+               category=d["category"], provider_sla_met=d["flag"])
+        for d in batch
+    ]
+    table = TicketTable.from_tickets(tickets)
+    changes = [
+        StatusChange(ticket_id=d["id"], at=T0 + timedelta(seconds=d["opened"] + k), status=s)
+        for d in batch for k, s in enumerate(d["statuses"])
+    ]
+    return table, StatusLog.from_changes(changes, table), tickets
+
+
+def test_upserts_behave_like_a_keyed_merge() -> None:
+    """Any sequence of imports into two sources ends as the last version of every
+    (source, ticket id), with the status rows of that last version."""
+    from hypothesis import given, settings
+
+    @settings(max_examples=30, deadline=None)
+    @given(_batch_strategy())
+    def run(batches: list[tuple[str, list[dict]]]) -> None:  # type: ignore[type-arg]
+        expected: dict[tuple[str, str], tuple[Ticket, list[tuple[int, str]]]] = {}
+        with Workspace.create("sqlite://") as w:
+            for source, batch in batches:
+                table, log, tickets = _to_tables(batch)
+                w.upsert_tickets(table, log, source=source)
+                rows = status_rows(table, log)
+                for t in tickets:
+                    expected[(source, t.id)] = (t, [(a, s) for i, a, s in rows if i == t.id])
+            for source in ("a", "b"):
+                table, log = w.load_tickets(source)
+                rows = status_rows(table, log)
+                got = {
+                    (source, t.id): (t, [(a, s) for i, a, s in rows if i == t.id]) for t in table.tickets()
+                }
+                assert got == {k: v for k, v in expected.items() if k[0] == source}
+                assert len(table) == len(got)  # no duplicates
+
+    run()
