@@ -49,6 +49,17 @@ def assert_refused_untouched(path: Path, pattern: str) -> None:
     assert siblings(path) == files  # no journal or other file left behind
 
 
+def test_reading_a_workspace_writes_nothing(tmp_path: Path) -> None:
+    p = tmp_path / "w.slawb"
+    make_workspace(p, n=200)
+    before, files = digest(p), siblings(p)
+    with Workspace.open(p) as w:
+        w.load_history()
+        w.contract_versions()
+        w.load_drafts()
+    assert digest(p) == before and siblings(p) == files
+
+
 # ------------------------------------------------------------------ not a workspace
 
 
