@@ -202,6 +202,7 @@ class MainWindow(QMainWindow):
         self.state = AppState(self)
         self.db = db or DbWorker(self)
         self.errors: list[str] = []  # last error messages (also shown to the user)
+        self.quiet = False  # True: errors go to the status bar and ``errors`` only (tests, smoke start)
         self.loading = False
 
         from ui.simulation import SimulationService
@@ -585,7 +586,7 @@ class MainWindow(QMainWindow):
     def _error(self, message: str) -> None:
         self.errors.append(message)
         self.statusBar().showMessage(message, 10000)
-        if not getattr(self, "quiet", False):
+        if not self.quiet:
             box = QMessageBox(QMessageBox.Icon.Warning, "SLA Workbench", message, parent=self)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()  # window-modal but not blocking: work on other threads goes on
