@@ -172,3 +172,6 @@ class WarningsView(QWidget):
             self.window_.show_view("tickets")
         else:
             self.window_.show_view("editor")
+            editor = self.window_.views.get("editor")
+            if editor is not None and hasattr(editor, "show_clause") and f.clause:
+                editor.show_clause(str(f.clause))

@@ -1,0 +1,107 @@
+"""Screenshots of every view on the demo workspace: ``python -m ui.screenshots [OUTDIR]``.
+
+Run offscreen (``QT_QPA_PLATFORM=offscreen``) or under xvfb.  The demo workspace is
+built in a temporary folder; the PNGs go to OUTDIR (default ``docs/screenshots``).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _wait(app: Any, cond: Any, timeout: float = 180.0) -> None:
+    end = time.monotonic() + timeout
+    while not cond() and time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def _settle(app: Any, seconds: float = 0.6) -> None:
+    _wait(app, lambda: False, seconds)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out = Path(args[0] if args else "docs/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    tmp = Path(tempfile.mkdtemp(prefix="sla-shots-"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp))
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from ui.export_dialog import ExportDialog
+    from ui.import_wizard import ImportWizard
+    from ui.main_window import MainWindow
+
+    w = MainWindow()
+    w.quiet = True
+    w.resize(1440, 900)
+    w.show()
+    w.open_demo(str(tmp / "demo.slawb"))
+    _wait(app, lambda: (w.state.is_open and not w.loading) or bool(w.errors), 600)
+    if w.errors:
+        print("\n".join(w.errors), file=sys.stderr)
+        return 1
+    _wait(app, lambda: w.simulation.whatif is not None and w.simulation.idle())
+
+    def shot(name: str, widget: Any = None) -> None:
+        _settle(app)
+        (widget or w).grab().save(str(out / f"gui-{name}.png"))
+        print(out / f"gui-{name}.png")
+
+    # the contract editor on the signed version, severity matrix and calendar sections
+    w.show_view("editor")
+    editor: Any = w.views["editor"]
+    editor.sections.setCurrentRow(1)
+    shot("editor")
+    editor.sections.setCurrentRow(2)
+    shot("editor-calendar")
+    editor.sections.setCurrentRow(0)
+    w.show_view("compare")
+    compare: Any = w.views["compare"]
+    _wait(app, lambda: compare.comparison is not None and compare.idle())
+    shot("compare")
+    compare.tabs.setCurrentIndex(2)
+    shot("compare-compliance")
+    compare.tabs.setCurrentIndex(0)
+    w.show_view("overview")
+
+    sample = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "servicenow-uci"
+    sample_file = sample / "incident_event_log_sample400.csv"
+    if sample_file.is_file():
+        wiz = ImportWizard(w)
+        wiz.show()
+        wiz.file_page.path.setText(str(sample_file))
+        wiz.next()
+        _wait(app, wiz.preset_page.isComplete)
+        shot("import-format", wiz)
+        wiz.next()
+        wiz.mapping_page.tz.setCurrentText("UTC")
+        shot("import-mapping", wiz)
+        wiz.next()
+        _wait(app, wiz.preview_page.isComplete)
+        shot("import-preview", wiz)
+        wiz.next()
+        shot("import-rejected", wiz)
+        wiz.close()
+
+    dlg = ExportDialog(w)
+    dlg.show()
+    for r in range(min(2, dlg.changes.rowCount())):
+        item = dlg.changes.item(r, 2)
+        if item is not None:
+            item.setText("Agreed at the Q3 review: the clinics' hours changed.")
+    dlg.prepared_by.setText("Account manager")
+    shot("export", dlg)
+    dlg.close()
+    w.db.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
