@@ -6,6 +6,7 @@ import argparse
 import json
 
 from workbench.cli import CommandError
+from workbench.commands._common import open_workspace, parse_as_of
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -28,32 +29,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from datetime import datetime
-
     from models.contract import load_contract
-    from models.history import to_epoch
     from workbench.audit import audit
 
     contract = load_contract(args.contract) if args.contract else None
-    as_of = None
-    if args.as_of:
-        try:
-            dt = datetime.fromisoformat(args.as_of)
-            as_of = to_epoch(dt)
-        except ValueError as exc:
-            raise CommandError(f"--as-of {args.as_of!r}: {exc}") from exc
+    as_of = parse_as_of(args.as_of) if args.as_of else None
     if args.workspace:
-        from models.store import Workspace, WorkspaceError
-
-        try:
-            with Workspace.open(args.workspace) as ws:
-                history = ws.load_history()
-                if contract is None:
-                    versions = ws.contract_versions()
-                    if versions:
-                        contract = versions[-1][1]
-        except WorkspaceError as exc:
-            raise CommandError(str(exc)) from exc
+        with open_workspace(args.workspace, upgrade=True) as ws:
+            history = ws.load_history()
+            if contract is None:
+                versions = ws.contract_versions()
+                if versions:
+                    contract = versions[-1][1]
         tickets, log = history.tickets, history.status_log
     else:
         from workbench.importing.core import ImportFailed

@@ -17,6 +17,7 @@ import sys
 
 from models.contract import METRICS, PRIORITIES
 from workbench.cli import CommandError
+from workbench.commands._common import load_history, parse_as_of
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -39,35 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(run=run)
 
 
-def _load_history(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from models.history import History
-
-    if args.tickets:
-        from workbench.canonical_csv import CsvError, read_tickets_csv
-
-        try:
-            tickets, log = read_tickets_csv(args.tickets, args.status_log)
-        except CsvError as exc:
-            raise CommandError(str(exc)) from None
-        return History(tickets=tickets, status_log=log)
-    if args.status_log:
-        raise CommandError("--status-log goes with --tickets (a workspace holds its status log)")
-    try:
-        from models.store import Workspace, WorkspaceError
-    except ImportError:  # pragma: no cover
-        raise CommandError("workspaces are not available in this build") from None
-    try:
-        ws = Workspace.open(args.workspace, upgrade=False)
-    except WorkspaceError as exc:
-        raise CommandError(str(exc)) from None
-    try:
-        return ws.load_history()
-    finally:
-        ws.close()
-
-
 def run(args: argparse.Namespace) -> int:
-    from workbench.commands.simulate import parse_as_of
     from workbench.compare import CompareError, compare, load_proposal, load_weights
 
     if len(args.contracts) < 2:
@@ -78,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
     except CompareError as exc:
         raise CommandError(str(exc)) from None
     as_of = parse_as_of(args.as_of) if args.as_of else None
-    history = _load_history(args)
+    history = load_history(args)
+    assert history is not None  # --tickets or --workspace is required
     try:
         result = compare(
             proposals, history.tickets, history.status_log, weights=weights, as_of=as_of,

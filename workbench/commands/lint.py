@@ -15,8 +15,8 @@ import json
 from pathlib import Path
 
 from models.contract import ContractError
-from models.history import History
 from workbench.cli import CommandError
+from workbench.commands._common import load_history
 from workbench.documents import DocumentError
 
 
@@ -47,31 +47,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(run=run)
 
 
-def _history(args: argparse.Namespace) -> History | None:
-    if args.status_log and not args.tickets:
-        raise CommandError("--status-log goes with --tickets")
-    if args.tickets:
-        from workbench.canonical_csv import CsvError, read_tickets_csv
-
-        try:
-            tickets, log = read_tickets_csv(args.tickets, args.status_log)
-        except CsvError as exc:
-            raise CommandError(str(exc)) from None
-        return History(tickets=tickets, status_log=log)
-    if args.workspace:
-        from models.store import Workspace, WorkspaceError
-
-        try:
-            ws = Workspace.open(args.workspace, upgrade=False)
-        except WorkspaceError as exc:
-            raise CommandError(str(exc)) from None
-        try:
-            return ws.load_history()
-        finally:
-            ws.close()
-    return None
-
-
 def run(args: argparse.Namespace) -> int:
     from workbench.warnings import lint, load_target
 
@@ -84,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from None
     except ContractError:
         raise
-    history = _history(args)
+    history = load_history(args)
     try:
         findings = lint(target, history, args.as_of, mandates=args.mandate)
     except ValueError as exc:

@@ -24,6 +24,7 @@ from typing import Any
 
 from models.contract import ContractError, yaml_load
 from workbench.cli import CommandError
+from workbench.commands._common import load_history
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -81,35 +82,14 @@ def load_rationale(path: str | Path) -> dict[str, str]:
 def _history(args: argparse.Namespace) -> Any:
     from workbench.pdf import HistoryInput
 
+    hist = load_history(args)
+    if hist is None:
+        return None
     if args.tickets:
-        from workbench.canonical_csv import CsvError, read_tickets_csv
-
-        try:
-            tickets, log = read_tickets_csv(args.tickets, args.status_log)
-        except CsvError as exc:
-            raise CommandError(str(exc)) from None
-        return HistoryInput(tickets, log, source=Path(args.tickets).name)
-    if args.status_log:
-        raise CommandError("--status-log goes with --tickets (a workspace holds its status log)")
-    if args.workspace:
-        try:
-            from models.store import Workspace, WorkspaceError
-        except ImportError:  # pragma: no cover
-            raise CommandError("workspaces are not available in this build") from None
-        try:
-            ws = Workspace.open(args.workspace, upgrade=False)
-        except WorkspaceError as exc:
-            raise CommandError(str(exc)) from None
-        try:
-            hist = ws.load_history()
-        except WorkspaceError as exc:
-            raise CommandError(str(exc)) from None
-        finally:
-            ws.close()
-        return HistoryInput(
-            hist.tickets, hist.status_log, hist.kpis, source=Path(args.workspace).name, full=hist
-        )
-    return None
+        return HistoryInput(hist.tickets, hist.status_log, source=Path(args.tickets).name)
+    return HistoryInput(
+        hist.tickets, hist.status_log, hist.kpis, source=Path(args.workspace).name, full=hist
+    )
 
 
 def default_as_of(history: Any, new: Any, new_path: str) -> dt.date:

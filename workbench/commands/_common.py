@@ -1,0 +1,79 @@
+"""What the subcommands share: a ticket history from ``--tickets [--status-log]`` or
+``--workspace``, and ``--as-of`` as an instant.
+
+Every failure is a :class:`workbench.cli.CommandError` (one line, exit 2) naming the
+file: a bad canonical CSV, a missing, damaged or too old workspace.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from models.history import History, StatusLog, TicketTable
+from workbench.errors import CommandError
+
+if TYPE_CHECKING:
+    from models.store import Workspace
+
+STATUS_LOG_WITHOUT_TICKETS = "--status-log goes with --tickets (a workspace holds its status log)"
+
+
+def parse_as_of(text: str) -> int:
+    """``--as-of``: an ISO 8601 instant with an offset (``Z`` allowed) -> epoch seconds."""
+    try:
+        d = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise CommandError(f"--as-of: not an ISO 8601 instant: {text!r}") from None
+    if d.tzinfo is None:
+        raise CommandError(f"--as-of: {text!r} has no offset (write Z or +01:00)")
+    return int(d.timestamp())
+
+
+def read_canonical(tickets: str, status_log: str | None) -> tuple[TicketTable, StatusLog]:
+    """A canonical ``tickets.csv`` and optional ``status_log.csv``."""
+    from workbench.canonical_csv import CsvError, read_tickets_csv
+
+    try:
+        return read_tickets_csv(tickets, status_log)
+    except CsvError as exc:
+        raise CommandError(str(exc)) from None
+
+
+@contextmanager
+def open_workspace(path: str, *, upgrade: bool = False) -> Iterator[Workspace]:
+    """The workspace at ``path`` (a file or database URL), closed on leaving; a
+    :class:`models.store.WorkspaceError` while opening or using it becomes a CommandError.
+    ``upgrade=False`` refuses an older schema rather than migrating it."""
+    try:
+        from models.store import Workspace, WorkspaceError
+    except ImportError:  # pragma: no cover
+        raise CommandError("workspaces are not available in this build") from None
+    try:
+        ws = Workspace.open(path, upgrade=upgrade)
+    except WorkspaceError as exc:
+        raise CommandError(str(exc)) from None
+    try:
+        yield ws
+    except WorkspaceError as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        ws.close()
+
+
+def load_history(args: argparse.Namespace) -> History | None:
+    """The history named by ``args.tickets``/``args.status_log`` or ``args.workspace``
+    (a workspace's whole history, with backups, restore tests, outages and KPIs);
+    None when neither is given.  ``--status-log`` without ``--tickets`` is an error."""
+    if args.tickets:
+        tickets, log = read_canonical(args.tickets, args.status_log)
+        return History(tickets=tickets, status_log=log)
+    if args.status_log:
+        raise CommandError(STATUS_LOG_WITHOUT_TICKETS)
+    if args.workspace:
+        with open_workspace(args.workspace) as ws:
+            return ws.load_history()
+    return None
