@@ -30,3 +30,20 @@ def test_domain_never_imports_qt_or_ui() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, f"Qt or ui imported by the domain:\n{proc.stdout}{proc.stderr}"
+
+
+def test_models_never_reach_up_into_workbench() -> None:
+    """models/ is the bottom layer; the only tolerated reach is the workbench.progress
+    re-export (models/store.py's import line, until it names models.progress)."""
+    mods = _all_modules(models)
+    code = (
+        "import importlib, sys\n"
+        f"for m in {mods!r}:\n"
+        "    importlib.import_module(m)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'workbench'\n"
+        "             and m not in ('workbench', 'workbench.progress'))\n"
+        "print('\\n'.join(bad))\n"
+        "sys.exit(1 if bad else 0)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, f"workbench imported by models:\n{proc.stdout}{proc.stderr}"
