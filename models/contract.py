@@ -512,19 +512,26 @@ def contract_from_data(data: Any, source: str = "<data>") -> Contract:
         raise ContractError(_format_error(exc, source)) from None
 
 
-def load_contract(path: str | Path) -> Contract:
-    """Read a contract version from a YAML or JSON file; errors name the file and field."""
+def read_contract_data(path: str | Path) -> Any:
+    """The parsed, not yet validated content of a YAML or JSON contract file; a file that
+    cannot be read or parsed is a ContractError naming it."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise ContractError(f"{p}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ContractError(f"{p}: not UTF-8 text: {exc.reason} at byte {exc.start}") from None
     try:
-        data = json.loads(text) if p.suffix.lower() == ".json" else yaml_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        return json.loads(text) if p.suffix.lower() == ".json" else yaml_load(text)
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: JSON errors, impossible YAML dates
         kind = "JSON" if p.suffix.lower() == ".json" else "YAML"
         raise ContractError(f"{p}: not valid {kind}: {exc}") from None
-    return contract_from_data(data, str(p))
+
+
+def load_contract(path: str | Path) -> Contract:
+    """Read a contract version from a YAML or JSON file; errors name the file and field."""
+    return contract_from_data(read_contract_data(path), str(Path(path)))
 
 
 def dump_contract_yaml(contract: Contract) -> str:

@@ -118,6 +118,16 @@ def test_unreadable_and_malformed_files(tmp_path: Path) -> None:
     bad.write_text("- a\n- b\n", encoding="utf-8")
     with pytest.raises(ContractError, match="mapping at top level"):
         load_contract(bad)
+    bad.write_text("name: x\nversion: y\neffective_date: 2026-13-45\n", encoding="utf-8")
+    with pytest.raises(ContractError, match=r"bad\.yaml: not valid YAML: month must be in 1\.\.12"):
+        load_contract(bad)
+    bad.write_bytes(b"name: caf\xe9\n")
+    with pytest.raises(ContractError, match=r"bad\.yaml: not UTF-8 text"):
+        load_contract(bad)
+    broken = tmp_path / "bad.json"
+    broken.write_text("{", encoding="utf-8")
+    with pytest.raises(ContractError, match=r"bad\.json: not valid JSON"):
+        load_contract(broken)
 
 
 @pytest.mark.parametrize(
