@@ -74,6 +74,7 @@ from models.contract import (
     ContractError,
     contract_from_data,
     parse_window,
+    read_contract_data,
     yaml_load,
 )
 from models.history import History, StatusLog, TicketTable
@@ -142,16 +143,7 @@ def proposal_from_data(data: Any, source: str = "<data>") -> Proposal:
 
 
 def load_proposal(path: str | Path) -> Proposal:
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ContractError(f"{p}: cannot read: {exc.strerror}") from None
-    try:
-        data = json.loads(text) if p.suffix.lower() == ".json" else yaml_load(text)
-    except Exception as exc:  # yaml and json errors
-        raise ContractError(f"{p}: not a valid contract file: {exc}") from None
-    return proposal_from_data(data, str(p))
+    return proposal_from_data(read_contract_data(path), str(Path(path)))
 
 
 def as_proposal(x: Proposal | Contract) -> Proposal:
