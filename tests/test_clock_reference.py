@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import zlib
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -265,7 +266,8 @@ def _check(name: str, n: int, seed: int, table: bool) -> int:
 
 @pytest.mark.parametrize("name", sorted(CALENDARS))
 def test_engine_matches_reference(name: str) -> None:
-    _check(name, 600, seed=hash(name) % 1000, table=True)
+    # a stable seed: str hashes change per process (PYTHONHASHSEED)
+    _check(name, 600, seed=zlib.crc32(name.encode()) % 1000, table=True)
 
 
 @pytest.mark.parametrize("name", ["toronto_8x5", "adelaide_night", "kathmandu"])
