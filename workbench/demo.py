@@ -74,15 +74,13 @@ This module is Qt-free.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import functools
 import gzip
 import io
 import os
-import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -1214,14 +1212,20 @@ def generate(out_dir: str | Path, seed: int = DEMO_SEED, n_tickets: int = N_TICK
 # ================================================================== reading
 
 
+def _demo_file(folder: Path, name: str) -> Path:
+    """``name`` in ``folder``, or ``name.gz`` when only that exists."""
+    plain, packed = folder / name, folder / (name + ".gz")
+    return packed if not plain.exists() and packed.exists() else plain
+
+
 def _csv_text(folder: Path, name: str) -> tuple[str, str]:
     """(source name, text) of ``name`` or, failing that, of ``name.gz``."""
-    plain, packed = folder / name, folder / (name + ".gz")
-    if plain.exists():
-        return str(plain), plain.read_text(encoding="utf-8")
-    if packed.exists():
-        return str(packed), gzip.decompress(packed.read_bytes()).decode("utf-8")
-    raise FileNotFoundError(f"{plain}: missing (nor {packed.name})")
+    path = _demo_file(folder, name)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: missing (nor {path.name}.gz)")
+    if path.suffix == ".gz":
+        return str(path), gzip.decompress(path.read_bytes()).decode("utf-8")
+    return str(path), path.read_text(encoding="utf-8")
 
 
 class _Table:
@@ -1278,33 +1282,13 @@ def _utc(sec: int) -> datetime:
     return datetime.fromtimestamp(int(sec), tz=UTC)
 
 
-@contextlib.contextmanager
-def _plain_csv(folder: Path, name: str) -> Iterator[tuple[Path, Path]]:
-    """(readable plain path, path to name in messages): ``name``, or ``name.gz``
-    decompressed into a temporary folder."""
-    plain, packed = folder / name, folder / (name + ".gz")
-    if plain.exists() or not packed.exists():
-        yield plain, plain
-        return
-    with tempfile.TemporaryDirectory(prefix="sla-workbench-demo-") as tmp:
-        target = Path(tmp) / name
-        with gzip.open(packed, "rb") as src, target.open("wb") as dst:
-            shutil.copyfileobj(src, dst)
-        yield target, packed
-
-
 def read_demo_tickets(folder: str | Path | None = None) -> tuple[TicketTable, StatusLog]:
     """``tickets.csv`` and ``status_log.csv`` (plain or gzipped) as columnar tables,
     through the engine's canonical reader (errors name the file, line and field)."""
-    from workbench.canonical_csv import CsvError, read_tickets_csv
+    from workbench.canonical_csv import read_tickets_csv
 
     d = demo_dir() if folder is None else Path(folder)
-    with _plain_csv(d, "tickets.csv") as (tickets, t_name), _plain_csv(d, "status_log.csv") as (log, l_name):
-        try:
-            return read_tickets_csv(tickets, log)
-        except CsvError as exc:
-            message = str(exc).replace(str(tickets), str(t_name)).replace(str(log), str(l_name))
-            raise CsvError(message) from None
+    return read_tickets_csv(_demo_file(d, "tickets.csv"), _demo_file(d, "status_log.csv"))
 
 
 def load_demo_history(folder: str | Path | None = None) -> History:
