@@ -187,3 +187,23 @@ def test_clock_audit_segments_sum_to_the_span() -> None:
     # Dec 25, Dec 26 (Boxing Day, a Saturday) and Dec 28 (Boxing Day observed)
     assert by_kind["holiday"] == 3 * 86400
     assert segs[0].kind == "covered" and segs[0].seconds == 1800
+
+
+@pytest.mark.parametrize("table", [True, False])
+def test_instants_outside_the_compiled_span_are_refused(table: bool) -> None:
+    """Bug found in review: on the per-minute-table path an instant shortly before the span
+    wrapped around to the end of the table (np.take with a negative index) and returned a
+    silently wrong F; the search path answered 0 coverage.  Both now raise."""
+    c = compile_calendar(ON_8X5, t(2026, 6, 1), t(2026, 6, 30), exact_span=True, table=table)
+    assert (c.table is not None) == table
+    inside = c.covered_before(np.array([t(2026, 6, 10, 9)]))
+    assert inside.tolist() == [c.covered(c.lo, t(2026, 6, 10, 9)).item()]
+    for bad in (c.lo - 3600, c.hi + 10 * 86400):
+        with pytest.raises(ValueError, match="outside the compiled span"):
+            c.covered_before(np.array([bad]))
+        with pytest.raises(ValueError, match="outside the compiled span"):
+            c.covered(np.array([bad]), np.array([t(2026, 6, 10)]))
+        with pytest.raises(ValueError, match="outside the compiled span"):
+            c.day_budget(np.array([bad]))
+        with pytest.raises(ValueError, match="outside the compiled span"):
+            business_seconds(c, np.array([bad]), np.array([t(2026, 6, 10)]))

@@ -119,7 +119,18 @@ class CompiledCalendar:
             )
 
     def covered_before(self, t: ArrayLike) -> I64:
-        """F(t): covered seconds from the start of the span up to instant ``t``."""
+        """F(t): covered seconds from the start of the span up to instant ``t``.
+
+        Raises ValueError for an instant outside the compiled span (it cannot be
+        answered: the per-minute table would wrap around, the interval search would
+        see no coverage)."""
+        a = np.asarray(t, dtype=np.int64)
+        self.check_span(a)
+        return self.covered_before_in_span(a)
+
+    def covered_before_in_span(self, t: ArrayLike) -> I64:
+        """:meth:`covered_before` without the span check, for callers (the engine's hot
+        path) whose instants are within ``[lo, hi]`` by construction."""
         a = np.asarray(t, dtype=np.int64)
         if self.always:
             return a.copy() if a.ndim else a
@@ -147,6 +158,7 @@ class CompiledCalendar:
         a = np.asarray(t, dtype=np.int64)
         if self.always:
             return a.copy()
+        self.check_span(a)
         k, inside = self._index_at_or_after(a)
         return np.where(inside, a, self.starts[k])  # type: ignore[no-any-return]
 
@@ -162,6 +174,7 @@ class CompiledCalendar:
         if self.always:
             raise ValueError("day targets need a calendar with a time zone, not the literal 24x7")
         a = np.asarray(t, dtype=np.int64)
+        self.check_span(a)
         k, _ = self._index_at_or_after(a)
         return (self.next_day_end if next_day else self.same_day_end)[k]  # type: ignore[no-any-return]
 

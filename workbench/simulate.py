@@ -345,16 +345,16 @@ class Engine:
         """F at the group's instants under a calendar (cached)."""
         store = self._f.setdefault((cal.key, p), {})
         if "opened" not in store:
-            store["opened"] = cal.covered_before(self.opened[p])
+            store["opened"] = cal.covered_before_in_span(self.opened[p])
         for metric in METRICS:
             if metric not in store:
-                store[metric] = cal.covered_before(self.ends[p][metric][0])
+                store[metric] = cal.covered_before_in_span(self.ends[p][metric][0])
         if pause_key:
             pk = "pause:" + "\x1f".join(pause_key)
             if pk + ":s" not in store:
                 pi = self.pauses(pause_key)[p]  # clipped to [lo, as_of], inside every span
-                store[pk + ":s"] = cal.covered_before(pi.start)
-                store[pk + ":e"] = cal.covered_before(pi.end)
+                store[pk + ":s"] = cal.covered_before_in_span(pi.start)
+                store[pk + ":e"] = cal.covered_before_in_span(pi.end)
         return store
 
     def elapsed(self, p: int, metric: str, spec: CalendarSpec | str,
