@@ -465,8 +465,26 @@ def describe_credit(c: ServiceCredit) -> str:
 
 
 class _Collector:
-    def __init__(self) -> None:
+    def __init__(self, old: Contract, new: Contract) -> None:
+        self.old, self.new = old, new
         self.items: list[TermChange] = []
+
+    def _both(self, path: str) -> tuple[Any, Any]:
+        """The values at the dotted attribute ``path`` of the old and the new contract."""
+        o, n = self.old, self.new
+        for attr in path.split("."):
+            o, n = getattr(o, attr), getattr(n, attr)
+        return o, n
+
+    def field(self, path: str, label: str, fmt: Callable[[Any], str | None], section: str) -> None:
+        """:meth:`cmp` of the attribute at ``path`` on both sides, rendered by ``fmt``."""
+        o, n = self._both(path)
+        self.cmp(path, label, fmt(o), fmt(n), section)
+
+    def field_set(self, path: str, label: str, section: str) -> None:
+        """:meth:`sets` of the list attribute at ``path`` on both sides."""
+        o, n = self._both(path)
+        self.sets(path, label, o, n, section)
 
     def cmp(self, path: str, label: str, old: str | None, new: str | None, section: str) -> None:
         if old == new:
@@ -520,17 +538,24 @@ def _s(v: Any) -> str | None:
     return s if s != "" else None
 
 
+def _steps(v: Sequence[str]) -> str | None:
+    return " → ".join(v) or None
+
+
 def term_changes(old: Contract, new: Contract) -> list[TermChange]:
     """Every structured difference between two contract versions (clause text aside)."""
-    c = _Collector()
+    c = _Collector(old, new)
     g = "Agreement"
-    c.cmp("name", "Agreement name", _s(old.name), _s(new.name), g)
-    c.cmp("provider", "Provider", _s(old.provider), _s(new.provider), g)
-    c.cmp("client", "Client", _s(old.client), _s(new.client), g)
-    c.cmp("version", "Version", _s(old.version), _s(new.version), g)
-    c.cmp("status", "Status", _s(old.status), _s(new.status), g)
-    c.cmp("effective_date", "Effective date", _s(old.effective_date), _s(new.effective_date), g)
-    c.cmp("last_reviewed", "Last reviewed", _s(old.last_reviewed), _s(new.last_reviewed), g)
+    for path, label in (
+        ("name", "Agreement name"),
+        ("provider", "Provider"),
+        ("client", "Client"),
+        ("version", "Version"),
+        ("status", "Status"),
+        ("effective_date", "Effective date"),
+        ("last_reviewed", "Last reviewed"),
+    ):
+        c.field(path, label, _s, g)
     g = "Fees and credits"
     c.cmp(
         "monthly_fee",
@@ -545,7 +570,7 @@ def term_changes(old: Contract, new: Contract) -> list[TermChange]:
     # coverage / scope
     g = "Service scope"
     so, sn = old.scope, new.scope
-    c.cmp("scope.helpdesk_hours", "Helpdesk coverage", _s(so.helpdesk_hours), _s(sn.helpdesk_hours), g)
+    c.field("scope.helpdesk_hours", "Helpdesk coverage", _s, g)
     c.cmp(
         "scope.helpdesk_calendar",
         "Helpdesk calendar",
@@ -560,8 +585,8 @@ def term_changes(old: Contract, new: Contract) -> list[TermChange]:
         ("patch_management", "Patch management"),
         ("vendor_support", "Software/vendor support"),
     ):
-        c.cmp(f"scope.{attr}", label, _yn(getattr(so, attr)), _yn(getattr(sn, attr)), g)
-    c.cmp("scope.notes", "Scope notes", _s(so.notes), _s(sn.notes), g)
+        c.field(f"scope.{attr}", label, _yn, g)
+    c.field("scope.notes", "Scope notes", _s, g)
 
     # calendars
     g = "Coverage calendars"
@@ -601,27 +626,15 @@ def term_changes(old: Contract, new: Contract) -> list[TermChange]:
             g,
         )
     g = "Clock pauses"
-    c.sets("pause_statuses", "Clock pauses on status", old.pause_statuses, new.pause_statuses, g)
-    c.cmp("pause_applies_to", "Pauses apply to", _s(old.pause_applies_to), _s(new.pause_applies_to), g)
+    c.field_set("pause_statuses", "Clock pauses on status", g)
+    c.field("pause_applies_to", "Pauses apply to", _s, g)
 
     # security
     g = "Cybersecurity"
     xo, xn = old.security, new.security
-    c.sets("security.soc_services", "SOC service", xo.soc_services, xn.soc_services, g)
-    c.cmp(
-        "security.log_monitoring.frequency",
-        "Log monitoring frequency",
-        _s(xo.log_monitoring.frequency),
-        _s(xn.log_monitoring.frequency),
-        g,
-    )
-    c.sets(
-        "security.log_monitoring.tooling",
-        "Log monitoring tool",
-        xo.log_monitoring.tooling,
-        xn.log_monitoring.tooling,
-        g,
-    )
+    c.field_set("security.soc_services", "SOC service", g)
+    c.field("security.log_monitoring.frequency", "Log monitoring frequency", _s, g)
+    c.field_set("security.log_monitoring.tooling", "Log monitoring tool", g)
 
     def ep(e: Any) -> str:
         s = "included" if e.included else "not included"
@@ -633,16 +646,8 @@ def term_changes(old: Contract, new: Contract) -> list[TermChange]:
     en = {e.product: ep(e) for e in xn.endpoint_coverage}
     for k in list(eo) + [k for k in en if k not in eo]:
         c.cmp(f"security.endpoint_coverage[{k}]", f"Endpoint coverage {k}", eo.get(k), en.get(k), g)
-    c.sets(
-        "security.licence_exclusions", "Licence exclusion", xo.licence_exclusions, xn.licence_exclusions, g
-    )
-    c.cmp(
-        "security.incident_escalation",
-        "Incident escalation workflow",
-        " → ".join(xo.incident_escalation) or None,
-        " → ".join(xn.incident_escalation) or None,
-        g,
-    )
+    c.field_set("security.licence_exclusions", "Licence exclusion", g)
+    c.field("security.incident_escalation", "Incident escalation workflow", _steps, g)
     for role in list(xo.breach_roles) + [r for r in xn.breach_roles if r not in xo.breach_roles]:
         c.cmp(
             f"security.breach_roles[{role}]",
@@ -670,32 +675,14 @@ def term_changes(old: Contract, new: Contract) -> list[TermChange]:
         lambda s: f"RPO {human_duration(s.rpo)}, RTO {human_duration(s.rto)}, tier {s.tier}, {s.location}",
         g,
     )
-    c.cmp(
-        "backup.restore_test_cadence",
-        "Restore-test cadence",
-        _s(old.backup.restore_test_cadence),
-        _s(new.backup.restore_test_cadence),
-        g,
-    )
-    c.cmp(
-        "backup.cloud_backup_monitoring",
-        "Cloud backup monitoring",
-        _yn(old.backup.cloud_backup_monitoring),
-        _yn(new.backup.cloud_backup_monitoring),
-        g,
-    )
-    c.cmp(
-        "backup.onprem_backup_monitoring",
-        "On-prem backup monitoring",
-        _yn(old.backup.onprem_backup_monitoring),
-        _yn(new.backup.onprem_backup_monitoring),
-        g,
-    )
+    c.field("backup.restore_test_cadence", "Restore-test cadence", _s, g)
+    c.field("backup.cloud_backup_monitoring", "Cloud backup monitoring", _yn, g)
+    c.field("backup.onprem_backup_monitoring", "On-prem backup monitoring", _yn, g)
 
     # reporting
     g = "Reporting and reviews"
-    c.sets("reporting.cadence", "Reporting", old.reporting.cadence, new.reporting.cadence, g)
-    c.sets("reporting.kpis", "Reported KPI", old.reporting.kpis, new.reporting.kpis, g)
+    c.field_set("reporting.cadence", "Reporting", g)
+    c.field_set("reporting.kpis", "Reported KPI", g)
 
     # escalation matrix
     g = "Escalation matrix"
@@ -732,7 +719,7 @@ def term_changes(old: Contract, new: Contract) -> list[TermChange]:
         g,
     )
     g = "Compliance mandates"
-    c.sets("compliance_mandates", "Compliance mandate", old.compliance_mandates, new.compliance_mandates, g)
+    c.field_set("compliance_mandates", "Compliance mandate", g)
 
     # credits
     g = "Fees and credits"
