@@ -8,14 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_simulate_cli import TICKETS
 from workbench.cli import CommandError, main
 from workbench.commands._common import load_history, open_workspace, parse_as_of
-
-TICKETS = """\
-id,priority,opened_at,first_response_at,resolved_at,category
-INC1,P2,2026-12-24T16:30:00-05:00,2026-12-29T08:45:00-05:00,,network
-INC2,P1,2026-12-01T10:00:00Z,2026-12-01T10:30:00Z,2026-12-01T16:00:00Z,
-"""
 
 
 def _args(**kw: object) -> argparse.Namespace:
@@ -38,7 +33,7 @@ def test_load_history_from_tickets_or_nothing(tmp_path: Path) -> None:
     t = tmp_path / "tickets.csv"
     t.write_text(TICKETS, encoding="utf-8")
     h = load_history(_args(tickets=str(t)))
-    assert h is not None and len(h.tickets) == 2
+    assert h is not None and len(h.tickets) == 3
     assert load_history(_args()) is None
     with pytest.raises(CommandError, match=r"^--status-log goes with --tickets"):
         load_history(_args(status_log=str(t)))
