@@ -110,3 +110,38 @@ def test_recovery_report_shape() -> None:
     assert rep["rpo"][0]["worst_gap_seconds"] == 12 * 3600 and rep["rpo"][0]["met"]
     assert rep["restore_cadence"][0]["met"] is False
     assert rep["uptime"]["erp"]["2026-03"]["outage_seconds"] == 3600
+
+
+def test_rto_counts_only_tests_finished_by_as_of() -> None:
+    """Review fix: a restore test finished after as_of has no known outcome at as_of (RPO and
+    cadence already stopped at as_of; RTO did not)."""
+    tests = (
+        RestoreTest(system="erp", started_at=d(2026, 3, 1, 9), finished_at=d(2026, 3, 1, 10), success=True),
+        RestoreTest(system="erp", started_at=d(2026, 3, 9, 9), finished_at=d(2026, 3, 9, 10), success=False),
+    )
+    h = History(restore_tests=tests)
+    rep = recovery_report(C, h, as_of=to_epoch(d(2026, 3, 5)))
+    assert [r["outcome"] for r in rep["rto"]] == ["met"]
+    assert [r.outcome for r in rto_checks(C, tests)] == ["met", "breached"]
+    assert [r["outcome"] for r in recovery_report(C, h)["rto"]] == ["met", "breached"]
+
+
+def test_month_in_progress_is_pending_unless_already_breached() -> None:
+    """Review fix: the month holding as_of is not over.  99.9% of April (30 days) allows
+    2,592 s of outage: 2,000 s known by as_of is pending, 3,000 s is already a breach; an
+    outage after as_of is not known."""
+    as_of = to_epoch(d(2026, 4, 10))
+    small = [Outage(service="erp", start=d(2026, 4, 2), end=d(2026, 4, 2, 0, 33, 20)),  # 2,000 s
+             Outage(service="erp", start=d(2026, 4, 20), end=d(2026, 4, 21))]  # after as_of
+    row = monthly_availability(C, small, to_epoch(d(2026, 3, 15)), as_of)["erp"]
+    assert row["2026-03"]["complete"] and row["2026-03"]["outcome"] == "met" and row["2026-03"]["met"]
+    apr = row["2026-04"]
+    assert not apr["complete"] and apr["outcome"] == "pending" and apr["met"] is None
+    assert apr["outage_seconds"] == 2000 and apr["calendar_seconds"] == 30 * 86400
+    big = [Outage(service="erp", start=d(2026, 4, 2), end=d(2026, 4, 2, 0, 50))]  # 3,000 s
+    apr = monthly_availability(C, big, to_epoch(d(2026, 4, 1)), as_of)["erp"]["2026-04"]
+    assert apr["outcome"] == "breached" and apr["met"] is False
+    # an outage still running at as_of counts up to as_of
+    running = [Outage(service="erp", start=d(2026, 4, 9, 23, 50), end=d(2026, 4, 11))]
+    apr = monthly_availability(C, running, to_epoch(d(2026, 4, 1)), as_of)["erp"]["2026-04"]
+    assert apr["outage_seconds"] == 600 and apr["outcome"] == "pending"

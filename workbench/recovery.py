@@ -4,7 +4,8 @@
   the last one to ``as_of``, must not exceed the system's RPO.  A system with no
   successful backup at all is a breach (its gap cannot be bounded).
 * **RTO**: every successful restore test's duration (``finished_at - started_at``)
-  must not exceed the system's RTO; a failed test is a breach.
+  must not exceed the system's RTO; a failed test is a breach.  Only tests finished
+  by ``as_of`` are judged.
 * **Restore-test cadence**: the longest interval between consecutive restore tests
   (their starts; failed tests count as tests held), and from the last one to
   ``as_of``, must not exceed the cadence (``quarterly`` = 92 days).  With no test at
@@ -12,7 +13,8 @@
 * **Uptime**: availability of a service over a period = 1 - outage seconds inside the
   measurement calendar (minus planned maintenance windows when the commitment
   excludes them) / seconds of that calendar in the period.  Months are calendar
-  months in the measurement calendar's zone (UTC for the literal ``24x7``).
+  months in the measurement calendar's zone (UTC for the literal ``24x7``); the month
+  holding ``as_of`` is ``pending`` unless the outages known by then already breach it.
 """
 
 from __future__ import annotations
@@ -87,11 +89,15 @@ class RtoResult:
                 "success": self.success, "outcome": self.outcome}
 
 
-def rto_checks(contract: Contract, tests: Iterable[RestoreTest]) -> list[RtoResult]:
+def rto_checks(contract: Contract, tests: Iterable[RestoreTest], as_of: int | None = None) -> list[RtoResult]:
+    """Every restore test finished by ``as_of`` (all of them when ``as_of`` is None): a test
+    still running or held after ``as_of`` has no known outcome at ``as_of``."""
     rto = {s.name: parse_duration(s.rto) for s in contract.backup.systems}
     out = []
     for t in sorted(tests, key=lambda r: to_epoch(r.started_at)):
         a, b = to_epoch(t.started_at), to_epoch(t.finished_at)
+        if as_of is not None and b > as_of:
+            continue
         out.append(RtoResult(t.system, a, b - a, rto.get(t.system), t.success))
     return out
 
@@ -213,16 +219,30 @@ def month_bounds(zone: str | None, first: int, last: int) -> list[tuple[str, int
 
 def monthly_availability(contract: Contract, outages: Sequence[Outage], first: int,
                          last: int) -> dict[str, dict[str, dict[str, Any]]]:
-    """{service: {month: {availability, target, met, outage_seconds, calendar_seconds}}}."""
+    """{service: {month: {availability, target, met, outcome, complete, outage_seconds,
+    calendar_seconds}}} for the months touching ``[first, last]`` (``last`` is ``as_of``).
+
+    A month that ends after ``last`` is not over: only outages up to ``last`` are known,
+    and the availability over the whole month can only fall.  Like a ticket without
+    its event, it is ``breached`` if the outages known already break the target, else
+    ``pending`` (``met`` is then None).  ``availability`` is always over the whole month.
+    """
     out: dict[str, dict[str, dict[str, Any]]] = {}
+    known = [o for o in outages if to_epoch(o.start) < last]
     for u in contract.uptime:
         zone = None if u.calendar == LITERAL_24X7 else contract.calendars[u.calendar].timezone
         rows = {}
         for label, a, b in month_bounds(zone, first, last):
-            down, total = outage_seconds(contract, u, outages, a, b)
+            complete = b <= last
+            down, total = outage_seconds(contract, u, known, a, min(b, last))
+            if not complete:
+                total = outage_seconds(contract, u, (), a, b)[1]
             av = None if total == 0 else 1.0 - down / total
+            ok = None if av is None else av >= u.target_percent / 100 - 1e-12
+            outcome = None if ok is None else "met" if ok and complete else "pending" if ok else "breached"
             rows[label] = {"availability": av, "target": u.target_percent / 100,
-                           "met": None if av is None else av >= u.target_percent / 100 - 1e-12,
+                           "met": None if outcome in (None, "pending") else outcome == "met",
+                           "outcome": outcome, "complete": complete,
                            "outage_seconds": down, "calendar_seconds": total}
         out[u.service] = rows
     return out
@@ -241,7 +261,7 @@ def recovery_report(contract: Contract, history: History, as_of: int | None = No
         as_of = max([*instants, latest]) if instants or latest > 0 else 0
     systems = contract.backup.systems
     rpo = [rpo_check(s.name, parse_duration(s.rpo), history.backups, as_of) for s in systems]
-    rto = rto_checks(contract, history.restore_tests)
+    rto = rto_checks(contract, history.restore_tests, as_of)
     cadence = []
     cs = contract.backup.cadence_seconds()
     if cs is not None:
