@@ -207,3 +207,16 @@ def test_instants_outside_the_compiled_span_are_refused(table: bool) -> None:
             c.day_budget(np.array([bad]))
         with pytest.raises(ValueError, match="outside the compiled span"):
             business_seconds(c, np.array([bad]), np.array([t(2026, 6, 10)]))
+
+
+def test_unsorted_status_log_gives_the_same_pauses() -> None:
+    """A StatusLog built out of (ticket, at) order used to give silently wrong pauses: each
+    row held until the next row *of the array*.  Now it is sorted first."""
+    names = ("Active", "Awaiting User Info")
+    base = t(2026, 12, 2, 8, 0)
+    rows = [(0, base + 600, "Awaiting User Info"), (0, base + 1800, "Active"),
+            (1, base + 300, "Awaiting User Info"), (1, base + 900, "Active"), (2, base, "Active")]
+    ordered = pause_intervals(_log(rows, names), ("Awaiting User Info",))
+    shuffled = pause_intervals(_log([rows[i] for i in (3, 0, 4, 2, 1)], names), ("Awaiting User Info",))
+    as_set = lambda p: sorted(zip(p.ticket.tolist(), p.start.tolist(), p.end.tolist(), strict=True))  # noqa: E731
+    assert as_set(shuffled) == as_set(ordered) == [(0, base + 600, base + 1800), (1, base + 300, base + 900)]

@@ -59,19 +59,28 @@ class PauseIntervals:
 def pause_intervals(
     log: StatusLog | None, pause_statuses: tuple[str, ...] | frozenset[str]
 ) -> PauseIntervals:
-    """Pause intervals from a status log (sorted by ticket, at), merged per ticket."""
+    """Pause intervals from a status log, merged per ticket (rows are sorted by (ticket, at)
+    first if the log is not; rows of one ticket at the same instant keep their order)."""
     if log is None or len(log) == 0 or not pause_statuses:
         return PauseIntervals.empty()
     wanted = set(pause_statuses)
     codes = np.array([i for i, name in enumerate(log.status_names) if name in wanted], dtype=np.int32)
     if len(codes) == 0:
         return PauseIntervals.empty()
-    paused = np.isin(log.status, codes)
+    ticket, at, status = log.ticket, log.at, log.status
+    # StatusLog promises rows sorted by (ticket, at); a log that breaks it would silently give
+    # wrong pauses ("the ticket's next row"), so check (one vectorised pass) and sort if needed.
+    if len(ticket) > 1:
+        dt_ = np.diff(ticket)
+        if np.any(dt_ < 0) or np.any((dt_ == 0) & (np.diff(at) < 0)):
+            order = np.lexsort((at, ticket))
+            ticket, at, status = ticket[order], at[order], status[order]
+    paused = np.isin(status, codes)
     n = len(log)
     same_next = np.zeros(n, dtype=bool)
-    same_next[:-1] = log.ticket[1:] == log.ticket[:-1]
+    same_next[:-1] = ticket[1:] == ticket[:-1]
     row_end = np.full(n, HIGH, dtype=np.int64)
-    row_end[:-1] = np.where(same_next[:-1], log.at[1:], HIGH)
+    row_end[:-1] = np.where(same_next[:-1], at[1:], HIGH)
     # a paused row starts a merged interval unless the previous row of the same ticket is paused
     prev_paused_same = np.zeros(n, dtype=bool)
     prev_paused_same[1:] = paused[:-1] & same_next[:-1]
@@ -79,8 +88,7 @@ def pause_intervals(
     next_paused_same = np.zeros(n, dtype=bool)
     next_paused_same[:-1] = paused[1:] & same_next[:-1]
     last = paused & ~next_paused_same
-    return PauseIntervals(log.ticket[first].astype(np.int64), log.at[first].astype(np.int64),
-                          row_end[last])
+    return PauseIntervals(ticket[first].astype(np.int64), at[first].astype(np.int64), row_end[last])
 
 
 def business_seconds(
