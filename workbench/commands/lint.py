@@ -14,7 +14,6 @@ import argparse
 import json
 from pathlib import Path
 
-from models.contract import ContractError
 from workbench.cli import CommandError
 from workbench.commands._common import load_history
 from workbench.documents import DocumentError
@@ -57,8 +56,6 @@ def run(args: argparse.Namespace) -> int:
         target = load_target(path)
     except DocumentError as exc:
         raise CommandError(str(exc)) from None
-    except ContractError:
-        raise
     history = load_history(args)
     try:
         findings = lint(target, history, args.as_of, mandates=args.mandate)

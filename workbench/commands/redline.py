@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from models.contract import ContractError, yaml_load
+from models.contract import yaml_load
 from workbench.cli import CommandError
 from workbench.commands._common import load_history
 
@@ -137,8 +137,6 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         write_redline(out, old, new, opts, history=history)
-    except ContractError:
-        raise
     except OSError as exc:
         raise CommandError(f"{out}: cannot write: {exc.strerror or exc}") from None
     print(f"wrote {out}")
