@@ -247,8 +247,13 @@ import sys, time
 sys.path[:0] = [{root!r}, {fixtures!r}]
 from pathlib import Path
 from synthetic import big_history
+from models import store
 from models.store import Workspace
 
+# A bulk write holds its pages in a large cache until the commit; one bigger than that
+# cache spills pages into the file mid-transaction.  Make this one spill (small cache),
+# so the kill lands with the file already changed and only the journal can restore it.
+store.BULK_PRAGMAS["cache_size"] = -256
 marker = Path({marker!r})
 history = big_history({n}, seed=99, prefix="NEW")
 
