@@ -33,9 +33,10 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models.contract import contract_from_data
+from models.contract import CalendarSpec, contract_from_data
 from models.history import MISSING, StatusLog, TicketTable
 from tests.test_clock_reference import Reference, Reference24x7
+from workbench.calendar import compile_calendar
 from workbench.simulate import Engine
 
 WD = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -362,3 +363,13 @@ def test_engine_matches_reference(situation) -> None:
             met, br, pe = names.count("met"), names.count("breached"), names.count("pending")
             comp = None if met + br == 0 else round(met / (met + br), 4)
             assert got_p[metric] == {"met": met, "breached": br, "pending": pe, "compliance": comp}
+    # the interval-search path (long spans, odd offsets) answers as the per-minute table does
+    spec = CalendarSpec.model_validate(cal)
+    pts = np.array(sorted({x for t in tickets for x in (t["opened"], t["response"], t["resolution"])
+                           if x != MISSING} | {res.as_of_epoch}), np.int64)
+    table_cal = compile_calendar(spec, int(pts.min()), int(pts.max()))
+    search_cal = compile_calendar(spec, int(pts.min()), int(pts.max()), table=False)
+    assert table_cal.table is not None and search_cal.table is None
+    assert table_cal.covered_before(pts).tolist() == search_cal.covered_before(pts).tolist()
+    for nxt in (False, True):
+        assert table_cal.day_budget(pts, nxt).tolist() == search_cal.day_budget(pts, nxt).tolist()

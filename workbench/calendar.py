@@ -181,9 +181,10 @@ class CompiledCalendar:
     def day_budget(self, opened: ArrayLike, next_day: bool = False) -> I64:
         """Budget of a day target: C(opened, end of the start day's / next day's last window)."""
         a = np.asarray(opened, dtype=np.int64)
-        end = self.day_end(a, next_day)
-        end = np.minimum(end, self.hi)
-        return self.covered(a, end)
+        end = self.day_end(a, next_day)  # checks the span of ``a``
+        end = np.minimum(end, self.hi)  # end >= a: within the span too
+        f = self.covered_before_in_span
+        return np.maximum(f(end) - f(a), 0)  # type: ignore[no-any-return]
 
     def intervals_between(self, a: int, b: int) -> list[tuple[int, int, dt.date]]:
         """Covered intervals clipped to ``[a, b)`` with the local date that generated them."""
