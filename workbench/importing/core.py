@@ -144,6 +144,7 @@ class _Cols:
             )
         self._missing_set = pa.array(list(preset.missing_values), pa.string())
         self._cache: dict[str, pa.Array] = {}
+        self._missing: dict[str, Bool] = {}
 
     def has(self, fld: str) -> bool:
         return fld in self.header
@@ -154,8 +155,10 @@ class _Cols:
         return self._cache[fld]
 
     def missing(self, fld: str) -> Bool:
-        return np.asarray(pc.is_in(self.get(fld), value_set=self._missing_set).to_numpy(zero_copy_only=False),
-                          dtype=bool)
+        if fld not in self._missing:
+            found = pc.is_in(self.get(fld), value_set=self._missing_set)
+            self._missing[fld] = np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+        return self._missing[fld].copy()  # callers may change their copy
 
 
 def _np_str(arr: pa.Array) -> npt.NDArray[np.object_]:
@@ -215,17 +218,21 @@ class _Reasons:
     def __init__(self, n: int) -> None:
         self.field = np.full(n, None, dtype=object)
         self.reason = np.full(n, None, dtype=object)
+        self._marked = np.zeros(n, dtype=bool)
 
     def mark(self, mask: Bool, fld: str, reason: Any) -> None:
         """``reason``: a string, or a function of the row index giving one."""
-        todo = np.nonzero(mask & (self.field == None))[0]  # noqa: E711 (object array)
+        todo = np.nonzero(mask & ~self._marked)[0]
+        if not len(todo):
+            return
+        self._marked[todo] = True
         for i in todo.tolist():
             self.field[i] = fld
             self.reason[i] = reason(i) if callable(reason) else reason
 
     @property
     def bad(self) -> Bool:
-        return np.asarray(self.field != None, dtype=bool)  # noqa: E711
+        return self._marked.copy()
 
 
 def _dates(cols: _Cols, order: DateOrder, tz: Any, reasons: _Reasons, fields: tuple[str, ...]
@@ -379,11 +386,17 @@ def _tickets(cols: _Cols, order: DateOrder, tz: Any, progress: ProgressCallback 
     rows = np.nonzero(keep)[0]
     cat, cat_names = _encode_names(cols, "category", rows)
     team, team_names = _encode_names(cols, "team", rows)
-    table = TicketTable(
-        ids=ids[rows], priority=prio[rows], opened=opened[rows], first_response=first[rows],
-        resolved=resolved[rows], closed=closed[rows], category=cat, category_names=cat_names,
-        team=team, team_names=team_names, provider_sla_met=flags[rows],
-    )
+    if len(rows) == n:  # every row kept: no copies
+        table = TicketTable(
+            ids=ids, priority=prio, opened=opened, first_response=first, resolved=resolved, closed=closed,
+            category=cat, category_names=cat_names, team=team, team_names=team_names, provider_sla_met=flags,
+        )
+    else:
+        table = TicketTable(
+            ids=ids[rows], priority=prio[rows], opened=opened[rows], first_response=first[rows],
+            resolved=resolved[rows], closed=closed[rows], category=cat, category_names=cat_names,
+            team=team, team_names=team_names, provider_sla_met=flags[rows],
+        )
     rejected = _invalid_rows(raw) + _rejections(raw, reasons, ids)
     rejected.sort(key=lambda r: r.line)
     return ImportResult(cols.preset, raw.path, table, StatusLog.empty(), rejected, n)

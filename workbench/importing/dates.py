@@ -182,8 +182,12 @@ def _fast_iso(values: pa.Array, tz: ZoneInfo | None) -> tuple[I64, int] | None:
 
 def detect_order(columns: list[pa.Array]) -> DateOrder | Literal["conflict"] | None:
     """``dmy``/``mdy`` when the numeric dates decide; None when nothing decides."""
+    return _detect_order([_numeric_candidates(c) for c in columns])
+
+
+def _detect_order(candidates: list[pa.Array]) -> DateOrder | Literal["conflict"] | None:
     day_first = month_first = False
-    for col in map(_numeric_candidates, columns):
+    for col in candidates:
         st = pc.extract_regex(col, NUMERIC_RE)
         valid = pc.drop_null(st)
         if len(valid) == 0:
@@ -203,7 +207,11 @@ def detect_order(columns: list[pa.Array]) -> DateOrder | Literal["conflict"] | N
 
 def has_undecided_numeric(columns: list[pa.Array]) -> str | None:
     """An example value that reads differently day-first and month-first, or None."""
-    for col in map(_numeric_candidates, columns):
+    return _undecided([_numeric_candidates(c) for c in columns])
+
+
+def _undecided(candidates: list[pa.Array]) -> str | None:
+    for col in candidates:
         st = pc.extract_regex(col, NUMERIC_RE)
         mask = pc.is_valid(st)
         valid = pc.filter(st, mask)
@@ -222,7 +230,8 @@ def resolve_order(columns: list[pa.Array], declared: DateOrder | None) -> DateOr
     """The date order to use for these columns, or an error with the question to ask."""
     if declared is not None:
         return declared
-    found = detect_order(columns)
+    candidates = [_numeric_candidates(c) for c in columns]  # once per column (a regex pass each)
+    found = _detect_order(candidates)
     if found == "conflict":
         raise DateOrderError(
             "dates contradict each other: some read day-first (first number above 12), others "
@@ -230,7 +239,7 @@ def resolve_order(columns: list[pa.Array], declared: DateOrder | None) -> DateOr
         )
     if found is not None:
         return found
-    example = has_undecided_numeric(columns)
+    example = _undecided(candidates)
     if example is not None:
         raise DateOrderError(
             f"dates like {example} could be day-first or month-first and nothing in the file decides: "
