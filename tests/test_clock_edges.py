@@ -53,6 +53,9 @@ COVERAGE_CASES = [
     # 02:30 (gap) -> 07:30Z, 03:00 EDT = 07:00Z: empty window
     pytest.param("America/Toronto", {"sun": ("02:30-03:00",)}, utc(2026, 3, 8), utc(2026, 3, 9), 0,
                  id="toronto-window-emptied-by-gap"),
+    # wholly inside the gap: 02:00 -> 07:00Z, 02:30 -> 07:30Z: 03:00-03:30 EDT, 30 min
+    pytest.param("America/Toronto", {"sun": ("02:00-02:30",)}, utc(2026, 3, 8), utc(2026, 3, 9), 1800,
+                 id="toronto-window-inside-gap"),
     # Toronto fall back Sun 2026-11-01 02:00 EDT -> 01:00 EST: 01:30 first occurrence EDT = 05:30Z,
     # 02:30 EST = 07:30Z -> 2 h
     pytest.param("America/Toronto", {"sun": ("01:30-02:30",)}, utc(2026, 11, 1), utc(2026, 11, 2), 2 * H,

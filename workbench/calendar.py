@@ -17,7 +17,17 @@ shared/spec/sla-clock.md:
 
 Every interval remembers the local date that generated it, so that the day targets
 (``same_business_day`` / ``next_business_day``) find "the end of the last window of
-the start day" and "of the first covered day after it".
+the start day" and "of the first covered day after it".  (The generating date is the
+local date of every instant of the window, so it is the spec's "local date of the
+first covered instant"; the property test computes the latter directly.)  Read
+literally: under a night shift written ``22:00-24:00`` + ``00:00-06:00``, a ticket
+opened Wednesday 23:00 starts on Wednesday, whose last window ends at midnight, so
+its same-business-day budget is 1 h; one opened Thursday 00:00 starts on Thursday.
+
+Fold=0 in a gap reads the wall time with the offset before the change, so a window
+edge inside the gap moves forward by the gap's length (02:30 on a spring-forward
+night is 03:30 after the change) and a window wholly inside a 1 h gap keeps its
+length after it, while one that ends at the gap's end becomes empty.
 
 When every boundary falls on a whole minute (always, for HH:MM windows in zones with
 minute offsets) the lookup uses a per-minute table of cumulative coverage; otherwise
