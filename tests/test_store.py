@@ -473,3 +473,72 @@ def test_upserts_behave_like_a_keyed_merge() -> None:
                 assert len(table) == len(got)  # no duplicates
 
     run()
+
+
+# ------------------------------------------------------------------------ bulk paths
+
+
+def test_bulk_write_settings_last_only_for_the_write(tmp_path: Path) -> None:
+    """The bulk page cache is for the import transaction only; durability is never relaxed."""
+    keys = ("cache_size", "temp_store", "synchronous", "journal_mode")
+    with Workspace.create(tmp_path / "c.slawb") as w:
+        with w.engine.connect() as conn:
+            before = {k: conn.exec_driver_sql(f"PRAGMA {k}").scalar() for k in keys}
+        during: list[dict[str, object]] = []
+
+        @sa.event.listens_for(w.engine, "before_cursor_execute")
+        def spy(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+            if statement.startswith("INSERT INTO tickets") and not during:
+                raw = conn.connection.driver_connection
+                during.append({k: raw.execute(f"PRAGMA {k}").fetchone()[0] for k in keys})
+
+        h = make_history(300)
+        w.upsert_tickets(h.tickets, h.status_log)
+        sa.event.remove(w.engine, "before_cursor_execute", spy)
+        # during the write: a 256 MiB cache, temp data in memory; still FULL sync and a rollback journal
+        assert during == [
+            {"cache_size": -262_144, "temp_store": 2, "synchronous": 2, "journal_mode": "delete"}
+        ]
+        with w.engine.connect() as conn:
+            after = {k: conn.exec_driver_sql(f"PRAGMA {k}").scalar() for k in keys}
+        assert after == before and before["cache_size"] != -262_144 and before["synchronous"] == 2
+
+
+def test_status_rows_when_new_pks_must_be_looked_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """New tickets' pks are taken as consecutive only when checked so; otherwise looked up."""
+    h = make_history(120, seed=4)
+    for patched in (False, True):
+        if patched:
+            monkeypatch.setattr(Workspace, "_consecutive_pks", staticmethod(lambda *a: None))
+        with Workspace.create(tmp_path / f"c{patched}.slawb") as w:
+            w.upsert_tickets(h.tickets, h.status_log, source="a")
+            w.upsert_tickets(h.tickets, h.status_log, source="b")  # pks no longer start at 1
+            for src in ("a", "b"):
+                t, log = w.load_tickets(src)
+                assert t.tickets() == h.tickets.tickets()
+                assert status_rows(t, log) == status_rows(h.tickets, h.status_log)
+
+
+def test_reimport_updates_only_changed_rows(ws: Workspace) -> None:
+    h = make_history(100)
+    ws.upsert_tickets(h.tickets, h.status_log)
+    statements: list[tuple[str, int]] = []
+
+    @sa.event.listens_for(ws.engine, "before_cursor_execute")
+    def spy(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.startswith("UPDATE tickets"):
+            statements.append((statement, len(parameters) if executemany else 1))
+
+    assert ws.upsert_tickets(h.tickets, h.status_log)["updated"] == 100
+    assert statements == []  # nothing changed: no UPDATE at all
+    prio = h.tickets.priority.copy()
+    prio[[3, 70]] = (prio[[3, 70]] + 1) % 4
+    changed = TicketTable(h.tickets.ids, prio, h.tickets.opened, h.tickets.first_response,
+                          h.tickets.resolved, h.tickets.closed, h.tickets.category, h.tickets.category_names,
+                          h.tickets.team, h.tickets.team_names, h.tickets.provider_sla_met)
+    assert ws.upsert_tickets(changed, h.status_log)["updated"] == 100
+    assert [n for _, n in statements] == [2]
+    sa.event.remove(ws.engine, "before_cursor_execute", spy)
+    t, log = ws.load_tickets()
+    assert t.tickets() == changed.tickets()
+    assert status_rows(t, log) == status_rows(h.tickets, h.status_log)
