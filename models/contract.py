@@ -145,7 +145,7 @@ class CalendarSpec(Frozen):
     """A coverage calendar: IANA zone, weekly local windows, holidays."""
 
     timezone: str
-    weekly: dict[Weekday, tuple[str, ...]] = Field(default_factory=dict)
+    weekly: dict[Weekday, tuple[str, ...]] = Field(default_factory=dict, validate_default=True)
     holidays: HolidaySpec | None = None
 
     @field_validator("timezone")
@@ -175,6 +175,11 @@ class CalendarSpec(Frozen):
             for (_s0, e0, w0), (s1, _e1, w1) in zip(spans, spans[1:], strict=False):
                 if s1 < e0:
                     raise ValueError(f"{day}: windows {w0} and {w1} overlap")
+        if not any(v.values()):
+            raise ValueError(
+                "no coverage windows: a calendar must cover some time each week "
+                "(write the literal 24x7 calendar for round-the-clock coverage)"
+            )
         return v
 
     def windows(self, day: str) -> list[tuple[int, int]]:

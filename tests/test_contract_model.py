@@ -93,6 +93,14 @@ def test_yaml_and_json_round_trip(tmp_path: Path) -> None:
             lambda d: d["targets"]["P2"].update(calendar="weekend"),
             "targets.P2.response: unknown calendar 'weekend'",
         ),
+        (
+            lambda d: d["calendars"]["business"].update(weekly={"sat": []}),
+            "calendars.business.weekly: no coverage windows",
+        ),
+        (
+            lambda d: d["calendars"]["business"].pop("weekly"),
+            "calendars.business.weekly: no coverage windows",
+        ),
         (lambda d: d.update(colour="blue"), "colour: unknown field"),
         (lambda d: d.pop("name"), "name: Field required"),
     ],
