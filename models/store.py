@@ -34,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import operator
 import os
 import sqlite3
 import tempfile
@@ -1091,20 +1092,27 @@ class Workspace:
         cols = _ticket_columns(t)
         ids = cols["ticket_id"]
         fields = [cols[k] for k in TICKET_FIELDS]
-        # pk and stored values of the source's tickets (none on a first import: skip the lookup)
+        # stored rows of the source's tickets, (ticket_id, pk, *fields) by ticket id; a first
+        # import has none: skip the lookup
         stored: dict[str, tuple[Any, ...]] = {}
         if conn.execute(select(tc.id).where(tc.source == source).limit(1)).first() is not None:
             q = select(tc.ticket_id, tc.id, *(tc[k] for k in TICKET_FIELDS)).where(tc.source == source)
-            stored = {str(r[0]): tuple(r[1:]) for r in _fetch_rows(conn, q)}
+            rows = _fetch_rows(conn, q)
+            stored = dict(zip(map(operator.itemgetter(0), rows), rows, strict=True))
+        old: list[int] = []
+        new: list[int] = list(range(len(ids)))
+        old_rows: list[tuple[Any, ...]] = []
+        old_pks: list[int] = []
+        changed: list[int] = []
         if stored:
-            old = [i for i, tid in enumerate(ids) if tid in stored]
-            new = [i for i, tid in enumerate(ids) if tid not in stored]
-        else:
-            old, new = [], list(range(len(ids)))
-        # re-imported tickets whose values did not change need no UPDATE (True == 1: SQLite booleans)
-        old_rows = list(zip(*([c[i] for i in old] for c in fields), strict=True)) if old else []
-        old_pks = [stored[ids[i]][0] for i in old]
-        changed = [k for k, i in enumerate(old) if old_rows[k] != stored[ids[i]][1:]]
+            known = np.fromiter(map(stored.__contains__, ids), dtype=bool, count=len(ids))
+            old, new = np.flatnonzero(known).tolist(), np.flatnonzero(~known).tolist()
+            sub = [ids, *fields] if not new else [[c[i] for i in old] for c in (ids, *fields)]
+            before = list(map(stored.__getitem__, sub[0]))
+            old_pks = list(map(operator.itemgetter(1), before))
+            old_rows = list(zip(sub[0], old_pks, *sub[1:], strict=True))
+            # re-imported tickets whose values did not change need no UPDATE (True == 1: SQLite booleans)
+            changed = list(itertools.compress(range(len(old)), map(operator.ne, old_rows, before)))
         replace_status = bool(old) and self._has_status_rows(conn, source)
         steps.total = max(1, len(new) + len(changed) + (len(old) if replace_status else 0) + len(s))
 
@@ -1132,7 +1140,7 @@ class Workspace:
                 (*(f"b_{k}" for k in TICKET_FIELDS), "b_pk"),
             )
             for a, b in _chunks(len(changed)):
-                upd([(*old_rows[k], old_pks[k]) for k in changed[a:b]])
+                upd([(*old_rows[k][2:], old_pks[k]) for k in changed[a:b]])
                 steps.advance(b - a, "updating re-imported tickets")
 
         if replace_status:
