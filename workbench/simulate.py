@@ -524,26 +524,46 @@ class SimulationResult:
                 out[q] = int(v[max(1, math.ceil(q / 100 * len(v))) - 1])
         return out
 
-    def monthly(self) -> dict[str, dict[str, dict[str, dict[str, int]]]]:
-        """{month: {priority: {metric: {met, breached, pending}}}} by UTC month opened."""
-        out: dict[str, dict[str, dict[str, dict[str, int]]]] = {}
-        for p, pname in enumerate(PRIORITIES):
+    @cached_property
+    def _monthly_counts(self) -> dict[tuple[int, str], tuple[int, npt.NDArray[np.int64]]]:
+        """Per (priority, metric) with a target: (first month index, counts of shape
+        (months, 3) for met, breached, pending), from one bincount per pair."""
+        out: dict[tuple[int, str], tuple[int, npt.NDArray[np.int64]]] = {}
+        for p in range(len(PRIORITIES)):
             months = self.engine.months[p]
             if len(months) == 0:
                 continue
             m0 = int(months.min())
             span = int(months.max()) - m0 + 1
+            base = (months - m0) * 3
             for metric in METRICS:
-                _, _, oc = self._group_outcome(p, metric)
-                if self._parts[(p, metric)][0] is None:
+                el, budget = self._parts[(p, metric)]
+                if el is None:
                     continue
-                rel = months - m0
-                counts = {name: np.bincount(rel[oc == code], minlength=span)
-                          for name, code in (("met", MET), ("breached", BREACHED), ("pending", PENDING))}
-                for j in range(span):
-                    row = {k: int(v[j]) for k, v in counts.items()}
-                    if any(row.values()):
-                        out.setdefault(month_label(m0 + j), {}).setdefault(pname, {})[metric] = row
+                if budget is None:  # no target: every ticket not applicable, counted nowhere
+                    out[(p, metric)] = (m0, np.zeros((span, 3), np.int64))
+                    continue
+                over = el.business > budget
+                # 0 met (event within budget), 1 breached, 2 pending (no event yet, within budget)
+                cls = over.view(np.int8) + 2 * ~(over | np.asarray(el.has_event, dtype=bool))
+                counts = np.bincount(base + cls, minlength=3 * span).reshape(span, 3)
+                out[(p, metric)] = (m0, counts)
+        return out
+
+    def monthly(self) -> dict[str, dict[str, dict[str, dict[str, int]]]]:
+        """{month: {priority: {metric: {met, breached, pending}}}} by UTC month opened.
+        The counts are computed once per result; each call returns fresh dicts."""
+        out: dict[str, dict[str, dict[str, dict[str, int]]]] = {}
+        counts = self._monthly_counts
+        for p, pname in enumerate(PRIORITIES):
+            for metric in METRICS:
+                if (p, metric) not in counts:
+                    continue
+                m0, c = counts[(p, metric)]
+                for j in np.flatnonzero(c.any(axis=1)).tolist():
+                    met, breached, pending = (int(x) for x in c[j])
+                    row = {"met": met, "breached": breached, "pending": pending}
+                    out.setdefault(month_label(m0 + j), {}).setdefault(pname, {})[metric] = row
         return dict(sorted(out.items()))
 
     def breaches_per_month(self) -> dict[str, dict[str, dict[str, int]]]:
