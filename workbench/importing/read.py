@@ -85,7 +85,8 @@ def _decode(p: Path, data: bytes) -> tuple[bytes, list[str]]:
     if b"\x00" in sample:
         raise ReadError(f"{p}: not a text CSV file (binary content); export as CSV or XLSX")
     try:
-        data.decode("utf-8")
+        if not data.isascii():  # ASCII is UTF-8: no need to build the text to check it
+            data.decode("utf-8")
     except UnicodeDecodeError as exc:
         text = data.decode("cp1252", errors="replace")
         bad = text.count("\ufffd")
@@ -158,7 +159,7 @@ def _read_csv(p: Path) -> RawTable:
         raw = p.read_bytes()
     except OSError as exc:
         raise ReadError(f"{p}: cannot read: {exc.strerror or exc}") from exc
-    if not raw.strip():
+    if not raw or raw.isspace():  # (no stripped copy of the whole file)
         raise ReadError(f"{p}: the file is empty: no header row")
     data, notes = _decode(p, raw)
     headers, delim, offset = _header(p, data)
@@ -176,7 +177,7 @@ def _read_csv(p: Path) -> RawTable:
                                                f"{row.actual_columns}"))
         return "skip"
 
-    if not body.strip():
+    if not body or body.isspace():
         cols = {n: pa.array([], pa.string()) for n in names}
         return RawTable(p, names, cols, 0, notes)
     try:
