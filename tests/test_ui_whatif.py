@@ -47,18 +47,21 @@ def test_changing_p1_resolution_updates_compliance_and_undo_restores(qtbot, wind
     assert spin.value() == 4.0
 
     qtbot.waitUntil(lambda: bool(view.months_canvas.figure.axes), timeout=5000)
-    chart = view.months_canvas.figure
+    chart = view.months_chart
+    old_bars = [p.get_height() for p in chart.scenario_bars]
+    old_pixels = bytes(view.months_canvas.buffer_rgba())
     spin.setValue(1.0)  # tighter: fewer P1 resolutions within target
     _settled(qtbot, window)
-    qtbot.waitUntil(  # the chart drawn from the newest result (not a re-draw of an older one)
-        lambda: view.months_canvas.figure is not chart
+    qtbot.waitUntil(  # the chart shows the newest result (not a re-draw of an older one)
+        lambda: chart.scenario is window.simulation.whatif.scenario
         and window.simulation.whatif.scenario_contract.target("P1", "resolution") == "1h"
         and 0 not in view._dirty_charts,
         timeout=5000,
     )
-    bars = [p.get_height() for p in view.months_canvas.figure.axes[0].patches]
-    old_bars = [p.get_height() for p in chart.axes[0].patches]
+    assert view.months_canvas.figure is chart.fig  # updated in place, not rebuilt
+    bars = [p.get_height() for p in chart.scenario_bars]
     assert sum(bars) > sum(old_bars)  # the scenario's breach bars grew
+    assert bytes(view.months_canvas.buffer_rgba()) != old_pixels  # and were painted
     assert window.state.scenario.target("P1", "resolution") == "1h"
     assert view.controls[("P1", "resolution")].slider.value() == 4
     assert _cell(view, 0, 5) == baseline_cell

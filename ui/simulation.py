@@ -4,11 +4,16 @@ One :class:`workbench.simulate.Engine` per history (built in the background), on
 baseline result per baseline contract, and the scenario result recomputed whenever
 the scenario changes.  Requests are serialised and coalesced: while one run is in
 flight only the newest request is kept, so dragging a slider never queues stale work.
+
+A result arrives in two steps: ``whatif_ready`` as soon as both contracts ran (the
+compliance figures, months and credits, computed on the worker), then ``flips_ready``
+once the tickets that flip were listed (a pass over every ticket, kept off the path
+from a slider move to the table and chart).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -22,7 +27,7 @@ from ui.tasks import Debouncer, guard, run_in_background
 class WhatIf:
     baseline: Any  # SimulationResult
     scenario: Any  # SimulationResult
-    comparison: Any  # workbench.simulate.Comparison (flips capped)
+    comparison: Any  # workbench.simulate.Comparison (flips capped); None until flips_ready
     scenario_contract: Contract
 
 
@@ -32,11 +37,12 @@ MAX_FLIPS = 5000
 class SimulationService(QObject):
     engine_ready = Signal()
     baseline_ready = Signal(object)  # SimulationResult
-    whatif_ready = Signal(object)  # WhatIf
+    whatif_ready = Signal(object)  # WhatIf (comparison None: the flips follow)
+    flips_ready = Signal(object)  # WhatIf with its comparison
     failed = Signal(str)
     busy_changed = Signal(bool)
 
-    def __init__(self, state: AppState, debounce_ms: int = 50, parent: QObject | None = None) -> None:
+    def __init__(self, state: AppState, debounce_ms: int = 0, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.state = state
         self.engine: Any = None
@@ -45,6 +51,7 @@ class SimulationService(QObject):
         self._generation = 0  # bumps when the history changes: stale results are dropped
         self._in_flight = False
         self._pending = False
+        self._flips_in_flight = 0
         self._debounce = Debouncer(debounce_ms, self._request, self)
         state.history_changed.connect(self._rebuild)
         state.baseline_changed.connect(self._baseline_changed)
@@ -115,12 +122,13 @@ class SimulationService(QObject):
             else None
         )
 
-        def work() -> tuple[Any, Any, Any]:
-            from workbench.simulate import compare
-
+        def work() -> tuple[Any, Any]:
             base = cached if cached is not None else engine.run(baseline)
             scen = base if scenario is baseline else engine.run(scenario)
-            return base, scen, compare(base, scen, max_flips=MAX_FLIPS)
+            for r in (base, scen):  # cached on the result: the GUI thread only reads them
+                r.breaches_per_month()
+                r.credits()
+            return base, scen
 
         self._in_flight = True
         self._set_busy(True)
@@ -130,25 +138,47 @@ class SimulationService(QObject):
             on_error=guard(self, self._run_failed),
         )
 
-    def _done(self, gen: int, scenario: Contract, result: tuple[Any, Any, Any]) -> None:
+    def _done(self, gen: int, scenario: Contract, result: tuple[Any, Any]) -> None:
         self._in_flight = False
         if gen == self._generation:
-            base, scen, comparison = result
+            base, scen = result
             new_baseline = self.baseline_result is not base
             self.baseline_result = base
             if new_baseline:
                 self.baseline_ready.emit(base)
-            self.whatif = WhatIf(base, scen, comparison, scenario)
+            self.whatif = WhatIf(base, scen, None, scenario)
             self.whatif_ready.emit(self.whatif)
+            if not self._pending:
+                self._list_flips(self.whatif)
         if self._pending or (gen == self._generation and scenario is not (self.state.scenario or scenario)):
             self._pending = False
             self._request()
         else:
             self._set_busy(False)
 
+    def _list_flips(self, whatif: WhatIf) -> None:
+        def work() -> Any:
+            from workbench.simulate import compare
+
+            return compare(whatif.baseline, whatif.scenario, max_flips=MAX_FLIPS)
+
+        def done(comparison: Any) -> None:
+            self._flips_in_flight -= 1
+            if self.whatif is whatif:  # still the newest result
+                self.whatif = replace(whatif, comparison=comparison)
+                self.flips_ready.emit(self.whatif)
+
+        def failed(exc: BaseException) -> None:
+            self._flips_in_flight -= 1
+            self._error(exc)
+
+        self._flips_in_flight += 1
+        run_in_background(work, on_done=guard(self, done), on_error=guard(self, failed))
+
     def _run_failed(self, exc: BaseException) -> None:
         self._in_flight = False
         self._pending = False
+        self._flips_in_flight = 0
         self._error(exc)
 
     def _error(self, exc: BaseException) -> None:
@@ -161,6 +191,7 @@ class SimulationService(QObject):
     def idle(self) -> bool:
         return (
             not self._in_flight
+            and not self._flips_in_flight
             and not self._debounce.pending()
             and (self.engine is not None or not len(self.state.history.tickets))
         )

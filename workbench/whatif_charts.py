@@ -23,61 +23,127 @@ def _figure(size: tuple[float, float]) -> Figure:
     return fig
 
 
-def monthly_breaches_figure(baseline: Any, scenario: Any, size: tuple[float, float] = (6.4, 3.0)) -> Figure:
+def _month_totals(result: Any, months: list[str]) -> list[int]:
+    d = result.breaches_per_month()
+    return [int(sum(v for ps in d.get(m, {}).values() for v in ps.values())) for m in months]
+
+
+def _credit_percents(result: Any, months: list[str]) -> list[float]:
+    c = result.credits()
+    return [float(c.get(m, {}).get("percent", 0.0) or 0.0) for m in months]
+
+
+class MonthlyBreachesChart:
     """Breaches per month (all priorities, both metrics), baseline vs scenario, with the
-    scenario's projected service credits (percent of the monthly fee) on a second axis."""
+    projected service credits (percent of the monthly fee) of both on a second axis.
+
+    Built once into a figure and updated in place: while only the scenario moves (a
+    slider drag) and its values fit the axes, :meth:`update` changes the scenario's bars
+    and credit line and returns False — the caller redraws just those
+    (:attr:`dynamic_artists`, e.g. by blitting).  It returns True when the figure was
+    laid out again (other months, baseline or credit rules, values outside the axes) and
+    needs a full draw.
+    """
+
+    def __init__(self, fig: Figure) -> None:
+        self.fig = fig
+        self.key: Any = None
+        self.baseline: Any = None
+        self.scenario: Any = None
+        self.months: list[str] = []
+        self.scenario_bars: list[Any] = []
+        self.scenario_line: Any = None
+        self.ax: Any = None
+        self.ax2: Any = None
+        self._ytop = 0.0
+        self._y2top = 0.0
+
+    @property
+    def dynamic_artists(self) -> list[Any]:
+        """The artists an in-place update changes (scenario bars, scenario credits)."""
+        return [*self.scenario_bars, *([self.scenario_line] if self.scenario_line is not None else [])]
+
+    def update(self, baseline: Any, scenario: Any) -> bool:
+        months = sorted(set(baseline.breaches_per_month()) | set(scenario.breaches_per_month()))
+        credited = any(r.metric in ("response", "resolution") for r in scenario.contract.service_credits)
+        key = (id(baseline), tuple(months), credited)
+        totals = _month_totals(scenario, months) if months else []
+        percents = _credit_percents(scenario, months) if months and credited else []
+        fits = (
+            bool(months) and max(totals, default=0) <= self._ytop and max(percents, default=0) <= self._y2top
+        )
+        self.scenario = scenario
+        if key == self.key and fits:
+            for bar, h in zip(self.scenario_bars, totals, strict=True):
+                bar.set_height(h)
+            if self.scenario_line is not None:
+                self.scenario_line.set_ydata(percents)
+            return False
+        self.key, self.baseline = key, baseline
+        self._layout(baseline, scenario, months, credited, totals, percents)
+        return True
+
+    def _layout(
+        self, baseline: Any, scenario: Any, months: list[str], credited: bool, totals: list[int],
+        percents: list[float],
+    ) -> None:
+        fig = self.fig
+        fig.clear()
+        self.months, self.scenario_bars, self.scenario_line, self.ax2 = months, [], None, None
+        ax = self.ax = fig.add_subplot(1, 1, 1)
+        if not months:
+            self._ytop = self._y2top = -1.0
+            ax.text(0.5, 0.5, "No tickets measured", ha="center", va="center", transform=ax.transAxes)
+            ax.set_axis_off()
+            return
+        x = np.arange(len(months))
+        w = 0.4
+        base_totals = _month_totals(baseline, months)
+        ax.bar(x - w / 2, base_totals, w, color=BASELINE_COLOUR, label="baseline breaches")
+        bars = ax.bar(x + w / 2, totals, w, color=PROPOSED_COLOUR, label="scenario breaches")
+        self.scenario_bars = list(bars.patches)
+        # room above the higher series: a slider drag stays within these axes (no re-layout)
+        self._ytop = 1.25 * max(max(base_totals, default=0), max(totals, default=0), 1)
+        ax.set_ylim(0, self._ytop)
+        ax.set_ylabel("breached tickets")
+        step = max(1, len(months) // 12)
+        ax.set_xticks(x[::step], months[::step], rotation=45, ha="right", fontsize=7)
+        ax.spines[["top"]].set_visible(False)
+        handles, labels = ax.get_legend_handles_labels()
+        if credited:
+            ax2 = self.ax2 = ax.twinx()
+            base_percents = _credit_percents(baseline, months)
+            # baseline dashed and wider, drawn over the scenario: equal months stay visible
+            (self.scenario_line,) = ax2.plot(
+                x, percents, color=CREDIT_COLOUR, marker="o", markersize=3, linewidth=1.4,
+                label="scenario credits", zorder=3,
+            )
+            ax2.plot(
+                x, base_percents, color=BASELINE_COLOUR, linestyle=(0, (4, 3)), marker="s",
+                markersize=3, markerfacecolor="none", linewidth=1.6, label="baseline credits", zorder=4,
+            )
+            self._y2top = 1.25 * max(max(base_percents, default=0.0), max(percents, default=0.0), 1.0)
+            ax2.set_ylim(0, self._y2top)
+            ax2.set_ylabel("credits, % of monthly fee")
+            h2, l2 = ax2.get_legend_handles_labels()
+            handles, labels = handles + h2[::-1], labels + l2[::-1]
+            title = "Breaches and service credits per month"
+        else:
+            self._y2top = -1.0
+            title = "Breaches per month (no service credits in this scenario)"
+        ax.set_title(title, fontsize=10, pad=16)
+        # the legend in a row between the title and the plot: it never hides a bar
+        ax.legend(
+            handles, labels, fontsize=7, frameon=False, ncols=len(handles), loc="lower center",
+            bbox_to_anchor=(0.5, 1.0), borderaxespad=0.1, handlelength=2.5,
+        )
+        fig.subplots_adjust(left=0.1, right=0.88, bottom=0.22, top=0.8)
+
+
+def monthly_breaches_figure(baseline: Any, scenario: Any, size: tuple[float, float] = (6.4, 3.0)) -> Figure:
+    """The :class:`MonthlyBreachesChart` of ``baseline`` and ``scenario`` in a new figure."""
     fig = _figure(size)
-    ax = fig.add_subplot(1, 1, 1)
-    mb, ms = baseline.breaches_per_month(), scenario.breaches_per_month()
-    months = sorted(set(mb) | set(ms))
-    if not months:
-        ax.text(0.5, 0.5, "No tickets measured", ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
-        return fig
-
-    def total(d: dict[str, Any], m: str) -> int:
-        return int(sum(v for ps in d.get(m, {}).values() for v in ps.values()))
-
-    x = np.arange(len(months))
-    w = 0.4
-    ax.bar(x - w / 2, [total(mb, m) for m in months], w, color=BASELINE_COLOUR, label="baseline breaches")
-    ax.bar(x + w / 2, [total(ms, m) for m in months], w, color=PROPOSED_COLOUR, label="scenario breaches")
-    ax.set_ylabel("breached tickets")
-    step = max(1, len(months) // 12)
-    ax.set_xticks(x[::step], [m for m in months][::step], rotation=45, ha="right", fontsize=7)
-    ax.spines[["top"]].set_visible(False)
-    credits_b, credits_s = baseline.credits(), scenario.credits()
-    has_credit_rules = any(r.metric in ("response", "resolution") for r in scenario.contract.service_credits)
-    if has_credit_rules:
-        ax2 = ax.twinx()
-        ax2.plot(
-            x,
-            [credits_b.get(m, {}).get("percent", 0.0) for m in months],
-            color=BASELINE_COLOUR,
-            linestyle="--",
-            marker=".",
-            linewidth=1,
-            label="baseline credits",
-        )
-        ax2.plot(
-            x,
-            [credits_s.get(m, {}).get("percent", 0.0) for m in months],
-            color=CREDIT_COLOUR,
-            marker=".",
-            linewidth=1.2,
-            label="scenario credits",
-        )
-        ax2.set_ylabel("credits, % of monthly fee")
-        ax2.set_ylim(bottom=0)
-        lines = ax.get_legend_handles_labels()
-        lines2 = ax2.get_legend_handles_labels()
-        ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], fontsize=7, loc="upper left", frameon=False)
-        title = "Breaches and service credits per month"
-    else:
-        ax.legend(fontsize=7, loc="upper left", frameon=False)
-        title = "Breaches per month (no service credits in this scenario)"
-    ax.set_title(title, fontsize=10)
-    fig.subplots_adjust(left=0.1, right=0.88, bottom=0.22, top=0.9)
+    MonthlyBreachesChart(fig).update(baseline, scenario)
     return fig
 
 

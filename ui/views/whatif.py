@@ -246,6 +246,7 @@ class WhatIfView(QWidget):
         self.stack.addWidget(self.empty)
         self.stack.addWidget(self._build_body())
         self.service.whatif_ready.connect(self._show)
+        self.service.flips_ready.connect(self._show_flips)
         self.service.busy_changed.connect(self._busy)
         self.service.failed.connect(self._failed)
         state.scenario_changed.connect(self._sync_controls)
@@ -333,7 +334,13 @@ class WhatIfView(QWidget):
         self.tabs = QTabWidget()
         from matplotlib.figure import Figure
 
+        from workbench.whatif_charts import MonthlyBreachesChart
+
         self.months_canvas = figure_canvas(Figure(figsize=(6.4, 3.0)))
+        self.months_chart = MonthlyBreachesChart(self.months_canvas.figure)
+        self._months_bg: Any = None
+        self._own_draw = False
+        self.months_canvas.mpl_connect("draw_event", self._months_drawn)
         self.sens_canvas = figure_canvas(Figure(figsize=(6.4, 4.2)))
         sens = QWidget()
         sl = QVBoxLayout(sens)
@@ -561,24 +568,82 @@ class WhatIfView(QWidget):
 
     def _show(self, w: WhatIf) -> None:
         self.compliance_model.set_whatif(w)
-        self.flips_model.set_flips(w.comparison.flips)
-        n = len(w.comparison.flips)
-        more = "+" if n >= 5000 else ""
-        self.tabs.setTabText(2, f"Tickets that flip ({n:,}{more})")
+        cur = w.scenario.contract.currency
         credits_b = sum(m.get("amount") or 0 for m in w.baseline.credits().values())
         credits_s = sum(m.get("amount") or 0 for m in w.scenario.credits().values())
-        cur = w.scenario.contract.currency
-        to_met = sum(1 for f in w.comparison.flips if f.scenario == "met")
-        self.summary.setText(
-            f"{to_met:,} ticket metrics become met and {n - to_met:,} become breached or pending. "
+        self._credits_text = (
             f"Projected credits over the history: baseline {credits_b:,.0f} {cur}, "
             f"scenario {credits_s:,.0f} {cur}."
         )
+        if w.comparison is None:
+            self.tabs.setTabText(2, "Tickets that flip (listing…)")
+            self.summary.setText(self._credits_text)
+        else:
+            self._show_flips(w)
         self.status.setStyleSheet("color: palette(mid);")
         self.status.setText(f"as of {w.scenario.as_of:%Y-%m-%d}")
-        # charts trail the table a little while a slider moves: only the visible one is drawn
-        self._dirty_charts = {0, 1}
+        # the months chart follows at once (updated in place); the sensitivity curves are
+        # drawn when their tab shows, a little after the last move
+        self._update_months_chart(w)
+        self._dirty_charts.add(1)
         self._chart_timer.start()
+
+    def _show_flips(self, w: WhatIf) -> None:
+        if w.comparison is None:
+            return
+        flips = w.comparison.flips
+        self.flips_model.set_flips(flips)
+        n = len(flips)
+        more = "+" if n >= 5000 else ""
+        self.tabs.setTabText(2, f"Tickets that flip ({n:,}{more})")
+        to_met = sum(1 for f in flips if f.scenario == "met")
+        self.summary.setText(
+            f"{to_met:,} ticket metrics become met and {n - to_met:,} become breached or pending. "
+            + getattr(self, "_credits_text", "")
+        )
+
+    def _update_months_chart(self, w: WhatIf) -> None:
+        canvas, chart = self.months_canvas, self.months_chart
+        if self.tabs.currentIndex() != 0:  # drawn when its tab shows
+            self._dirty_charts.add(0)
+            return
+        self._dirty_charts.discard(0)
+        relaid = chart.update(w.baseline, w.scenario)
+        if relaid or self._months_bg is None:
+            self._full_months_draw()
+            return
+        # only the scenario's bars and credit line moved: paint them over the saved background
+        canvas.restore_region(self._months_bg)
+        for artist in chart.dynamic_artists:
+            artist.axes.draw_artist(artist)
+        canvas.update()
+
+    def _full_months_draw(self) -> None:
+        """Draw the whole chart, keep it without the scenario's artists as the background
+        of later in-place updates, then paint those artists over it."""
+        canvas, chart = self.months_canvas, self.months_chart
+        w, h = canvas.width(), canvas.height()
+        fig = chart.fig
+        if w > 10 and h > 10:
+            fig.set_size_inches(w / fig.dpi, h / fig.dpi)
+        dynamic = chart.dynamic_artists
+        for artist in dynamic:
+            artist.set_visible(False)
+        self._own_draw = True
+        try:
+            canvas.draw()
+        finally:
+            self._own_draw = False
+            for artist in dynamic:
+                artist.set_visible(True)
+        self._months_bg = canvas.copy_from_bbox(fig.bbox)
+        for artist in dynamic:
+            artist.axes.draw_artist(artist)
+        canvas.update()
+
+    def _months_drawn(self, _event: Any) -> None:
+        if not self._own_draw:  # a resize or an outside draw: the saved background is stale
+            self._months_bg = None
 
     def _render_charts(self, *_: Any) -> None:
         w = self.service.whatif
@@ -587,9 +652,7 @@ class WhatIfView(QWidget):
             return
         self._dirty_charts.discard(tab)
         if tab == 0:
-            from workbench.whatif_charts import monthly_breaches_figure
-
-            self._set_figure(self.months_canvas, monthly_breaches_figure(w.baseline, w.scenario))
+            self._update_months_chart(w)
         else:
             self._redraw_sensitivity()
 
