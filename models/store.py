@@ -669,6 +669,19 @@ class _Many:
         else:
             self.named = True
 
+    def columns(self, cols: Sequence[Sequence[Any]]) -> None:
+        """Run over rows given as equal-length columns: on the multi-row path the
+        parameters are laid out straight from the columns, no per-row tuples kept."""
+        n = len(cols[0])
+        full = n - n % self.k if self.k > 1 else 0
+        if full:
+            rows = zip(*(itertools.islice(c, full) for c in cols), strict=True)
+            flat = list(itertools.chain.from_iterable(rows))
+            w = self.k * len(self.names)
+            self.conn.exec_driver_sql(self.multi_sql, [tuple(flat[i:i + w]) for i in range(0, len(flat), w)])
+        if full < n:
+            self(list(zip(*(c[full:] for c in cols), strict=True)))
+
     def __call__(self, rows: list[tuple[Any, ...]]) -> None:
         if self.k > 1 and len(rows) >= self.k:
             full = len(rows) - len(rows) % self.k
@@ -1126,7 +1139,7 @@ class Workspace:
             first_pk = self._next_rowid(conn)
             put = _Many(conn, t_tickets, ("source", *names))
             for a, b in _chunks(len(new)):
-                put(list(zip(itertools.repeat(source, b - a), *(c[a:b] for c in sub), strict=True)))
+                put.columns([[source] * (b - a), *(c[a:b] for c in sub)])
                 steps.advance(b - a, "saving new tickets")
             if len(s):
                 new_pks = self._consecutive_pks(conn, first_pk, len(new))
@@ -1170,7 +1183,7 @@ class Workspace:
             status = names_of[np.where(s.status < 0, len(s.status_names), s.status)].tolist()
             put = _Many(conn, t_status, ("ticket_pk", "at", "status"))
             for a, b in _chunks(len(s)):
-                put(list(zip(tpk[a:b], ats[a:b], status[a:b], strict=True)))
+                put.columns([tpk[a:b], ats[a:b], status[a:b]])
                 steps.advance(b - a, "saving status log")
         return {"inserted": len(new), "updated": len(old), "status_rows": len(s)}
 
