@@ -48,11 +48,49 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(w.errors), file=sys.stderr)
         return 1
     _wait(app, lambda: w.simulation.whatif is not None and w.simulation.idle())
-
     def shot(name: str, widget: Any = None) -> None:
         _settle(app)
         (widget or w).grab().save(str(out / f"gui-{name}.png"))
         print(out / f"gui-{name}.png")
+
+    # the QBR dashboard once its KPIs, chart and warning signs are in
+    overview: Any = w.views["overview"]
+    w.show_view("overview")
+    _wait(app, lambda: overview.report is not None)
+    shot("overview")
+
+    # the what-if simulator with P1 resolution tightened from the signed target
+    whatif: Any = w.views["whatif"]
+    w.show_view("whatif")
+    control = whatif.controls[("P1", "resolution")]
+    control.spin.setValue(max(control.spin.value() / 2, 0.25))
+    _wait(app, lambda: w.simulation.idle() and w.simulation.whatif is not None
+          and w.simulation.whatif.comparison is not None
+          and w.simulation.whatif.scenario_contract is w.state.scenario)
+    shot("whatif")
+    whatif.tabs.setCurrentIndex(1)
+    shot("whatif-sensitivity")
+    whatif.tabs.setCurrentIndex(0)
+
+    # the tickets, P1 only, one breached ticket's clock audit on the timeline
+    tickets: Any = w.views["tickets"]
+    w.show_view("tickets")
+    tickets.priority_buttons["P1"].setChecked(True)
+    breached = tickets.outcome.findData("breached")
+    if breached >= 0:
+        tickets.outcome.setCurrentIndex(breached)
+    if tickets.model.rowCount():
+        tickets.table.selectRow(0)
+    shot("tickets")
+    tickets.outcome.setCurrentIndex(0)
+    tickets.priority_buttons["P1"].setChecked(False)
+
+    warnings_view: Any = w.views["warnings"]
+    w.show_view("warnings")
+    _wait(app, lambda: warnings_view.model.rowCount() > 0, 60)
+    if warnings_view.model.rowCount():
+        warnings_view.table.selectRow(0)
+    shot("warnings")
 
     # the contract editor on the signed version, severity matrix and calendar sections
     w.show_view("editor")

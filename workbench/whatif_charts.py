@@ -15,6 +15,7 @@ from models.contract import PRIORITIES, parse_target
 from workbench.charts import BASELINE_COLOUR, PROPOSED_COLOUR
 
 CREDIT_COLOUR = "#C0392B"
+BASELINE_CREDIT_COLOUR = "#17202A"  # dark: stays visible over the grey baseline bars
 
 
 def _figure(size: tuple[float, float]) -> Figure:
@@ -119,7 +120,7 @@ class MonthlyBreachesChart:
                 label="scenario credits", zorder=3,
             )
             ax2.plot(
-                x, base_percents, color=BASELINE_COLOUR, linestyle=(0, (4, 3)), marker="s",
+                x, base_percents, color=BASELINE_CREDIT_COLOUR, linestyle=(0, (4, 3)), marker="s",
                 markersize=3, markerfacecolor="none", linewidth=1.6, label="baseline credits", zorder=4,
             )
             self._y2top = 1.25 * max(max(base_percents, default=0.0), max(percents, default=0.0), 1.0)
@@ -137,7 +138,19 @@ class MonthlyBreachesChart:
             handles, labels, fontsize=7, frameon=False, ncols=len(handles), loc="lower center",
             bbox_to_anchor=(0.5, 1.0), borderaxespad=0.1, handlelength=2.5,
         )
-        fig.subplots_adjust(left=0.1, right=0.88, bottom=0.22, top=0.8)
+        self.fit(fig.get_figwidth() * fig.dpi, fig.get_figheight() * fig.dpi)
+
+    def fit(self, width_px: float, height_px: float) -> None:
+        """Margins in pixels (axis labels, month labels, title and legend row) for a
+        figure of this size, so a narrow or short canvas never clips them."""
+        if self.ax is None or not self.months:
+            return
+        w, h = max(width_px, 200.0), max(height_px, 160.0)
+        right = 62 if self.ax2 is not None else 16
+        self.fig.subplots_adjust(
+            left=min(64 / w, 0.3), right=max(1 - right / w, 0.6), bottom=min(58 / h, 0.35),
+            top=max(1 - 62 / h, 0.55),
+        )
 
 
 def monthly_breaches_figure(baseline: Any, scenario: Any, size: tuple[float, float] = (6.4, 3.0)) -> Figure:

@@ -166,6 +166,7 @@ class OverviewView(QWidget):
         for card in self.cards[len(rows) :]:
             card.hide()
         fig = kpi_period_figure(report)
+        _legend_below(fig)
         self.canvas.figure = fig
         fig.set_canvas(self.canvas)
         w, h = self.canvas.width(), self.canvas.height()
@@ -175,7 +176,23 @@ class OverviewView(QWidget):
         self.warnings.clear()
         for f in sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9))[:12]:
             self.warnings.addItem(f"[{f.severity}] {f.code} (clause {f.clause}): {f.evidence[:120]}")
+            item = self.warnings.item(self.warnings.count() - 1)
+            if item is not None:
+                item.setToolTip(f"{f.code} (clause {f.clause})\n{f.evidence}")
 
     def _open_warning(self, *_: Any) -> None:
         if self.window_ is not None:
             self.window_.show_view("warnings")
+
+
+def _legend_below(fig: Any) -> None:
+    """Move the figure's legend from beside the (long, wrapping) title to a row under the
+    plots, where it cannot overlap the title."""
+    for legend in list(fig.legends):
+        handles = list(legend.legend_handles)
+        labels = [t.get_text() for t in legend.get_texts()]
+        legend.remove()
+        if handles:
+            fig.legend(
+                handles, labels, loc="outside lower center", fontsize=8, frameon=False, ncol=len(handles)
+            )

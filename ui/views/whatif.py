@@ -62,15 +62,15 @@ def _pct(v: float | None) -> str:
 
 
 class ComplianceModel(QAbstractTableModel):
-    HEADERS = (
+    HEADERS = (  # two lines each: the columns stay narrow and nothing is elided
         "Priority",
         "Tickets",
-        "Resp. baseline",
-        "Resp. scenario",
-        "Δ resp.",
-        "Resol. baseline",
-        "Resol. scenario",
-        "Δ resol.",
+        "Response\nbaseline",
+        "Response\nscenario",
+        "Δ\nresponse",
+        "Resolution\nbaseline",
+        "Resolution\nscenario",
+        "Δ\nresolution",
     )
 
     def __init__(self) -> None:
@@ -319,7 +319,9 @@ class WhatIfView(QWidget):
         self.compliance = QTableView()
         self.compliance.setModel(self.compliance_model)
         self.compliance.verticalHeader().hide()
-        self.compliance.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.compliance.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.compliance.setMinimumHeight(150)
         left_layout.addWidget(QLabel("<b>Compliance</b> (met ÷ (met + breached))"))
         left_layout.addWidget(self.compliance, 1)
@@ -626,6 +628,7 @@ class WhatIfView(QWidget):
         fig = chart.fig
         if w > 10 and h > 10:
             fig.set_size_inches(w / fig.dpi, h / fig.dpi)
+            chart.fit(w, h)
         dynamic = chart.dynamic_artists
         for artist in dynamic:
             artist.set_visible(False)
