@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import signal
 import sys
 from collections.abc import Sequence
+from typing import Any
 
-from models.contract import ContractError
 from workbench.errors import CommandError
 
 __all__ = ["CommandError", "main"]
@@ -59,17 +61,102 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ui.app import run_gui  # imported here only: headless commands never load Qt
 
         return run_gui(workspace=gargs.workspace, demo=gargs.demo)
+    name = args_list[0] if not args_list[0].startswith("-") else ""
+    previous = _catch_interrupts()
+    try:
+        return _run_command(args_list)
+    except KeyboardInterrupt:
+        return _interrupted(name)
+    except BaseException as exc:
+        # A library that swallows KeyboardInterrupt (bare ``except:`` around an optional
+        # import) or wraps it (an extension module's init turning it into SystemError) must
+        # not turn Ctrl-C into a traceback.
+        if _sigint.received and not isinstance(exc, SystemExit):
+            return _interrupted(name)
+        raise
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _run_command(args_list: list[str]) -> int:
+    from models.contract import ContractError  # imported under the SIGINT handler
+
     parser = build_parser()
     args = parser.parse_args(args_list)
     try:
-        return int(args.run(args) or 0)
+        rc = int(args.run(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not as a complaint at exit
+        return rc
     except (CommandError, ContractError) as exc:
-        print(f"sla-workbench {args.command}: error: {exc}", file=sys.stderr)
+        if _sigint.received:
+            raise KeyboardInterrupt from None
+        print(f"sla-workbench {args.command}: error: {one_line(str(exc))}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print(f"sla-workbench {args.command}: interrupted", file=sys.stderr)
-        return 130
+    except BrokenPipeError:
+        # The reader went away (``sla-workbench lint X | head``): stop quietly, and keep Python
+        # from complaining again when it flushes stdout at exit.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 141
+
+
+class _SigintState:
+    received = False
+
+
+_sigint = _SigintState()
+
+
+def _on_sigint(signum: int, frame: object) -> None:
+    _sigint.received = True
+    raise KeyboardInterrupt
+
+
+def _catch_interrupts() -> Any:
+    """Install the SIGINT handler that remembers Ctrl-C (then raises KeyboardInterrupt as
+    usual); returns the previous handler, or None when SIGINT is ignored or this is not the
+    main thread (then nothing is installed)."""
+    _sigint.received = False
+    try:
+        previous = signal.getsignal(signal.SIGINT)
+        if previous is not signal.default_int_handler:
+            return None
+        signal.signal(signal.SIGINT, _on_sigint)
+    except ValueError:  # not the main thread
+        return None
+    return previous
+
+
+def interrupted() -> bool:
+    """Whether Ctrl-C was pressed during this command, even if a library swallowed it."""
+    return _sigint.received
+
+
+def stop_on_interrupt(fraction: float, message: str) -> bool:
+    """A progress callback (``workbench.progress``) that cancels the call once Ctrl-C was
+    pressed: a command passes it to a long call so that an interrupt a library swallowed
+    still stops the work before anything is written."""
+    return not _sigint.received
+
+
+def _interrupted(name: str) -> int:
+    print(f"sla-workbench{' ' + name if name else ''}: interrupted", file=sys.stderr)
+    return 130
+
+
+def one_line(message: str) -> str:
+    """An error message on one line: a parser's multi-line report (YAML's "while parsing …
+    line 2, column 1") joined with single spaces."""
+    return " ".join(message.split())
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # ``python -m workbench.cli``: run the imported module's main, so that the commands (which
+    # import workbench.cli) share its state, such as whether Ctrl-C was pressed.
+    from workbench.cli import main as _main
+
+    sys.exit(_main())

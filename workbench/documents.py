@@ -326,8 +326,15 @@ def read_text(path: str | Path) -> str:
     """The text of a document file (tables as ``a | b | c`` lines, in document order)."""
     p = Path(path)
     suffix = p.suffix.lower()
+    if p.is_dir():
+        raise DocumentError(f"{p}: is a folder, not a document file")
     if not p.is_file():
         raise DocumentError(f"{p}: no such file")
+    if suffix and suffix not in DOCUMENT_SUFFIXES:
+        raise DocumentError(
+            f"{p}: not a contract document ({suffix}); documents are "
+            f"{', '.join(DOCUMENT_SUFFIXES)}, contract files .yaml, .yml or .json"
+        )
     if suffix == ".docx":
         return _docx_text(p)
     if suffix == ".pdf":

@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from models.history import History, StatusLog, TicketTable
@@ -20,6 +21,31 @@ if TYPE_CHECKING:
     from models.store import Workspace
 
 STATUS_LOG_WITHOUT_TICKETS = "--status-log goes with --tickets (a workspace holds its status log)"
+
+
+def require_file(path: str | Path) -> Path:
+    """``path`` as a Path when it is an existing file; else a CommandError that says whether it
+    is missing or a folder."""
+    p = Path(path)
+    if p.is_dir():
+        raise CommandError(f"{p}: is a folder, not a file")
+    if not p.is_file():
+        raise CommandError(f"{p}: no such file")
+    return p
+
+
+def require_output_file(path: str | Path) -> Path:
+    """An output path whose folder exists and that is not itself a folder (checked before any
+    work, so a typo costs nothing and no folder is ever created)."""
+    p = Path(path)
+    if p.is_dir():
+        raise CommandError(f"{p}: is a folder; give a file name such as {p / 'out.pdf'}")
+    parent = p.parent
+    if not parent.exists():
+        raise CommandError(f"{p}: the folder {parent} does not exist")
+    if not parent.is_dir():
+        raise CommandError(f"{p}: {parent} is not a folder")
+    return p
 
 
 def parse_as_of(text: str) -> int:

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from workbench.cli import CommandError
-from workbench.commands._common import load_history
+from workbench.commands._common import load_history, require_file
 from workbench.documents import DocumentError
 
 
@@ -49,9 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     from workbench.warnings import lint, load_target
 
-    path = Path(args.contract)
-    if not path.is_file():
-        raise CommandError(f"{path}: no such file")
+    path = require_file(args.contract)
     try:
         target = load_target(path)
     except DocumentError as exc:

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from models.contract import yaml_load
-from workbench.cli import CommandError
-from workbench.commands._common import load_history
+from workbench.cli import CommandError, stop_on_interrupt
+from workbench.commands._common import load_history, require_file, require_output_file
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -110,11 +110,8 @@ def run(args: argparse.Namespace) -> int:
     from workbench.pdf import RedlineOptions, write_redline
 
     for path in (args.old, args.new):
-        if not Path(path).is_file():
-            raise CommandError(f"{path}: no such file")
-    out = Path(args.output)
-    if out.exists() and out.is_dir():
-        raise CommandError(f"{out}: is a folder; give a file name such as redline.pdf")
+        require_file(path)
+    out = require_output_file(args.output)
     old, new = load_version(args.old), load_version(args.new)
     rationale = load_rationale(args.rationale) if args.rationale else {}
     history = _history(args)
@@ -136,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
         rationale=rationale,
     )
     try:
-        write_redline(out, old, new, opts, history=history)
+        write_redline(out, old, new, opts, history=history, progress=stop_on_interrupt)
     except OSError as exc:
         raise CommandError(f"{out}: cannot write: {exc.strerror or exc}") from None
     print(f"wrote {out}")

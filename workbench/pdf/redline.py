@@ -7,6 +7,7 @@ an existing file untouched).  Both take a progress callback (``workbench.progres
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -220,4 +221,7 @@ def write_redline(out: str | Path, *args: Any, **kw: Any) -> Path:
     data = build_redline(*args, **kw)
     p = Path(out)
     atomic_write_bytes(p, data)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(p, 0o666 & ~umask)  # a document to hand over, not the private temporary's 0600
     return p

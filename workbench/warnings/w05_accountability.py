@@ -7,9 +7,21 @@ from collections.abc import Iterator
 
 from workbench.warnings.base import MISSING_CLAUSE, Finding, LintContext, check, quote
 
-REMEDY_WORDS = re.compile(
-    r"[^.]*\b(?:sole|exclusive) (?:obligation|remedy)[^.]*\.?|[^.]*\bremed(?:y|ies)\b[^.]*\.?", re.I
-)
+REMEDY_WORDS = re.compile(r"\b(?:(?:sole|exclusive) (?:obligation|remedy)|remed(?:y|ies)\b)", re.I)
+
+
+def remedy_sentence(text: str) -> str | None:
+    """The sentence (up to and with its full stop) holding the first remedy wording, if any.
+
+    Found by the keyword, then widened to the full stops around it: a pattern such as
+    ``[^.]*remedy`` would rescan the text from every position (quadratic on a long clause
+    without full stops, e.g. a CSV file passed as a document)."""
+    m = REMEDY_WORDS.search(text)
+    if m is None:
+        return None
+    start = text.rfind(".", 0, m.start()) + 1
+    end = text.find(".", m.end())
+    return text[start:] if end < 0 else text[start : end + 1]
 
 
 @check("W05", "No accountability for missed metrics", "terms")
@@ -19,9 +31,9 @@ def no_accountability(ctx: LintContext) -> Iterator[Finding]:
     evidence = "no service credit, fee reduction, penalty or other remedy is tied to a missed target"
     clause = MISSING_CLAUSE
     for c in ctx.document.clauses:
-        m = REMEDY_WORDS.search(c.text)
-        if m:
-            evidence += f"; the only remedy wording is {quote(m.group(0), 140)} ({c.ref})"
+        sentence = remedy_sentence(c.text)
+        if sentence is not None:
+            evidence += f"; the only remedy wording is {quote(sentence, 140)} ({c.ref})"
             break
     yield Finding(
         "W05",

@@ -1,0 +1,341 @@
+"""Bad input to every subcommand: ONE line on stderr naming the file (and the row/field
+where there is one), a non-zero exit, no traceback, no output file left behind.
+
+Each case is run through ``workbench.cli.main`` in-process (an uncaught exception fails
+the test); Ctrl-C is sent to a real process.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from workbench.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "resources" / "demo"
+
+TICKETS = """\
+id,priority,opened_at,first_response_at,resolved_at,category
+INC1,P2,2026-03-02T10:30:00-05:00,2026-03-02T11:00:00-05:00,2026-03-02T15:00:00-05:00,network
+INC2,P1,2026-03-03T10:00:00Z,2026-03-03T10:30:00Z,2026-03-03T16:00:00Z,
+INC3,P3,2026-03-04T09:00:00-05:00,,,
+"""
+STATUS = """\
+ticket_id,at,status
+INC1,2026-03-02T10:30:00-05:00,New
+INC1,2026-03-02T11:00:00-05:00,In Progress
+"""
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Good and bad inputs, by name; ``{out}`` in a case is a fresh folder for outputs."""
+    d = tmp_path_factory.mktemp("inputs")
+    f: dict[str, str] = {}
+    for name in ("northwind-2025.yaml", "northwind-2026-q4-proposal.yaml"):
+        shutil.copy(DEMO / name, d / name)
+    f["old"] = str(d / "northwind-2025.yaml")
+    f["new"] = str(d / "northwind-2026-q4-proposal.yaml")
+    (d / "tickets.csv").write_text(TICKETS, encoding="utf-8")
+    (d / "status_log.csv").write_text(STATUS, encoding="utf-8")
+    f["tickets"] = str(d / "tickets.csv")
+    f["status"] = str(d / "status_log.csv")
+    f["missing"] = str(d / "nowhere" / "missing.yaml")
+    f["missing_csv"] = str(d / "missing.csv")
+    (d / "a_folder.yaml").mkdir()
+    f["folder"] = str(d / "a_folder.yaml")
+    for name in ("empty.txt", "empty.yaml", "empty.csv"):
+        (d / name).write_bytes(b"")
+        f[name.replace(".", "_")] = str(d / name)
+    (d / "bad.yaml").write_text("targets: [\n  P1: {response: 1h\n", encoding="utf-8")
+    f["bad_yaml"] = str(d / "bad.yaml")
+    (d / "list.yaml").write_text("- just\n- a list\n", encoding="utf-8")
+    f["list_yaml"] = str(d / "list.yaml")
+    (d / "bad_row.csv").write_text(TICKETS.replace("2026-03-03T10:30:00Z", "half past ten"), encoding="utf-8")
+    f["bad_row"] = str(d / "bad_row.csv")
+    f["pdf"] = str(d / "contract.pdf")
+    _tiny_pdf(d / "contract.pdf")
+    (d / "a_file").write_text("not a folder\n", encoding="utf-8")
+    f["under_file"] = str(d / "a_file" / "review.pdf")
+    return f
+
+
+def _tiny_pdf(path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    c = Canvas(str(path))
+    c.drawString(72, 720, "1. Service levels. P1 response within 1 hour.")
+    c.save()
+
+
+# (id, argv with {name} placeholders, words the one error line must contain)
+CASES: list[tuple[str, list[str], list[str]]] = [
+    # lint
+    ("lint-missing", ["lint", "{missing}"], ["missing.yaml", "no such file"]),
+    ("lint-folder", ["lint", "{folder}"], ["a_folder.yaml", "is a folder"]),
+    ("lint-empty-doc", ["lint", "{empty_txt}"], ["empty.txt", "no text"]),
+    ("lint-empty-yaml", ["lint", "{empty_yaml}"], ["empty.yaml", "mapping"]),
+    ("lint-csv-as-contract", ["lint", "{tickets}"], ["tickets.csv", "not a contract document"]),
+    ("lint-bad-yaml", ["lint", "{bad_yaml}"], ["bad.yaml", "not valid YAML", "line"]),
+    ("lint-yaml-as-tickets", ["lint", "{old}", "--tickets", "{new}"], ["northwind-2026-q4-proposal.yaml",
+                                                                      "missing column"]),
+    ("lint-tickets-folder", ["lint", "{old}", "--tickets", "{folder}"], ["a_folder.yaml"]),
+    ("lint-tickets-missing", ["lint", "{old}", "--tickets", "{missing_csv}"], ["missing.csv"]),
+    ("lint-bad-ticket-row", ["lint", "{old}", "--tickets", "{bad_row}"], ["bad_row.csv", "line 3",
+                                                                          "first_response_at"]),
+    ("lint-yaml-as-status-log", ["lint", "{old}", "--tickets", "{tickets}", "--status-log", "{old}"],
+     ["northwind-2025.yaml", "missing column"]),
+    ("lint-status-log-alone", ["lint", "{old}", "--status-log", "{status}"], ["--status-log", "--tickets"]),
+    ("lint-yaml-as-workspace", ["lint", "{old}", "--workspace", "{old}"], ["northwind-2025.yaml",
+                                                                          "not an SLA Workbench workspace"]),
+    ("lint-missing-workspace", ["lint", "{old}", "--workspace", "{missing}"], ["missing.yaml"]),
+    ("lint-bad-as-of", ["lint", "{old}", "--tickets", "{tickets}", "--as-of", "garbage"], ["garbage"]),
+    # simulate
+    ("simulate-missing-contract", ["simulate", "--contract", "{missing}", "--tickets", "{tickets}"],
+     ["missing.yaml"]),
+    ("simulate-folder-contract", ["simulate", "--contract", "{folder}", "--tickets", "{tickets}"],
+     ["a_folder.yaml"]),
+    ("simulate-pdf-contract", ["simulate", "--contract", "{pdf}", "--tickets", "{tickets}"],
+     ["contract.pdf"]),
+    ("simulate-csv-contract", ["simulate", "--contract", "{tickets}", "--tickets", "{tickets}"],
+     ["tickets.csv", "mapping"]),
+    ("simulate-bad-yaml", ["simulate", "--contract", "{bad_yaml}", "--tickets", "{tickets}"],
+     ["bad.yaml", "not valid YAML"]),
+    ("simulate-yaml-tickets", ["simulate", "--contract", "{old}", "--tickets", "{old}"],
+     ["northwind-2025.yaml", "missing column"]),
+    ("simulate-bad-ticket-row", ["simulate", "--contract", "{old}", "--tickets", "{bad_row}"],
+     ["bad_row.csv", "line 3", "first_response_at"]),
+    ("simulate-empty-tickets", ["simulate", "--contract", "{old}", "--tickets", "{empty_csv}"],
+     ["empty.csv"]),
+    ("simulate-bad-as-of", ["simulate", "--contract", "{old}", "--tickets", "{tickets}", "--as-of",
+                            "2026-13-01"],
+     ["--as-of", "2026-13-01"]),
+    ("simulate-as-of-no-offset", ["simulate", "--contract", "{old}", "--tickets", "{tickets}", "--as-of",
+                                  "2026-01-01T00:00"], ["--as-of", "offset"]),
+    ("simulate-folder-workspace", ["simulate", "--contract", "{old}", "--workspace", "{folder}"],
+     ["a_folder.yaml"]),
+    ("simulate-csv-workspace", ["simulate", "--contract", "{old}", "--workspace", "{tickets}"],
+     ["tickets.csv", "not an SLA Workbench workspace"]),
+    # compare
+    ("compare-missing", ["compare", "{old}", "{missing}", "--tickets", "{tickets}"], ["missing.yaml"]),
+    ("compare-folder", ["compare", "{old}", "{folder}", "--tickets", "{tickets}"], ["a_folder.yaml"]),
+    ("compare-pdf", ["compare", "{old}", "{pdf}", "--tickets", "{tickets}"], ["contract.pdf"]),
+    ("compare-bad-yaml", ["compare", "{old}", "{bad_yaml}", "--tickets", "{tickets}"],
+     ["bad.yaml", "not valid YAML"]),
+    ("compare-list-yaml", ["compare", "{old}", "{list_yaml}", "--tickets", "{tickets}"], ["list.yaml"]),
+    ("compare-one-contract", ["compare", "{old}", "--tickets", "{tickets}"], ["two or more"]),
+    ("compare-yaml-tickets", ["compare", "{old}", "{new}", "--tickets", "{new}"],
+     ["northwind-2026-q4-proposal.yaml", "missing column"]),
+    ("compare-csv-weights", ["compare", "{old}", "{new}", "--tickets", "{tickets}", "--weights", "{tickets}"],
+     ["tickets.csv", "weights"]),
+    ("compare-missing-weights", ["compare", "{old}", "{new}", "--tickets", "{tickets}", "--weights",
+                                 "{missing}"], ["missing.yaml"]),
+    ("compare-bad-as-of", ["compare", "{old}", "{new}", "--tickets", "{tickets}", "--as-of", "soon"],
+     ["--as-of", "soon"]),
+    # redline
+    ("redline-missing-old", ["redline", "{missing}", "{new}", "-o", "{out}/r.pdf"], ["missing.yaml"]),
+    ("redline-folder-new", ["redline", "{old}", "{folder}", "-o", "{out}/r.pdf"],
+     ["a_folder.yaml", "folder"]),
+    ("redline-csv-new", ["redline", "{old}", "{tickets}", "-o", "{out}/r.pdf"],
+     ["tickets.csv", "not a contract document"]),
+    ("redline-bad-yaml", ["redline", "{old}", "{bad_yaml}", "-o", "{out}/r.pdf"],
+     ["bad.yaml", "not valid YAML"]),
+    ("redline-empty-doc", ["redline", "{old}", "{empty_txt}", "-o", "{out}/r.pdf"], ["empty.txt"]),
+    ("redline-out-folder", ["redline", "{old}", "{new}", "-o", "{out}"], ["is a folder"]),
+    ("redline-out-missing-folder", ["redline", "{old}", "{new}", "-o", "{out}/no/such/folder/r.pdf"],
+     ["r.pdf", "does not exist"]),
+    ("redline-out-under-file", ["redline", "{old}", "{new}", "-o", "{under_file}"],
+     ["review.pdf", "not a folder"]),
+    ("redline-csv-rationale", ["redline", "{old}", "{new}", "-o", "{out}/r.pdf", "--rationale", "{tickets}"],
+     ["tickets.csv", "rationale"]),
+    ("redline-bad-rationale", ["redline", "{old}", "{new}", "-o", "{out}/r.pdf", "--rationale", "{bad_yaml}"],
+     ["bad.yaml", "not valid YAML"]),
+    ("redline-missing-rationale", ["redline", "{old}", "{new}", "-o", "{out}/r.pdf", "--rationale",
+                                   "{missing}"], ["missing.yaml"]),
+    ("redline-bad-as-of", ["redline", "{old}", "{new}", "-o", "{out}/r.pdf", "--as-of", "garbage"],
+     ["--as-of", "garbage"]),
+    ("redline-bad-prepared-on", ["redline", "{old}", "{new}", "-o", "{out}/r.pdf", "--prepared-on",
+                                 "2026-02-30"], ["--prepared-on", "2026-02-30"]),
+    ("redline-yaml-tickets", ["redline", "{old}", "{new}", "-o", "{out}/r.pdf", "--tickets", "{old}"],
+     ["northwind-2025.yaml", "missing column"]),
+    ("redline-csv-workspace", ["redline", "{old}", "{new}", "-o", "{out}/r.pdf", "--workspace", "{tickets}"],
+     ["tickets.csv"]),
+    # audit
+    ("audit-missing-workspace", ["audit", "--workspace", "{missing}"], ["missing.yaml"]),
+    ("audit-csv-workspace", ["audit", "--workspace", "{tickets}"], ["tickets.csv", "not an SLA Workbench"]),
+    ("audit-missing-contract", ["audit", "--tickets", "{tickets}", "--contract", "{missing}"],
+     ["missing.yaml"]),
+    ("audit-bad-as-of", ["audit", "--tickets", "{tickets}", "--as-of", "yesterday"],
+     ["--as-of", "yesterday"]),
+    ("audit-no-verdicts", ["audit", "--tickets", "{tickets}"], ["provider_sla_met"]),
+    ("audit-yaml-tickets", ["audit", "--tickets", "{old}"], ["northwind-2025.yaml"]),
+    # import
+    ("import-missing-file", ["import", "{out}/ws.slawb", "{missing_csv}"], ["missing.csv"]),
+    ("import-folder-file", ["import", "{out}/ws.slawb", "{folder}"], ["a_folder.yaml"]),
+    ("import-yaml-file", ["import", "{out}/ws.slawb", "{old}"], ["northwind-2025.yaml"]),
+    ("import-empty-file", ["import", "{out}/ws.slawb", "{empty_csv}"], ["empty.csv"]),
+    ("import-into-yaml", ["import", "{old}", "{tickets}"], ["northwind-2025.yaml"]),
+    ("import-into-folder", ["import", "{folder}", "{tickets}"], ["a_folder.yaml"]),
+    ("import-bad-tz", ["import", "{out}/ws.slawb", "{tickets}", "--tz", "Mars/Olympus"], ["Mars/Olympus"]),
+    # demo
+    ("demo-out-is-file", ["demo", "--out", "{old}"], ["northwind-2025.yaml"]),
+    ("demo-workspace-foreign", ["demo", "--workspace", "{old}"], ["northwind-2025.yaml"]),
+    ("demo-seed-without-out", ["demo", "--seed", "3"], ["--seed"]),
+    ("demo-zero-tickets", ["demo", "--out", "{out}/d", "--tickets", "0"], ["--tickets"]),
+]
+
+
+def _fill(argv: list[str], files: dict[str, str], out: Path) -> list[str]:
+    return [a.format(out=out, **files) for a in argv]
+
+
+def _snapshot(paths: list[Path]) -> dict[str, bytes | None]:
+    """Every input file's bytes (None for folders), to show a failed command changed nothing."""
+    snap: dict[str, bytes | None] = {}
+    for p in paths:
+        for q in [p, *sorted(p.rglob("*"))] if p.is_dir() else [p]:
+            snap[str(q)] = None if q.is_dir() else q.read_bytes()
+    return snap
+
+
+@pytest.mark.parametrize(("argv", "words"), [pytest.param(a, w, id=i) for i, a, w in CASES])
+def test_bad_input_one_line_error(
+    argv: list[str], words: list[str], files: dict[str, str], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    inputs = Path(files["old"]).parent
+    before = _snapshot([inputs])
+    rc = main(_fill(argv, files, out))
+    captured = capsys.readouterr()
+    assert rc != 0
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    line = lines[0]
+    assert line.startswith(f"sla-workbench {argv[0]}: error: "), line
+    for w in words:
+        assert w in line, line
+    assert "Traceback" not in captured.err
+    assert list(out.iterdir()) == [], "a failed command left files behind"
+    assert _snapshot([inputs]) == before, "a failed command changed its inputs"
+
+
+def test_every_subcommand_has_a_bad_input_case() -> None:
+    from workbench.cli import COMMANDS
+
+    covered = {argv[0] for _, argv, _ in CASES}
+    assert set(COMMANDS) - covered <= {"schema"}  # schema reads nothing
+
+
+def test_redline_missing_output_folder_is_not_created(files: dict[str, str], tmp_path: Path) -> None:
+    target = tmp_path / "not" / "there" / "r.pdf"
+    assert main(["redline", files["old"], files["new"], "-o", str(target)]) == 2
+    assert not (tmp_path / "not").exists()
+
+
+def test_redline_pdf_is_readable_by_others(files: dict[str, str], tmp_path: Path) -> None:
+    """A review PDF is a document to hand over: written with the user's umask, not the
+    private temporary file's 0600."""
+    out = tmp_path / "review.pdf"
+    old = os.umask(0o022)
+    try:
+        assert main(["redline", files["old"], files["new"], "-o", str(out)]) == 0
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o644
+
+
+def test_lint_output_to_a_closed_pipe_is_quiet(files: dict[str, str]) -> None:
+    """``sla-workbench lint X | head``: the reader goes away, no BrokenPipeError traceback."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "workbench.cli", "lint", files["new"], "--tickets", files["tickets"]],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # like `| head -0`: the reader is gone before anything is printed
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
+
+
+def test_long_clause_without_full_stops_lints_quickly(tmp_path: Path) -> None:
+    """A document with one long clause and few full stops (a CSV export renamed .txt) once
+    took minutes in W05's remedy search (quadratic backtracking); now it is linear, so
+    200 kB takes well under the timeout below even on a loaded machine."""
+    doc = tmp_path / "export.txt"
+    doc.write_text((DEMO / "tickets.csv").read_text(encoding="utf-8")[:200_000], encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "workbench.cli", "lint", str(doc), "--json"],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+
+
+# ------------------------------------------------------------------ Ctrl-C
+
+def _interrupt_after(argv: list[str], delay: float) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "workbench.cli", *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, cwd=ROOT,
+    )
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("delay", [0.3, 0.9, 1.6])
+def test_ctrl_c_during_redline(delay: float, tmp_path: Path) -> None:
+    """SIGINT at any moment (while modules load, while the history is read, while the PDF is
+    built): one line, exit 130, no PDF and no temporary file.  The demo history makes the
+    run long enough (several seconds) for every delay to land mid-way."""
+    out = tmp_path / "review.pdf"
+    done = _interrupt_after(
+        ["redline", str(DEMO / "northwind-2025.yaml"), str(DEMO / "northwind-2026-q4-proposal.yaml"),
+         "-o", str(out), "--tickets", str(DEMO / "tickets.csv"), "--status-log",
+         str(DEMO / "status_log.csv.gz")],
+        delay,
+    )
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.strip().splitlines() == ["sla-workbench redline: interrupted"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_interrupt_swallowed_by_a_library_still_stops_the_command(
+    files: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Some libraries catch KeyboardInterrupt with a bare ``except:`` (around optional
+    imports): the command must still stop before writing, say so, and exit 130."""
+    import workbench.commands.redline as redline_cmd
+    from workbench import cli
+
+    real = redline_cmd.load_rationale
+
+    def swallowing(path: str) -> dict[str, str]:
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)  # the handler runs here and raises KeyboardInterrupt …
+        except BaseException:  # … which a careless library swallows
+            pass
+        return real(path)
+
+    monkeypatch.setattr(redline_cmd, "load_rationale", swallowing)
+    why = tmp_path / "why.yaml"
+    why.write_text("targets.P1.resolution: faster\n", encoding="utf-8")
+    out = tmp_path / "r.pdf"
+    rc = cli.main(["redline", files["old"], files["new"], "-o", str(out), "--rationale", str(why)])
+    assert rc == 130
+    assert capsys.readouterr().err.strip().splitlines() == ["sla-workbench redline: interrupted"]
+    assert not out.exists()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler restored
