@@ -221,6 +221,83 @@ def bench_slider(n: int, moves: int) -> dict[str, Any]:
     return {"gen": gen_s, "first": first_result_s, "gui": gui, "bare": bare}
 
 
+# ---------------------------------------------------------------------------- heartbeat
+
+
+def bench_heartbeat() -> list[tuple[str, float]]:
+    """The largest gap between ticks of a 5 ms QTimer on the GUI thread while the demo
+    workspace opens, every view shows, a slider moves and the tickets are filtered."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+    from workbench.demo import ensure_demo_workspace
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-gui-heartbeat-"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp))
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    path = ensure_demo_workspace(tmp / "demo.slawb")  # built before the clock runs
+    w = MainWindow()
+    w.quiet = True
+    w.resize(1440, 900)
+    w.show()
+    last = [time.perf_counter()]
+    worst = [0.0]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        worst[0] = max(worst[0], now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(5)
+
+    def settle(cond: Any = None, seconds: float = 0.5, timeout: float = 120.0) -> None:
+        end = time.monotonic() + timeout
+        quiet_until = time.monotonic() + seconds
+        while time.monotonic() < end:
+            app.processEvents()
+            time.sleep(0.001)
+            if time.monotonic() >= quiet_until and (cond is None or cond()):
+                return
+        raise SystemExit("timed out waiting for the GUI")
+
+    results: list[tuple[str, float]] = []
+
+    def step(name: str, action: Any, cond: Any = None) -> None:
+        settle(seconds=0.1)
+        last[0], worst[0] = time.perf_counter(), 0.0
+        action()
+        settle(cond)
+        results.append((name, worst[0]))
+
+    views: Any = w.views
+    step("open the demo workspace", lambda: w.open_workspace(str(path)),
+         lambda: w.state.is_open and not w.loading and w.simulation.idle()
+         and w.simulation.whatif is not None and views["overview"].report is not None)
+    for key, title in w.VIEWS:
+        step(f"show {title}", lambda key=key: w.show_view(key),
+             (lambda: views["compare"].idle()) if key == "compare" else None)
+    w.show_view("whatif")
+    slider = views["whatif"].controls[("P1", "resolution")].slider
+    for k in range(4):
+        step(f"what-if slider move {k + 1}", lambda k=k: slider.setValue(slider.value() - 2 * (k + 1)),
+             lambda: w.simulation.idle())
+    w.show_view("tickets")
+    tickets = views["tickets"]
+    step("tickets: P1 only", lambda: tickets.priority_buttons["P1"].setChecked(True))
+    step("tickets: outcome breached",
+         lambda: tickets.outcome.setCurrentIndex(max(tickets.outcome.findData("breached"), 0)))
+    step("tickets: search an id", lambda: tickets.search.setText("NW-11"))
+    step("tickets: select a ticket (clock audit)", lambda: tickets.table.selectRow(0))
+    timer.stop()
+    w.db.shutdown()
+    w.close()
+    return results
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tickets", type=int, default=1_000_000)
@@ -228,8 +305,15 @@ def main() -> int:
     ap.add_argument("--moves", type=int, default=8)
     ap.add_argument("--skip-start", action="store_true")
     ap.add_argument("--skip-slider", action="store_true")
+    ap.add_argument("--heartbeat", action="store_true", help="only the GUI-thread heartbeat on the demo")
     args = ap.parse_args()
     ok = True
+    if args.heartbeat:
+        print("largest gap between 5 ms heartbeat ticks on the GUI thread (target < 100 ms):")
+        for name, gap in bench_heartbeat():
+            flag = "" if gap < 0.1 else "  <- blocks"
+            print(f"  {name:<40} {1000 * gap:6.0f} ms{flag}")
+        return 0
     if not args.skip_start:
         s = bench_start(args.starts)
         print("cold start to a usable window (demo workspace shown and loaded):")
