@@ -4,7 +4,7 @@ Writes N tickets (default 1,000,000) into a fresh SQLite workspace three ways an
 prints each time with its ratio to the baseline measured in the same run:
 
 * ``Workspace.upsert_tickets`` (what the app does): Core statements compiled once,
-  DBAPI ``executemany`` over chunks of tuples, one transaction;
+  DBAPI ``executemany`` of multi-row INSERTs over chunks of tuples, one transaction;
 * Core ``conn.execute(insert(tickets), list_of_dicts)`` in chunks (plain Core);
 * baseline: the ORM, ``session.add_all(objects)`` then one commit.
 
@@ -57,7 +57,7 @@ def main() -> None:
         with Workspace.create(folder / "store.slawb") as ws:
             t0 = time.perf_counter()
             ws.upsert_tickets(tickets, StatusLog.empty())
-            results["store upsert_tickets (Core executemany, tuples)"] = time.perf_counter() - t0
+            results["store upsert_tickets (Core, multi-row executemany)"] = time.perf_counter() - t0
             t0 = time.perf_counter()
             back, _ = ws.load_tickets()
             load = time.perf_counter() - t0
