@@ -144,3 +144,23 @@ def test_file_menu_import_opens_the_wizard(qtbot, window, monkeypatch) -> None:
     monkeypatch.setattr(ImportWizard, "exec", lambda self: opened.append(self) or 0)
     window.act_import.trigger()
     assert opened and isinstance(opened[0], ImportWizard)
+
+
+def test_status_log_has_a_browse_button_and_must_exist(qtbot, window, tmp_path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    tickets = tmp_path / "tickets.csv"
+    tickets.write_text("ticket_id\n1\n")
+    log = tmp_path / "status_log.csv"
+    log.write_text("ticket_id,at,status\n")
+    wiz = ImportWizard(window)
+    qtbot.addWidget(wiz)
+    page = wiz.file_page
+    page.path.setText(str(tickets))
+    assert page.isComplete()
+    page.status_log.setText(str(tmp_path / "missing.csv"))
+    assert not page.isComplete()  # a named status log that is not there stops the wizard
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(log), ""))
+    page.browse_status_log.click()
+    assert page.status_log.text() == str(log)
+    assert page.isComplete()

@@ -91,3 +91,19 @@ def test_window_layout_is_restored(qtbot, window) -> None:
         assert again.size().width() == 701
     finally:
         again.db.shutdown()
+
+
+def test_help_lists_every_menu_shortcut(qtbot, window) -> None:
+    dlg = window.show_shortcuts()
+    qtbot.addWidget(dlg)
+    table = dlg.table
+    listed = {table.item(r, 2).text() for r in range(table.rowCount())}
+    commands = {table.item(r, 1).text() for r in range(table.rowCount())}
+    expected = {
+        a.shortcut().toString()
+        for a in (window.act_new, window.act_open, window.act_import, window.act_export, window.act_save,
+                  window.act_undo, window.act_redo, window.act_shortcuts, *window.view_actions.values())
+    }
+    assert expected <= listed
+    assert {"Import tickets", "Export redline", "Undo", "Overview", "Compare"} <= commands
+    assert window.act_shortcuts.shortcut().toString() == "F1"

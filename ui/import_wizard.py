@@ -115,7 +115,13 @@ class FilePage(QWizardPage):
         form.addRow("Ticket export", row)
         self.status_log = QLineEdit()
         self.status_log.setPlaceholderText("optional: a separate status log (ticket_id, at, status)")
-        form.addRow("Status log", self.status_log)
+        self.status_log.textChanged.connect(self.completeChanged)
+        self.browse_status_log = QPushButton("Browse…")
+        self.browse_status_log.clicked.connect(self._browse_status_log)
+        log_row = QHBoxLayout()
+        log_row.addWidget(self.status_log, 1)
+        log_row.addWidget(self.browse_status_log)
+        form.addRow("Status log", log_row)
         self.source = QLineEdit("default")
         self.source.setToolTip("Re-importing into the same source updates its tickets, never duplicates them")
         form.addRow("Data source name", self.source)
@@ -127,8 +133,16 @@ class FilePage(QWizardPage):
         if path:
             self.path.setText(path)
 
+    def _browse_status_log(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Status log", "", "Status logs (*.csv *.csv.gz *.xlsx *.txt);;All files (*)"
+        )
+        if path:
+            self.status_log.setText(path)
+
     def isComplete(self) -> bool:
-        return Path(self.path.text().strip()).is_file()
+        log = self.status_log.text().strip()
+        return Path(self.path.text().strip()).is_file() and (not log or Path(log).is_file())
 
 
 class PresetPage(QWizardPage):

@@ -317,6 +317,8 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.navigator_dock.toggleViewAction())
 
         help_menu = mb.addMenu("&Help")
+        self.act_shortcuts = help_menu.addAction("&Keyboard shortcuts", self.show_shortcuts)
+        self.act_shortcuts.setShortcut(QKeySequence("F1"))
         help_menu.addAction("&About SLA Workbench", self._about)
 
     def _build_status_bar(self) -> None:
@@ -494,6 +496,53 @@ class MainWindow(QMainWindow):
         dlg = PreferencesDialog(self)
         if dlg.exec():
             self.autosave_timer.start(dlg.autosave.value() * 1000)
+
+    def shortcut_rows(self) -> list[tuple[str, str, str]]:
+        """(menu, command, keys) of every menu command with a shortcut, read from the menus
+        themselves so the list never falls behind them."""
+        rows: list[tuple[str, str, str]] = []
+
+        def walk(menu: QMenu, path: str) -> None:
+            for action in menu.actions():
+                sub = action.menu()
+                if isinstance(sub, QMenu):
+                    walk(sub, f"{path} ▸ {action.text().replace('&', '')}")
+                    continue
+                keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                if keys:
+                    rows.append((path, action.text().replace("&", "").rstrip("…"), keys))
+
+        for top in self.menuBar().actions():
+            menu = top.menu()
+            if isinstance(menu, QMenu):
+                walk(menu, top.text().replace("&", ""))
+        return rows
+
+    def show_shortcuts(self) -> QDialog:
+        from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QVBoxLayout
+
+        dlg = QDialog(self)
+        dlg.setWindowTitle("Keyboard shortcuts")
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        rows = self.shortcut_rows()
+        table = QTableWidget(len(rows), 3, dlg)
+        table.setHorizontalHeaderLabels(["Menu", "Command", "Keys"])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                table.setItem(r, c, QTableWidgetItem(text))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dlg.close)
+        layout = QVBoxLayout(dlg)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        dlg.resize(520, 420)
+        dlg.table = table  # type: ignore[attr-defined]
+        dlg.show()
+        return dlg
 
     def _about(self) -> None:
         QMessageBox.about(
