@@ -261,3 +261,33 @@ def test_undoing_an_autosaved_scenario_draft_deletes_it(qtbot, tmp_path) -> None
         assert list(w.db.wait(w.db.call(lambda ws: ws.load_drafts()))) == [version.draft_key]
     finally:
         w.db.shutdown()
+
+
+def test_discard_draft_removes_it_and_its_autosave(qtbot, tmp_path) -> None:
+    path = tmp_path / "ws.slawb"
+    ws = Workspace.create(str(path))
+    ws.add_contract_version(make_contract("2025 signed"))
+    ws.close()
+    w = MainWindow()
+    w.quiet = True
+    qtbot.addWidget(w)
+    try:
+        w.open_workspace(str(path))
+        qtbot.waitUntil(lambda: w.state.is_open and not w.loading, timeout=20_000)
+        ed = w.views["editor"]
+        assert not ed.discard_button.isEnabled()  # a stored version: nothing to discard
+        _type(ed.f_version, "2026 renewal")
+        draft = w.state.draft
+        assert draft.draft_key is not None and ed.discard_button.isEnabled()
+        w.db.wait(w.autosave())
+        assert list(w.db.wait(w.db.call(lambda ws: ws.load_drafts()))) == [draft.draft_key]
+
+        assert ed.discard_draft(confirm=False)
+        assert all(v.draft_key is None for v in w.state.versions)
+        assert w.state.draft is not None and w.state.draft.id == 1  # back on the signed version
+        assert not w.state.dirty_draft and not w.state.undo_stack.canUndo()
+        assert "read-only" in ed.title.text() and not ed.discard_button.isEnabled()
+        assert w.db.wait(w.db.call(lambda ws: ws.load_drafts())) == {}
+        assert w.autosave() is None  # nothing left to save
+    finally:
+        w.db.shutdown()

@@ -308,6 +308,10 @@ class ContractEditorView(QWidget):
         self.save_button.setToolTip("Store this draft in the workspace as a new, immutable contract version")
         self.save_button.clicked.connect(self.save_as_new_version)
         top.addWidget(self.save_button)
+        self.discard_button = QPushButton("Discard draft")
+        self.discard_button.setToolTip("Throw this working draft and its autosaved copy away")
+        self.discard_button.clicked.connect(lambda: self.discard_draft())
+        top.addWidget(self.discard_button)
         layout.addLayout(top)
 
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -710,6 +714,7 @@ class ContractEditorView(QWidget):
             note = "read-only: your first edit starts a new draft from it"
         self.title.setText(f"<b>{c.name}</b><br>{c.version}{origin} <span style='color:gray'>({note})</span>")
         self.save_button.setEnabled(v.draft_key is not None)
+        self.discard_button.setEnabled(v.draft_key is not None)
 
     def reload(self) -> None:
         v = self.version()
@@ -1188,6 +1193,32 @@ class ContractEditorView(QWidget):
         return False
 
     # ------------------------------------------------------------------ saving
+    def discard_draft(self, confirm: bool = True) -> bool:
+        """Throw the working draft away (after asking): it leaves the navigator, its
+        autosaved copy is deleted, the editor shows the version it started from."""
+        st = self.state
+        v = st.draft
+        if v is None or v.draft_key is None:
+            st.message.emit("There is no working draft to discard.")
+            return False
+        if confirm:
+            from PySide6.QtWidgets import QMessageBox
+
+            answer = QMessageBox.question(
+                self, "Discard draft", f"Discard the draft “{v.contract.version}” and every edit in it?"
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        key = v.draft_key
+        st.dirty_draft = False  # nothing of it is autosaved again
+        st.remove_version(v)
+        st.undo_stack.clear()  # its edits have nothing left to apply to
+        parent = next((x for x in st.versions if x.id is not None and x.id == v.parent_id), None)
+        st.set_draft(parent, dirty=False)
+        st.draft_discarded.emit(key)
+        st.message.emit(f"Discarded the draft “{v.contract.version}”")
+        return True
+
     def save_as_new_version(self) -> None:
         st = self.state
         v = st.draft
