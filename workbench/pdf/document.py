@@ -890,8 +890,8 @@ def render_redline(inp: RenderInput, progress: ProgressCallback | None = None) -
     doc = RedlineDocTemplate(
         buf,
         header=f"{name} — redline: {_version_label(diff.old)} → {_version_label(diff.new)}",
-        footer=f"Prepared by {o.prepared_by or 'not stated'} on {o.prepared_on.isoformat()} · "
-        f"history as of {o.as_of.isoformat()}",
+        footer=(f"Prepared by {o.prepared_by} on " if o.prepared_by else "Prepared on ")
+        + f"{o.prepared_on.isoformat()} · history as of {o.as_of.isoformat()}",
         status=status,
         title=f"Redline: {name}",
         author=o.prepared_by or "",

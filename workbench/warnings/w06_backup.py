@@ -28,7 +28,7 @@ def no_backup(ctx: LintContext) -> Iterator[Finding]:
     mention = pool[0] if pool else None
     evidence = "; ".join(missing)
     if mention is not None:
-        evidence += f"; backups are mentioned only as {quote(mention.quote, 120)}"
+        evidence += f"; backups are mentioned only as {quote(mention.quote.lstrip('#').strip(), 120)}"
     yield Finding(
         "W06",
         "medium" if mention is not None and len(missing) < 4 else "high",

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 from workbench.warnings.base import Finding, LintContext, check
 
+TARGET_WORDS = {"same_business_day": "the same business day", "next_business_day": "the next business day"}
+
 
 @check("W09", "Missed commitments", "history")
 def missed(ctx: LintContext) -> Iterator[Finding]:
@@ -22,9 +24,10 @@ def missed(ctx: LintContext) -> Iterator[Finding]:
         for metric in ("response", "resolution"):
             counts = pr.metric(metric)
             comp = counts.compliance
-            target = t.target_for(metric)
-            if target is None or comp is None:
+            raw = t.target_for(metric)
+            if raw is None or comp is None:
                 continue
+            target = TARGET_WORDS.get(str(raw), str(raw))
             where = ctx.where(f"targets.{p}.{metric}")
             committed = t.compliance_target
             if committed is not None and comp < committed:

@@ -11,14 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from models.contract import format_duration, parse_duration
+from models.contract import parse_duration
 from workbench.warnings.base import Finding, LintContext, check
 
 
 def _fmt(seconds: float) -> str:
     if seconds >= 2 * 86400:
         return f"{seconds / 86400:.1f} days"
-    return format_duration(int(seconds // 60 * 60)) if seconds >= 60 else f"{int(seconds)}s"
+    if seconds < 60:
+        return f"{int(seconds)}s"
+    hours, minutes = divmod(int(seconds // 60), 60)
+    if not hours:
+        return f"{minutes}m"
+    return f"{hours}h" if not minutes else f"{hours}h{minutes:02d}m"
 
 
 @check("W16", "Recovery evidence falls short", "history")

@@ -61,7 +61,12 @@ def routing(ctx: LintContext) -> Iterator[Finding]:
             f"{len(wrong)} of {len(idx)} “{r['incident_type']}” tickets were handled by "
             f"{', '.join(handled)} although the escalation matrix sends them to the {r['owner']} "
             f"{r['team']} (e.g. {ids})",
-            f"Enforce the matrix: “{r['incident_type'].capitalize()} is escalated to the {r['owner']} "
+            f"Enforce the matrix: “{_sentence_case(r['incident_type'])} is escalated to the {r['owner']} "
             f"({r['team']}) within 15 minutes of detection; tickets opened elsewhere are re-routed and the "
             "re-routing is reported monthly.”",
         )
+
+
+def _sentence_case(text: str) -> str:
+    """First letter up, the rest as written ("SIEM log anomaly" stays SIEM, not "Siem")."""
+    return text[:1].upper() + text[1:]
