@@ -171,7 +171,8 @@ class ExportDialog(QDialog):
             self.changes.setItem(r, 2, reason)
         self.changes.blockSignals(False)
         self.changes.resizeRowsToContents()
-        self.as_of.setDate(QDate(default_as_of(self.state.history, new.contract)))
+        as_of = default_as_of(self.state.history, new.contract)
+        self.as_of.setDate(QDate(as_of.year, as_of.month, as_of.day))
         if not self.path.text() or self.written is None:
             folder = self.state.path.parent if self.state.path else Path.home()
             safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in new.contract.version)
