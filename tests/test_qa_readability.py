@@ -66,3 +66,29 @@ def test_redline_footer_without_a_preparer_says_prepared_on(tmp_path: Path) -> N
     text = PdfReader(str(out)).pages[1].extract_text()
     assert "Prepared on 2026-11-01" in text
     assert "not stated on" not in text
+
+
+def test_compare_groups_warning_signs_by_code() -> None:
+    from workbench.commands.compare import warning_summary
+
+    ws = [{"code": c, "severity": s} for c, s in
+          [("W09", "low"), ("W01", "medium"), ("W09", "high"), ("W09", "high"), ("W16", "medium")]]
+    assert warning_summary(ws) == "W01 (medium), W09 ×3 (2 high, 1 low), W16 (medium)"
+    assert warning_summary([]) == "none"
+
+
+def test_compare_report_explains_per_priority_credits_above_the_capped_total(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from workbench.cli import main
+
+    demo = Path(__file__).resolve().parents[1] / "resources" / "demo"
+    rc = main(["compare", str(demo / "northwind-2025.yaml"), str(demo / "northwind-2026-q4-proposal.yaml"),
+               "--tickets", str(demo / "tickets.csv"), "--status-log", str(demo / "status_log.csv.gz")])
+    assert rc == 0
+    blocks = capsys.readouterr().out.split("\n\n")
+    current, proposal = blocks[0], blocks[1]
+    # the proposal's monthly cap binds on the demo history, the 2025 terms' does not
+    assert "exceed the monthly cap" in proposal
+    assert "exceed the monthly cap" not in current
+    assert proposal.count("W09") == 1  # one grouped entry, not one per finding

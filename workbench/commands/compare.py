@@ -97,15 +97,38 @@ def render(result) -> str:  # type: ignore[no-untyped-def]
             lines.append(f"    {p} {bp['tickets']:>7} tickets  {cells}  credits {_money(credit, c.currency)}")
         lines.append(f"    credits exposure: {_money(v.credits, c.currency)} "
                      f"({v.credits_percent:g}% of a monthly fee, summed over months)")
+        per_priority = [x for x in v.credits_by_priority.values() if x is not None]
+        if v.credits is not None and sum(per_priority) > v.credits + 0.005:
+            lines.append("      (each priority's credits are counted alone; together they exceed the "
+                         "monthly cap, so they add up to more than the total)")
         parts = ", ".join(
             f"{k} {v.breakdown[k]['value']:.2f}x{v.breakdown[k]['weight']:.2f}={v.breakdown[k]['points']:.1f}"
             for k in COMPONENTS
         )
         lines.append(f"    score breakdown: {parts}")
         if v.warnings is not None:
-            codes = ", ".join(f"{w['code']} ({w['severity']})" for w in v.warnings) or "none"
-            lines.append(f"    warning signs: {codes}")
+            lines.append(f"    warning signs: {warning_summary(v.warnings)}")
         lines.append("")
     best = result.ranking()[0]
     lines.append(f"Highest score: {best.name} — {best.version} ({best.score:.1f})")
     return "\n".join(lines)
+
+
+def warning_summary(warnings: list[dict[str, str]]) -> str:
+    """``W01 (medium), W09 ×11 (4 high, 4 medium, 3 low)``: one entry per code, in code order,
+    with how many findings of each severity."""
+    by_code: dict[str, dict[str, int]] = {}
+    for w in warnings:
+        sev = by_code.setdefault(w["code"], {})
+        sev[w["severity"]] = sev.get(w["severity"], 0) + 1
+    parts = []
+    for code in sorted(by_code):
+        sev = by_code[code]
+        n = sum(sev.values())
+        known = ("high", "medium", "low")
+        order = [s for s in known if s in sev] + sorted(set(sev) - set(known))
+        if n == 1:
+            parts.append(f"{code} ({order[0]})")
+        else:
+            parts.append(f"{code} ×{n} (" + ", ".join(f"{sev[s]} {s}" for s in order) + ")")
+    return ", ".join(parts) or "none"
