@@ -170,3 +170,26 @@ def test_gzipped_csv_files_read_like_plain_ones(tmp_path: Path, capsys: pytest.C
     (tmp_path / "bad.csv.gz").write_bytes(b"not gzip at all")
     with pytest.raises(CsvError, match=r"bad\.csv\.gz: cannot read"):
         read_tickets_csv(tmp_path / "bad.csv.gz")
+
+
+def test_status_log_in_any_row_order_reads_the_same(tmp_path: Path) -> None:
+    """Rows come back ordered by ticket, then time, whether or not the file was (sorted
+    files skip the sort)."""
+    rows = [
+        "INC2,2026-12-01T12:00:00Z,Active",
+        "INC1,2026-12-26T09:00:00-05:00,Awaiting User Info",
+        "INC2,2026-12-01T11:00:00Z,Awaiting User Info",
+        "INC1,2026-12-24T17:00:00-05:00,New",
+        "INC3,2026-12-02T10:00:00-05:00,New",
+    ]
+    t = write(tmp_path, "t.csv", TICKETS)
+    ordered = sorted(rows)  # by ticket, then time (same-offset instants sort as text)
+    logs = []
+    for i, r in enumerate((rows, ordered)):
+        s = write(tmp_path, f"s{i}.csv", "ticket_id,at,status\n" + "\n".join(r) + "\n")
+        logs.append(read_tickets_csv(t, s)[1])
+    for log in logs:
+        names = [log.status_names[c] for c in log.status]
+        assert log.ticket.tolist() == [0, 0, 1, 1, 2]
+        assert names == ["New", "Awaiting User Info", "Awaiting User Info", "Active", "New"]
+        assert log.at.tolist() == sorted(log.at[:2].tolist()) + sorted(log.at[2:4].tolist()) + [log.at[4]]

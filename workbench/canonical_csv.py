@@ -214,5 +214,12 @@ def _status_log(p: Path, table: pa.Table, ticket: np.ndarray) -> StatusLog:
         bad = int(np.flatnonzero(st.is_null().to_numpy(zero_copy_only=False))[0])
         raise CsvError(f"{p}: line {bad + 2}: field status: empty")
     codes, names = _encode(st)
+    if _sorted_by_ticket_then_time(ticket, at):  # the usual export order: no sort, no copies
+        return StatusLog(ticket, at, codes, names)
     order = np.lexsort((at, ticket))
     return StatusLog(ticket[order], at[order], codes[order], names)
+
+
+def _sorted_by_ticket_then_time(ticket: np.ndarray, at: np.ndarray) -> bool:
+    dt_ = np.diff(ticket)
+    return bool(np.all((dt_ > 0) | ((dt_ == 0) & (np.diff(at) >= 0))))
