@@ -92,3 +92,32 @@ def test_compare_report_explains_per_priority_credits_above_the_capped_total(
     assert "exceed the monthly cap" in proposal
     assert "exceed the monthly cap" not in current
     assert proposal.count("W09") == 1  # one grouped entry, not one per finding
+
+
+def test_audit_without_a_contract_says_how_to_measure_agreement(
+    shared_dir: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from workbench.cli import main
+
+    sample = shared_dir / "data" / "servicenow-uci" / "incident_event_log_sample400.csv"
+    assert main(["audit", "--tickets", str(sample), "--tz", "UTC"]) == 0
+    out = capsys.readouterr().out
+    assert "agreement under a contract: not measured (pass --contract C)" in out
+    assert "best explanation:" in out
+
+
+def test_redline_suggests_the_change_key_a_rationale_meant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from workbench.cli import main
+
+    demo = Path(__file__).resolve().parents[1] / "resources" / "demo"
+    why = tmp_path / "why.yaml"
+    why.write_text("clause:3.1: SOC added\ntargets.P1.resolutoin: typo\nno.such.thing: x\n", encoding="utf-8")
+    rc = main(["redline", str(demo / "northwind-2025.yaml"), str(demo / "northwind-2026-q4-proposal.yaml"),
+               "-o", str(tmp_path / "r.pdf"), "--rationale", str(why)])
+    assert rc == 0
+    err = capsys.readouterr().err.splitlines()
+    assert any("'clause:3.1'" in e and "did you mean 'clause:3.1 NOC and SOC boundary'?" in e for e in err)
+    assert any("did you mean 'targets.P1.resolution'?" in e for e in err)
+    assert any("'no.such.thing' matches no change" in e and "did you mean" not in e for e in err)

@@ -60,6 +60,9 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
     print(f"tickets with the provider's verdict: {result.tickets_with_flag} ({result.provider_met} met)")
+    if contract is None:
+        why = "no contract version in the workspace; " if args.workspace else ""
+        print(f"agreement under a contract: not measured ({why}pass --contract C)")
     if result.agreement_under_contract is not None:
         print(f"agreement under {result.contract_name}: {result.agreement_under_contract:.1%}")
         for p, a in result.by_priority.items():

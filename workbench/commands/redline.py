@@ -79,6 +79,18 @@ def load_rationale(path: str | Path) -> dict[str, str]:
     return out
 
 
+def _closest_key(key: str, known: set[str]) -> str | None:
+    """The change key a rationale key most likely meant: a clause key given by its number
+    alone (``clause:3.1`` for ``clause:3.1 NOC and SOC boundary``), else the nearest spelling."""
+    import difflib
+
+    by_number = sorted(k for k in known if k.startswith(key + " "))
+    if len(by_number) == 1:
+        return by_number[0]
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 def _history(args: argparse.Namespace) -> Any:
     from workbench.pdf import HistoryInput
 
@@ -122,8 +134,11 @@ def run(args: argparse.Namespace) -> int:
         known = {t.key for t in d.terms} | {c.key for c in d.clauses if c.kind != "unchanged"}
         for k in rationale:
             if k not in known:
+                hint = _closest_key(k, known)
                 print(
-                    f"sla-workbench redline: warning: rationale for {k!r} matches no change", file=sys.stderr
+                    f"sla-workbench redline: warning: rationale for {k!r} matches no change"
+                    + (f" (did you mean {hint!r}?)" if hint else ""),
+                    file=sys.stderr,
                 )
     opts = RedlineOptions(
         as_of=as_of,
