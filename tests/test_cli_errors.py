@@ -339,3 +339,20 @@ def test_interrupt_swallowed_by_a_library_still_stops_the_command(
     assert capsys.readouterr().err.strip().splitlines() == ["sla-workbench redline: interrupted"]
     assert not out.exists()
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler restored
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_reimport_leaves_the_workspace_unchanged(tmp_path: Path) -> None:
+    import gzip
+
+    status = tmp_path / "status_log.csv"
+    status.write_bytes(gzip.decompress((DEMO / "status_log.csv.gz").read_bytes()))
+    ws = tmp_path / "ws.slawb"
+    argv = ["import", str(ws), str(DEMO / "tickets.csv"), "--status-log", str(status)]
+    assert main(argv) == 0
+    before = ws.read_bytes()
+    done = _interrupt_after(argv, 1.2)
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.strip().splitlines() == ["sla-workbench import: interrupted"]
+    assert ws.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["status_log.csv", "ws.slawb"]
