@@ -159,6 +159,12 @@ def _split(values: pa.Array) -> _Parts:
 
 def _numeric_candidates(col: pa.Array) -> pa.Array:
     """The values that may be numeric day/month dates (a cheap anchored test before the full regex)."""
+    for iso in (pa.timestamp("s", tz="UTC"), pa.timestamp("s")):  # with offsets, or naive
+        try:  # a column Arrow reads as ISO 8601 (year first) holds none: skip the regex pass
+            pc.cast(col, iso)
+            return col.slice(0, 0)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
     return pc.filter(col, pc.match_substring_regex(col, r"^\s*\d{1,2}[/.-]\d{1,2}[/.-]"))
 
 
