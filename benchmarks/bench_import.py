@@ -12,6 +12,7 @@ sample (``--baseline-rows``) and extrapolated linearly to the full file.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -119,22 +120,24 @@ def main() -> int:
         t = time.perf_counter()
         read_export(csv_path)
         parse_s = time.perf_counter() - t
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         res = import_into_workspace(tmp / "w.slawb", csv_path)
-        ours = time.perf_counter() - t
+        ours, ours_cpu = time.perf_counter() - t, time.process_time() - c
         assert len(res.tickets) == args.rows and not res.rejected, res.to_json()["rejected"][:3]
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         res2 = import_into_workspace(tmp / "w.slawb", csv_path)  # re-import: update in place
-        again = time.perf_counter() - t
+        again, again_cpu = time.perf_counter() - t, time.process_time() - c
         assert len(res2.tickets) == args.rows
 
         sample = min(args.baseline_rows, args.rows)
         base_s = baseline(csv_path, sample, tmp / "orm.sqlite")
         base_full = base_s * args.rows / sample
         print(f"import {args.rows:,} canonical tickets into a new workspace: {ours:.2f} s "
-              f"(target <= 10 s: {'ok' if ours <= 10 else 'MISSED'}); "
+              f"(CPU {ours_cpu:.2f} s; target <= 10 s: {'ok' if ours <= 10 else 'MISSED'}); "
               f"of which read+validate {parse_s:.2f} s, "
-              f"workspace write ~{ours - parse_s:.2f} s; re-import (upsert): {again:.2f} s")
+              f"workspace write ~{ours - parse_s:.2f} s; re-import (upsert): {again:.2f} s "
+              f"(CPU {again_cpu:.2f} s)")
+        print(f"load average: {', '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
         print(f"baseline pandas.read_csv + ORM add_all: {base_s:.2f} s for {sample:,} rows, "
               f"~{base_full:.1f} s extrapolated to {args.rows:,}")
         print(f"ratio baseline / ours: {base_full / ours:.1f}x")
