@@ -526,11 +526,22 @@ def read_contract_data(path: str | Path) -> Any:
     except OSError as exc:
         raise ContractError(f"{p}: cannot read: {exc.strerror}") from None
     except UnicodeDecodeError as exc:
-        raise ContractError(f"{p}: not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+        raise ContractError(
+            f"{p}: not a contract file: a contract is YAML or JSON text, and this file is not "
+            f"UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None
+    kind = "JSON" if p.suffix.lower() == ".json" else "YAML"
     try:
-        return json.loads(text) if p.suffix.lower() == ".json" else yaml_load(text)
-    except (yaml.YAMLError, ValueError) as exc:  # ValueError: JSON errors, impossible YAML dates
-        kind = "JSON" if p.suffix.lower() == ".json" else "YAML"
+        return json.loads(text) if kind == "JSON" else yaml_load(text)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise ContractError(f"{p}: {where}: not valid JSON: {exc.msg}") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        what = exc.problem or exc.context or "syntax error"
+        raise ContractError(f"{p}: {where}not valid YAML: {what}") from None
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: impossible YAML dates
         raise ContractError(f"{p}: not valid {kind}: {exc}") from None
 
 

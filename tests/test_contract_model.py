@@ -130,11 +130,14 @@ def test_unreadable_and_malformed_files(tmp_path: Path) -> None:
     with pytest.raises(ContractError, match=r"bad\.yaml: not valid YAML: month must be in 1\.\.12"):
         load_contract(bad)
     bad.write_bytes(b"name: caf\xe9\n")
-    with pytest.raises(ContractError, match=r"bad\.yaml: not UTF-8 text"):
+    with pytest.raises(
+        ContractError,
+        match=r"bad\.yaml: not a contract file: a contract is YAML or JSON text, and this file is not UTF-8",
+    ):
         load_contract(bad)
     broken = tmp_path / "bad.json"
     broken.write_text("{", encoding="utf-8")
-    with pytest.raises(ContractError, match=r"bad\.json: not valid JSON"):
+    with pytest.raises(ContractError, match=r"bad\.json: line 1, column 2: not valid JSON"):
         load_contract(broken)
 
 
@@ -172,3 +175,42 @@ def test_schema_command_prints_json_schema() -> None:
     schema = json.loads(out)
     assert schema == Contract.model_json_schema()
     assert {"calendars", "targets", "pause_statuses", "service_credits"} <= set(schema["properties"])
+
+
+def test_saved_files_get_ordinary_permissions(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    c = contract_from_data(example())
+    old = os.umask(0o022)
+    try:
+        save_contract(c, tmp_path / "new.yaml")
+        assert stat.S_IMODE(os.stat(tmp_path / "new.yaml").st_mode) == 0o644
+        (tmp_path / "kept.yaml").write_text("x", encoding="utf-8")
+        os.chmod(tmp_path / "kept.yaml", 0o640)
+        save_contract(c, tmp_path / "kept.yaml")
+        assert stat.S_IMODE(os.stat(tmp_path / "kept.yaml").st_mode) == 0o640
+    finally:
+        os.umask(old)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("c.yaml", b"name: [unclosed\nversion: x\n", "line 2, column 8: not valid YAML"),
+        ("c.json", b'{"name": 1,,}', "line 1, column 12: not valid JSON"),
+        ("c.yaml", b"%PDF-1.4\n\xe2\xe3\xcf\xd3\n", "not a contract file: a contract is YAML or JSON"),
+        ("c.yaml", b"name: x\nversion: 2026-02-30\n", "not valid YAML: day is out of range"),
+    ],
+)
+def test_unparseable_contract_files_say_where(
+    tmp_path: Path, name: str, content: bytes, expected: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ContractError) as info:
+        load_contract(path)
+    assert str(info.value).startswith(f"{path}: ")
+    assert expected in str(info.value)
+    assert "\n" not in str(info.value)
