@@ -41,9 +41,17 @@ def test_smoke_start_fails_when_the_workspace_cannot_open(qapp, tmp_path, capfd)
     assert bad.read_text() == "not a database"  # left untouched
 
 
+def _own_user_data(monkeypatch, tmp_path: Path) -> Path:
+    """The platform's user data folder under ``tmp_path`` (no demo built there yet)."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    return workbench.demo.default_demo_workspace_path()
+
+
 def test_demo_start_uses_the_default_demo_location(qapp, tmp_path, monkeypatch, capfd) -> None:
     asked: list[object] = []
     ws = _workspace(tmp_path)
+    assert not _own_user_data(monkeypatch, tmp_path).exists()
 
     def fake_demo(path=None, progress=None):  # the real build is covered by test_ui_demo (slow)
         asked.append(path)
@@ -53,6 +61,46 @@ def test_demo_start_uses_the_default_demo_location(qapp, tmp_path, monkeypatch, 
     assert run_gui(demo=True) == 0
     assert asked == [None]  # no path from the GUI: DEMO's default, the user data folder
     assert "window shown" in capfd.readouterr().out
+
+
+def _mark_demo(path: Path) -> Path:
+    ws = Workspace.open(str(path))
+    ws.set_meta("demo", workbench.demo.DEMO_MARKER)
+    ws.close()
+    return path
+
+
+def test_demo_start_opens_a_built_demo_once_without_ensuring_it(qapp, tmp_path, monkeypatch, capfd) -> None:
+    """A demo already built at the default location is opened straight away, its demo
+    marker checked in that one open (``ensure_demo_workspace`` would open it twice)."""
+    target = _own_user_data(monkeypatch, tmp_path)
+    target.parent.mkdir(parents=True)
+    _mark_demo(_workspace(tmp_path)).rename(target)
+    asked: list[object] = []
+    opens: list[str] = []
+    real_open = Workspace.open
+
+    def counting_open(path, *args, **kwargs):
+        opens.append(str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(workbench.demo, "ensure_demo_workspace", lambda *a, **k: asked.append(a))
+    monkeypatch.setattr(Workspace, "open", counting_open)
+    assert run_gui(demo=True) == 0
+    out = capfd.readouterr().out
+    assert asked == [] and opens == [str(target)]
+    assert out.splitlines()[-3:] == ["window usable", "tickets shown", "window shown"]
+
+
+def test_demo_start_refuses_a_workspace_that_is_not_the_demo(qapp, tmp_path, monkeypatch, capfd) -> None:
+    target = _own_user_data(monkeypatch, tmp_path)
+    target.parent.mkdir(parents=True)
+    _workspace(tmp_path).rename(target)  # a workspace, but no demo marker
+    before = target.read_bytes()
+    assert run_gui(demo=True) == 1
+    out = capfd.readouterr()
+    assert "window shown" not in out.out and "not the demo" in out.err
+    assert target.read_bytes() == before
 
 
 def test_default_demo_workspace_is_in_the_user_data_folder(monkeypatch, tmp_path) -> None:

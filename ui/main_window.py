@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +72,7 @@ class Navigator(QTreeWidget):
         self.itemActivated.connect(self._activated)
         state.versions_changed.connect(self.rebuild)
         state.history_changed.connect(self.rebuild)
+        state.records_changed.connect(self.rebuild)
         state.baseline_changed.connect(self.rebuild)
         state.workspace_changed.connect(self.rebuild)
         self.rebuild()
@@ -110,13 +113,14 @@ class Navigator(QTreeWidget):
         data = QTreeWidgetItem(["Data sources"])
         self.addTopLevelItem(data)
         h = st.history
+        later = "reading…" if st.records_pending else None
         rows = [
             f"Tickets: {len(h.tickets):,}",
             f"Status changes: {len(h.status_log):,}",
-            f"Backup jobs: {len(h.backups):,}",
-            f"Restore tests: {len(h.restore_tests):,}",
-            f"Outages: {len(h.outages):,}",
-            f"KPI months: {len(h.kpis):,}",
+            f"Backup jobs: {later or format(len(h.backups), ',')}",
+            f"Restore tests: {later or format(len(h.restore_tests), ',')}",
+            f"Outages: {later or format(len(h.outages), ',')}",
+            f"KPI months: {later or format(len(h.kpis), ',')}",
         ]
         for r in rows:
             child = QTreeWidgetItem([r])
@@ -154,6 +158,40 @@ class Navigator(QTreeWidget):
         menu.addAction("Open in contract editor", lambda: self._open_editor(v))
         menu.addAction("Explore in what-if", lambda: self._explore(v))
         menu.exec(self.viewport().mapToGlobal(pos))
+
+
+class LazyViews(Mapping[str, QWidget]):
+    """The central views, each built the first time it is asked for (shown, or used by
+    another view): the window appears without importing or laying out views it does not
+    show yet.  ``key in views`` does not build; ``views[key]`` / ``views.get(key)`` do."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+        self._keys = [key for key, _title in window.VIEWS]
+        self._built: dict[str, QWidget] = {}
+
+    def __getitem__(self, key: str) -> QWidget:
+        view = self._built.get(key)
+        if view is None:
+            if key not in self._keys:
+                raise KeyError(key)
+            view = self._built[key] = self._window._build_view(key)
+        return view
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def is_built(self, key: str) -> bool:
+        return key in self._built
+
+    def built(self) -> dict[str, QWidget]:
+        return dict(self._built)
 
 
 class PreferencesDialog(QDialog):
@@ -208,7 +246,8 @@ class MainWindow(QMainWindow):
         from ui.simulation import SimulationService
 
         self.simulation = SimulationService(self.state, parent=self)
-        self.views: dict[str, QWidget] = {}
+        self.views = LazyViews(self)
+        self._load_token = 0  # bumps with every open: late results of an older open are dropped
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self._build_views()
@@ -231,13 +270,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ building
     def _build_views(self) -> None:
-        from ui.views import build_view
-
-        for key, _title in self.VIEWS:
-            view = build_view(key, self.state, self)
-            view.setObjectName(f"view_{key}")
-            self.views[key] = view
-            self.stack.addWidget(view)
+        """The pages that need no view: welcome and loading.  Views come on demand
+        (:class:`LazyViews`)."""
         self.welcome = EmptyState(
             "No workspace open",
             "A workspace holds one client's contract versions and ticket history. "
@@ -248,6 +282,16 @@ class MainWindow(QMainWindow):
         self.welcome.add_action("Open workspace…", self.choose_workspace)
         self.welcome.add_action("New workspace…", self.new_workspace)
         self.stack.addWidget(self.welcome)
+        self.loading_page = EmptyState("Opening the workspace…", "")
+        self.stack.addWidget(self.loading_page)
+
+    def _build_view(self, key: str) -> QWidget:
+        from ui.views import build_view
+
+        view = build_view(key, self.state, self)
+        view.setObjectName(f"view_{key}")
+        self.stack.addWidget(view)
+        return view
 
     def _build_navigator(self) -> None:
         self.navigator = Navigator(self.state, self)
@@ -337,8 +381,17 @@ class MainWindow(QMainWindow):
             return
         self.current_view = key
         self.view_actions[key].setChecked(True)
-        if not self.state.is_open and not self.loading:
-            self.stack.setCurrentWidget(self.welcome)
+        if not self.state.is_open:
+            if self.loading:
+                title = dict(self.VIEWS)[key]
+                self.loading_page.set_text(
+                    "Opening the workspace…",
+                    f"Reading the contract versions and the ticket history. {title} shows as soon as "
+                    "they are in; backups, outages and KPIs follow.",
+                )
+                self.stack.setCurrentWidget(self.loading_page)
+            else:
+                self.stack.setCurrentWidget(self.welcome)
         else:
             self.stack.setCurrentWidget(self.views[key])
 
@@ -370,16 +423,23 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ workspaces
     def open_demo(self, path: str | None = None) -> None:
         try:
-            from workbench.demo import ensure_demo_workspace  # type: ignore[attr-defined]
+            from workbench import demo
         except ImportError:
             self._error("The demo workspace is not part of this build yet (workbench.demo is missing).")
             return
+        target = Path(path) if path is not None else demo.default_demo_workspace_path()
+        if target.exists():
+            # already built: open it once, checking its demo marker in the same open
+            # (ensure_demo_workspace would open it a second time just to check)
+            self.open_workspace(str(target), demo_marker=demo.DEMO_MARKER)
+            return
         self.statusBar().showMessage("Preparing the demo workspace…")
         self.loading = True
+        self._workspace_changed()
         run_with_progress(
             self,
             "Preparing the demo workspace",
-            ensure_demo_workspace,
+            demo.ensure_demo_workspace,
             path,
             on_done=lambda path: self.open_workspace(str(path)),
             on_error=self._failed("Could not prepare the demo workspace"),
@@ -391,7 +451,11 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Cancelled", 5000)
         self._workspace_changed()
 
-    def open_workspace(self, path: str) -> None:
+    def open_workspace(self, path: str, demo_marker: str | None = None) -> None:
+        """Open ``path`` in two steps on the database thread: the contract versions and
+        the tickets first (the views show them), then the backups, restore tests,
+        outages and KPIs (:meth:`AppState.set_records`).  Returns at once.
+        ``demo_marker``: the workspace must be the demo (its ``demo`` meta entry)."""
         store = _store()
         if store is None:
             self._error(
@@ -399,22 +463,39 @@ class MainWindow(QMainWindow):
             )
             return
         self.loading = True
+        self._load_token += 1
+        token = self._load_token
         self.statusBar().showMessage(f"Opening {path}…")
         p = Path(path)
+        self._workspace_changed()
 
-        def load(ws: Any) -> tuple[list[Version], History]:
+        def load_first(ws: Any) -> tuple[list[Version], History]:
             from models.contract import contract_from_data
 
+            if demo_marker is not None and ws.meta().get("demo") != demo_marker:
+                raise store.WorkspaceError(f"{p}: is a workspace but not the demo; choose another path")
             versions = [Version(i, c) for i, c in ws.contract_versions()]
             for key, data in ws.load_drafts().items():
                 parent = key.split(":")[1] if key.startswith("draft:") else "0"
                 contract = contract_from_data(data, f"draft {key}")
                 versions.append(Version(None, contract, key, int(parent) or None))
-            return versions, ws.load_history()
+            tickets, log = ws.load_tickets()
+            return versions, History(tickets=tickets, status_log=log)
+
+        def load_records(ws: Any) -> Any:
+            records = getattr(ws, "load_records", None)  # PERF: the records without the tickets
+            return records() if records is not None else ws.load_history()
 
         def opened(_ws: Any) -> None:
             self.db.call(
-                load, on_done=lambda r: self._loaded(p, r), on_error=self._failed(f"Could not read {p}")
+                load_first,
+                on_done=lambda r: self._loaded(token, p, r),
+                on_error=self._failed(f"Could not read {p}"),
+            )
+            self.db.call(
+                load_records,
+                on_done=lambda h: self._records_loaded(token, h),
+                on_error=self._failed(f"Could not read the backups, outages and KPIs of {p}"),
             )
 
         self.autosave()
@@ -422,12 +503,29 @@ class MainWindow(QMainWindow):
             lambda: store.Workspace.open(str(p)), on_done=opened, on_error=self._failed(f"Could not open {p}")
         )
 
-    def _loaded(self, path: Path, result: tuple[list[Version], History]) -> None:
+    def _loaded(self, token: int, path: Path, result: tuple[list[Version], History]) -> None:
+        if token != self._load_token:
+            return
         versions, history = result
         self.loading = False
-        self.state.load(path, versions, history)
+        self.state.load(path, versions, history, records_pending=True)
         self._add_recent(str(path))
-        self.statusBar().showMessage(f"Opened {path}", 5000)
+        self.statusBar().showMessage(f"Opened {path}; reading backups, outages and KPIs…", 5000)
+
+    def _records_loaded(self, token: int, records: Any) -> None:
+        st = self.state
+        if token != self._load_token or not st.records_pending:
+            return
+        st.set_records(
+            replace(
+                st.history,
+                backups=tuple(records.backups),
+                restore_tests=tuple(records.restore_tests),
+                outages=tuple(records.outages),
+                kpis=tuple(records.kpis),
+            )
+        )
+        self.statusBar().showMessage(f"Opened {st.path}", 5000)
 
     def new_workspace(self) -> None:
         store = _store()
@@ -443,9 +541,16 @@ class MainWindow(QMainWindow):
         self.autosave()
         self.db.open(
             lambda: store.Workspace.create(str(p)),
-            on_done=lambda _ws: self._loaded(p, ([], History())),
+            on_done=lambda _ws: self._created(p),
             on_error=self._failed(f"Could not create {p}"),
         )
+
+    def _created(self, path: Path) -> None:
+        self._load_token += 1
+        self.loading = False
+        self.state.load(path, [], History())
+        self._add_recent(str(path))
+        self.statusBar().showMessage(f"Opened {path}", 5000)
 
     def choose_workspace(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -627,6 +732,7 @@ class MainWindow(QMainWindow):
     def _failed(self, what: str) -> Any:
         def handler(exc: BaseException) -> None:
             self.loading = False
+            self.state.records_pending = False
             self._workspace_changed()
             self._error(f"{what}: {exc}")
 

@@ -42,7 +42,8 @@ class Version:
 class AppState(QObject):
     workspace_changed = Signal()  # path, versions and history replaced
     versions_changed = Signal()
-    history_changed = Signal()
+    history_changed = Signal()  # the tickets (and everything else) replaced
+    records_changed = Signal()  # backups, restore tests, outages and KPIs arrived (same tickets)
     scenario_changed = Signal()  # the what-if scenario contract changed
     draft_changed = Signal()  # the contract being edited changed
     baseline_changed = Signal()
@@ -60,10 +61,18 @@ class AppState(QObject):
         self.dirty_draft = False
         self.undo_stack = QUndoStack(self)
         self.workspace: Any = None  # only ever touched on the DB worker thread
+        # True between a load of the contracts and tickets and the arrival of the other
+        # records (backups, restore tests, outages, KPIs): views that need them wait
+        self.records_pending = False
 
     # ------------------------------------------------------------------ loading
-    def load(self, path: Path | None, versions: list[Version], history: History) -> None:
+    def load(
+        self, path: Path | None, versions: list[Version], history: History, records_pending: bool = False
+    ) -> None:
+        """Show a workspace.  ``records_pending``: ``history`` has the tickets and status
+        log only; :meth:`set_records` brings the rest later."""
         self.path = path
+        self.records_pending = records_pending
         self.versions = list(versions)
         self.history = history
         self.undo_stack.clear()
@@ -78,6 +87,12 @@ class AppState(QObject):
         self.baseline_changed.emit()
         self.scenario_changed.emit()
         self.draft_changed.emit()
+
+    def set_records(self, history: History) -> None:
+        """The rest of the history arrived (its tickets are the ones already shown)."""
+        self.history = history
+        self.records_pending = False
+        self.records_changed.emit()
 
     def clear(self) -> None:
         self.load(None, [], History())

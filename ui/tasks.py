@@ -109,6 +109,12 @@ class Task(QRunnable):
 _live: set[Task] = set()  # keep Python wrappers alive until their signals are delivered
 
 
+def cancel_all() -> None:
+    """Ask every running pool task to stop (at its next progress report)."""
+    for task in list(_live):
+        task.cancel()
+
+
 def run_in_background(
     fn: Callable[..., Any],
     *args: Any,

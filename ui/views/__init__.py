@@ -39,3 +39,31 @@ def build_view(key: str, state: AppState, window: Any) -> QWidget:
         return EmptyState("Not available yet", _UNBUILT[key])
     cls = getattr(module, cls_name)
     return cls(state, window=window)  # type: ignore[no-any-return]
+
+
+PRELOAD = (
+    "matplotlib.figure",
+    "matplotlib.backends.backend_agg",
+    "matplotlib.backends.backend_qtagg",
+    "workbench.simulate",
+    "workbench.whatif_charts",
+    "workbench.analytics_charts",
+    "workbench.kpis",
+    "workbench.warnings",
+    "workbench.compare",
+    "workbench.ticketquery",
+    *(module for module, _cls in _MODULES.values()),
+)
+
+
+def preload() -> list[str]:
+    """Import the modules the views need (matplotlib, the workbench engines, the view
+    modules) — run on a pool thread once the window is up, so that showing a view later
+    does not stop the GUI thread for its imports.  Returns the modules that failed."""
+    failed = []
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            failed.append(name)
+    return failed

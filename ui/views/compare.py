@@ -147,6 +147,7 @@ class CompareView(QWidget):
         state.versions_changed.connect(self._versions_changed)
         state.workspace_changed.connect(self._versions_changed)
         state.history_changed.connect(self._history_changed)
+        state.records_changed.connect(self._history_changed)
         self._versions_changed()
 
     # ------------------------------------------------------------------ layout
@@ -308,6 +309,9 @@ class CompareView(QWidget):
             return
         if self.task is not None:
             self._pending = True
+            return
+        if self.state.records_pending:  # its warning signs need the backups and outages
+            self.status.setText("Reading backups, outages and KPIs…")
             return
         w = self.weights()
         if sum(w.values()) <= 0:

@@ -106,6 +106,8 @@ class OverviewView(QWidget):
         self.stack.addWidget(body)
         state.workspace_changed.connect(self.refresh)
         state.baseline_changed.connect(self.refresh)
+        state.records_changed.connect(self.refresh)
+        state.history_changed.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
@@ -121,6 +123,12 @@ class OverviewView(QWidget):
             return
         self.stack.setCurrentIndex(1)
         contract, history, as_of, gen = st.baseline.contract, st.history, st.as_of(), self._gen
+        if st.records_pending:  # the KPIs and warning signs need the backups, outages and KPIs
+            self.title.setText(
+                f"{contract.client or contract.name} — {contract.version}: reading backups, outages and "
+                "KPIs…"
+            )
+            return
         self.title.setText(f"{contract.client or contract.name} — {contract.version}: computing…")
 
         def work() -> tuple[Any, list[Any]]:

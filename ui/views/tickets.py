@@ -126,6 +126,8 @@ class TicketsView(QWidget):
         if service is not None:
             service.baseline_ready.connect(self._baseline_result)
         self.reload()
+        if service is not None and service.baseline_result is not None:  # built after it ran
+            self._baseline_result(service.baseline_result)
 
     def _baseline_result(self, result: Any) -> None:
         self.set_outcomes({m: result.metric(m).outcome for m in ("response", "resolution")})

@@ -114,6 +114,8 @@ class WarningsView(QWidget):
         self.stack.addWidget(body)
         state.versions_changed.connect(self._fill_versions)
         state.workspace_changed.connect(self._fill_versions)
+        state.records_changed.connect(self.recompute)
+        state.history_changed.connect(self.recompute)
         self._fill_versions()
 
     def _fill_versions(self) -> None:
@@ -134,6 +136,9 @@ class WarningsView(QWidget):
             return
         history = self.state.history if len(self.state.history.tickets) else None
         gen = self._gen
+        if self.state.records_pending:  # the history checks need the backups and outages
+            self.status.setText("reading backups, outages and KPIs…")
+            return
         self.status.setText("checking…")
 
         def work() -> list[Any]:

@@ -255,6 +255,8 @@ class WhatIfView(QWidget):
         state.history_changed.connect(self._update_empty)
         self._update_empty()
         self._sync_controls()
+        if self.service.whatif is not None:  # built after the first result arrived
+            self._show(self.service.whatif)
 
     # ------------------------------------------------------------------ layout
     def _build_body(self) -> QWidget:
