@@ -251,9 +251,11 @@ from models import store
 from models.store import Workspace
 
 # A bulk write holds its pages in a large cache until the commit; one bigger than that
-# cache spills pages into the file mid-transaction.  Make this one spill (small cache),
-# so the kill lands with the file already changed and only the journal can restore it.
-store.BULK_PRAGMAS["cache_size"] = -256
+# cache spills pages into the file mid-transaction.  spill=True makes this one spill
+# (small cache), so the kill lands with the file already changed and only the journal
+# can restore it.
+if {spill}:
+    store.BULK_PRAGMAS["cache_size"] = -256
 marker = Path({marker!r})
 history = big_history({n}, seed=99, prefix="NEW")
 
@@ -267,7 +269,8 @@ with Workspace.open({path!r}) as w:
 """
 
 
-def test_writer_killed_mid_save_leaves_previous_state(tmp_path: Path) -> None:
+@pytest.mark.parametrize("spill", [True, False], ids=["pages-in-file", "pages-in-cache"])
+def test_writer_killed_mid_save_leaves_previous_state(tmp_path: Path, spill: bool) -> None:
     p = tmp_path / "client.slawb"
     make_workspace(p, n=400, seed=3)
     with Workspace.open(p) as w:
@@ -276,7 +279,8 @@ def test_writer_killed_mid_save_leaves_previous_state(tmp_path: Path) -> None:
     base_digest = digest(p)
 
     marker = tmp_path / "writing"
-    code = CHILD.format(root=str(ROOT), fixtures=str(FIXTURES), marker=str(marker), n=60_000, path=str(p))
+    code = CHILD.format(root=str(ROOT), fixtures=str(FIXTURES), marker=str(marker), n=60_000, path=str(p),
+                        spill=spill)
     child = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
@@ -288,7 +292,10 @@ def test_writer_killed_mid_save_leaves_previous_state(tmp_path: Path) -> None:
             time.sleep(0.05)
         journal = p.with_name(p.name + "-journal")
         assert journal.exists()  # a write transaction is open
-        assert digest(p) != base_digest  # and pages were already written into the file itself
+        if spill:
+            assert digest(p) != base_digest  # and pages were already written into the file itself
+        else:
+            assert digest(p) == base_digest  # the bulk cache holds them: the file is untouched
         os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=10)
     finally:
