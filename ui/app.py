@@ -44,18 +44,11 @@ def run_gui(workspace: str | None = None, demo: bool = False) -> int:
             window.open_workspace(last)
     if smoke:
         _smoke_exit_when_loaded(app, window)
-    QTimer.singleShot(0, lambda: _warm_up(window))
+    if not window.loading:  # nothing to read: warm up at once
+        QTimer.singleShot(0, window.warm_up)
     code = int(app.exec())
     _stop_background_work()
     return code
-
-
-def _warm_up(window: Any) -> None:
-    """Once the event loop runs: import what the views will need on a pool thread."""
-    from ui.tasks import run_in_background
-    from ui.views import preload
-
-    run_in_background(preload)
 
 
 def _stop_background_work(timeout_s: float = 30.0) -> None:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from models.history import History
 from ui.state import AppState, Version
-from ui.tasks import DbWorker, run_with_progress
+from ui.tasks import DbWorker, run_in_background, run_with_progress
 from ui.widgets import EmptyState
 
 MAX_RECENT = 8
@@ -422,29 +422,39 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ workspaces
     def open_demo(self, path: str | None = None) -> None:
-        try:
-            from workbench import demo
-        except ImportError:
-            self._error("The demo workspace is not part of this build yet (workbench.demo is missing).")
-            return
-        target = Path(path) if path is not None else demo.default_demo_workspace_path()
-        if target.exists():
-            # already built: open it once, checking its demo marker in the same open
-            # (ensure_demo_workspace would open it a second time just to check)
-            self.open_workspace(str(target), demo_marker=demo.DEMO_MARKER)
-            return
+        """Open the demo workspace (``path``, default: the user data folder), building it
+        first when it is not there.  ``workbench.demo`` is imported on the database
+        thread (it pulls in the store): the GUI thread does not wait for it."""
         self.statusBar().showMessage("Preparing the demo workspace…")
         self.loading = True
         self._workspace_changed()
-        run_with_progress(
-            self,
-            "Preparing the demo workspace",
-            demo.ensure_demo_workspace,
-            path,
-            on_done=lambda path: self.open_workspace(str(path)),
-            on_error=self._failed("Could not prepare the demo workspace"),
-            on_cancel=self._load_cancelled,
-        )
+
+        def locate(_ws: Any) -> tuple[Path, bool, str]:
+            from workbench import demo
+
+            target = Path(path) if path is not None else demo.default_demo_workspace_path()
+            return target, target.exists(), demo.DEMO_MARKER
+
+        def located(found: tuple[Path, bool, str]) -> None:
+            target, built, marker = found
+            if built:
+                # open it once, its demo marker checked in that open (ensure_demo_workspace
+                # would open it a second time just to check)
+                self.open_workspace(str(target), demo_marker=marker)
+                return
+            from workbench import demo
+
+            run_with_progress(
+                self,
+                "Preparing the demo workspace",
+                demo.ensure_demo_workspace,
+                path,
+                on_done=lambda built_path: self.open_workspace(str(built_path)),
+                on_error=self._failed("Could not prepare the demo workspace"),
+                on_cancel=self._load_cancelled,
+            )
+
+        self.db.call(locate, on_done=located, on_error=self._failed("The demo workspace is not available"))
 
     def _load_cancelled(self) -> None:
         self.loading = False
@@ -456,12 +466,6 @@ class MainWindow(QMainWindow):
         the tickets first (the views show them), then the backups, restore tests,
         outages and KPIs (:meth:`AppState.set_records`).  Returns at once.
         ``demo_marker``: the workspace must be the demo (its ``demo`` meta entry)."""
-        store = _store()
-        if store is None:
-            self._error(
-                "Workspaces cannot be opened: the workspace store (models.store) is not in this build."
-            )
-            return
         self.loading = True
         self._load_token += 1
         token = self._load_token
@@ -473,7 +477,9 @@ class MainWindow(QMainWindow):
             from models.contract import contract_from_data
 
             if demo_marker is not None and ws.meta().get("demo") != demo_marker:
-                raise store.WorkspaceError(f"{p}: is a workspace but not the demo; choose another path")
+                from models.store import WorkspaceError
+
+                raise WorkspaceError(f"{p}: is a workspace but not the demo; choose another path")
             versions = [Version(i, c) for i, c in ws.contract_versions()]
             for key, data in ws.load_drafts().items():
                 parent = key.split(":")[1] if key.startswith("draft:") else "0"
@@ -498,10 +504,14 @@ class MainWindow(QMainWindow):
                 on_error=self._failed(f"Could not read the backups, outages and KPIs of {p}"),
             )
 
+        def open_it() -> Any:  # the store (sqlalchemy, alembic, …) is imported on the database thread
+            store = _store()
+            if store is None:
+                raise RuntimeError("the workspace store (models.store) is not in this build")
+            return store.Workspace.open(str(p))
+
         self.autosave()
-        self.db.open(
-            lambda: store.Workspace.open(str(p)), on_done=opened, on_error=self._failed(f"Could not open {p}")
-        )
+        self.db.open(open_it, on_done=opened, on_error=self._failed(f"Could not open {p}"))
 
     def _loaded(self, token: int, path: Path, result: tuple[list[Version], History]) -> None:
         if token != self._load_token:
@@ -510,6 +520,7 @@ class MainWindow(QMainWindow):
         self.loading = False
         self.state.load(path, versions, history, records_pending=True)
         self._add_recent(str(path))
+        QTimer.singleShot(0, self.warm_up)
         self.statusBar().showMessage(f"Opened {path}; reading backups, outages and KPIs…", 5000)
 
     def _records_loaded(self, token: int, records: Any) -> None:
@@ -544,6 +555,16 @@ class MainWindow(QMainWindow):
             on_done=lambda _ws: self._created(p),
             on_error=self._failed(f"Could not create {p}"),
         )
+
+    def warm_up(self) -> None:
+        """Once: import what the views need (matplotlib, the engines, the view modules) on
+        a pool thread — after the first data is in, so it does not slow that down."""
+        if getattr(self, "_warmed", False):
+            return
+        self._warmed = True
+        from ui.views import preload
+
+        run_in_background(preload)
 
     def _created(self, path: Path) -> None:
         self._load_token += 1
