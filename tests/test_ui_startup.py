@@ -71,8 +71,9 @@ def test_open_returns_at_once_and_the_data_arrives_in_queued_steps(qtbot, worksp
         assert [v.status for v in w.state.versions] == ["signed", "proposal"]
         # only the current view was built; the others wait until shown
         built = [k for k in w.views if w.views.is_built(k)]
-        assert built == [w.current_view]
-        assert w.stack.currentWidget() is w.views[w.current_view]
+        assert built in ([], [w.current_view])  # [] while its modules are still imported
+        qtbot.waitUntil(lambda: w.stack.currentWidget() is w.views[w.current_view], timeout=30_000)
+        assert [k for k in w.views if w.views.is_built(k)] == [w.current_view]
         nav = w.navigator
         data = nav.topLevelItem(nav.topLevelItemCount() - 1)
         assert data is not None

@@ -46,7 +46,9 @@ def test_changing_p1_resolution_updates_compliance_and_undo_restores(qtbot, wind
     spin = view.controls[("P1", "resolution")].spin
     assert spin.value() == 4.0
 
-    qtbot.waitUntil(lambda: bool(view.months_canvas.figure.axes), timeout=5000)
+    canvas = view.months_canvas  # rendered on a pool thread: wait for the picture
+    qtbot.waitUntil(lambda: bool(canvas.figure.axes) and hasattr(canvas, "renderer") and not canvas.rendering,
+                    timeout=10_000)
     chart = view.months_chart
     old_bars = [p.get_height() for p in chart.scenario_bars]
     old_pixels = bytes(view.months_canvas.buffer_rgba())
@@ -55,8 +57,10 @@ def test_changing_p1_resolution_updates_compliance_and_undo_restores(qtbot, wind
     qtbot.waitUntil(  # the chart shows the newest result (not a re-draw of an older one)
         lambda: chart.scenario is window.simulation.whatif.scenario
         and window.simulation.whatif.scenario_contract.target("P1", "resolution") == "1h"
-        and 0 not in view._dirty_charts,
-        timeout=5000,
+        and 0 not in view._dirty_charts
+        and not canvas.rendering
+        and view._months_waiting is None,
+        timeout=10_000,
     )
     assert view.months_canvas.figure is chart.fig  # updated in place, not rebuilt
     bars = [p.get_height() for p in chart.scenario_bars]

@@ -12,7 +12,6 @@ SMOKE_TIMEOUT_S = 240.0
 
 
 def run_gui(workspace: str | None = None, demo: bool = False) -> int:
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from ui.main_window import MainWindow
@@ -44,8 +43,6 @@ def run_gui(workspace: str | None = None, demo: bool = False) -> int:
             window.open_workspace(last)
     if smoke:
         _smoke_exit_when_loaded(app, window)
-    if not window.loading:  # nothing to read: warm up at once
-        QTimer.singleShot(0, window.warm_up)
     code = int(app.exec())
     _stop_background_work()
     return code

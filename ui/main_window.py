@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from models.history import History
 from ui.state import AppState, Version
-from ui.tasks import DbWorker, run_in_background, run_with_progress
+from ui.tasks import DbWorker, guard, run_in_background, run_with_progress
 from ui.widgets import EmptyState
 
 MAX_RECENT = 8
@@ -247,6 +247,8 @@ class MainWindow(QMainWindow):
 
         self.simulation = SimulationService(self.state, parent=self)
         self.views = LazyViews(self)
+        self._warm: Any = None  # the pool task importing the views' modules (warm_up)
+        self._preloaded = False
         self._load_token = 0  # bumps with every open: late results of an older open are dropped
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
@@ -381,9 +383,15 @@ class MainWindow(QMainWindow):
             return
         self.current_view = key
         self.view_actions[key].setChecked(True)
+        title = dict(self.VIEWS)[key]
+        warming = self._warm is not None and not self._preloaded
+        if self.state.is_open and not self.views.is_built(key) and warming:
+            # its modules are still being imported on a pool thread: shown when they are in
+            self.loading_page.set_text(f"Preparing {title}…", "Loading charts and the simulation engine.")
+            self.stack.setCurrentWidget(self.loading_page)
+            return
         if not self.state.is_open:
             if self.loading:
-                title = dict(self.VIEWS)[key]
                 self.loading_page.set_text(
                     "Opening the workspace…",
                     f"Reading the contract versions and the ticket history. {title} shows as soon as "
@@ -520,7 +528,6 @@ class MainWindow(QMainWindow):
         self.loading = False
         self.state.load(path, versions, history, records_pending=True)
         self._add_recent(str(path))
-        QTimer.singleShot(0, self.warm_up)
         self.statusBar().showMessage(f"Opened {path}; reading backups, outages and KPIs…", 5000)
 
     def _records_loaded(self, token: int, records: Any) -> None:
@@ -557,14 +564,24 @@ class MainWindow(QMainWindow):
         )
 
     def warm_up(self) -> None:
-        """Once: import what the views need (matplotlib, the engines, the view modules) on
-        a pool thread — after the first data is in, so it does not slow that down."""
-        if getattr(self, "_warmed", False):
+        """Once, when the window first shows: import what the views need (matplotlib, the
+        engines, the view modules) on a pool thread.  Until that is done a view not built
+        yet waits on the loading page instead of importing on the GUI thread."""
+        if self._warm is not None:
             return
-        self._warmed = True
         from ui.views import preload
 
-        run_in_background(preload)
+        self._warm = run_in_background(
+            preload, on_done=guard(self, self._warmed_up), on_error=guard(self, self._warmed_up)
+        )
+
+    def _warmed_up(self, *_: Any) -> None:
+        self._preloaded = True
+        self.show_view(getattr(self, "current_view", "overview"))
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self.warm_up)
 
     def _created(self, path: Path) -> None:
         self._load_token += 1

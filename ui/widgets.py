@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -85,11 +87,91 @@ class KpiCard(QFrame):
         self.delta.setStyleSheet(f"color: {color};")
 
 
-def figure_canvas(figure):  # type: ignore[no-untyped-def]
-    """Embed a matplotlib Figure built in ``workbench/`` (ui/ only embeds)."""
+_RENDER_LOCK = threading.Lock()  # one figure rendered at a time (matplotlib's font cache is shared)
+
+
+def _canvas_class() -> type:
+    """:class:`FigureCanvasQTAgg` whose ``draw_idle`` renders on a pool thread.
+
+    The figure is rendered into a new Agg renderer off the GUI thread, which then only
+    swaps it in and repaints: a full draw of a chart (100-500 ms) never stops the GUI.
+    Meanwhile the canvas keeps painting its previous picture.  While a render is in
+    flight the owner must not change the figure (:attr:`rendering`; ``on_rendered``
+    callbacks run after each render).  In-place updates (blitting with
+    ``restore_region``/``draw_artist``) stay on the GUI thread and draw no text.
+    """
+    global _CANVAS
+    if _CANVAS is not None:
+        return _CANVAS
+    from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 
-    canvas = FigureCanvasQTAgg(figure)
+    from ui.tasks import guard, run_in_background
+
+    class WorkerCanvas(FigureCanvasQTAgg):  # type: ignore[misc]
+        def __init__(self, figure: Any) -> None:
+            super().__init__(figure)
+            self.rendering = False
+            self._again = False
+            self.on_rendered: list[Callable[[], None]] = []
+            self.hidden_while_rendering: list[Any] = []  # artists left out of the render
+
+        def draw_idle(self) -> None:
+            if self.rendering:
+                self._again = True
+                return
+            if self.figure is None or self.width() <= 0 or self.height() <= 0:
+                return
+            fig = self.figure
+            w, h = fig.bbox.size
+            key = (w, h, fig.dpi)
+            hidden = list(self.hidden_while_rendering)
+            self.rendering = True
+
+            def render() -> Any:
+                with _RENDER_LOCK:
+                    renderer = RendererAgg(int(w), int(h), fig.dpi)
+                    for artist in hidden:
+                        artist.set_visible(False)
+                    try:
+                        fig.draw(renderer)
+                    finally:
+                        for artist in hidden:
+                            artist.set_visible(True)
+                    return renderer
+
+            run_in_background(
+                render,
+                on_done=guard(self, lambda r: self._rendered(fig, key, r)),
+                on_error=guard(self, lambda _e: self._rendered(fig, key, None)),
+            )
+
+        def _rendered(self, fig: Any, key: Any, renderer: Any) -> None:
+            self.rendering = False
+            current = (*self.figure.bbox.size, self.figure.dpi) if self.figure is not None else None
+            fresh = renderer is not None and fig is self.figure and key == current
+            if fresh:
+                self.renderer = renderer
+                self._lastKey = key
+            if fresh and not self._again:
+                for callback in list(self.on_rendered):
+                    callback()
+                self.update()
+                return
+            self._again = False
+            self.draw_idle()  # the figure or its size changed meanwhile: render again
+
+    _CANVAS = WorkerCanvas
+    return _CANVAS
+
+
+_CANVAS: type | None = None
+
+
+def figure_canvas(figure):  # type: ignore[no-untyped-def]
+    """Embed a matplotlib Figure built in ``workbench/`` (ui/ only embeds); it is
+    rendered on a pool thread (see :func:`_canvas_class`)."""
+    canvas = _canvas_class()(figure)
     canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
     canvas.setMinimumHeight(180)
     return canvas

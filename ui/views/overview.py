@@ -131,15 +131,19 @@ class OverviewView(QWidget):
             return
         self.title.setText(f"{contract.client or contract.name} — {contract.version}: computing…")
 
-        def work() -> tuple[Any, list[Any]]:
+        def work() -> tuple[Any, list[Any], Any]:
             from workbench.kpis import kpi_report, report_zone
             from workbench.warnings import lint
 
             zone = report_zone(contract)
             start, end = last_full_quarter(int(as_of or 0), zone)
+            from workbench.analytics_charts import kpi_period_figure
+
             report = kpi_report(contract, history, start, end, as_of=as_of)
             findings = lint(contract, history, as_of=as_of)
-            return report, findings
+            fig = kpi_period_figure(report)  # built here, rendered on a pool thread too
+            _legend_below(fig)
+            return report, findings, fig
 
         run_in_background(
             work, on_done=guard(self, lambda r: self._show(gen, r)), on_error=guard(self, self._failed)
@@ -148,13 +152,12 @@ class OverviewView(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self.title.setText(f"Could not compute the dashboard: {exc}")
 
-    def _show(self, gen: int, result: tuple[Any, list[Any]]) -> None:
+    def _show(self, gen: int, result: tuple[Any, list[Any], Any]) -> None:
         if gen != self._gen:
             return
-        from workbench.analytics_charts import kpi_period_figure
         from workbench.kpis import headline_rows
 
-        report, findings = result
+        report, findings, fig = result
         self.report, self.findings = report, findings
         cur = report.current
         zone = report.zone or UTC
@@ -173,8 +176,6 @@ class OverviewView(QWidget):
             card.set(_fmt(row.current, row.unit), text, good)
         for card in self.cards[len(rows) :]:
             card.hide()
-        fig = kpi_period_figure(report)
-        _legend_below(fig)
         self.canvas.figure = fig
         fig.set_canvas(self.canvas)
         w, h = self.canvas.width(), self.canvas.height()

@@ -343,8 +343,8 @@ class WhatIfView(QWidget):
         self.months_canvas = figure_canvas(Figure(figsize=(6.4, 3.0)))
         self.months_chart = MonthlyBreachesChart(self.months_canvas.figure)
         self._months_bg: Any = None
-        self._own_draw = False
-        self.months_canvas.mpl_connect("draw_event", self._months_drawn)
+        self._months_waiting: WhatIf | None = None  # a result that came while the chart rendered
+        self.months_canvas.on_rendered.append(self._months_rendered)
         self.sens_canvas = figure_canvas(Figure(figsize=(6.4, 4.2)))
         sens = QWidget()
         sl = QVBoxLayout(sens)
@@ -612,6 +612,9 @@ class WhatIfView(QWidget):
             self._dirty_charts.add(0)
             return
         self._dirty_charts.discard(0)
+        if canvas.rendering:  # the figure is being rendered on a pool thread: after that
+            self._months_waiting = w
+            return
         relaid = chart.update(w.baseline, w.scenario)
         if relaid or self._months_bg is None:
             self._full_months_draw()
@@ -623,32 +626,27 @@ class WhatIfView(QWidget):
         canvas.update()
 
     def _full_months_draw(self) -> None:
-        """Draw the whole chart, keep it without the scenario's artists as the background
-        of later in-place updates, then paint those artists over it."""
+        """Render the whole chart without the scenario's artists on a pool thread; once
+        it is in (:meth:`_months_rendered`) it is kept as the background of later
+        in-place updates and those artists are painted over it."""
         canvas, chart = self.months_canvas, self.months_chart
         w, h = canvas.width(), canvas.height()
         fig = chart.fig
         if w > 10 and h > 10:
             fig.set_size_inches(w / fig.dpi, h / fig.dpi)
             chart.fit(w, h)
-        dynamic = chart.dynamic_artists
-        for artist in dynamic:
-            artist.set_visible(False)
-        self._own_draw = True
-        try:
-            canvas.draw()
-        finally:
-            self._own_draw = False
-            for artist in dynamic:
-                artist.set_visible(True)
-        self._months_bg = canvas.copy_from_bbox(fig.bbox)
-        for artist in dynamic:
-            artist.axes.draw_artist(artist)
-        canvas.update()
+        self._months_bg = None
+        canvas.hidden_while_rendering = chart.dynamic_artists
+        canvas.draw_idle()
 
-    def _months_drawn(self, _event: Any) -> None:
-        if not self._own_draw:  # a resize or an outside draw: the saved background is stale
-            self._months_bg = None
+    def _months_rendered(self) -> None:
+        canvas, chart = self.months_canvas, self.months_chart
+        self._months_bg = canvas.copy_from_bbox(chart.fig.bbox)
+        for artist in chart.dynamic_artists:
+            artist.axes.draw_artist(artist)
+        waiting, self._months_waiting = self._months_waiting, None
+        if waiting is not None:
+            self._update_months_chart(waiting)
 
     def _render_charts(self, *_: Any) -> None:
         w = self.service.whatif
