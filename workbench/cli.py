@@ -7,15 +7,31 @@ that returns the exit code.  Errors print one clear line and exit non-zero.
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import os
 import signal
 import sys
-from collections.abc import Sequence
-from typing import Any
 
-from workbench.errors import CommandError
+
+def _early_sigint(signum: int, frame: object) -> None:
+    """Ctrl-C while the program is still starting (modules loading): nothing has been
+    read or written yet, so say so on one line and leave at once."""
+    cmd = sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else ""
+    os.write(2, f"sla-workbench{' ' + cmd if cmd else ''}: interrupted\n".encode())
+    os._exit(130)
+
+
+_early_sigint.early = True  # type: ignore[attr-defined]
+if (__name__ == "__main__" or os.path.basename(sys.argv[0]) == "sla-workbench") and (
+    signal.getsignal(signal.SIGINT) is signal.default_int_handler
+):
+    signal.signal(signal.SIGINT, _early_sigint)  # main() installs the real handler
+
+import argparse  # noqa: E402
+import importlib  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+from typing import Any  # noqa: E402
+
+from workbench.errors import CommandError  # noqa: E402
 
 __all__ = ["CommandError", "main"]
 
@@ -51,6 +67,8 @@ def _version() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if getattr(signal.getsignal(signal.SIGINT), "early", False):
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # start-up is over
     args_list = list(sys.argv[1:] if argv is None else argv)
     gui_flags = {"--workspace", "--demo"}
     if not args_list or args_list[0] in gui_flags:
