@@ -21,7 +21,6 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def frozen_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    pytest.importorskip("PyInstaller")
     dist = tmp_path_factory.mktemp("dist")
     work = tmp_path_factory.mktemp("work")
     env = dict(os.environ, DIST_DIR=str(dist), WORK_DIR=str(work), PYTHON=sys.executable)
