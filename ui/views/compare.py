@@ -132,6 +132,8 @@ class CompareView(QWidget):
         self.task: Task | None = None
         self._pending = False
         self.error = ""
+        self._figure_gen = 0
+        self._figures_pending = 0
         from workbench.compare import COMPONENTS, DEFAULT_WEIGHTS
 
         self.components = COMPONENTS
@@ -353,7 +355,7 @@ class CompareView(QWidget):
         self.status.setText(f"<span style='color:#b42318'>Comparison failed: {exc}</span>")
 
     def idle(self) -> bool:
-        return self.task is None and not self._run_later.pending()
+        return self.task is None and not self._run_later.pending() and not self._figures_pending
 
     def rescore(self, *_: Any) -> None:
         """New weights: new scores and breakdowns from the same replay."""
@@ -422,19 +424,40 @@ class CompareView(QWidget):
                     ]
                 )
         self.warn_model.set_grid(["Version", "Code", "Severity", "Clause", "Evidence"], warns)
-        self._set_figure(self.score_canvas, cmp.score_figure())
-        self._draw_compliance()
+        self._build_figures(score=True)
+
+    def _build_figures(self, score: bool) -> None:
+        """Build the charts on a pool thread (they render on one too): the newest wins."""
+        cmp, metric = self.comparison, self.chart_metric.currentText()
+        if cmp is None:
+            return
+        self._figure_gen += 1
+        gen = self._figure_gen
+        self._figures_pending += 1
+
+        def work() -> tuple[Any, Any]:
+            return (cmp.score_figure() if score else None), cmp.compliance_figure(metric)
+
+        def done(figs: tuple[Any, Any]) -> None:
+            self._figures_pending -= 1
+            if gen != self._figure_gen or cmp is not self.comparison:
+                return
+            if figs[0] is not None:
+                self._set_figure(self.score_canvas, figs[0])
+            self._set_figure(self.compliance_canvas, figs[1])
+
+        def failed(exc: BaseException) -> None:
+            self._figures_pending -= 1
+            self.status.setText(f"Could not draw the charts: {exc}")
+
+        run_in_background(work, on_done=guard(self, done), on_error=guard(self, failed))
 
     @staticmethod
     def _money(v: Any, amount: float | None) -> str:
         return "no fee stated" if amount is None else f"{amount:,.0f} {v.proposal.contract.currency}"
 
     def _draw_compliance(self, *_: Any) -> None:
-        if self.comparison is None:
-            return
-        self._set_figure(
-            self.compliance_canvas, self.comparison.compliance_figure(self.chart_metric.currentText())
-        )
+        self._build_figures(score=False)
 
     @staticmethod
     def _set_figure(canvas: Any, fig: Any) -> None:
