@@ -787,3 +787,23 @@ def test_cli_import_json(shared_dir: Path, tmp_path: Path, capsys: pytest.Captur
     assert main(["import", str(ws), str(shared_dir / SAMPLE), "--json"]) == 2
     assert "--tz" in capsys.readouterr().err
     assert np.isfinite(out["tickets"])
+
+
+def test_gzipped_export_reads_like_the_plain_file(tmp_path: Path) -> None:
+    import gzip
+
+    f = canonical(tmp_path, [["T1", "P1", "2026-01-05T10:00:00+01:00", "", "", "", "", "", ""]], bom=True)
+    packed = tmp_path / "tickets.csv.gz"
+    packed.write_bytes(gzip.compress(f.read_bytes()))
+    plain, zipped = import_file(f), import_file(packed)
+    assert zipped.preset.name == plain.preset.name == "canonical"
+    assert zipped.tickets.opened.tolist() == plain.tickets.opened.tolist() == [ts("2026-01-05T09:00:00")]
+    broken = tmp_path / "broken.csv.gz"
+    broken.write_bytes(gzip.compress(f.read_bytes())[:20])
+    with pytest.raises(ImportFailed, match=r"broken\.csv\.gz: cannot read"):
+        import_file(broken)
+
+
+def test_folder_given_as_file(tmp_path: Path) -> None:
+    with pytest.raises(ImportFailed, match=r": is a folder, not a file"):
+        import_file(tmp_path)

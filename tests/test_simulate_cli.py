@@ -193,3 +193,21 @@ def test_status_log_in_any_row_order_reads_the_same(tmp_path: Path) -> None:
         assert log.ticket.tolist() == [0, 0, 1, 1, 2]
         assert names == ["New", "Awaiting User Info", "Awaiting User Info", "Active", "New"]
         assert log.at.tolist() == sorted(log.at[:2].tolist()) + sorted(log.at[2:4].tolist()) + [log.at[4]]
+
+
+def test_table_columns_line_up_with_day_targets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    c = write(tmp_path, "c.yaml", CONTRACT)
+    t = write(tmp_path, "t.csv", TICKETS)
+    assert main(["simulate", "--contract", c, "--tickets", t, "--as-of", "2026-12-31T00:00:00Z"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    head = next(line for line in lines if "response target" in line)
+    rows = {line[:2]: line for line in lines if line[:2] in ("P1", "P2", "P3")}
+    assert "next business day" in rows["P3"] and "same business day" in rows["P2"]
+    assert "_business_day" not in "\n".join(lines)
+    # every row is as wide as the header, so the columns line up
+    assert {len(r) for r in rows.values()} == {len(head)}
+
+
+def test_folder_as_tickets_file(tmp_path: Path) -> None:
+    with pytest.raises(CsvError, match=r": is a folder, not a file$"):
+        read_tickets_csv(tmp_path)

@@ -33,6 +33,8 @@ class CsvError(ValueError):
 def _read(path: Path, required: tuple[str, ...]) -> pa.Table:
     if not path.exists():
         raise CsvError(f"{path}: no such file")
+    if path.is_dir():
+        raise CsvError(f"{path}: is a folder, not a file")
     try:
         opener = gzip.open if path.suffix.lower() == ".gz" else open
         with opener(path, "rb") as fh:

@@ -91,6 +91,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+TARGET_WORDS = {"same_business_day": "same business day", "next_business_day": "next business day"}
+
+
 def _pct(v: float | None) -> str:
     return "   n/a" if v is None else f"{100 * v:5.1f}%"
 
@@ -99,14 +102,16 @@ def render_table(result: Any, per_ticket: bool = False) -> str:
     c = result.contract
     lines = [f"{c.name} — {c.version}", f"as of {result.as_of.isoformat()}", ""]
     head = f"{'':4} {'tickets':>8}  " + "  ".join(
-        f"{m + ' met/breached/pending':>34} {'compl.':>7}" for m in METRICS)
+        f"{m + ' target':>19} {'met':>7} {'breached':>8} {'pending':>7} {'compl.':>7}" for m in METRICS)
     lines.append(head)
     for p, r in result.by_priority.items():
         cells = []
         for m in METRICS:
             x = r.metric(m)
-            target = x.target or "—"
-            cells.append(f"{target:>10} {x.met:>7}/{x.breached:>7}/{x.pending:>7} {_pct(x.compliance):>7}")
+            target = TARGET_WORDS.get(x.target or "", x.target or "—")
+            cells.append(
+                f"{target:>19} {x.met:>7} {x.breached:>8} {x.pending:>7} {_pct(x.compliance):>7}"
+            )
         lines.append(f"{p:4} {r.tickets:>8}  " + "  ".join(cells))
     if result.issues:
         lines.append("")

@@ -11,6 +11,7 @@ row; cells are read as text (dates as ISO 8601 without offset).
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import zipfile
 from collections.abc import Callable
@@ -58,6 +59,8 @@ class RawTable:
 
 def read_table(path: str | Path) -> RawTable:
     p = Path(path)
+    if p.is_dir():
+        raise ReadError(f"{p}: is a folder, not a file")
     try:
         with open(p, "rb") as fh:
             head = fh.read(8)
@@ -157,8 +160,10 @@ def _unique(headers: list[str]) -> list[str]:
 def _read_csv(p: Path) -> RawTable:
     try:
         raw = p.read_bytes()
-    except OSError as exc:
-        raise ReadError(f"{p}: cannot read: {exc.strerror or exc}") from exc
+        if raw.startswith(b"\x1f\x8b"):  # gzip: exports are often kept compressed
+            raw = gzip.decompress(raw)
+    except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
+        raise ReadError(f"{p}: cannot read: {getattr(exc, 'strerror', None) or exc}") from exc
     if not raw or raw.isspace():  # (no stripped copy of the whole file)
         raise ReadError(f"{p}: the file is empty: no header row")
     data, notes = _decode(p, raw)
