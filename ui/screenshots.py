@@ -22,6 +22,13 @@ def _wait(app: Any, cond: Any, timeout: float = 180.0) -> None:
 
 def _settle(app: Any, seconds: float = 0.6) -> None:
     _wait(app, lambda: False, seconds)
+    # charts render on pool threads (ui.widgets.figure_canvas): wait for every one in
+    _wait(app, lambda: not any(getattr(c, "rendering", False) for c in _canvases(app)), 60)
+    _wait(app, lambda: False, 0.1)
+
+
+def _canvases(app: Any) -> list[Any]:
+    return [w for w in app.allWidgets() if hasattr(w, "hidden_while_rendering")]
 
 
 def main(argv: list[str] | None = None) -> int:
