@@ -149,3 +149,30 @@ def test_cli_audit_workspace(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert out["agreement_under_contract"] == pytest.approx(2 / 3, abs=1e-4)
     assert out["by_priority"]["P1"]["disagreeing"][0]["id"] == "X1"
     assert out["best_explanation"]["agreement"] == 1.0
+
+
+def test_priority_whose_tickets_never_met_says_so_in_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """QA: when the provider marked no P2 ticket as met, the best explanation gave the P2
+    target as "0m" (a threshold under every elapsed time); it is "never met", in words."""
+    from workbench.audit import NEVER_MET
+    from workbench.cli import main
+
+    t, agree = best_threshold(np.array([600, 1200], np.int64), np.array([False, False]))
+    assert (t, agree) == (-1, 2)
+    rows = [("A", "P1", 0.5, 2, "true"), ("B", "P1", 0.5, 6, "false"),
+            ("C", "P2", 1, 3, "false"), ("D", "P2", 2, 9, "false")]
+    res = audit(TicketTable.from_tickets([tk(i, p, a, b, f == "true") for i, p, a, b, f in rows]))
+    assert res.best is not None
+    assert res.best.targets["P2"] == NEVER_MET and res.best.targets["P1"] != NEVER_MET
+    f = tmp_path / "t.csv"
+    with open(f, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "priority", "opened_at", "first_response_at", "resolved_at", "provider_sla_met"])
+        for i, p, a, b, flag in rows:
+            w.writerow([i, p, T0.isoformat(), (T0 + timedelta(hours=a)).isoformat(),
+                        (T0 + timedelta(hours=b)).isoformat(), flag])
+    assert main(["audit", "--tickets", str(f)]) == 0
+    line = next(ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("best explanation"))
+    assert "P2 never met (no P2 ticket met any target" in line and " 0m" not in line

@@ -97,7 +97,9 @@ CASES: list[tuple[str, list[str], list[str]]] = [
     ("lint-yaml-as-workspace", ["lint", "{old}", "--workspace", "{old}"], ["northwind-2025.yaml",
                                                                           "not an SLA Workbench workspace"]),
     ("lint-missing-workspace", ["lint", "{old}", "--workspace", "{missing}"], ["missing.yaml"]),
-    ("lint-bad-as-of", ["lint", "{old}", "--tickets", "{tickets}", "--as-of", "garbage"], ["garbage"]),
+    ("lint-bad-as-of", ["lint", "{old}", "--tickets", "{tickets}", "--as-of", "garbage"],
+     ["--as-of", "garbage"]),
+    ("lint-bad-as-of-date", ["lint", "{old}", "--as-of", "2026-02-30"], ["--as-of", "2026-02-30"]),
     # simulate
     ("simulate-missing-contract", ["simulate", "--contract", "{missing}", "--tickets", "{tickets}"],
      ["missing.yaml"]),
@@ -162,6 +164,8 @@ CASES: list[tuple[str, list[str], list[str]]] = [
                                    "{missing}"], ["missing.yaml"]),
     ("redline-bad-as-of", ["redline", "{old}", "{new}", "-o", "{out}/r.pdf", "--as-of", "garbage"],
      ["--as-of", "garbage"]),
+    ("redline-as-of-no-offset", ["redline", "{old}", "{new}", "-o", "{out}/r.pdf", "--as-of",
+                                 "2026-01-01T00:00"], ["--as-of", "offset"]),
     ("redline-bad-prepared-on", ["redline", "{old}", "{new}", "-o", "{out}/r.pdf", "--prepared-on",
                                  "2026-02-30"], ["--prepared-on", "2026-02-30"]),
     ("redline-yaml-tickets", ["redline", "{old}", "{new}", "-o", "{out}/r.pdf", "--tickets", "{old}"],
@@ -234,6 +238,39 @@ def test_every_subcommand_has_a_bad_input_case() -> None:
 
     covered = {argv[0] for _, argv, _ in CASES}
     assert set(COMMANDS) - covered <= {"schema"}  # schema reads nothing
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["lint", "{old}", "--tickets", "{tickets}", "--as-of", "{at}", "--json"],
+        ["compare", "{old}", "{new}", "--tickets", "{tickets}", "--as-of", "{at}", "--json"],
+        ["audit", "--tickets", "{flagged}", "--as-of", "{at}", "--json"],
+        ["redline", "{old}", "{new}", "-o", "{out}/r.pdf", "--tickets", "{tickets}", "--as-of", "{at}"],
+    ],
+    ids=["lint", "compare", "audit", "redline"],
+)
+def test_as_of_takes_a_date_or_an_instant_everywhere(
+    argv: list[str], files: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--as-of`` is the same flag in every command: a date (its midnight UTC, as --help says)
+    or an ISO instant with an offset; before, redline took only a date and the others only
+    an instant (lint took both but named no flag in its error)."""
+    flagged = tmp_path / "flagged.csv"
+    flagged.write_text("id,priority,opened_at,first_response_at,resolved_at,provider_sla_met\n"
+                       "F1,P1,2026-03-02T10:00:00Z,2026-03-02T10:30:00Z,2026-03-02T12:00:00Z,true\n"
+                       "F2,P1,2026-03-02T10:00:00Z,2026-03-02T13:00:00Z,2026-03-02T20:00:00Z,false\n",
+                       encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    for at in ("2026-03-05", "2026-03-05T00:00:00Z", "2026-03-04T19:00:00-05:00"):
+        args = [a.format(out=tmp_path / "out", at=at, flagged=flagged, **files) for a in argv]
+        assert main(args) == 0, capsys.readouterr().err
+        capsys.readouterr()
+    from workbench.commands._common import AS_OF_HELP, parse_as_of
+
+    assert parse_as_of("2026-03-05") == parse_as_of("2026-03-05T00:00:00Z") == parse_as_of(
+        "2026-03-04T19:00-05:00")
+    assert "midnight UTC" in AS_OF_HELP
 
 
 def test_redline_missing_output_folder_is_not_created(files: dict[str, str], tmp_path: Path) -> None:

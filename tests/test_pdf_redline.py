@@ -563,3 +563,30 @@ def test_cli(tmp_path: Path) -> None:
     assert not out2.exists()
     assert main(["redline", str(o), str(n), "-o", str(out2), "--as-of", "yesterday"]) == 2
     assert not out2.exists()
+
+
+def test_cover_says_when_no_ticket_history_was_given(redline: tuple[ContractDiff, bytes]) -> None:
+    """Without a history the as-of date measures nothing: the cover and the footer say that
+    no ticket history was given instead of showing a date (QA: it showed the file's date)."""
+    _, data = redline
+    pages = _pages(data)
+    cover = _norm(pages[0].extract_text())
+    assert "History as of no ticket history given" in cover
+    assert "2026-11-01" not in cover
+    assert "no ticket history given" in _norm(pages[-1].extract_text())  # footer
+    o, n = contracts()
+    with_history = build_redline(version_from_contract(o), version_from_contract(n), OPTS,
+                                 history=HistoryInput(_tickets()), simulate=None, lint=no_lint)
+    cover = _norm(_pages(with_history)[0].extract_text())
+    assert "History as of 2026-11-01" in cover and "no ticket history given" not in cover
+
+
+def test_as_of_instant_is_used_and_shown() -> None:
+    from dataclasses import replace
+
+    from workbench.pdf.redline import as_of_instant
+
+    at = int(datetime(2026, 11, 1, 9, 30, tzinfo=UTC).timestamp())
+    opts = replace(OPTS, as_of_instant=at)
+    assert as_of_instant(opts) == at and as_of_instant(OPTS) == at - 9 * 3600 - 1800
+    assert opts.as_of_text() == "2026-11-01 09:30 UTC" and OPTS.as_of_text() == "2026-11-01"

@@ -73,6 +73,9 @@ def _closure_as_resolution(t: TicketTable) -> TicketTable:
     )
 
 
+NEVER_MET = "never met"
+
+
 def format_duration(seconds: int) -> str:
     s = max(int(seconds), 0)
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
@@ -93,7 +96,10 @@ def _roundest(lo: int, hi: int | None) -> int:
 
 
 def best_threshold(elapsed: I64, met: Bool) -> tuple[int, int]:
-    """Threshold T maximising #(met & elapsed <= T) + #(~met & elapsed > T); returns (T, agreeing)."""
+    """Threshold T maximising #(met & elapsed <= T) + #(~met & elapsed > T); returns (T, agreeing).
+
+    T is -1 when the best reading is that nothing met the target (every ticket counted as
+    breached), which :data:`NEVER_MET` names in an explanation's targets."""
     n = len(elapsed)
     if n == 0:
         return 0, 0
@@ -110,10 +116,8 @@ def best_threshold(elapsed: I64, met: Bool) -> tuple[int, int]:
     valid[1:n] = e[1:] != e[:-1]
     agree = np.where(valid, agree, -1)
     best = int(np.argmax(agree))
-    if best == 0:
-        t = _roundest(0, int(e[0])) if e[0] > 0 else 0
-        if e[0] <= 0:  # nothing can be below the smallest value; everything counts as breached at T=-1
-            t = -1
+    if best == 0:  # the flags are best read as "no ticket met any target": T=-1 (never met)
+        t = -1
     else:
         t = _roundest(int(e[best - 1]), int(e[best]) if best < n else None)
     return t, int(agree[best])
@@ -282,7 +286,7 @@ def best_explanations(
                     el = eng.elapsed(p, em, spec, pauses)
                     has = el.has_event
                     t, a = best_threshold(el.business[has], flag_all[idx][has])
-                    targets[pname] = "never met" if t < 0 else format_duration(t)
+                    targets[pname] = NEVER_MET if t < 0 else format_duration(t)
                     per[pname] = a / len(idx)
                     agreeing += a
                 out.append(Explanation(metric, cal_name, bool(pauses), targets, agreeing, total, per))

@@ -1,5 +1,5 @@
 """What the subcommands share: a ticket history from ``--tickets [--status-log]`` or
-``--workspace``, and ``--as-of`` as an instant.
+``--workspace``, and ``--as-of`` as an instant (a date alone is its midnight UTC).
 
 Every failure is a :class:`workbench.cli.CommandError` (one line, exit 2) naming the
 file: a bad canonical CSV, a missing, damaged or too old workspace.
@@ -48,14 +48,28 @@ def require_output_file(path: str | Path) -> Path:
     return p
 
 
+AS_OF_HELP = (
+    "ISO 8601 date (YYYY-MM-DD: that day's midnight UTC) or instant with an offset "
+    "(2026-11-01T09:00-05:00)"
+)
+
+
 def parse_as_of(text: str) -> int:
-    """``--as-of``: an ISO 8601 instant with an offset (``Z`` allowed) -> epoch seconds."""
+    """``--as-of``: an ISO 8601 instant with an offset (``Z`` allowed), or a date, which
+    means that day's midnight UTC -> epoch seconds.  Errors name the flag."""
+    t = text.strip()
+    if len(t) == 10:
+        try:
+            day = dt.date.fromisoformat(t)
+        except ValueError:
+            raise CommandError(f"--as-of: not an ISO 8601 date or instant: {text!r}") from None
+        return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
     try:
-        d = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        d = dt.datetime.fromisoformat(t.replace("Z", "+00:00"))
     except ValueError:
-        raise CommandError(f"--as-of: not an ISO 8601 instant: {text!r}") from None
+        raise CommandError(f"--as-of: not an ISO 8601 date or instant: {text!r}") from None
     if d.tzinfo is None:
-        raise CommandError(f"--as-of: {text!r} has no offset (write Z or +01:00)")
+        raise CommandError(f"--as-of: {text!r} has no offset (write Z or +01:00, or give a date alone)")
     return int(d.timestamp())
 
 

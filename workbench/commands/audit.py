@@ -6,7 +6,7 @@ import argparse
 import json
 
 from workbench.cli import CommandError
-from workbench.commands._common import open_workspace, parse_as_of
+from workbench.commands._common import AS_OF_HELP, open_workspace, parse_as_of
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -23,14 +23,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--status-log", metavar="S", help="with --tickets: a canonical status log")
     p.add_argument("--tz", help="with --tickets: time zone of timestamps without an offset")
     p.add_argument("--contract", metavar="C", help="contract file (default: the workspace's latest version)")
-    p.add_argument("--as-of", help="ISO instant (default: the latest instant in the data)")
+    p.add_argument("--as-of", help=AS_OF_HELP + " (default: the latest instant in the data)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from models.contract import load_contract
-    from workbench.audit import audit
+    from workbench.audit import NEVER_MET, audit
 
     contract = load_contract(args.contract) if args.contract else None
     as_of = parse_as_of(args.as_of) if args.as_of else None
@@ -69,7 +69,12 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {p}: {a.agreement:.1%} of {a.tickets} ({a.undecided} undecided)")
     if result.best is not None:
         b = result.best
-        targets = ", ".join(f"{p} {t}" for p, t in b.targets.items())
+        targets = ", ".join(
+            f"{p} never met (no {p} ticket met any target in the provider's verdicts)"
+            if t == NEVER_MET
+            else f"{p} {t}"
+            for p, t in b.targets.items()
+        )
         print(f"best explanation: {b.metric} on {b.calendar}{' with pauses' if b.pauses else ''}, "
               f"targets {targets}: {b.agreement:.1%} agreement")
     return 0

@@ -1,7 +1,7 @@
 """``sla-workbench compare``: two or more contract versions or proposals on one history.
 
     sla-workbench compare A B [C …] (--tickets T [--status-log S] | --workspace W)
-                          [--weights FILE] [--as-of ISO] [--json]
+                          [--weights FILE] [--as-of DATE|ISO] [--json]
 
 ``--json`` prints exactly ``{"versions": [{"name", "version", "by_priority",
 "credits", "score"}]}`` in the order given (shared/spec/interfaces.md); without it,
@@ -17,7 +17,7 @@ import sys
 
 from models.contract import METRICS, PRIORITIES
 from workbench.cli import CommandError
-from workbench.commands._common import load_history, parse_as_of
+from workbench.commands._common import AS_OF_HELP, load_history, parse_as_of
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -35,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--status-log", help="canonical status_log.csv (with --tickets)")
     p.add_argument("--weights", help="YAML/JSON mapping of score components to weights "
                    "(compliance, coverage, security, recovery, accountability, cost)")
-    p.add_argument("--as-of", help="ISO 8601 instant with an offset (default: latest instant in the data)")
+    p.add_argument("--as-of", help=AS_OF_HELP + " (default: latest instant in the data)")
     p.add_argument("--json", action="store_true", help="print JSON (interfaces.md)")
     p.set_defaults(run=run)
 

@@ -1,7 +1,7 @@
 """``sla-workbench lint``: check a contract file or contract document for warning signs.
 
     sla-workbench lint CONTRACT [--tickets T [--status-log S] | --workspace W]
-                       [--as-of ISO] [--mandate NAME ...] [--json]
+                       [--as-of DATE|ISO] [--mandate NAME ...] [--json]
 
 CONTRACT is a contract file (.yaml/.yml/.json) or a document (.txt, .md, .docx, .pdf).
 History (tickets, or a workspace's full history with backups and restore tests)
@@ -14,7 +14,7 @@ import argparse
 import json
 
 from workbench.cli import CommandError
-from workbench.commands._common import load_history, require_file
+from workbench.commands._common import AS_OF_HELP, load_history, parse_as_of, require_file
 from workbench.documents import DocumentError
 
 
@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     src.add_argument("--workspace", help="workspace whose history to check against")
     p.add_argument("--status-log", help="canonical status_log.csv (with --tickets)")
     p.add_argument(
-        "--as-of", help="ISO 8601 date or instant (default: latest instant in the history, else today)"
+        "--as-of", help=AS_OF_HELP + " (default: latest instant in the history, else today)"
     )
     p.add_argument(
         "--mandate",
@@ -53,9 +53,10 @@ def run(args: argparse.Namespace) -> int:
         target = load_target(path)
     except DocumentError as exc:
         raise CommandError(str(exc)) from None
+    as_of = parse_as_of(args.as_of) if args.as_of else None
     history = load_history(args)
     try:
-        findings = lint(target, history, args.as_of, mandates=args.mandate)
+        findings = lint(target, history, as_of, mandates=args.mandate)
     except ValueError as exc:
         raise CommandError(str(exc)) from None
     if args.json:

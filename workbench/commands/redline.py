@@ -1,7 +1,7 @@
 """``sla-workbench redline``: the redlined review PDF of NEW against OLD.
 
     sla-workbench redline OLD NEW -o OUT.pdf [--tickets T [--status-log S] | --workspace W]
-                          [--rationale FILE.yaml] [--as-of DATE] [--prepared-by NAME]
+                          [--rationale FILE.yaml] [--as-of DATE|ISO] [--prepared-by NAME]
                           [--prepared-on DATE] [--final]
 
 OLD and NEW are contract files (YAML/JSON) or contract documents (Markdown, text,
@@ -24,7 +24,13 @@ from typing import Any
 
 from models.contract import yaml_load
 from workbench.cli import CommandError, stop_on_interrupt
-from workbench.commands._common import load_history, require_file, require_output_file
+from workbench.commands._common import (
+    AS_OF_HELP,
+    load_history,
+    parse_as_of,
+    require_file,
+    require_output_file,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -44,7 +50,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument(
         "--rationale", metavar="FILE.yaml", help="YAML mapping: change key -> reason for the change"
     )
-    p.add_argument("--as-of", help="history as-of date, YYYY-MM-DD")
+    p.add_argument(
+        "--as-of",
+        help="history as-of: " + AS_OF_HELP + " (default: the latest instant in the history, else "
+        "NEW's effective or review date, else the date NEW's file was modified)",
+    )
     p.add_argument("--prepared-by", default="", help="name printed on the cover and footer")
     p.add_argument("--prepared-on", help="preparation date, YYYY-MM-DD (default: the as-of date)")
     p.add_argument("--final", action="store_true", help="mark the document FINAL instead of DRAFT")
@@ -127,7 +137,12 @@ def run(args: argparse.Namespace) -> int:
     old, new = load_version(args.old), load_version(args.new)
     rationale = load_rationale(args.rationale) if args.rationale else {}
     history = _history(args)
-    as_of = _date(args.as_of, "--as-of") if args.as_of else default_as_of(history, new, args.new)
+    as_of_instant: int | None = None
+    if args.as_of:
+        as_of_instant = parse_as_of(args.as_of)
+        as_of = dt.datetime.fromtimestamp(as_of_instant, dt.UTC).date()
+    else:
+        as_of = default_as_of(history, new, args.new)
     prepared_on = _date(args.prepared_on, "--prepared-on") if args.prepared_on else as_of
     if rationale:
         d = diff_versions(old, new)
@@ -142,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
                 )
     opts = RedlineOptions(
         as_of=as_of,
+        as_of_instant=as_of_instant,
         prepared_on=prepared_on,
         prepared_by=args.prepared_by,
         final=args.final,

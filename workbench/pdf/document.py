@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -82,6 +82,16 @@ class RedlineOptions:
     final: bool = False
     rationale: Mapping[str, str] = field(default_factory=dict)
     title: str = "Contract redline and change review"
+    as_of_instant: int | None = None  # an exact as-of instant (epoch s); None: as_of's midnight UTC
+
+    def as_of_text(self) -> str:
+        """The as-of as shown: the date, or the instant (UTC) when one was given."""
+        if self.as_of_instant is None:
+            return self.as_of.isoformat()
+        at = datetime.fromtimestamp(self.as_of_instant, UTC)
+        if (at.hour, at.minute, at.second) == (0, 0, 0):
+            return at.date().isoformat()
+        return at.strftime("%Y-%m-%d %H:%M:%S UTC") if at.second else at.strftime("%Y-%m-%d %H:%M UTC")
 
 
 @dataclass(frozen=True)
@@ -434,7 +444,7 @@ class _Ctx:
     opts: RedlineOptions
 
 
-def _cover(diff: ContractDiff, ctx: _Ctx, measured_note: str) -> list[Flowable]:
+def _cover(diff: ContractDiff, ctx: _Ctx, measured_note: str, history_given: bool = True) -> list[Flowable]:
     st, o = ctx.st, ctx.opts
     new, old = diff.new, diff.old
     ct = new.contract or old.contract
@@ -469,7 +479,10 @@ def _cover(diff: ContractDiff, ctx: _Ctx, measured_note: str) -> list[Flowable]:
                 st["cell"],
             ),
         ],
-        [_p("History as of", st["cellb"]), _p(o.as_of.isoformat(), st["cell"])],
+        [
+            _p("History as of", st["cellb"]),
+            _p(o.as_of_text() if history_given else "no ticket history given", st["cell"]),
+        ],
         [_p("Ticket history", st["cellb"]), _p(esc(measured_note), st["cell"])],
         [_p("Prepared by", st["cellb"]), _p(esc(o.prepared_by or "not stated"), st["cell"])],
         [_p("Prepared on", st["cellb"]), _p(o.prepared_on.isoformat(), st["cell"])],
@@ -862,6 +875,7 @@ class RenderInput:
     effects: Mapping[str, str] = field(default_factory=dict)
     effect_note: str = ""
     history_note: str = "no ticket history supplied"
+    history_given: bool = False  # False: the cover says so instead of an as-of date nobody measured
     findings: Sequence[Finding] | None = None
     findings_note: str = "Warning-sign checks are not available in this build."
     charts: Sequence[tuple[str, bytes]] = ()
@@ -891,7 +905,8 @@ def render_redline(inp: RenderInput, progress: ProgressCallback | None = None) -
         buf,
         header=f"{name} — redline: {_version_label(diff.old)} → {_version_label(diff.new)}",
         footer=(f"Prepared by {o.prepared_by} on " if o.prepared_by else "Prepared on ")
-        + f"{o.prepared_on.isoformat()} · history as of {o.as_of.isoformat()}",
+        + f"{o.prepared_on.isoformat()} · "
+        + (f"history as of {o.as_of_text()}" if inp.history_given else "no ticket history given"),
         status=status,
         title=f"Redline: {name}",
         author=o.prepared_by or "",
@@ -901,7 +916,7 @@ def render_redline(inp: RenderInput, progress: ProgressCallback | None = None) -
     )
     report(progress, 0.0, "laying out the cover and summary")
     story: list[Flowable] = []
-    story += _cover(diff, ctx, inp.history_note)
+    story += _cover(diff, ctx, inp.history_note, inp.history_given)
     story += [NextPageTemplate("body"), PageBreak()]
     story += _summary(diff, ctx, inp.effects, inp.effect_note)
     story += _clauses(diff, ctx, scaled(progress, 0.02, 0.2))

@@ -46,7 +46,10 @@ def _as_version(v: Version | str | Path) -> Version:
 
 
 def as_of_instant(options: RedlineOptions) -> int:
-    """The as-of date as an instant: its midnight UTC (a half-open end of the history)."""
+    """The as-of instant: the one given, else the as-of date's midnight UTC (a half-open end of
+    the history)."""
+    if options.as_of_instant is not None:
+        return options.as_of_instant
     return int(datetime(options.as_of.year, options.as_of.month, options.as_of.day, tzinfo=UTC).timestamp())
 
 
@@ -186,7 +189,7 @@ def build_redline(
             effects = m.effects
             note = (
                 f"Effects simulated with the SLA clock on {m.tickets:,} tickets opened {m.period} "
-                f"(history as of {options.as_of.isoformat()}), current terms vs proposed terms."
+                f"(history as of {options.as_of_text()}), current terms vs proposed terms."
             )
             charts = _chart_pngs(m, diff.new.contract)
             kpi_rows = _kpi_rows(m)
@@ -205,6 +208,7 @@ def build_redline(
         effects=effects,
         effect_note=note,
         history_note=hist_note,
+        history_given=history is not None and len(history.tickets) > 0,
         findings=findings,
         findings_note=findings_note,
         charts=charts,
