@@ -20,6 +20,11 @@ Segmentation rules (in order, line by line):
   short title-like text after a top-level number is the clause's heading;
 * anything else continues the current clause.  Text before the first clause is the
   ``preamble``.
+
+PDF text carries no Markdown, so the reader writes what the type shows: a short line set
+larger or bold than the body (not ending with a full stop) becomes a Markdown heading,
+lines keep their indentation (nested numbered lists nest), and a clause number standing
+apart from its text at a tab stop keeps the tab.
 """
 
 from __future__ import annotations
@@ -282,12 +287,80 @@ def _docx_text(path: Path) -> str:
     return "\n".join(out) + "\n"
 
 
+_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.I)
+
+
+@dataclass
+class _PdfLine:
+    top: float
+    x0: float
+    text: str
+    size: float  # median size of its visible characters
+    bold: bool  # (nearly) all its visible characters are in a bold face
+
+
+def _pdf_line(ln: dict) -> _PdfLine | None:  # type: ignore[type-arg]
+    chars = [c for c in ln.get("chars", ()) if str(c.get("text", "")).strip()]
+    text = str(ln.get("text", "")).rstrip()
+    if not chars or not text.strip():
+        return None
+    text = _pdf_number_tab(chars, text.strip())
+    sizes = sorted(float(c.get("size", 0.0)) for c in chars)
+    bold = sum(1 for c in chars if _BOLD_FONT.search(str(c.get("fontname", "")))) >= 0.9 * len(chars)
+    return _PdfLine(float(ln["top"]), float(chars[0].get("x0", ln.get("x0", 0.0))), text,
+                    sizes[len(sizes) // 2], bold)
+
+
+_NUMBER_TOKEN = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
+
+
+def _pdf_number_tab(chars: list, text: str) -> str:  # type: ignore[type-arg]
+    """A clause number set apart from its text by a wide gap (a tab stop or hanging indent in
+    the source: ``1<TAB>Definitions``) keeps a tab, as in the source's plain text."""
+    first = text.split(None, 1)
+    if len(first) < 2 or not _NUMBER_TOKEN.match(first[0]):
+        return text
+    n = len(first[0])
+    if len(chars) <= n:
+        return text
+    gap = float(chars[n].get("x0", 0.0)) - float(chars[n - 1].get("x1", 0.0))
+    if gap >= float(chars[n - 1].get("size", 10.0)) * 1.2:
+        return first[0] + "\t" + first[1]
+    return text
+
+
+def _median(values: list[float]) -> float:
+    v = sorted(values)
+    return v[len(v) // 2] if v else 0.0
+
+
+def _pdf_heading_levels(lines: list[_PdfLine], body: float) -> dict[float, int]:
+    """Heading font size -> Markdown level: the largest size is level 1; bold text at the body
+    size comes after every larger size."""
+    sizes = sorted({round(ln.size * 2) / 2 for ln in lines if ln.size > body * 1.08}, reverse=True)
+    return {s: min(i + 1, 6) for i, s in enumerate(sizes)}
+
+
+def _pdf_is_heading(ln: _PdfLine, body: float) -> bool:
+    """Larger or bold than the body, short, and not ending like a sentence."""
+    t = ln.text
+    if not (ln.size > body * 1.08 or (ln.bold and ln.size >= body * 0.95)):
+        return False
+    if len(t) > 100 or len(t.split()) > 14 or t[-1] in ".;,:" or t.startswith(("•", "-", "*", "|")):
+        return False
+    return any(ch.isalpha() for ch in t)
+
+
 def _pdf_text(path: Path) -> str:
+    """The PDF's text; a line set larger or bolder than the body (short, no full stop at the
+    end) becomes a Markdown heading ("## Backups"), so unnumbered headings start clauses;
+    lines keep their indentation from the left margin (spaces), so nested numbered lists
+    nest as in a Markdown or text document."""
     try:
         import pdfplumber
     except ImportError:  # pragma: no cover - pdfplumber is a dev/optional dependency
         return _pypdf_text(path)
-    out: list[str] = []
+    pages: list[list[tuple[float, _PdfLine | list[str]]]] = []
     try:
         with pdfplumber.open(str(path)) as pdf:
             for page in pdf.pages:
@@ -298,17 +371,39 @@ def _pdf_text(path: Path) -> str:
                     x0, top = obj.get("x0", 0), obj.get("top", 0)
                     return not any(b[0] - 1 <= x0 <= b[2] + 1 and b[1] - 1 <= top <= b[3] + 1 for b in boxes)
 
-                items: list[tuple[float, list[str]]] = []
-                for ln in page.filter(outside).extract_text_lines(keep_blank_chars=True):
-                    items.append((float(ln["top"]), [ln["text"]]))
+                items: list[tuple[float, _PdfLine | list[str]]] = []
+                for raw in page.filter(outside).extract_text_lines(keep_blank_chars=True):
+                    ln = _pdf_line(raw)
+                    if ln is not None:
+                        items.append((ln.top, ln))
                 for t in tables:
                     items.append((float(t.bbox[1]), [*_table_lines(t.extract()), ""]))
                 items.sort(key=lambda it: it[0])
-                for _, lines in items:
-                    out.extend(lines)
-                out.append("")
+                pages.append(items)
     except Exception as exc:
         raise DocumentError(f"{path}: not a readable PDF file ({exc})") from None
+    lines = [it for page_items in pages for _, it in page_items if isinstance(it, _PdfLine)]
+    # the body size: the size most of the text is set in (weighted by characters)
+    weighted: list[float] = []
+    for ln in lines:
+        weighted.extend([ln.size] * len(ln.text))
+    body = _median(weighted)
+    left = min((ln.x0 for ln in lines), default=0.0)
+    space = max(body * 0.5, 1.0)
+    levels = _pdf_heading_levels([ln for ln in lines if _pdf_is_heading(ln, body)], body)
+    bold_level = min(len(levels) + 1, 6)
+    out: list[str] = []
+    for page_items in pages:
+        for _, it in page_items:
+            if isinstance(it, list):
+                out.extend(it)
+            elif _pdf_is_heading(it, body):
+                level = levels.get(round(it.size * 2) / 2, bold_level)
+                out.extend(["", "#" * level + " " + it.text, ""])
+            else:
+                indent = round((it.x0 - left) / space) if it.x0 - left > 2 else 0
+                out.append(" " * indent + it.text)
+        out.append("")
     return "\n".join(out) + "\n"
 
 
