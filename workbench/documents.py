@@ -21,6 +21,11 @@ Segmentation rules (in order, line by line):
 * anything else continues the current clause.  Text before the first clause is the
   ``preamble``.
 
+DOCX automatic numbering (``w:numPr`` on the paragraph or its style, numbering.xml's
+``w:lvlText``/``w:start``/``w:numFmt``) is counted through the document and written in
+front of the paragraph as Word shows it ("2.1<TAB>…", "(a)<TAB>…"); Heading 1-6 become
+Markdown headings, so outline-numbered headings are numbered clauses.
+
 PDF text carries no Markdown, so the reader writes what the type shows: a short line set
 larger or bold than the body (not ending with a full stop) becomes a Markdown heading,
 lines keep their indentation (nested numbered lists nest), and a clause number standing
@@ -33,6 +38,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 DOCUMENT_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".text", ".docx", ".pdf")
 
@@ -254,6 +260,145 @@ def _table_lines(rows: list[list[str | None]]) -> list[str]:
     return out
 
 
+def _roman(n: int) -> str:
+    out = ""
+    for value, numeral in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out += numeral
+            n -= value
+    return out
+
+
+def _format_number(n: int, fmt: str) -> str:
+    """A counter in a Word number format (w:numFmt)."""
+    if fmt in ("lowerLetter", "upperLetter"):
+        letter = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1) if n > 0 else str(n)
+        return letter.upper() if fmt == "upperLetter" else letter
+    if fmt in ("lowerRoman", "upperRoman") and n > 0:
+        r = _roman(n)
+        return r.upper() if fmt == "upperRoman" else r
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt == "none":
+        return ""
+    return str(n)
+
+
+@dataclass
+class _Level:
+    start: int = 1
+    fmt: str = "decimal"
+    text: str = ""
+    legal: bool = False  # w:isLgl: the levels in this level's text are shown as decimals
+
+
+class _DocxNumbering:
+    """Word's automatic numbering (numbering.xml), counted through the document in order: a
+    paragraph's ``w:numPr`` (or its style's, for headings with outline numbering) gives the
+    list and level; the level's ``w:lvlText`` ("%1.%2", "(%3)") with ``w:start`` and
+    ``w:numFmt`` gives the number Word displays ("2.1", "(a)")."""
+
+    def __init__(self, document: Any) -> None:
+        from docx.oxml.ns import qn
+
+        self._qn = qn
+        self.levels: dict[str, dict[int, _Level]] = {}  # abstractNumId -> ilvl -> level
+        self.nums: dict[str, tuple[str, dict[int, int]]] = {}  # numId -> (abstractNumId, start overrides)
+        self.counters: dict[str, dict[int, int]] = {}
+        self.seen: set[str] = set()
+        try:
+            root = document.part.numbering_part.element
+        except Exception:  # no numbering part: nothing is numbered
+            return
+        val = qn("w:val")
+        for a in root.iterchildren(qn("w:abstractNum")):
+            levels: dict[int, _Level] = {}
+            for lvl in a.iterchildren(qn("w:lvl")):
+                lv = _Level()
+                for child in lvl.iterchildren():
+                    tag = child.tag
+                    v = child.get(val)
+                    if tag == qn("w:start") and v is not None and v.lstrip("-").isdigit():
+                        lv.start = int(v)
+                    elif tag == qn("w:numFmt") and v:
+                        lv.fmt = v
+                    elif tag == qn("w:lvlText") and v is not None:
+                        lv.text = v
+                    elif tag == qn("w:isLgl"):
+                        lv.legal = v not in ("0", "false", "off")
+                levels[int(lvl.get(qn("w:ilvl"), "0"))] = lv
+            self.levels[a.get(qn("w:abstractNumId"), "")] = levels
+        for n in root.iterchildren(qn("w:num")):
+            ref = n.find(qn("w:abstractNumId"))
+            overrides: dict[int, int] = {}
+            for o in n.iterchildren(qn("w:lvlOverride")):
+                so = o.find(qn("w:startOverride"))
+                if so is not None and (so.get(val) or "").isdigit():
+                    overrides[int(o.get(qn("w:ilvl"), "0"))] = int(so.get(val))
+            self.nums[n.get(qn("w:numId"), "")] = (ref.get(val, "") if ref is not None else "", overrides)
+
+    def _num_pr(self, p: Any) -> tuple[str | None, int | None]:
+        qn = self._qn
+        num_id: str | None = None
+        ilvl: int | None = None
+        chain = [p._p.pPr]
+        style = p.style
+        depth = 0
+        while style is not None and depth < 20:
+            chain.append(style.element.pPr)
+            style = style.base_style
+            depth += 1
+        for ppr in chain:
+            if ppr is None:
+                continue
+            npr = ppr.find(qn("w:numPr"))
+            if npr is None:
+                continue
+            if num_id is None:
+                el = npr.find(qn("w:numId"))
+                if el is not None:
+                    num_id = el.get(qn("w:val"))
+            if ilvl is None:
+                el = npr.find(qn("w:ilvl"))
+                if el is not None and (el.get(qn("w:val")) or "").isdigit():
+                    ilvl = int(el.get(qn("w:val")))
+            if num_id is not None and ilvl is not None:
+                break
+        return num_id, ilvl
+
+    def label(self, p: Any) -> tuple[str, int]:
+        """(the number Word shows before the paragraph, or "", its level)."""
+        num_id, ilvl = self._num_pr(p)
+        if not num_id or num_id == "0" or num_id not in self.nums:
+            return "", 0
+        level = ilvl or 0
+        abstract, overrides = self.nums[num_id]
+        levels = self.levels.get(abstract, {})
+        if level not in levels:
+            return "", level
+        counters = self.counters.setdefault(abstract, {})
+        if num_id not in self.seen:
+            self.seen.add(num_id)
+            for lv_no, start in overrides.items():
+                counters[lv_no] = start - 1
+        current = counters.get(level)
+        counters[level] = (current + 1) if current is not None else levels[level].start
+        for deeper in [k for k in counters if k > level]:
+            del counters[deeper]
+        lv = levels[level]
+        if lv.fmt == "bullet":
+            return "", level
+
+        def sub(m: re.Match[str]) -> str:
+            k = int(m.group(1)) - 1
+            other = levels.get(k, _Level())
+            value = counters.get(k, other.start)
+            return _format_number(value, "decimal" if lv.legal and k != level else other.fmt)
+
+        return re.sub(r"%([1-9])", sub, lv.text).strip(), level
+
+
 def _docx_text(path: Path) -> str:
     import docx
     from docx.table import Table
@@ -263,15 +408,19 @@ def _docx_text(path: Path) -> str:
         d = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several types for bad files
         raise DocumentError(f"{path}: not a readable DOCX file ({exc})") from None
+    numbering = _DocxNumbering(d)
     out: list[str] = []
     for child in d.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             p = Paragraph(child, d)
             text = p.text.strip()
+            label, level = numbering.label(p)
             if not text:
                 out.append("")
                 continue
+            if label:
+                text = f"{label}\t{text}"
             style = (p.style.name if p.style is not None else "") or ""
             m = re.match(r"Heading\s*(\d)", style)
             if m:
@@ -279,7 +428,7 @@ def _docx_text(path: Path) -> str:
             elif style == "Title":
                 out.append("# " + text)
             else:
-                out.append(text)
+                out.append("    " * level + text if label else text)
         elif tag == "tbl":
             t = Table(child, d)
             out.extend(_table_lines([[cell.text for cell in row.cells] for row in t.rows]))

@@ -644,8 +644,18 @@ def _duration_value(m: re.Match[str], day_hours: float) -> tuple[str, str] | Non
     return format_duration(int(seconds)), "business" if business else "24x7"
 
 
-def _metric_near(s: str, at: int) -> str | None:
-    """The metric a time at offset ``at`` of sentence ``s`` belongs to."""
+_METRIC_RIGHT_AFTER = re.compile(r"\s*(?:(?:working|business|clock)\s+)?(?:first\s+)?(?=\w)")
+
+
+def _metric_near(s: str, at: int, end: int | None = None) -> str | None:
+    """The metric a time at offset ``at`` (ending at ``end``) of sentence ``s`` belongs to: a
+    metric word right after the time ("4 hours resolution") names it, else the nearest one."""
+    if end is not None:
+        m = _METRIC_RIGHT_AFTER.match(s, end)
+        if m is not None:
+            for rx, metric in ((_RESPONSE_WORDS, "response"), (_RESOLUTION_WORDS, "resolution")):
+                if rx.match(s, m.end()):
+                    return metric
     before = s[max(0, at - 90) : at]
     after = s[at : at + 40]
     hits: list[tuple[int, str]] = []
@@ -749,7 +759,7 @@ def _target_terms(b: _Builder, doc: Document, c: Clause, pmap: Mapping[str, str]
         scope = "non-emergency" if _NON_EMERGENCY.search(s) else ""
         seen_metric: set[str] = set()
         for t0, t1, target, cal in times:
-            metric = _metric_near(s, t0)
+            metric = _metric_near(s, t0, t1)
             if metric is None:
                 continue
             variant = ""
