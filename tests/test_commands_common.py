@@ -23,9 +23,10 @@ def test_parse_as_of_instants() -> None:
     midnight = int(datetime(2026, 12, 1, tzinfo=UTC).timestamp())
     assert parse_as_of("2026-12-01T00:00:00Z") == midnight
     assert parse_as_of(" 2026-12-01T01:00:00+01:00 ") == midnight
-    with pytest.raises(CommandError, match=r"--as-of: '2026-12-01' has no offset"):
-        parse_as_of("2026-12-01")
-    with pytest.raises(CommandError, match=r"--as-of: not an ISO 8601 instant: 'yesterday'"):
+    assert parse_as_of("2026-12-01") == midnight  # a date alone is its midnight UTC (issue 5 QA)
+    with pytest.raises(CommandError, match=r"--as-of: '2026-12-01T00:00' has no offset"):
+        parse_as_of("2026-12-01T00:00")
+    with pytest.raises(CommandError, match=r"--as-of: not an ISO 8601 date or instant: 'yesterday'"):
         parse_as_of("yesterday")
 
 
