@@ -163,3 +163,22 @@ def test_bold_or_larger_line_rules(tmp_path: Path) -> None:
     doc = load_document(out)
     assert doc.refs() == ["Service Levels", "Support hours"]
     assert "This bold sentence is a statement." in doc.clause("Support hours").text
+
+
+def test_a_pdf_set_all_in_bold_has_no_bold_headings(tmp_path: Path) -> None:
+    """When the body itself is bold, bold marks nothing: short bold lines stay body text and
+    only larger lines are headings."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    ss = getSampleStyleSheet()
+    bold = ParagraphStyle("bold", parent=ss["Normal"], fontName="Helvetica-Bold")
+    big = ParagraphStyle("big", parent=bold, fontSize=14, leading=17)
+    story = [Paragraph("Service Levels", big)]
+    for line in ("Support hours", "Support is available 08:00-18:00 on business days.", "Priority one",
+                 "Responses come within one hour for outages."):
+        story.append(Paragraph(line, bold))
+    out = tmp_path / "bold.pdf"
+    SimpleDocTemplate(str(out), pagesize=A4).build(story)
+    assert load_document(out).refs() == ["Service Levels"]

@@ -490,10 +490,11 @@ def _pdf_heading_levels(lines: list[_PdfLine], body: float) -> dict[float, int]:
     return {s: min(i + 1, 6) for i, s in enumerate(sizes)}
 
 
-def _pdf_is_heading(ln: _PdfLine, body: float) -> bool:
-    """Larger or bold than the body, short, and not ending like a sentence."""
+def _pdf_is_heading(ln: _PdfLine, body: float, bold_body: bool = False) -> bool:
+    """Larger or bold than the body (bold counts only when the body is not bold), short, and
+    not ending like a sentence."""
     t = ln.text
-    if not (ln.size > body * 1.08 or (ln.bold and ln.size >= body * 0.95)):
+    if not (ln.size > body * 1.08 or (ln.bold and not bold_body and ln.size >= body * 0.95)):
         return False
     if len(t) > 100 or len(t.split()) > 14 or t[-1] in ".;,:" or t.startswith(("•", "-", "*", "|")):
         return False
@@ -539,14 +540,16 @@ def _pdf_text(path: Path) -> str:
     body = _median(weighted)
     left = min((ln.x0 for ln in lines), default=0.0)
     space = max(body * 0.5, 1.0)
-    levels = _pdf_heading_levels([ln for ln in lines if _pdf_is_heading(ln, body)], body)
+    bold_chars = sum(len(ln.text) for ln in lines if ln.bold)
+    bold_body = bold_chars * 2 > len(weighted)  # a document set all in bold: bold marks nothing
+    levels = _pdf_heading_levels([ln for ln in lines if _pdf_is_heading(ln, body, bold_body)], body)
     bold_level = min(len(levels) + 1, 6)
     out: list[str] = []
     for page_items in pages:
         for _, it in page_items:
             if isinstance(it, list):
                 out.extend(it)
-            elif _pdf_is_heading(it, body):
+            elif _pdf_is_heading(it, body, bold_body):
                 level = levels.get(round(it.size * 2) / 2, bold_level)
                 out.extend(["", "#" * level + " " + it.text, ""])
             else:
