@@ -835,6 +835,7 @@ class Workspace:
         self.path = path
         self.revision = revision
         self._clock: Clock = clock or (lambda: datetime.now(UTC))
+        self._contracts: dict[int, tuple[str, Contract]] = {}  # id -> (stored JSON, parsed)
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -1050,11 +1051,18 @@ class Workspace:
             return int(res.inserted_primary_key[0])  # type: ignore[index]
 
     def _contract(self, vid: int, body: str) -> Contract:
+        """The parsed version, cached per id: versions are immutable (a trigger refuses
+        an UPDATE), and a cached one is reused only for the very same stored text."""
+        cached = self._contracts.get(vid)
+        if cached is not None and cached[0] == body:
+            return cached[1]
         source = f"{self.label}: contract version {vid}"
         try:
-            return contract_from_data(json.loads(body), source)
+            contract = contract_from_data(json.loads(body), source)
         except (ContractError, json.JSONDecodeError) as exc:
             raise WorkspaceError(f"{source}: cannot be read ({exc})") from None
+        self._contracts[vid] = (body, contract)
+        return contract
 
     def contract_versions(self) -> list[tuple[int, Contract]]:
         with self.engine.connect() as conn:

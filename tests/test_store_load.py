@@ -270,3 +270,42 @@ def test_timestamps_stay_utc(two_sources) -> None:
     assert all(x.finished_at.tzinfo is not None and x.finished_at.tzinfo.utcoffset(None) == timedelta(0)
                for x in r.backups)
     assert r.backups[0].finished_at.astimezone(UTC) == T0
+
+
+# ------------------------------------------------------------------------ contract versions
+
+
+def test_contract_versions_parsed_once_per_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import models.store as store
+    from models.contract import load_contract
+
+    base = load_contract(FIXTURES / "contract_full.yaml")
+    p = tmp_path / "c.slawb"
+    parsed: list[str] = []
+    real = store.contract_from_data
+
+    def counting(data: object, source: str = "<data>"):  # type: ignore[no-untyped-def]
+        parsed.append(source)
+        return real(data, source)
+
+    monkeypatch.setattr(store, "contract_from_data", counting)
+    with Workspace.create(p) as w:
+        v1 = w.add_contract_version(base)
+        first = w.contract_versions()
+        assert len(parsed) == 1
+        again = w.contract_versions()
+        assert len(parsed) == 1 and again[0][1] is first[0][1] and w.contract(v1) is first[0][1]
+        edited = base.model_copy(update={"version": "edited"})
+        v2 = w.add_contract_version(edited, parent_id=v1)
+        assert [c for _, c in w.contract_versions()] == [base, edited]
+        assert len(parsed) == 2 and parsed[-1].endswith(f"contract version {v2}")
+    # the cache lives with the open workspace and holds only what the database says:
+    # text changed behind its back (the immutability trigger dropped) is parsed again
+    with Workspace.open(p) as w:
+        w.contract_versions()
+        with w.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TRIGGER contract_versions_immutable")
+            conn.exec_driver_sql(
+                f"UPDATE contract_versions SET contract_json = replace(contract_json, '\"edited\"', "
+                f"'\"tampered\"') WHERE id = {v2}")
+        assert w.contract(v2).version == "tampered"
