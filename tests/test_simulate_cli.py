@@ -132,8 +132,12 @@ def test_status_row_for_unknown_ticket(tmp_path: Path) -> None:
 def test_bad_as_of_and_bad_data_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     c = write(tmp_path, "c.yaml", CONTRACT)
     t = write(tmp_path, "t.csv", TICKETS.replace("2026-12-01T10:30:00Z", "2026-11-30T10:30:00Z"))
-    assert main(["simulate", "--contract", c, "--tickets", t, "--as-of", "2026-12-31"]) == 2
+    assert main(["simulate", "--contract", c, "--tickets", t, "--as-of", "2026-12-31T12:00"]) == 2
     assert "no offset" in capsys.readouterr().err
+    # a date alone is that day's midnight UTC, as in every other command
+    assert run_json(capsys, "--contract", c, "--tickets", t, "--as-of", "2026-12-31")["as_of"] == (
+        "2026-12-31T00:00:00+00:00"
+    )
     js = run_json(capsys, "--contract", c, "--tickets", t)
     assert js["issues"] == [{"ticket": "INC2", "field": "first_response_at", "reason": "before opened_at"}]
     assert "P1" not in js["by_priority"]

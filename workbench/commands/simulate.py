@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from models.contract import METRICS, Contract, load_contract
 from models.history import StatusLog, TicketTable
 from workbench.cli import CommandError
+from workbench.commands._common import AS_OF_HELP, parse_as_of
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -26,20 +26,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     src.add_argument("--tickets", help="canonical tickets.csv")
     src.add_argument("--workspace", help="workspace (.slawb file or database URL)")
     p.add_argument("--status-log", help="canonical status_log.csv (with --tickets)")
-    p.add_argument("--as-of", help="ISO 8601 instant with an offset (default: latest instant in the data)")
+    p.add_argument("--as-of", help=f"{AS_OF_HELP} (default: the latest instant in the data)")
     p.add_argument("--per-ticket", action="store_true", help="include every ticket's outcome")
     p.add_argument("--json", action="store_true", help="print JSON (interfaces.md)")
     p.set_defaults(run=run)
-
-
-def parse_as_of(text: str) -> int:
-    try:
-        d = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise CommandError(f"--as-of: not an ISO 8601 instant: {text!r}") from None
-    if d.tzinfo is None:
-        raise CommandError(f"--as-of: {text!r} has no offset (write Z or +01:00)")
-    return int(d.timestamp())
 
 
 def load_inputs(args: argparse.Namespace) -> tuple[Contract, TicketTable, StatusLog | None]:
