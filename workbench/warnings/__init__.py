@@ -23,12 +23,14 @@ from workbench.warnings.base import (
     REFERENCE_MATRIX,
     REGISTRY,
     CheckInfo,
+    Clock,
     Finding,
     LintContext,
     check,
     discover,
     make_context,
     run_checks,
+    system_clock,
 )
 
 __all__ = [
@@ -58,6 +60,7 @@ def lint(
     *,
     mandates: Iterable[str] = (),
     codes: Iterable[str] | None = None,
+    clock: Clock = system_clock,
 ) -> list[Finding]:
     """Check a contract version or a contract document against the catalogue.
 
@@ -65,9 +68,10 @@ def lint(
     aware datetime, ISO string or epoch seconds) defaults to the latest instant of
     the history; ``reference`` replaces the W07 reference matrix
     (``{"P1": {"response": "1h", "resolution": "4h"}, …}``); ``mandates`` are the
-    client's compliance mandates (W13).
+    client's compliance mandates (W13); ``clock`` (an aware datetime) gives today's
+    date when there is neither an ``as_of`` nor a history (W10's review age).
     """
-    ctx = make_context(target, history, as_of, reference, mandates)
+    ctx = make_context(target, history, as_of, reference, mandates, clock)
     return run_checks(ctx, codes)
 
 

@@ -14,8 +14,9 @@ Every check sees the same :class:`LintContext`:
 * ``ctx.contract`` - a Contract (for a document: built by ``to_contract`` when the
   extracted terms make a valid one, else ``None``);
 * ``ctx.history``, ``ctx.as_of`` (epoch seconds, or ``None``), ``ctx.today`` (the
-  as-of date), ``ctx.reference`` (the W07 matrix), ``ctx.mandates`` (the client's
-  compliance mandates, for W13).
+  as-of date; without an as-of or a history, today's UTC date from the injected
+  clock, never the wall clock read by a check), ``ctx.reference`` (the W07 matrix),
+  ``ctx.mandates`` (the client's compliance mandates, for W13).
 """
 
 from __future__ import annotations
@@ -272,6 +273,20 @@ def contract_terms(contract: Contract, doc: Document) -> Extraction:
 
 # ---------------------------------------------------------------------- lint
 
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """The default clock of :func:`make_context`: now, aware (UTC)."""
+    return datetime.now(UTC)
+
+
+def _clock_date(clock: Clock) -> date:
+    now = clock()
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError(f"clock: a naive datetime ({now.isoformat()}); the clock must return an aware one")
+    return now.astimezone(UTC).date()
+
 
 def _as_of(as_of: Any, history: History | None) -> tuple[int | None, date | None]:
     if as_of is None:
@@ -306,8 +321,12 @@ def make_context(
     as_of: Any = None,
     reference: Mapping[str, Mapping[str, str]] | None = None,
     mandates: Iterable[str] = (),
+    clock: Clock = system_clock,
 ) -> LintContext:
+    """``clock`` gives today's date when neither ``as_of`` nor the history gives one."""
     epoch, today = _as_of(as_of, history)
+    if today is None:
+        today = _clock_date(clock)
     if isinstance(target, Contract):
         doc = document_from_clauses(
             [(c.number, c.heading, c.text) for c in target.clauses], source=f"{target.name} {target.version}"

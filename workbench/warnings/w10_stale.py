@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 
 from workbench.warnings.base import MISSING_CLAUSE, Finding, LintContext, check
 
@@ -17,7 +17,6 @@ SUGGESTION = (
 
 @check("W10", "Stale agreement", "terms")
 def stale(ctx: LintContext) -> Iterator[Finding]:
-    today = ctx.today or datetime.now(UTC).date()
     dated = None
     for name in ("last_reviewed", "document_date", "effective_date"):
         e = ctx.terms.first(name)
@@ -32,6 +31,9 @@ def stale(ctx: LintContext) -> Iterator[Finding]:
         )
         return
     name, e = dated
+    today = ctx.today  # the as-of date, else the injected clock's (make_context)
+    if today is None:
+        return  # a hand-built context without a date: nothing to measure the age against
     age = (today - e.value).days
     if age <= QUARTER_DAYS:
         return
