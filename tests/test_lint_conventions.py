@@ -61,3 +61,21 @@ def test_an_as_of_wins_over_the_clock() -> None:
 
     assert _w10(lint(c, as_of=date(2026, 2, 1), clock=never)) == []
     assert len(_w10(lint(c, as_of="2026-12-01", clock=never))) == 1
+
+
+# ------------------------------------------------------------------------- as-of
+
+
+def test_as_of_text_is_a_date_or_an_aware_instant() -> None:
+    """As on the command line (``--as-of``): a date alone is its midnight UTC; a time
+    needs an offset, as an ``as_of`` datetime does."""
+    c = contract_from_data(CONTRACT)
+    with pytest.raises(ValueError, match="no offset"):
+        lint(c, as_of="2026-12-01T10:00")
+    with pytest.raises(ValueError, match="time zone offset"):
+        lint(c, as_of=datetime(2026, 12, 1, 10))
+    assert _w10(lint(c, as_of="2026-04-12")) == []  # 92 days: within the quarter
+    assert len(_w10(lint(c, as_of="2026-04-13"))) == 1  # 93 days
+    late = _w10(lint(c, as_of="2026-04-13T02:00+05:00"))  # 2026-04-12 21:00 UTC
+    assert late == []
+    assert len(_w10(lint(c, as_of="2026-04-12T21:00-05:00"))) == 1  # 2026-04-13 02:00 UTC

@@ -310,7 +310,9 @@ def _as_of(as_of: Any, history: History | None) -> tuple[int | None, date | None
         except ValueError:
             raise ValueError(f"bad as_of {as_of!r}: write an ISO 8601 date or instant") from None
         if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=UTC)
+            if len(as_of.strip()) != 10:  # a time without an offset is ambiguous, as on --as-of
+                raise ValueError(f"as_of {as_of!r} has no offset (write Z or +01:00, or give a date alone)")
+            parsed = parsed.replace(tzinfo=UTC)  # a date alone: its midnight UTC
         return _as_of(parsed, history)
     raise TypeError(f"as_of: unsupported type {type(as_of).__name__}")
 
