@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from models.contract import contract_from_data
+from models.history import History, Ticket, TicketTable
+from workbench.progress import Cancelled
 from workbench.warnings import lint
 
 CONTRACT = {
@@ -79,3 +81,64 @@ def test_as_of_text_is_a_date_or_an_aware_instant() -> None:
     late = _w10(lint(c, as_of="2026-04-13T02:00+05:00"))  # 2026-04-12 21:00 UTC
     assert late == []
     assert len(_w10(lint(c, as_of="2026-04-12T21:00-05:00"))) == 1  # 2026-04-13 02:00 UTC
+
+
+# ---------------------------------------------------------------------- progress
+
+
+def _history() -> History:
+    monday = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)  # 09:00 Toronto
+    saturday = datetime(2026, 3, 7, 14, 0, tzinfo=UTC)
+    tickets = []
+    for i in range(30):
+        opened = (saturday if i % 3 == 0 else monday) + timedelta(days=7 * (i // 3))
+        late = 30 if i % 2 else 200
+        tickets.append(
+            Ticket(
+                id=f"T{i}",
+                priority="P1",
+                opened_at=opened,
+                first_response_at=opened + timedelta(minutes=late),
+                resolved_at=opened + timedelta(minutes=late + 60),
+            )
+        )
+    return History(tickets=TicketTable.from_tickets(tickets))
+
+
+class Recorder:
+    def __init__(self, stop_when: str | None = None) -> None:
+        self.calls: list[tuple[float, str]] = []
+        self.stop_when = stop_when
+
+    def __call__(self, fraction: float, message: str) -> bool:
+        self.calls.append((fraction, message))
+        return not (self.stop_when is not None and self.stop_when in message)
+
+
+def test_lint_with_history_reports_progress_through_the_replay() -> None:
+    c, h = contract_from_data(CONTRACT), _history()
+    rec = Recorder()
+    found = lint(c, h, progress=rec)
+    fractions = [f for f, _ in rec.calls]
+    assert fractions[0] == 0.0 and fractions[-1] == 1.0
+    assert fractions == sorted(fractions), "progress went backwards"
+    messages = [m for _, m in rec.calls]
+    assert any("W09" in m for m in messages)
+    # the history checks pass the callback on to the SLA engine's replay
+    assert any(m == "checking tickets" for m in messages), messages
+    # the same findings as without a callback
+    assert [f.to_dict() for f in found] == [f.to_dict() for f in lint(c, h)]
+    assert {f.code for f in found} >= {"W08", "W09"}
+
+
+@pytest.mark.parametrize("stop_when", ["checking W01", "checking W09", "checking tickets"])
+def test_lint_cancels_and_changes_nothing(stop_when: str) -> None:
+    c, h = contract_from_data(CONTRACT), _history()
+    before = [f.to_dict() for f in lint(c, h)]
+    opened = h.tickets.opened.copy()
+    rec = Recorder(stop_when)
+    with pytest.raises(Cancelled):
+        lint(c, h, progress=rec)
+    assert stop_when in rec.calls[-1][1]  # stopped at once, at that step
+    assert (h.tickets.opened == opened).all()
+    assert [f.to_dict() for f in lint(c, h)] == before

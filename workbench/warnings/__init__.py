@@ -19,6 +19,7 @@ from typing import Any
 from models.contract import Contract, load_contract
 from models.history import History
 from workbench.documents import Document, load_document
+from workbench.progress import ProgressCallback, report, scaled
 from workbench.warnings.base import (
     REFERENCE_MATRIX,
     REGISTRY,
@@ -61,6 +62,7 @@ def lint(
     mandates: Iterable[str] = (),
     codes: Iterable[str] | None = None,
     clock: Clock = system_clock,
+    progress: ProgressCallback | None = None,
 ) -> list[Finding]:
     """Check a contract version or a contract document against the catalogue.
 
@@ -70,9 +72,13 @@ def lint(
     (``{"P1": {"response": "1h", "resolution": "4h"}, …}``); ``mandates`` are the
     client's compliance mandates (W13); ``clock`` (an aware datetime) gives today's
     date when there is neither an ``as_of`` nor a history (W10's review age).
+    ``progress`` is the progress/cancel callback of long calls (:mod:`workbench.progress`):
+    the history checks replay the history through the SLA engine and report through it;
+    a cancelled lint raises ``Cancelled`` and has changed nothing.
     """
+    report(progress, 0.0, "reading the terms")
     ctx = make_context(target, history, as_of, reference, mandates, clock)
-    return run_checks(ctx, codes)
+    return run_checks(ctx, codes, scaled(progress, 0.02, 1.0))
 
 
 lint_contract = lint

@@ -33,6 +33,7 @@ from models.contract import LITERAL_24X7, Contract, ContractError
 from models.history import MISSING, History
 from workbench.documents import Clause, Document, document_from_clauses
 from workbench.extract import Extracted, Extraction, extract, to_contract
+from workbench.progress import ProgressCallback, report, scaled
 
 Severity = Literal["high", "medium", "low"]
 SEVERITIES: tuple[str, ...] = ("high", "medium", "low")
@@ -127,6 +128,9 @@ class LintContext:
     reference: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: REFERENCE_MATRIX)
     mandates: tuple[str, ...] = ()
     source_kind: Literal["contract", "document"] = "document"
+    # the running check's share of the lint's progress/cancel callback (set by run_checks):
+    # a check that replays the history passes it on to the SLA engine
+    progress: ProgressCallback | None = None
 
     def where(self, name: str) -> str:
         """The clause that states a term, else ``missing``."""
@@ -359,14 +363,35 @@ def make_context(
     )
 
 
-def run_checks(ctx: LintContext, codes: Iterable[str] | None = None) -> list[Finding]:
+HISTORY_WEIGHT = 8  # a history check replays the history: it weighs as much as eight others
+
+
+def run_checks(
+    ctx: LintContext, codes: Iterable[str] | None = None, progress: ProgressCallback | None = None
+) -> list[Finding]:
+    """Run the checks (all, or ``codes``); ``progress`` is reported before each check and
+    handed to it as ``ctx.progress`` for its share; it raises ``Cancelled`` when the
+    callback returns ``False`` (nothing is changed: a check only reads)."""
     registry = discover()
     wanted = set(codes) if codes is not None else None
+    selected = [
+        (code, info)
+        for code, info in registry.items()
+        if (wanted is None or code in wanted) and not (info.kind == "history" and ctx.history is None)
+    ]
+    weights = [HISTORY_WEIGHT if info.kind == "history" else 1 for _, info in selected]
+    total = max(sum(weights), 1)
+    done = 0
     findings: list[Finding] = []
-    for code, info in registry.items():
-        if wanted is not None and code not in wanted:
-            continue
-        if info.kind == "history" and ctx.history is None:
-            continue
-        findings.extend(info.fn(ctx))
+    previous = ctx.progress
+    try:
+        for (code, info), weight in zip(selected, weights, strict=True):
+            lo, hi = done / total, (done + weight) / total
+            report(progress, lo, f"checking {code} {info.title}")
+            ctx.progress = scaled(progress, lo, hi)
+            findings.extend(info.fn(ctx))
+            done += weight
+    finally:
+        ctx.progress = previous
+    report(progress, 1.0, "warning signs checked")
     return findings

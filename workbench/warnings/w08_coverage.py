@@ -17,7 +17,7 @@ def coverage(ctx: LintContext) -> Iterator[Finding]:
         return
     from workbench.simulate import Engine
 
-    engine = Engine(ctx.history.tickets, ctx.history.status_log, ctx.as_of)
+    engine = Engine(ctx.history.tickets, ctx.history.status_log, ctx.as_of, ctx.progress)
     for p in ("P1", "P2"):
         t = ctx.contract.targets.get(p)  # type: ignore[call-overload]
         if t is None:

@@ -16,7 +16,7 @@ def missed(ctx: LintContext) -> Iterator[Finding]:
     from workbench.simulate import simulate
 
     c = ctx.contract
-    result = simulate(c, ctx.history.tickets, ctx.history.status_log, ctx.as_of)
+    result = simulate(c, ctx.history.tickets, ctx.history.status_log, ctx.as_of, ctx.progress)
     for p, pr in sorted(result.by_priority.items()):
         t = c.targets.get(p)  # type: ignore[call-overload]
         if t is None:
