@@ -57,7 +57,6 @@ Credits exposure
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -414,20 +413,15 @@ def score(components: Mapping[str, float], weights: Mapping[str, float]) -> tupl
 
 
 def warning_signs(
-    contract: Contract, history: History | None = None, as_of: int | None = None
-) -> list[Any] | None:
-    """WARNINGS' lint findings, or ``None`` when :mod:`workbench.warnings` is not available."""
-    try:
-        mod: Any = importlib.import_module("workbench.warnings")
-    except ImportError:
-        return None
-    lint = getattr(mod, "lint_contract", None)
-    if lint is None:
-        return None
-    try:
-        return list(lint(contract, history=history, as_of=as_of))
-    except TypeError:
-        return list(lint(contract))
+    contract: Contract,
+    history: History | None = None,
+    as_of: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> list[Any]:
+    """WARNINGS' lint findings of ``contract`` (history checks included when given)."""
+    from workbench import warnings
+
+    return list(warnings.lint(contract, history, as_of, progress=progress))
 
 
 def _finding_json(f: Any) -> dict[str, Any]:
@@ -595,13 +589,16 @@ def compare(
         raise CompareError("compare needs two or more contract versions or proposals")
     w = check_weights(dict(weights) if weights is not None else DEFAULT_WEIGHTS)
     contracts = [p.contract for p in props]
-    sims = replay(contracts, tickets, status_log, as_of=as_of, progress=scaled(progress, 0, 0.9))
-    report(progress, 0.9, "credits and scores")
+    # the lint replays the history once per proposal (W08, W09): it outweighs the shared replay
+    split = 0.3 if with_warnings and history is not None else 0.9
+    sims = replay(contracts, tickets, status_log, as_of=as_of, progress=scaled(progress, 0, split))
+    report(progress, split, "credits and scores")
     as_of = int(sims[0].as_of_epoch)
     fees = [c.monthly_fee for c in contracts if c.monthly_fee is not None]
     lowest = min(fees) if fees else None
     results = []
-    for prop, sim in zip(props, sims, strict=True):
+    step = (1.0 - split) / len(props)
+    for k, (prop, sim) in enumerate(zip(props, sims, strict=True)):
         c = prop.contract
         by_p = sim.to_json()["by_priority"]
         monthly = sim.monthly() if any(r.metric in METRICS for r in c.service_credits) else {}
@@ -617,8 +614,9 @@ def compare(
         total, breakdown = score(comps, w)
         warns = None
         if with_warnings:
-            found = warning_signs(c, history, as_of)
-            warns = None if found is None else [_finding_json(f) for f in found]
+            lo = split + k * step
+            found = warning_signs(c, history, as_of, scaled(progress, lo, lo + step))
+            warns = [_finding_json(f) for f in found]
         results.append(VersionResult(prop, by_p, amount, pct, credits_p, breaches_p, comps, total,
                                      breakdown, warns))
     report(progress, 1.0, "")

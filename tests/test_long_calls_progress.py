@@ -1,0 +1,64 @@
+"""Long calls of workbench/ take the progress/cancel callback all the way through: every
+phase reports, and a cancel at any reported step raises Cancelled and changes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.test_compare import loose, strict
+from tests.test_kpis import AS_OF, history
+from workbench import compare as compare_mod
+from workbench.compare import compare
+from workbench.progress import Cancelled
+
+
+class Recorder:
+    def __init__(self, stop_when: str | None = None) -> None:
+        self.calls: list[tuple[float, str]] = []
+        self.stop_when = stop_when
+
+    def __call__(self, fraction: float, message: str) -> bool:
+        self.calls.append((fraction, message))
+        return not (self.stop_when is not None and self.stop_when in message)
+
+
+# ------------------------------------------------------------------------ compare
+
+
+def test_compare_reports_through_the_warning_signs_of_each_proposal() -> None:
+    h = history()
+    rec = Recorder()
+    result = compare([loose(), strict()], h.tickets, h.status_log, as_of=AS_OF, history=h, progress=rec)
+    fractions = [f for f, _ in rec.calls]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    lint_steps = [(f, m) for f, m in rec.calls if m.startswith("checking W09")]
+    assert len(lint_steps) == 2, rec.calls  # one lint per proposal, history checks included
+    assert all(f < 1.0 for f, _ in lint_steps)
+    assert all(v.warnings is not None for v in result.versions)
+
+
+def test_compare_cancelled_while_checking_warning_signs() -> None:
+    h = history()
+    rec = Recorder("checking W09")
+    with pytest.raises(Cancelled):
+        compare([loose(), strict()], h.tickets, h.status_log, as_of=AS_OF, history=h, progress=rec)
+    assert "checking W09" in rec.calls[-1][1]
+
+
+def test_compare_does_not_hide_a_failing_lint(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A TypeError inside the lint is a bug to see, not a reason to lint again without the
+    history (which gave findings silently missing every history check)."""
+    import workbench.warnings as warnings
+
+    def broken(contract: Any, history: Any = None, as_of: Any = None, **kw: Any) -> list[Any]:
+        if history is not None:
+            raise TypeError("a bug in a history check")
+        return []
+
+    monkeypatch.setattr(warnings, "lint", broken)
+    monkeypatch.setattr(warnings, "lint_contract", broken)
+    h = history()
+    with pytest.raises(TypeError, match="a bug in a history check"):
+        compare_mod.warning_signs(loose(), h, AS_OF)
