@@ -62,3 +62,46 @@ def test_compare_does_not_hide_a_failing_lint(monkeypatch: pytest.MonkeyPatch) -
     h = history()
     with pytest.raises(TypeError, match="a bug in a history check"):
         compare_mod.warning_signs(loose(), h, AS_OF)
+
+
+# ------------------------------------------------------------------------ redline
+
+
+def _redline_args() -> tuple[Any, Any, Any, Any]:
+    from tests.test_pdf_redline import OPTS, _tickets, contracts
+    from workbench.diff import version_from_contract
+    from workbench.pdf import HistoryInput
+
+    o, n = contracts()
+    return version_from_contract(o), version_from_contract(n), OPTS, HistoryInput(_tickets())
+
+
+def test_redline_reports_through_the_replay_and_the_lint() -> None:
+    from workbench.pdf import build_redline
+
+    old, new, opts, hist = _redline_args()
+    rec = Recorder()
+    data = build_redline(old, new, opts, history=hist, progress=rec)
+    assert data.startswith(b"%PDF")
+    fractions = [f for f, _ in rec.calls]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    messages = [m for _, m in rec.calls]
+    # the effects' replay (the SLA engine preparing the history) and the warning signs
+    # (history checks included) both report
+    assert "checking tickets" in messages, messages
+    assert any(m.startswith("checking W09") for m in messages), messages
+
+
+@pytest.mark.parametrize("stop_when", ["checking tickets", "checking W09"])
+def test_redline_cancelled_in_any_phase_writes_nothing(stop_when: str, tmp_path: Any) -> None:
+    from workbench.pdf import write_redline
+
+    old, new, opts, hist = _redline_args()
+    out = tmp_path / "r.pdf"
+    out.write_bytes(b"previous")
+    rec = Recorder(stop_when)
+    with pytest.raises(Cancelled):
+        write_redline(out, old, new, opts, history=hist, progress=rec)
+    assert stop_when in rec.calls[-1][1]
+    assert out.read_bytes() == b"previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.pdf"]

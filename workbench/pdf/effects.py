@@ -23,7 +23,7 @@ import numpy as np
 from models.contract import PRIORITIES, Contract, parse_duration
 from models.history import StatusLog, TicketTable
 from workbench.diff import ContractDiff
-from workbench.progress import ProgressCallback, report
+from workbench.progress import ProgressCallback, report, scaled
 
 METRICS = ("response", "resolution")
 SimulateFn = Callable[..., Any]
@@ -88,22 +88,20 @@ def _pct(v: float | None) -> str:
     return "n/a" if v is None else f"{100 * v:.0f}%"
 
 
-def _default_runner() -> Callable[
-    [Contract, Contract, TicketTable, StatusLog | None, int | None], tuple[Any, Any]
-]:
-    """ENGINE's simulator: one prepared history, run under both contracts."""
-    try:
-        from workbench.simulate import Engine  # ENGINE
-    except ImportError as exc:
-        raise EffectsUnavailable(f"the clock engine is not available ({exc})") from None
+def _default_runner(
+    old: Contract,
+    new: Contract,
+    tickets: TicketTable,
+    log: StatusLog | None,
+    as_of: int | None,
+    progress: ProgressCallback | None = None,
+) -> tuple[Any, Any]:
+    """ENGINE's simulator: one prepared history, run under both contracts (reporting
+    and cancelling through ``progress``)."""
+    from workbench.simulate import Engine
 
-    def run(
-        old: Contract, new: Contract, tickets: TicketTable, log: StatusLog | None, as_of: int | None
-    ) -> tuple[Any, Any]:
-        eng = Engine(tickets, log, as_of)
-        return eng.run(old), eng.run(new)
-
-    return run
+    eng = Engine(tickets, log, as_of, scaled(progress, 0.0, 0.5))
+    return eng.run(old, scaled(progress, 0.5, 0.75)), eng.run(new, scaled(progress, 0.75, 1.0))
 
 
 def _stats(js: Mapping[str, Any]) -> dict[str, dict[str, Stats]]:
@@ -193,7 +191,7 @@ def measure_effects(
         res_old = simulate(old, tickets, status_log, as_of)
         res_new = simulate(new, tickets, status_log, as_of)
     else:
-        res_old, res_new = _default_runner()(old, new, tickets, status_log, as_of)
+        res_old, res_new = _default_runner(old, new, tickets, status_log, as_of, scaled(progress, 0.0, 0.8))
     report(progress, 0.8, "measuring each change")
     js_old, js_new = dict(res_old.to_json()), dict(res_new.to_json())
     meas = Measurement(

@@ -20,7 +20,7 @@ from models.history import History, KpiSnapshot, StatusLog, TicketTable
 from workbench.diff import ContractDiff, Version, diff_versions, load_version
 from workbench.pdf.document import Finding, RedlineOptions, RenderInput, render_redline
 from workbench.pdf.effects import EffectsUnavailable, Measurement, SimulateFn, measure_effects
-from workbench.progress import ProgressCallback, report, scaled
+from workbench.progress import Cancelled, ProgressCallback, report, scaled
 
 LintFn = Callable[..., Sequence[Any]]
 
@@ -53,20 +53,24 @@ def as_of_instant(options: RedlineOptions) -> int:
     return int(datetime(options.as_of.year, options.as_of.month, options.as_of.day, tzinfo=UTC).timestamp())
 
 
-def _default_lint() -> LintFn | None:
-    try:
-        from workbench.warnings import lint_contract  # WARNINGS
-    except ImportError:
-        return None
-    return lint_contract  # type: ignore[no-any-return]
-
-
 def _findings(
-    diff: ContractDiff, history: HistoryInput | None, options: RedlineOptions, lint: LintFn | None
+    diff: ContractDiff,
+    history: HistoryInput | None,
+    options: RedlineOptions,
+    lint: LintFn | None,
+    progress: ProgressCallback | None = None,
 ) -> tuple[list[Finding] | None, str]:
-    fn = lint if lint is not None else _default_lint()
-    if fn is None:
-        return None, "Warning-sign checks are not available in this build (workbench.warnings missing)."
+    """The warning signs of the proposed version; ``lint`` (a caller's own, called as
+    ``lint(target, history, as_of)``) replaces WARNINGS' lint, which reports and cancels
+    through ``progress``."""
+    if lint is not None:
+        fn: LintFn = lint
+    else:
+        from workbench.warnings import lint as default_lint
+
+        def fn(target: Any, hist: History | None, as_of: int) -> Sequence[Any]:
+            return default_lint(target, hist, as_of, progress=progress)
+
     target: Any = diff.new.contract
     if target is None or diff.new.extracted:
         try:
@@ -78,6 +82,8 @@ def _findings(
     try:
         hist = history.history() if history is not None and len(history.tickets) else None
         raw = fn(target, hist, as_of_instant(options))
+    except Cancelled:
+        raise
     except Exception as exc:
         return None, f"Warning signs not checked: {exc}"
     out = [
@@ -180,7 +186,7 @@ def build_redline(
                 history.status_log,
                 as_of_instant(options),
                 simulate=simulate,
-                progress=scaled(progress, 0.1, 0.5),
+                progress=scaled(progress, 0.1, 0.35),
             )
         except EffectsUnavailable as exc:
             note = f"Effects not measured: {exc}."
@@ -200,8 +206,8 @@ def build_redline(
                 + "."
             )
             hist_note += f", opened {m.period}"
-    report(progress, 0.5, "checking warning signs")
-    findings, findings_note = _findings(diff, history, options, lint)
+    report(progress, 0.35, "checking warning signs")  # with a history the lint replays it too
+    findings, findings_note = _findings(diff, history, options, lint, scaled(progress, 0.35, 0.55))
     inp = RenderInput(
         diff=diff,
         options=options,
