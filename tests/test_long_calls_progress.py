@@ -105,3 +105,48 @@ def test_redline_cancelled_in_any_phase_writes_nothing(stop_when: str, tmp_path:
     assert stop_when in rec.calls[-1][1]
     assert out.read_bytes() == b"previous"
     assert [p.name for p in tmp_path.iterdir()] == ["r.pdf"]
+
+
+# -------------------------------------------------------------------- audit, KPIs
+
+
+def _audit_tickets() -> Any:
+    from models.history import TicketTable
+    from tests.test_audit import tk
+
+    rows = [tk(f"A{i}", "P1" if i % 2 else "P2", 0.5 + i % 4, 2 + i % 9, i % 3 != 0) for i in range(40)]
+    return TicketTable.from_tickets(rows)
+
+
+def test_audit_reports_and_cancels_at_every_step() -> None:
+    from tests.test_audit import CONTRACT
+    from workbench.audit import audit
+
+    tickets = _audit_tickets()
+    rec = Recorder()
+    full = audit(tickets, None, CONTRACT, progress=rec)
+    fractions = [f for f, _ in rec.calls]
+    assert fractions == sorted(fractions) and fractions[0] == 0.0 and fractions[-1] == 1.0
+    steps = sorted({m for _, m in rec.calls})
+    assert len(steps) > 5
+    for step in steps:
+        stop = Recorder(step)
+        with pytest.raises(Cancelled):
+            audit(tickets, None, CONTRACT, progress=stop)
+        assert stop.calls[-1][1] == step
+    assert audit(tickets, None, CONTRACT) == full  # nothing cached from the cancelled runs
+
+
+def test_monthly_trend_reports_and_cancels() -> None:
+    from tests.test_kpis import contract
+    from workbench.trends import monthly_trend
+
+    h = history()
+    rec = Recorder()
+    monthly_trend(contract(), h, as_of=AS_OF, progress=rec)
+    fractions = [f for f, _ in rec.calls]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    stop = Recorder("P2 resolution")
+    with pytest.raises(Cancelled):
+        monthly_trend(contract(), h, as_of=AS_OF, progress=stop)
+    assert stop.calls[-1][1] == "P2 resolution"
