@@ -306,8 +306,6 @@ def test_cli_text_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 # ----------------------------------------------------------------------------------- demo
 
 
-@pytest.mark.skipif(not all((DEMO / f"{n}.yaml").is_file() for n in DEMO_NAMES),
-                    reason="the demo contracts have not landed in resources/demo yet")
 def test_demo_versions_and_competitors_in_one_call() -> None:
     from workbench.compare import load_proposal
     from workbench.demo import load_demo_history
@@ -332,7 +330,7 @@ def test_demo_versions_and_competitors_in_one_call() -> None:
 
 
 def test_cli_reads_a_workspace(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    store = pytest.importorskip("models.store")
+    from models import store
     _t, _s, paths = _write_inputs(tmp_path)
     ws = store.Workspace.create(tmp_path / "w.slawb")
     try:

@@ -9,12 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from models import store
 from models.contract import dump_contract_yaml
 from workbench import demo
 from workbench.cli import main
 from workbench.progress import Cancelled
-
-store = pytest.importorskip("models.store", reason="the workspace store has not landed")
 
 
 def _digest(path: Path) -> str:

@@ -441,7 +441,6 @@ def test_effects_come_from_the_simulator() -> None:
 
 
 def test_effects_with_the_real_engine_match_simulate() -> None:
-    pytest.importorskip("workbench.simulate")
     from workbench.pdf.effects import measure_effects
     from workbench.simulate import simulate
 

@@ -144,7 +144,7 @@ def test_bad_as_of_and_bad_data_reported(tmp_path: Path, capsys: pytest.CaptureF
 
 
 def test_workspace_source(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    store = pytest.importorskip("models.store")
+    from models import store
     c = write(tmp_path, "c.yaml", CONTRACT)
     t = write(tmp_path, "t.csv", TICKETS)
     s = write(tmp_path, "s.csv", STATUS)

@@ -48,8 +48,6 @@ def test_catalogue_has_every_code_one_module_each() -> None:
 
 
 def test_well_specified_proposal_has_no_false_w01_to_w07() -> None:
-    if not PROPOSAL.is_file():
-        pytest.skip("DEMO's 2026-Q4 proposal is not in the checkout yet")
     codes = {f.code for f in lint(load_contract(PROPOSAL), as_of="2026-11-01")}
     assert not codes & {f"W0{i}" for i in range(1, 8)}, codes
 
