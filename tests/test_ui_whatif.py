@@ -146,3 +146,74 @@ def test_empty_state_without_history(qtbot) -> None:
         assert "Import" in view.empty.text.text()
     finally:
         w.db.shutdown()
+
+
+def _chart_settled(qtbot, w: MainWindow, view) -> None:
+    _settled(qtbot, w)
+    qtbot.waitUntil(
+        lambda: view.months_chart.scenario is w.simulation.whatif.scenario
+        and 0 not in view._dirty_charts and view.charts_idle() and view._months_waiting is None
+        and view._months_bg is not None,
+        timeout=10_000,
+    )
+
+
+def test_the_months_chart_is_laid_out_again_on_a_pool_thread(qtbot, window, monkeypatch) -> None:
+    """Bars outgrowing the axes re-lay the chart out: that happens on the thread that
+    renders it, never on the GUI thread; a move within the axes is painted in place."""
+    import threading
+
+    from workbench.whatif_charts import MonthlyBreachesChart
+
+    view = window.views["whatif"]
+    _chart_settled(qtbot, window, view)
+    layouts: list[bool] = []  # True: on the GUI thread
+    real = MonthlyBreachesChart._layout
+
+    def spy(self, *args, **kwargs):
+        layouts.append(threading.current_thread() is threading.main_thread())
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(MonthlyBreachesChart, "_layout", spy)
+    chart, canvas = view.months_chart, view.months_canvas
+    top = chart.ax.get_ylim()[1]
+    renders = canvas.renders
+    for prio in ("P1", "P2", "P3", "P4"):  # far tighter: many more breaches
+        view.controls[(prio, "response")].spin.setValue(0.25)
+        view.controls[(prio, "resolution")].spin.setValue(0.25)
+    _chart_settled(qtbot, window, view)
+    assert max(p.get_height() for p in chart.scenario_bars) > top  # beyond the old axes ...
+    assert layouts and not any(layouts)  # ... so laid out again, on a pool thread
+    assert chart.ax.get_ylim()[1] >= max(p.get_height() for p in chart.scenario_bars)
+    assert canvas.renders > renders and canvas.figure is chart.fig
+
+    layouts.clear()
+    renders = canvas.renders
+    bars = [p.get_height() for p in chart.scenario_bars]
+    view.controls[("P4", "resolution")].spin.setValue(40.0)  # fewer breaches: within the axes
+    _chart_settled(qtbot, window, view)
+    assert [p.get_height() for p in chart.scenario_bars] != bars
+    assert layouts == [] and canvas.renders == renders  # painted in place, no new layout or render
+
+
+def test_the_sensitivity_chart_is_built_off_the_gui_thread(qtbot, window, monkeypatch) -> None:
+    import threading
+
+    import workbench.whatif_charts as charts
+
+    view = window.views["whatif"]
+    _settled(qtbot, window)
+    built: list[bool] = []
+    real = charts.sensitivity_figure
+
+    def spy(*args, **kwargs):
+        built.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(charts, "sensitivity_figure", spy)
+    view.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: bool(built) and view.charts_idle() and bool(view.sens_canvas.figure.axes),
+                    timeout=10_000)
+    assert built == [False]
+    assert [ax.get_title() for ax in view.sens_canvas.figure.axes] == [
+        "P1 resolution", "P2 resolution", "P3 resolution", "P4 resolution"]

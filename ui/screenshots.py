@@ -76,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
           and w.simulation.whatif.scenario_contract is w.state.scenario)
     shot("whatif")
     whatif.tabs.setCurrentIndex(1)
+    # the sensitivity figure is built on a pool thread
+    _wait(app, lambda: whatif.charts_idle() and bool(whatif.sens_canvas.figure.axes), 60)
     shot("whatif-sensitivity")
     whatif.tabs.setCurrentIndex(0)
 

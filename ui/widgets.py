@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -97,8 +97,12 @@ def _canvas_class() -> type:
     swaps it in and repaints: a full draw of a chart (100-500 ms) never stops the GUI.
     Meanwhile the canvas keeps painting its previous picture.  While a render is in
     flight the owner must not change the figure (:attr:`rendering`; ``on_rendered``
-    callbacks run after each render).  In-place updates (blitting with
-    ``restore_region``/``draw_artist``) stay on the GUI thread and draw no text.
+    callbacks run after each render).  ``draw_idle(prepare)`` runs ``prepare()`` on the
+    same pool thread just before the render: a chart laid out again (axes, bars, legend:
+    50-150 ms) is laid out there too, not on the GUI thread.  In-place updates
+    (blitting with ``restore_region``/``draw_artist``) stay on the GUI thread and draw
+    no text.  ``hidden_while_rendering`` (a list of artists, or a callable giving them
+    after ``prepare``) are left out of the render.
     """
     global _CANVAS
     if _CANVAS is not None:
@@ -114,9 +118,14 @@ def _canvas_class() -> type:
             self.rendering = False
             self._again = False
             self.on_rendered: list[Callable[[], None]] = []
-            self.hidden_while_rendering: list[Any] = []  # artists left out of the render
+            # artists left out of the render, or a callable giving them (after ``prepare``)
+            self.hidden_while_rendering: list[Any] | Callable[[], list[Any]] = []
+            self._prepare: list[Callable[[], None]] = []  # run on the pool thread before the render
+            self.renders = 0  # renders swapped in (tests)
 
-        def draw_idle(self) -> None:
+        def draw_idle(self, prepare: Callable[[], None] | None = None) -> None:
+            if prepare is not None:
+                self._prepare.append(prepare)
             if self.rendering:
                 self._again = True
                 return
@@ -125,11 +134,15 @@ def _canvas_class() -> type:
             fig = self.figure
             w, h = fig.bbox.size
             key = (w, h, fig.dpi)
-            hidden = list(self.hidden_while_rendering)
+            prepares, self._prepare = self._prepare, []
+            hidden_of = self.hidden_while_rendering
             self.rendering = True
 
             def render() -> Any:
                 with _RENDER_LOCK:
+                    for step in prepares:
+                        step()
+                    hidden = list(hidden_of() if callable(hidden_of) else hidden_of)
                     renderer = RendererAgg(int(w), int(h), fig.dpi)
                     for artist in hidden:
                         artist.set_visible(False)
@@ -140,11 +153,16 @@ def _canvas_class() -> type:
                             artist.set_visible(True)
                     return renderer
 
-            run_in_background(
-                render,
-                on_done=guard(self, lambda r: self._rendered(fig, key, r)),
-                on_error=guard(self, lambda _e: self._rendered(fig, key, None)),
-            )
+            def start() -> None:
+                run_in_background(
+                    render,
+                    on_done=guard(self, lambda r: self._rendered(fig, key, r)),
+                    on_error=guard(self, lambda _e: self._rendered(fig, key, None)),
+                )
+
+            # started once the GUI thread has painted what this turn changed: the render
+            # (Python on a pool thread) does not compete with that paint for the GIL
+            QTimer.singleShot(0, self, start)
 
         def _rendered(self, fig: Any, key: Any, renderer: Any) -> None:
             self.rendering = False
@@ -153,6 +171,7 @@ def _canvas_class() -> type:
             if fresh:
                 self.renderer = renderer
                 self._lastKey = key
+                self.renders += 1
             if fresh and not self._again:
                 for callback in list(self.on_rendered):
                     callback()

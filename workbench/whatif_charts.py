@@ -64,15 +64,31 @@ class MonthlyBreachesChart:
         """The artists an in-place update changes (scenario bars, scenario credits)."""
         return [*self.scenario_bars, *([self.scenario_line] if self.scenario_line is not None else [])]
 
-    def update(self, baseline: Any, scenario: Any) -> bool:
+    def _plan(self, baseline: Any, scenario: Any) -> tuple[Any, list[str], bool, list[int], list[float]]:
         months = sorted(set(baseline.breaches_per_month()) | set(scenario.breaches_per_month()))
         credited = any(r.metric in ("response", "resolution") for r in scenario.contract.service_credits)
         key = (id(baseline), tuple(months), credited)
         totals = _month_totals(scenario, months) if months else []
         percents = _credit_percents(scenario, months) if months and credited else []
-        fits = (
-            bool(months) and max(totals, default=0) <= self._ytop and max(percents, default=0) <= self._y2top
+        return key, months, credited, totals, percents
+
+    def fits(self, baseline: Any, scenario: Any) -> bool:
+        """Whether :meth:`update` with these results would change the figure in place
+        (same months, baseline and credit rules; values within the axes) — cheap, it
+        changes nothing.  A caller can then lay the figure out again elsewhere (a pool
+        thread) when it would not."""
+        key, months, _credited, totals, percents = self._plan(baseline, scenario)
+        return key == self.key and self._within(months, totals, percents)
+
+    def _within(self, months: list[str], totals: list[int], percents: list[float]) -> bool:
+        return (
+            bool(months) and max(totals, default=0) <= self._ytop
+            and max(percents, default=0) <= self._y2top
         )
+
+    def update(self, baseline: Any, scenario: Any) -> bool:
+        key, months, credited, totals, percents = self._plan(baseline, scenario)
+        fits = self._within(months, totals, percents)
         self.scenario = scenario
         if key == self.key and fits:
             for bar, h in zip(self.scenario_bars, totals, strict=True):

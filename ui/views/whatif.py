@@ -346,6 +346,8 @@ class WhatIfView(QWidget):
         self._months_waiting: WhatIf | None = None  # a result that came while the chart rendered
         self.months_canvas.on_rendered.append(self._months_rendered)
         self.sens_canvas = figure_canvas(Figure(figsize=(6.4, 4.2)))
+        self._sens_gen = 0
+        self._sens_pending = 0
         sens = QWidget()
         sl = QVBoxLayout(sens)
         row = QHBoxLayout()
@@ -615,29 +617,38 @@ class WhatIfView(QWidget):
         if canvas.rendering:  # the figure is being rendered on a pool thread: after that
             self._months_waiting = w
             return
-        relaid = chart.update(w.baseline, w.scenario)
-        if relaid or self._months_bg is None:
-            self._full_months_draw()
+        if self._months_bg is None or not chart.fits(w.baseline, w.scenario):
+            # laid out again (other months or baseline, bars above the axes): on the pool
+            # thread that renders it, never on the GUI thread
+            self._full_months_draw(lambda: chart.update(w.baseline, w.scenario))
             return
+        chart.update(w.baseline, w.scenario)  # in place: only the scenario's artists move
         # only the scenario's bars and credit line moved: paint them over the saved background
         canvas.restore_region(self._months_bg)
         for artist in chart.dynamic_artists:
             artist.axes.draw_artist(artist)
         canvas.update()
 
-    def _full_months_draw(self) -> None:
-        """Render the whole chart without the scenario's artists on a pool thread; once
-        it is in (:meth:`_months_rendered`) it is kept as the background of later
-        in-place updates and those artists are painted over it."""
+    def _full_months_draw(self, layout: Any = None) -> None:
+        """Lay the chart out (``layout()``, when given) and render it without the
+        scenario's artists, both on a pool thread; once it is in
+        (:meth:`_months_rendered`) it is kept as the background of later in-place
+        updates and those artists are painted over it."""
         canvas, chart = self.months_canvas, self.months_chart
         w, h = canvas.width(), canvas.height()
         fig = chart.fig
         if w > 10 and h > 10:
             fig.set_size_inches(w / fig.dpi, h / fig.dpi)
-            chart.fit(w, h)
+
+        def prepare() -> None:
+            if layout is not None:
+                layout()
+            if w > 10 and h > 10:
+                chart.fit(w, h)
+
         self._months_bg = None
-        canvas.hidden_while_rendering = chart.dynamic_artists
-        canvas.draw_idle()
+        canvas.hidden_while_rendering = lambda: chart.dynamic_artists
+        canvas.draw_idle(prepare)
 
     def _months_rendered(self) -> None:
         canvas, chart = self.months_canvas, self.months_chart
@@ -663,10 +674,31 @@ class WhatIfView(QWidget):
         w = self.service.whatif
         if w is None:
             return
+        from ui.tasks import guard, run_in_background
         from workbench.whatif_charts import sensitivity_figure
 
-        fig = sensitivity_figure(w.scenario, self.sens_metric.currentText(), self.sens_share.value() / 100)
-        self._set_figure(self.sens_canvas, fig)
+        # built on a pool thread (its curves are a pass over every ticket); the newest wins
+        self._sens_gen += 1
+        gen = self._sens_gen
+        self._sens_pending += 1
+
+        def done(fig: Any) -> None:
+            self._sens_pending -= 1
+            if gen == self._sens_gen:
+                self._set_figure(self.sens_canvas, fig)
+
+        def failed(exc: BaseException) -> None:
+            self._sens_pending -= 1
+            self._failed(f"the sensitivity chart: {exc}")
+
+        run_in_background(
+            sensitivity_figure, w.scenario, self.sens_metric.currentText(), self.sens_share.value() / 100,
+            on_done=guard(self, done), on_error=guard(self, failed),
+        )
+
+    def charts_idle(self) -> bool:
+        """No chart of this view is being built or rendered."""
+        return not self._sens_pending and not self.months_canvas.rendering and not self.sens_canvas.rendering
 
     @staticmethod
     def _set_figure(canvas: Any, fig: Any) -> None:
