@@ -309,6 +309,23 @@ def bench_heartbeat() -> list[tuple[str, float]]:
     return results
 
 
+def heartbeat_runs(n: int) -> list[list[tuple[str, float]]]:
+    """``n`` heartbeat runs, each in a fresh interpreter (imports, first builds and the
+    demo's first read count as a user would see them); the machine is shared, so one
+    run can be unlucky: the median per step is the figure."""
+    import json
+
+    if n <= 1:
+        return [bench_heartbeat()]
+    runs = []
+    for _ in range(n):
+        out = subprocess.run([sys.executable, __file__, "--heartbeat", "--json"], cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout
+        line = next(x for x in out.splitlines() if x.startswith("HEARTBEAT "))
+        runs.append([(name, gap) for name, gap in json.loads(line[len("HEARTBEAT "):])])
+    return runs
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tickets", type=int, default=1_000_000)
@@ -317,13 +334,26 @@ def main() -> int:
     ap.add_argument("--skip-start", action="store_true")
     ap.add_argument("--skip-slider", action="store_true")
     ap.add_argument("--heartbeat", action="store_true", help="only the GUI-thread heartbeat on the demo")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="heartbeat: runs, each in a fresh process (median and worst per step)")
+    ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     ok = True
+    if args.heartbeat and args.json:
+        import json
+
+        print("HEARTBEAT " + json.dumps(bench_heartbeat()), flush=True)
+        return 0
     if args.heartbeat:
-        print("largest gap between 5 ms heartbeat ticks on the GUI thread (target < 100 ms):")
-        for name, gap in bench_heartbeat():
-            flag = "" if gap < 0.1 else "  <- blocks"
-            print(f"  {name:<40} {1000 * gap:6.0f} ms{flag}")
+        runs = heartbeat_runs(args.repeat)
+        print("largest gap between 5 ms heartbeat ticks on the GUI thread (target < 100 ms)"
+              + (f", median and worst of {len(runs)} fresh processes:" if len(runs) > 1 else ":"))
+        for i, (name, _gap) in enumerate(runs[0]):
+            gaps = [run[i][1] for run in runs]
+            mid = statistics.median(gaps)
+            flag = "" if mid < 0.1 else "  <- blocks"
+            worst = f" (worst {1000 * max(gaps):4.0f} ms)" if len(runs) > 1 else ""
+            print(f"  {name:<40} {1000 * mid:6.0f} ms{worst}{flag}")
         return 0
     if not args.skip_start:
         s = bench_start(args.starts)

@@ -97,3 +97,29 @@ def test_compare_without_history_says_what_to_do(qtbot) -> None:
         assert view.stack.currentIndex() == 0 and "Import" in view.empty.text.text()
     finally:
         w.db.shutdown()
+
+
+def test_columns_and_rows_fit_their_texts_without_qt_measuring_every_cell(qtbot, window, monkeypatch) -> None:
+    """Widths and heights come from font metrics of the texts (the Qt resize-to-contents
+    calls ask the model for every role of every cell on the GUI thread)."""
+    from PySide6.QtWidgets import QTableView
+
+    from ui.views.compare import MAX_COLUMN
+
+    def refuse(*_a):
+        raise AssertionError("sized by Qt measuring every cell")
+
+    monkeypatch.setattr(QTableView, "resizeColumnsToContents", refuse)
+    monkeypatch.setattr(QTableView, "resizeRowsToContents", refuse)
+    view = window.views["compare"]
+    _ready(qtbot, view)
+    table, model = view.terms_table, view.terms_model
+    header, fm = table.horizontalHeader(), table.fontMetrics()
+    widths = [header.sectionSize(c) for c in range(len(model.headers))]
+    for c, title in enumerate(model.headers[:-1]):  # the last one stretches
+        need = max([fm.horizontalAdvance(title)] + [fm.horizontalAdvance(r[c]) for r in model.rows])
+        assert min(need, MAX_COLUMN - 24) <= widths[c] <= MAX_COLUMN
+    one_line = min(table.rowHeight(r) for r in range(len(model.rows)))
+    wrapped = [r for r, row in enumerate(model.rows)
+               if any(fm.horizontalAdvance(t) > widths[c] + 30 for c, t in enumerate(row[:-1]))]
+    assert wrapped and all(table.rowHeight(r) > one_line for r in wrapped)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -115,12 +115,50 @@ def _table(model: GridModel) -> QTableView:
     return view
 
 
+MAX_COLUMN = 250  # px: longer texts wrap
+CELL_PAD = 2 * 6 + 12  # px: the cell's margins and some air
+SAMPLE_ROWS = 200  # column widths from the header and the first rows
+
+
 def _fit(view: QTableView) -> None:
-    view.resizeColumnsToContents()
+    """Column widths and row heights from font metrics of the texts themselves (one
+    measure per cell, in Python), not ``resizeColumnsToContents``/``resizeRowsToContents``
+    (a delegate size hint per cell, each asking the model for every role: 100-200 ms
+    on the demo's terms and warnings, all on the GUI thread).  Widths come from the
+    header and the first :data:`SAMPLE_ROWS` rows, at most :data:`MAX_COLUMN`; a row
+    is as tall as its most wrapped cell."""
+    model = view.model()
+    if not isinstance(model, GridModel):
+        return
     header = view.horizontalHeader()
-    for c in range(header.count()):
-        header.resizeSection(c, min(header.sectionSize(c) + 12, 250))
-    view.resizeRowsToContents()
+    plain = view.fontMetrics()
+    bold_font = QFont(view.font())
+    bold_font.setBold(True)
+    bold = QFontMetrics(bold_font)
+    head = header.fontMetrics()
+    for c, title in enumerate(model.headers):
+        if header.sectionResizeMode(c) != QHeaderView.ResizeMode.Interactive:
+            continue
+        width = head.horizontalAdvance(title) + CELL_PAD
+        for r, row in enumerate(model.rows[:SAMPLE_ROWS]):
+            fm = bold if r in model.bold else plain
+            width = max(width, max((fm.horizontalAdvance(line) for line in row[c].split("\n")), default=0)
+                        + CELL_PAD)
+        header.resizeSection(c, min(width, MAX_COLUMN))
+    vertical = view.verticalHeader()
+    line = plain.lineSpacing()
+    base = max(vertical.defaultSectionSize(), line + 8)
+    widths = [header.sectionSize(c) - 12 for c in range(len(model.headers))]
+    flags = int(Qt.TextFlag.TextWordWrap)
+    for r, row in enumerate(model.rows):
+        fm = bold if r in model.bold else plain
+        height = base
+        for c, text in enumerate(row):
+            if text and ("\n" in text or fm.horizontalAdvance(text) > widths[c]):
+                rect = fm.boundingRect(0, 0, max(widths[c], 20), 100_000, flags, text)
+                height = max(height, rect.height() + 8)
+        if vertical.sectionSize(r) != height:
+            vertical.resizeSection(r, height)
 
 
 class CompareView(QWidget):
