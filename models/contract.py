@@ -17,11 +17,12 @@ import json
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, NoReturn, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -110,6 +111,40 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class FrozenDict(dict[K, V]):
+    """The maps inside a contract (calendars, targets, weekly windows, breach roles): a
+    ``dict`` for every reader (equality, JSON, YAML) that refuses any change after
+    validation, so that a validated version stays valid and a shared one unchanged.
+    Equal maps hash alike; copies and pickles stay frozen."""
+
+    __slots__ = ()
+
+    def _refuse(self, *_a: Any, **_k: Any) -> NoReturn:
+        raise TypeError(
+            "a contract's maps are immutable: make a new version (model_copy(update=...) + revalidate)"
+        )
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
+    __ior__ = _refuse  # type: ignore[assignment]
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(frozenset(self.items()))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (dict(self),))
+
+
+def _freeze(v: dict[K, V]) -> FrozenDict[K, V]:
+    return v if isinstance(v, FrozenDict) else FrozenDict(v)
+
+
+FrozenMap = Annotated[dict[K, V], AfterValidator(_freeze)]
+
+
 # --------------------------------------------------------------------------- calendars
 
 
@@ -145,7 +180,7 @@ class CalendarSpec(Frozen):
     """A coverage calendar: IANA zone, weekly local windows, holidays."""
 
     timezone: str
-    weekly: dict[Weekday, tuple[str, ...]] = Field(default_factory=dict, validate_default=True)
+    weekly: FrozenMap[Weekday, tuple[str, ...]] = Field(default_factory=FrozenDict, validate_default=True)
     holidays: HolidaySpec | None = None
 
     @field_validator("timezone")
@@ -255,7 +290,7 @@ class SecurityTerms(Frozen):
     endpoint_coverage: tuple[EndpointCoverage, ...] = ()
     licence_exclusions: tuple[str, ...] = ()
     incident_escalation: tuple[str, ...] = ()  # ordered workflow steps
-    breach_roles: dict[str, str] = Field(default_factory=dict)  # role -> owner
+    breach_roles: FrozenMap[str, str] = Field(default_factory=FrozenDict)  # role -> owner
 
 
 class BackupSystem(Frozen):
@@ -399,8 +434,8 @@ class Contract(Frozen):
     monthly_fee: float | None = Field(default=None, ge=0)
     currency: str = "CAD"
     scope: ServiceScope = ServiceScope()
-    calendars: dict[str, CalendarSpec] = Field(default_factory=dict)
-    targets: dict[Priority, PriorityTargets] = Field(default_factory=dict)
+    calendars: FrozenMap[str, CalendarSpec] = Field(default_factory=FrozenDict)
+    targets: FrozenMap[Priority, PriorityTargets] = Field(default_factory=FrozenDict)
     pause_statuses: tuple[str, ...] = ()
     pause_applies_to: tuple[Metric, ...] = ("resolution",)
     security: SecurityTerms = SecurityTerms()
