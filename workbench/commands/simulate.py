@@ -11,6 +11,8 @@ import json
 import sys
 from typing import Any
 
+import numpy as np
+
 from models.contract import METRICS, Contract, load_contract
 from models.history import StatusLog, TicketTable
 from workbench.cli import CommandError
@@ -77,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
         json.dump(result.to_json(per_ticket=args.per_ticket), sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
-    print(render_table(result, per_ticket=args.per_ticket))
+    source = args.tickets or args.workspace
+    print(render_table(result, per_ticket=args.per_ticket, source=source, rows=bool(args.tickets)))
     return 0
 
 
@@ -88,7 +91,19 @@ def _pct(v: float | None) -> str:
     return "   n/a" if v is None else f"{100 * v:5.1f}%"
 
 
-def render_table(result: Any, per_ticket: bool = False) -> str:
+def _where(result: Any, ticket: str, source: str | None, rows: bool) -> str:
+    """Where a left-out ticket is: ``file:line: ticket ID`` for a canonical CSV (its rows
+    are read in order), ``workspace: ticket ID`` for a workspace."""
+    if source is None:
+        return ticket
+    if rows:
+        at = np.flatnonzero(result.engine.tickets.ids == ticket)
+        if len(at):
+            return f"{source}:{int(at[0]) + 2}: ticket {ticket}"
+    return f"{source}: ticket {ticket}"
+
+
+def render_table(result: Any, per_ticket: bool = False, source: str | None = None, rows: bool = False) -> str:
     c = result.contract
     lines = [f"{c.name} — {c.version}", f"as of {result.as_of.isoformat()}", ""]
     head = f"{'':4} {'tickets':>8}  " + "  ".join(
@@ -107,7 +122,7 @@ def render_table(result: Any, per_ticket: bool = False) -> str:
         lines.append("")
         lines.append(f"{len(result.issues)} ticket(s) left out for bad data, e.g.:")
         for i in result.issues[:5]:
-            lines.append(f"  {i.ticket}: {i.field}: {i.reason}")
+            lines.append(f"  {_where(result, i.ticket, source, rows)}: {i.field}: {i.reason}")
     if result.future:
         lines.append(f"{result.future} ticket(s) opened after as_of left out")
     if per_ticket:
