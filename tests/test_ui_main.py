@@ -44,9 +44,10 @@ def test_without_workspace_every_view_says_what_to_do(window) -> None:
     assert window.sb_workspace.text() == "No workspace"
 
 
-def test_navigator_groups_versions_and_status_bar(window) -> None:
+def test_navigator_groups_versions_and_status_bar(qtbot, window) -> None:
     _load(window)
     nav = window.navigator
+    qtbot.waitUntil(lambda: not nav.pending(), timeout=5000)  # rebuilt in the next turn
     client = nav.topLevelItem(0)
     groups = [client.child(i).text(0) for i in range(client.childCount())]
     assert groups == ["Signed (2)", "Drafts (1)", "Proposals (1)"]
@@ -58,8 +59,9 @@ def test_navigator_groups_versions_and_status_bar(window) -> None:
     assert window.stack.currentWidget() is window.views["tickets"]
 
 
-def test_activating_a_signed_version_makes_it_the_baseline(window) -> None:
+def test_activating_a_signed_version_makes_it_the_baseline(qtbot, window) -> None:
     _load(window)
+    qtbot.waitUntil(lambda: not window.navigator.pending(), timeout=5000)
     first = window.navigator.topLevelItem(0).child(0).child(0)
     window.navigator.itemActivated.emit(first, 0)
     assert window.state.baseline is window.state.versions[0]
@@ -107,3 +109,15 @@ def test_help_lists_every_menu_shortcut(qtbot, window) -> None:
     assert expected <= listed
     assert {"Import tickets", "Export redline", "Undo", "Overview", "Compare"} <= commands
     assert window.act_shortcuts.shortcut().toString() == "F1"
+
+
+def test_a_load_rebuilds_the_navigator_once_in_a_later_turn(qtbot, window) -> None:
+    """A load emits five state signals in one turn; the navigator is rebuilt once,
+    after that turn, not five times inside it."""
+    nav = window.navigator
+    before = nav.rebuilds
+    _load(window)
+    assert nav.rebuilds == before and nav.pending()  # nothing rebuilt inside the load's turn
+    qtbot.waitUntil(lambda: not nav.pending(), timeout=5000)
+    assert nav.rebuilds == before + 1
+    assert nav.topLevelItem(0).text(0) != "No workspace open"

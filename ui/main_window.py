@@ -70,14 +70,25 @@ class Navigator(QTreeWidget):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
         self.itemActivated.connect(self._activated)
-        state.versions_changed.connect(self.rebuild)
-        state.history_changed.connect(self.rebuild)
-        state.records_changed.connect(self.rebuild)
-        state.baseline_changed.connect(self.rebuild)
-        state.workspace_changed.connect(self.rebuild)
+        # one rebuild in the next event-loop turn however many of these fire together
+        # (a load emits five of them in one turn)
+        self._later = QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.setInterval(0)
+        self._later.timeout.connect(self.rebuild)
+        self.rebuilds = 0  # rebuilds done (tests)
+        for signal in (state.versions_changed, state.history_changed, state.records_changed,
+                       state.baseline_changed, state.workspace_changed):
+            signal.connect(self._later.start)
         self.rebuild()
 
+    def pending(self) -> bool:
+        """A rebuild is due in the next event-loop turn."""
+        return self._later.isActive()
+
     def rebuild(self) -> None:
+        self._later.stop()
+        self.rebuilds += 1
         self.clear()
         st = self.app_state
         if not st.is_open:
