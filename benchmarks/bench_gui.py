@@ -317,7 +317,7 @@ def heartbeat_runs(n: int) -> list[list[tuple[str, float]]]:
 
     if n <= 1:
         return [bench_heartbeat()]
-    runs = []
+    runs: list[list[tuple[str, float]]] = []
     for _ in range(n):
         out = subprocess.run([sys.executable, __file__, "--heartbeat", "--json"], cwd=ROOT,
                              capture_output=True, text=True, check=True).stdout
@@ -345,14 +345,14 @@ def main() -> int:
         print("HEARTBEAT " + json.dumps(bench_heartbeat()), flush=True)
         return 0
     if args.heartbeat:
-        runs = heartbeat_runs(args.repeat)
+        hb_runs = heartbeat_runs(args.repeat)
         print("largest gap between 5 ms heartbeat ticks on the GUI thread (target < 100 ms)"
-              + (f", median and worst of {len(runs)} fresh processes:" if len(runs) > 1 else ":"))
-        for i, (name, _gap) in enumerate(runs[0]):
-            gaps = [run[i][1] for run in runs]
+              + (f", median and worst of {len(hb_runs)} fresh processes:" if len(hb_runs) > 1 else ":"))
+        for i, (name, _gap) in enumerate(hb_runs[0]):
+            gaps = [run[i][1] for run in hb_runs]
             mid = statistics.median(gaps)
             flag = "" if mid < 0.1 else "  <- blocks"
-            worst = f" (worst {1000 * max(gaps):4.0f} ms)" if len(runs) > 1 else ""
+            worst = f" (worst {1000 * max(gaps):4.0f} ms)" if len(hb_runs) > 1 else ""
             print(f"  {name:<40} {1000 * mid:6.0f} ms{worst}{flag}")
         return 0
     if not args.skip_start:
