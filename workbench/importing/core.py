@@ -76,13 +76,16 @@ class Rejection:
     ticket: str
     field: str
     reason: str
+    record: str = "ticket"  # what the row is, in messages: "ticket", "backup", "outage" …
 
     def to_json(self) -> dict[str, Any]:
         return {"file": self.file, "line": self.line, "ticket": self.ticket, "field": self.field,
                 "reason": self.reason}
 
     def __str__(self) -> str:
-        return one_line(f"{self.file}:{self.line}: ticket {self.ticket or '?'}: {self.field}: {self.reason}")
+        return one_line(
+            f"{self.file}:{self.line}: {self.record} {self.ticket or '?'}: {self.field}: {self.reason}"
+        )
 
 
 @dataclass

@@ -42,6 +42,10 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], type[Any]]] = {
     "kpis": (("month",), ("patch_compliance", "threats_detected", "threats_resolved", "endpoints_managed"),
              KpiSnapshot),
 }
+# what a row of each kind is, in messages ("backup db: success: …", not "ticket db")
+RECORD_NAMES = {
+    "backups": "backup", "restore_tests": "restore test", "outages": "outage", "kpis": "KPI month",
+}
 TIME_COLUMNS = ("finished_at", "started_at", "start", "end")
 TRUE = {"true", "yes", "y", "1", "t"}
 FALSE = {"false", "no", "n", "0", "f"}
@@ -172,7 +176,7 @@ def read_records(path: str | Path, tz: str | None = None) -> RecordsResult:
                 else:
                     out.records.append(rec)
         if problem is not None:
-            out.rejected.append(Rejection(str(p), line, label, problem[0], problem[1]))
+            out.rejected.append(Rejection(str(p), line, label, problem[0], problem[1], RECORD_NAMES[kind]))
     return out
 
 
