@@ -337,19 +337,32 @@ def _interrupt_after(argv: list[str], delay: float) -> subprocess.CompletedProce
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
+def _redline_argv(out: Path) -> list[str]:
+    return ["redline", str(DEMO / "northwind-2025.yaml"), str(DEMO / "northwind-2026-q4-proposal.yaml"),
+            "-o", str(out), "--tickets", str(DEMO / "tickets.csv"), "--status-log",
+            str(DEMO / "status_log.csv.gz")]
+
+
+@pytest.fixture(scope="module")
+def redline_seconds(tmp_path_factory: pytest.TempPathFactory) -> float:
+    """How long the uninterrupted redline takes on this machine, now: the interrupts below
+    land at fractions of it, so they fall mid-way on a fast machine as on a slow one."""
+    out = tmp_path_factory.mktemp("full") / "review.pdf"
+    start = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "workbench.cli", *_redline_argv(out)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return time.monotonic() - start
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("delay", [0.3, 0.9, 1.6])
-def test_ctrl_c_during_redline(delay: float, tmp_path: Path) -> None:
+@pytest.mark.parametrize("share", [0.1, 0.35, 0.6])
+def test_ctrl_c_during_redline(share: float, redline_seconds: float, tmp_path: Path) -> None:
     """SIGINT at any moment (while modules load, while the history is read, while the PDF is
-    built): one line, exit 130, no PDF and no temporary file.  The demo history makes the
-    run long enough (several seconds) for every delay to land mid-way."""
+    built): one line, exit 130, no PDF and no temporary file.  The moments are shares of an
+    uninterrupted run measured just before (fixed delays finished too late on a fast machine)."""
     out = tmp_path / "review.pdf"
-    done = _interrupt_after(
-        ["redline", str(DEMO / "northwind-2025.yaml"), str(DEMO / "northwind-2026-q4-proposal.yaml"),
-         "-o", str(out), "--tickets", str(DEMO / "tickets.csv"), "--status-log",
-         str(DEMO / "status_log.csv.gz")],
-        delay,
-    )
+    done = _interrupt_after(_redline_argv(out), share * redline_seconds)
     assert done.returncode == 130, done.stderr
     assert done.stderr.strip().splitlines() == ["sla-workbench redline: interrupted"]
     assert list(tmp_path.iterdir()) == []
