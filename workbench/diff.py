@@ -12,16 +12,16 @@ Three layers, all pure functions of two inputs:
   every field except the clause text, each a :class:`TermChange` with a human label
   and human values ("8 hours" -> "4 hours", "Mon–Fri 08:00–17:00 …" -> "24x7").
 
-:func:`load_version` reads either a contract file (YAML/JSON) or a contract document.
-Documents go through WARNINGS' ``workbench.documents`` reader when it is present;
-until then a minimal Markdown / plain-text clause splitter (:func:`split_clauses`)
-in this module is used.
+:func:`load_version` reads either a contract file (YAML/JSON) or a contract document
+(through :mod:`workbench.documents`, with terms from :mod:`workbench.extract`).
+:func:`split_clauses` is a minimal Markdown / plain-text clause splitter.
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
+import importlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -863,29 +863,12 @@ CONTRACT_SUFFIXES = (".yaml", ".yml", ".json")
 
 def load_version(path: str | Path) -> Version:
     """A contract file (YAML/JSON) -> its model and clauses; a document -> its clauses
-    (and, once WARNINGS' extractor is available, its extracted terms)."""
+    and the terms the extractor reads out of them."""
     p = Path(path)
     if p.suffix.lower() in CONTRACT_SUFFIXES:
         ct = load_contract(p)
         return version_from_contract(ct, str(p))
-    reader = _document_reader()
-    if reader is not None:
-        return reader(p)
-    if p.suffix.lower() not in (".md", ".markdown", ".txt", ""):
-        raise ContractError(
-            f"{p}: cannot read {p.suffix} documents yet (contract files: .yaml/.json; documents: .md, .txt)"
-        )
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ContractError(f"{p}: cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        raise ContractError(f"{p}: not UTF-8 text: {exc.reason} at byte {exc.start}") from None
-    clauses = tuple(split_clauses(text))
-    if not clauses:
-        raise ContractError(f"{p}: no clause text found")
-    title = clauses[0].heading or p.stem
-    return Version(title=title, source=str(p), clauses=clauses, contract=None)
+    return _document_reader()(p)
 
 
 def version_from_contract(ct: Contract, source: str = "") -> Version:
@@ -895,12 +878,9 @@ def version_from_contract(ct: Contract, source: str = "") -> Version:
     )
 
 
-def _document_reader() -> Callable[[Path], Version] | None:
-    """WARNINGS' document reader (``workbench.documents``) when it is installed."""
-    try:
-        from workbench import documents
-    except ImportError:
-        return None
+def _document_reader() -> Callable[[Path], Version]:
+    """The document reader (:mod:`workbench.documents`: text, Markdown, DOCX, PDF)."""
+    documents: Any = importlib.import_module("workbench.documents")
 
     def read(p: Path) -> Version:
         try:
@@ -933,14 +913,11 @@ def _model_clause(number: str, heading: str, text: str) -> Clause:
 
 
 def _extract_terms(doc: Any, p: Path) -> Contract | None:
-    """Structured terms read out of a document by WARNINGS' extractor (unconfirmed:
-    the PDF says so); None when the extractor is missing or cannot build a contract."""
+    """Structured terms read out of a document by the extractor (unconfirmed: the PDF
+    says so); None when they do not make a valid contract."""
+    extract_mod: Any = importlib.import_module("workbench.extract")
     try:
-        from workbench.extract import extract, to_contract
-    except ImportError:
-        return None
-    try:
-        return to_contract(extract(doc), version=p.stem)
+        return extract_mod.to_contract(extract_mod.extract(doc), version=p.stem)
     except (ValueError, ContractError):
         return None
 

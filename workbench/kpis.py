@@ -615,14 +615,10 @@ def credits_owed(
 
 
 def availability(contract: Contract, history: History, period: Period) -> dict[str, float | None]:
-    """Availability per uptime commitment over the period, from the engine's
-    :mod:`workbench.recovery` (empty until that module exists)."""
+    """Availability per uptime commitment over the period, from :mod:`workbench.recovery`."""
     if not contract.uptime:
         return {}
-    try:
-        recovery: Any = importlib.import_module("workbench.recovery")
-    except ImportError:
-        return {}
+    recovery: Any = importlib.import_module("workbench.recovery")
     out: dict[str, float | None] = {}
     for u in contract.uptime:
         out[u.service] = recovery.availability(
