@@ -94,7 +94,7 @@ from models.history import (
     from_epoch,
     to_epoch,
 )
-from workbench.progress import ProgressCallback, report
+from models.progress import ProgressCallback, report
 
 __all__ = [
     "APP_ID",
@@ -1186,7 +1186,7 @@ class Workspace:
                        progress: ProgressCallback | None = None) -> dict[str, int]:
         """Insert new tickets and update known ones (same ``source`` and ticket id); the
         status rows of re-imported tickets are replaced.  All or nothing: a failure
-        or :class:`~workbench.progress.Cancelled` leaves the workspace unchanged."""
+        or :class:`~models.progress.Cancelled` leaves the workspace unchanged."""
         _validate_tickets(tickets, status_log, source)
         with self._write(bulk=True) as conn:
             counts = self._upsert(conn, tickets, status_log, source, _Steps(progress, 1))

@@ -38,10 +38,8 @@ def test_domain_never_imports_qt_or_ui() -> None:
 
 
 def test_models_never_reach_up_into_workbench() -> None:
-    """models/ is the bottom layer; the only tolerated reach is the workbench.progress
-    re-export (models/store.py's import line, until it names models.progress)."""
+    """models/ is the bottom layer: importing all of it loads nothing of workbench/."""
     loaded = _loaded_by(_all_modules(models))
     assert "models.store" in loaded
-    allowed = ("workbench", "workbench.progress")
-    bad = [m for m in loaded if m.split(".")[0] == "workbench" and m not in allowed]
+    bad = [m for m in loaded if m.split(".")[0] == "workbench"]
     assert not bad, "workbench imported by models:\n" + "\n".join(bad)
