@@ -58,6 +58,31 @@ def test_frozen_lint_on_published_sla(frozen_app: Path, tmp_path: Path, shared_d
     assert "W05" in codes  # the later Woomberg SLA dropped its service credits
 
 
+def test_frozen_lint_reads_a_pdf_contract_as_the_library_does(frozen_app: Path, tmp_path: Path) -> None:
+    """The frozen app reads PDF contracts with the same structure (headings from the type)
+    as the installed package: same findings, same clauses."""
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    from workbench.warnings import lint_path
+
+    styles = getSampleStyleSheet()
+    pdf = tmp_path / "proposal.pdf"
+    SimpleDocTemplate(str(pdf)).build([
+        Paragraph("Support hours", styles["Heading1"]),
+        Paragraph("The helpdesk is staffed Monday to Friday, 9am to 5pm Eastern Time.", styles["BodyText"]),
+        Paragraph("Response times", styles["Heading1"]),
+        Paragraph("We will respond to critical incidents as soon as possible and use best efforts "
+                  "to restore service promptly.", styles["BodyText"]),
+    ])
+    proc = run_frozen(frozen_app, tmp_path / "home", "lint", str(pdf), "--as-of", "2026-11-01", "--json")
+    assert proc.returncode == 0, proc.stderr
+    frozen = sorted((f["code"], f["clause"]) for f in json.loads(proc.stdout)["findings"])
+    library = sorted((f.code, f.clause) for f in lint_path(pdf, as_of="2026-11-01"))
+    assert frozen == library
+    assert ("W01", "Response times") in frozen
+
+
 def test_frozen_simulate_on_demo(frozen_app: Path, tmp_path: Path) -> None:
     demo = ROOT / "resources" / "demo"
     tickets = next(p for p in (demo / "tickets.csv", demo / "tickets.csv.gz") if p.exists())
