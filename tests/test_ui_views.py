@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings
-from test_ui_support import make_contract, make_history
+from test_ui_support import SupersededCall, make_contract, make_history
 
 from ui.main_window import MainWindow
 from ui.state import Version
@@ -70,3 +70,51 @@ def test_views_without_contract_say_what_to_do(qtbot) -> None:
         assert w.views["warnings"].stack.currentIndex() == 0
     finally:
         w.db.shutdown()
+
+
+def test_a_newer_check_cancels_the_warnings_replay_in_flight(qtbot, window, monkeypatch) -> None:
+    import workbench.warnings
+
+    view = window.views["warnings"]
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=20_000)
+    slow = SupersededCall(workbench.warnings.lint)
+    monkeypatch.setattr(workbench.warnings, "lint", slow)
+    view.recompute()
+    qtbot.waitUntil(lambda: slow.first.get("running", False), timeout=5000)
+    assert slow.first["got_progress"]
+    view.model.set_findings([])
+    view.recompute()  # a newer request replaces it: the old replay stops, nobody waits for it
+    qtbot.waitUntil(lambda: slow.first["cancelled"], timeout=2000)
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=20_000)
+    assert slow.calls == 2 and "findings" in view.status.text()
+
+
+def test_a_newer_refresh_cancels_the_overview_computation_in_flight(qtbot, window, monkeypatch) -> None:
+    import workbench.kpis
+
+    view = window.views["overview"]
+    qtbot.waitUntil(lambda: view.report is not None, timeout=20_000)
+    slow = SupersededCall(workbench.kpis.kpi_report)
+    monkeypatch.setattr(workbench.kpis, "kpi_report", slow)
+    view.report = None
+    view.refresh()
+    qtbot.waitUntil(lambda: slow.first.get("running", False), timeout=5000)
+    assert slow.first["got_progress"]
+    view.refresh()
+    qtbot.waitUntil(lambda: slow.first["cancelled"], timeout=2000)
+    qtbot.waitUntil(lambda: view.report is not None, timeout=20_000)
+    assert slow.calls == 2 and "quarter" in view.title.text()
+
+
+def test_the_overview_lint_reports_progress(qtbot, window, monkeypatch) -> None:
+    import workbench.warnings
+
+    view = window.views["overview"]
+    qtbot.waitUntil(lambda: view.report is not None, timeout=20_000)
+    slow = SupersededCall(workbench.warnings.lint)
+    monkeypatch.setattr(workbench.warnings, "lint", slow)
+    view.refresh()
+    qtbot.waitUntil(lambda: slow.first.get("running", False), timeout=20_000)
+    assert slow.first["got_progress"]
+    view.refresh()
+    qtbot.waitUntil(lambda: slow.first["cancelled"], timeout=2000)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.state import AppState
-from ui.tasks import guard, run_in_background
+from ui.tasks import Task, guard, run_in_background
 from ui.widgets import EmptyState, KpiCard, figure_canvas
 
 CARDS = 8
@@ -72,6 +72,7 @@ class OverviewView(QWidget):
         self.report: Any = None
         self.findings: list[Any] = []
         self._gen = 0
+        self._task: Task | None = None  # the computation in flight; cancelled when a newer one replaces it
         self.stack = QStackedWidget()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -113,6 +114,9 @@ class OverviewView(QWidget):
     def refresh(self) -> None:
         st = self.state
         self._gen += 1
+        if self._task is not None:  # superseded: stop its history replay at its next progress report
+            self._task.cancel()
+            self._task = None
         if st.baseline is None or not len(st.history.tickets):
             self.empty.set_text(
                 "Nothing to review yet",
@@ -131,30 +135,38 @@ class OverviewView(QWidget):
             return
         self.title.setText(f"{contract.client or contract.name} — {contract.version}: computing…")
 
-        def work() -> tuple[Any, list[Any], Any]:
+        def work(progress: Any = None) -> tuple[Any, list[Any], Any]:
             from workbench.kpis import kpi_report, report_zone
+            from workbench.progress import scaled
             from workbench.warnings import lint
 
             zone = report_zone(contract)
             start, end = last_full_quarter(int(as_of or 0), zone)
             from workbench.analytics_charts import kpi_period_figure
 
-            report = kpi_report(contract, history, start, end, as_of=as_of)
-            findings = lint(contract, history, as_of=as_of)
+            report = kpi_report(
+                contract, history, start, end, as_of=as_of, progress=scaled(progress, 0.0, 0.5)
+            )
+            findings = lint(contract, history, as_of=as_of, progress=scaled(progress, 0.5, 1.0))
             fig = kpi_period_figure(report)  # built here, rendered on a pool thread too
             _legend_below(fig)
             return report, findings, fig
 
-        run_in_background(
-            work, on_done=guard(self, lambda r: self._show(gen, r)), on_error=guard(self, self._failed)
+        self._task = run_in_background(
+            work,
+            on_done=guard(self, lambda r: self._show(gen, r)),
+            on_error=guard(self, lambda e: self._failed(gen, e)),
+            pass_progress=True,
         )
 
-    def _failed(self, exc: BaseException) -> None:
-        self.title.setText(f"Could not compute the dashboard: {exc}")
+    def _failed(self, gen: int, exc: BaseException) -> None:
+        if gen == self._gen:
+            self.title.setText(f"Could not compute the dashboard: {exc}")
 
     def _show(self, gen: int, result: tuple[Any, list[Any], Any]) -> None:
         if gen != self._gen:
             return
+        self._task = None
         from workbench.kpis import headline_rows
 
         report, findings, fig = result

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.state import AppState, Version
-from ui.tasks import guard, run_in_background
+from ui.tasks import Task, guard, run_in_background
 from ui.widgets import EmptyState
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -74,6 +74,7 @@ class WarningsView(QWidget):
         self.state = state
         self.window_ = window
         self._gen = 0
+        self._task: Task | None = None  # the check in flight; cancelled when a newer one replaces it
         self.stack = QStackedWidget()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -131,6 +132,7 @@ class WarningsView(QWidget):
     def recompute(self, *_: Any) -> None:
         v = self.version.currentData()
         self._gen += 1
+        self._cancel_running()
         if not isinstance(v, Version):
             self.model.set_findings([])
             return
@@ -141,20 +143,32 @@ class WarningsView(QWidget):
             return
         self.status.setText("checking…")
 
-        def work() -> list[Any]:
+        def work(progress: Any = None) -> list[Any]:
             from workbench.warnings import lint
 
-            return lint(v.contract, history)
+            return lint(v.contract, history, progress=progress)
 
-        run_in_background(
+        self._task = run_in_background(
             work,
             on_done=guard(self, lambda r: self._show(gen, r)),
-            on_error=guard(self, lambda e: self.status.setText(f"Check failed: {e}")),
+            on_error=guard(self, lambda e: self._check_failed(gen, e)),
+            pass_progress=True,
         )
+
+    def _cancel_running(self) -> None:
+        """Stop the check in flight (its history replay) at its next progress report."""
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    def _check_failed(self, gen: int, exc: BaseException) -> None:
+        if gen == self._gen:
+            self.status.setText(f"Check failed: {exc}")
 
     def _show(self, gen: int, findings: list[Any]) -> None:
         if gen != self._gen:
             return
+        self._task = None
         self.model.set_findings(findings)
         high = sum(1 for f in findings if f.severity == "high")
         self.status.setText(f"{len(findings)} findings, {high} high")
