@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings
-from test_ui_support import make_contract, make_history
+from test_ui_support import SupersededCall, make_contract, make_history
 
 from ui.main_window import MainWindow
 from ui.state import Version
@@ -217,3 +217,23 @@ def test_the_sensitivity_chart_is_built_off_the_gui_thread(qtbot, window, monkey
     assert built == [False]
     assert [ax.get_title() for ax in view.sens_canvas.figure.axes] == [
         "P1 resolution", "P2 resolution", "P3 resolution", "P4 resolution"]
+
+
+def test_a_newer_history_cancels_the_engine_build_in_flight(qtbot, window, monkeypatch) -> None:
+    import workbench.simulate
+
+    _settled(qtbot, window)
+    overview, warnings = window.views["overview"], window.views["warnings"]  # their lint builds engines too
+    qtbot.waitUntil(lambda: overview.report is not None and warnings.model.rowCount() > 0, timeout=20_000)
+    slow = SupersededCall(workbench.simulate.Engine)
+    monkeypatch.setattr(workbench.simulate, "Engine", slow)
+    sim = window.simulation
+    window.state.history = make_history(300)
+    sim._rebuild()  # what history_changed runs (the signal would start the views' checks as well)
+    qtbot.waitUntil(lambda: slow.first.get("running", False), timeout=5000)
+    assert slow.first["got_progress"]
+    window.state.history = make_history(200)
+    sim._rebuild()  # superseded: the old build stops, the new one runs
+    qtbot.waitUntil(lambda: slow.first["cancelled"], timeout=2000)
+    _settled(qtbot, window)
+    assert slow.calls == 2 and len(sim.engine.tickets) == 200

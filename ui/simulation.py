@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, Signal
 
 from models.contract import Contract
 from ui.state import AppState
-from ui.tasks import Debouncer, guard, run_in_background
+from ui.tasks import Debouncer, Task, guard, run_in_background
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ class SimulationService(QObject):
         self._in_flight = False
         self._pending = False
         self._flips_in_flight = 0
+        self._engine_task: Task | None = None  # the engine build in flight
         self._debounce = Debouncer(debounce_ms, self._request, self)
         state.history_changed.connect(self._rebuild)
         state.baseline_changed.connect(self._baseline_changed)
@@ -72,28 +73,42 @@ class SimulationService(QObject):
         self.engine = None
         self.baseline_result = None
         self.whatif = None
+        superseded = self._engine_task
+        if superseded is not None:  # a build for an older history: stop it at its next progress report
+            superseded.cancel()
+            self._engine_task = None
         tickets = self.state.history.tickets
         if not len(tickets) or not self.available:
+            if superseded is not None:
+                self._set_busy(False)
             return
         from workbench.simulate import Engine
 
         gen = self._generation
         self._set_busy(True)
-        run_in_background(
+        self._engine_task = run_in_background(
             Engine,
             tickets,
             self.state.history.status_log,
             on_done=guard(self, lambda eng: self._engine_built(gen, eng)),
-            on_error=guard(self, self._error),
+            on_error=guard(self, lambda exc: self._engine_failed(gen, exc)),
+            pass_progress=True,
         )
 
     def _engine_built(self, gen: int, engine: Any) -> None:
         if gen != self._generation:
             return
+        self._engine_task = None
         self.engine = engine
         self._set_busy(False)
         self.engine_ready.emit()
         self._request()
+
+    def _engine_failed(self, gen: int, exc: BaseException) -> None:
+        if gen != self._generation:
+            return  # a superseded build: the newer one reports for itself
+        self._engine_task = None
+        self._error(exc)
 
     def _baseline_changed(self) -> None:
         self.baseline_result = None
