@@ -237,3 +237,27 @@ def test_a_newer_history_cancels_the_engine_build_in_flight(qtbot, window, monke
     qtbot.waitUntil(lambda: slow.first["cancelled"], timeout=2000)
     _settled(qtbot, window)
     assert slow.calls == 2 and len(sim.engine.tickets) == 200
+
+
+def test_a_what_if_draft_keeps_the_baselines_review_date(qtbot) -> None:
+    from datetime import UTC, date, datetime
+
+    from workbench.warnings import lint
+
+    reviewed = date(2025, 1, 15)
+    w = MainWindow()
+    w.quiet = True
+    qtbot.addWidget(w)
+    try:
+        baseline = make_contract("2025 signed").model_copy(update={"last_reviewed": reviewed})
+        w.state.load(None, [Version(1, baseline)], make_history(100))
+        w.show_view("whatif")
+        _settled(qtbot, w)
+        draft = w.views["whatif"].save_as_draft()
+        assert draft is not None and draft.contract.status == "draft"
+        assert draft.contract.last_reviewed == reviewed  # saving a draft is not a review
+        findings = lint(draft.contract, clock=lambda: datetime(2026, 6, 1, tzinfo=UTC), codes=["W10"])
+        assert [f.code for f in findings] == ["W10"]
+    finally:
+        w.state.dirty_draft = False  # no workspace to autosave the draft into when the window closes
+        w.db.shutdown()

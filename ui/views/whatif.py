@@ -543,15 +543,13 @@ class WhatIfView(QWidget):
         c = self.state.scenario
         if c is None:
             return None
-        from datetime import date
-
         n = sum(1 for v in self.state.versions if v.status == "draft") + 1
         base = self.state.baseline.contract if self.state.baseline else c
-        draft = c.model_copy(
+        draft = c.model_copy(  # a draft is not a review: the baseline's review date stays (W10)
             update={
                 "status": "draft",
                 "version": f"{base.version} — what-if draft {n}",
-                "last_reviewed": date.today(),
+                "last_reviewed": base.last_reviewed,
             }
         )
         import uuid
