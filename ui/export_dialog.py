@@ -10,6 +10,7 @@ export on a worker with progress and Cancel to a chosen path (written atomically
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -39,20 +40,34 @@ from PySide6.QtWidgets import (
 from ui.state import Version
 from ui.tasks import Task, run_with_progress
 
+Clock = Callable[[], datetime]
 
-def default_as_of(history: Any, new: Any) -> date:
-    """The latest instant of the history, else NEW's effective date or last review, else today."""
+
+def utc_now() -> datetime:
+    """The default clock: now, aware (UTC)."""
+    return datetime.now(UTC)
+
+
+def default_as_of(history: Any, new: Any, clock: Clock = utc_now) -> date:
+    """The latest instant of the history, else NEW's effective date or last review, else
+    today's UTC date by ``clock`` (an aware datetime, like every date of the workbench)."""
     if history is not None and len(history.tickets):
         latest = history.tickets.latest_instant()
         return datetime.fromtimestamp(int(latest), UTC).date()
     dates = [d for d in (new.effective_date, new.last_reviewed) if d is not None]
-    return max(dates) if dates else date.today()
+    if dates:
+        return max(dates)
+    now = clock()
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError(f"clock: a naive datetime ({now.isoformat()}); the clock must return an aware one")
+    return now.astimezone(UTC).date()
 
 
 class ExportDialog(QDialog):
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: Any, clock: Clock = utc_now) -> None:
         super().__init__(window)
         self.window_ = window
+        self.clock = clock
         self.state = window.state
         self.setWindowTitle("Export redline")
         self.resize(1100, 720)
@@ -171,7 +186,7 @@ class ExportDialog(QDialog):
             self.changes.setItem(r, 2, reason)
         self.changes.blockSignals(False)
         self.changes.resizeRowsToContents()
-        as_of = default_as_of(self.state.history, new.contract)
+        as_of = default_as_of(self.state.history, new.contract, self.clock)
         self.as_of.setDate(QDate(as_of.year, as_of.month, as_of.day))
         if not self.path.text() or self.written is None:
             folder = self.state.path.parent if self.state.path else Path.home()
