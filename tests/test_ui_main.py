@@ -121,3 +121,22 @@ def test_a_load_rebuilds_the_navigator_once_in_a_later_turn(qtbot, window) -> No
     qtbot.waitUntil(lambda: not nav.pending(), timeout=5000)
     assert nav.rebuilds == before + 1
     assert nav.topLevelItem(0).text(0) != "No workspace open"
+
+
+def test_closing_again_after_shutdown_returns_at_once(window, qtbot) -> None:
+    """A second close (the database worker already stopped by the first) neither waits for
+    a worker that will never answer nor asks about an unsavable draft."""
+    import time
+
+    _load(window)
+    window.show()
+    window.close()
+    assert not window.db.running()
+    window.state.dirty_draft = True
+    window.state.draft = window.state.versions[2]
+    window.autosave = lambda: pytest.fail("autosave submitted to a stopped worker")  # type: ignore[method-assign]
+    start = time.monotonic()
+    window.show()
+    window.close()
+    assert time.monotonic() - start < 5
+    assert not window.isVisible()

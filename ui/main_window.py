@@ -747,6 +747,11 @@ class MainWindow(QMainWindow):
         return self.db.call(delete, on_error=self._failed("Could not remove the undone draft"))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.db.running():
+            # closed before (the database worker is stopped and the drafts were saved then):
+            # nothing can be saved now, and waiting for a stopped worker would hang
+            super().closeEvent(event)
+            return
         job = self.autosave()
         if job is not None:
             try:

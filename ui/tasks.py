@@ -363,6 +363,10 @@ class DbWorker(QObject):
     def busy(self) -> bool:
         return bool(self._jobs)
 
+    def running(self) -> bool:
+        """Whether the worker thread still takes jobs (False after ``shutdown``)."""
+        return bool(self._thread.isRunning())
+
     def shutdown(self, timeout: float = 30.0) -> None:
         """Close the workspace and stop the thread (waits for queued jobs)."""
         if not self._thread.isRunning():
