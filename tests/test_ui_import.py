@@ -134,7 +134,7 @@ def test_rejected_model_passes_qtmodeltester(qtmodeltester) -> None:
 
     m = RejectedModel()
     qtmodeltester.check(m)
-    m.set_rows([Rejection("/x/a.csv", 7, "INC1", "opened_at", "unparseable date '32/13/2016'")])
+    m.set_items([Rejection("/x/a.csv", 7, "INC1", "opened_at", "unparseable date '32/13/2016'")])
     qtmodeltester.check(m)
     assert m.data(m.index(0, 0)) == "a.csv" and m.data(m.index(0, 1)) == "7"
 

@@ -52,10 +52,10 @@ def test_warnings_view_lists_findings(qtbot, qtmodeltester, window) -> None:
     qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=20_000)
     qtmodeltester.check(view.model)
     qtmodeltester.check(FindingsModel())
-    codes = {f.code for f in view.model.findings}
+    codes = {f.code for f in view.model.items}
     assert codes and all(c.startswith("W") for c in codes)
     view.table.selectRow(0)
-    assert view.model.findings[0].code in view.detail.toPlainText()
+    assert view.model.items[0].code in view.detail.toPlainText()
     view.table.activated.emit(view.model.index(0, 0))
     assert window.current_view in ("tickets", "editor")
 

@@ -72,7 +72,7 @@ def test_changing_p1_resolution_updates_compliance_and_undo_restores(qtbot, wind
     assert _cell(view, 0, 6) != baseline_cell
     assert _cell(view, 0, 7).startswith("-")
     assert view.flips_model.rowCount() > 0
-    assert all(f.priority == "P1" and f.metric == "resolution" for f in view.flips_model.flips)
+    assert all(f.priority == "P1" and f.metric == "resolution" for f in view.flips_model.items)
 
     window.act_undo.trigger()
     _settled(qtbot, window)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from models.contract import PRIORITIES
 from models.history import MISSING
+from ui.list_model import ListTableModel
 from ui.tasks import Task, run_in_background
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -49,35 +50,13 @@ def _when(v: int) -> str:
     return "" if v == MISSING else datetime.fromtimestamp(int(v), UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-class RejectedModel(QAbstractTableModel):
+class RejectedModel(ListTableModel):
     HEADERS = ("File", "Line", "Ticket", "Field", "Reason")
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[Any] = []
-
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
-        return None
-
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+        r = self.item(index)
+        if r is None:
             return None
-        r = self.rows[index.row()]
         values = (Path(r.file).name, str(r.line), r.ticket, r.field, r.reason)
         if role == Qt.ItemDataRole.DisplayRole:
             return values[index.column()]
@@ -516,7 +495,7 @@ class ValidationPage(QWizardPage):
 
     def initializePage(self) -> None:
         r = self.wiz.result
-        self.model.set_rows(r.rejected)
+        self.model.set_items(r.rejected)
         self.view.resizeColumnsToContents()
         self.valid_only.setText(f"Import the {len(r.tickets):,} valid tickets (rejected rows are left out)")
         if r.rejected:

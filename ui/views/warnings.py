@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.list_model import ListTableModel
 from ui.state import AppState, Version
 from ui.tasks import Task, guard, run_in_background
 from ui.widgets import EmptyState
@@ -29,36 +30,17 @@ SEVERITY_COLORS = {"high": "#b42318", "medium": "#9a6700", "low": "#57606a"}
 HISTORY_CODES = {"W08", "W09", "W16", "W18"}
 
 
-class FindingsModel(QAbstractTableModel):
+class FindingsModel(ListTableModel):
     HEADERS = ("Code", "Severity", "Clause", "Evidence")
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.findings: list[Any] = []
-
     def set_findings(self, findings: list[Any]) -> None:
-        self.beginResetModel()
         order = {"high": 0, "medium": 1, "low": 2}
-        self.findings = sorted(findings, key=lambda f: (order.get(f.severity, 9), f.code))
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.findings)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
-        return None
+        self.set_items(sorted(findings, key=lambda f: (order.get(f.severity, 9), f.code)))
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.findings)):
+        f = self.item(index)
+        if f is None:
             return None
-        f = self.findings[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return (f.code, f.severity, f.clause, f.evidence.replace("\n", " "))[index.column()]
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 1:
@@ -176,7 +158,7 @@ class WarningsView(QWidget):
     def _selected(self, current: QModelIndex, _prev: Any) -> None:
         if not current.isValid():
             return
-        f = self.model.findings[current.row()]
+        f = self.model.items[current.row()]
         self.detail.setHtml(
             f"<h3>{f.code} — {f.severity}</h3><p><b>Clause:</b> {f.clause}</p>"
             f"<p><b>Evidence:</b> {f.evidence}</p><p><b>Suggested wording:</b> {f.suggestion}</p>"
@@ -186,7 +168,7 @@ class WarningsView(QWidget):
         """History findings open the tickets; the others open the clause in the editor."""
         if not index.isValid() or self.window_ is None:
             return
-        f = self.model.findings[index.row()]
+        f = self.model.items[index.row()]
         if f.code in HISTORY_CODES:
             self.window_.show_view("tickets")
         else:

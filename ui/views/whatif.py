@@ -41,6 +41,7 @@ from models.contract import (
     format_duration,
     parse_target,
 )
+from ui.list_model import ListTableModel
 from ui.simulation import SimulationService, WhatIf
 from ui.state import AddVersion, AppState, SetScenario, Version
 from ui.widgets import EmptyState, figure_canvas
@@ -130,35 +131,13 @@ class ComplianceModel(QAbstractTableModel):
         return None
 
 
-class FlipsModel(QAbstractTableModel):
+class FlipsModel(ListTableModel):
     HEADERS = ("Ticket", "Priority", "Metric", "Baseline", "Scenario")
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.flips: list[Any] = []
-
-    def set_flips(self, flips: list[Any]) -> None:
-        self.beginResetModel()
-        self.flips = list(flips)
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.flips)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
-        return None
-
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.flips)):
+        f = self.item(index)
+        if f is None:
             return None
-        f = self.flips[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return (f.ticket, f.priority, f.metric, f.baseline, f.scenario)[index.column()]
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 4:
@@ -596,7 +575,7 @@ class WhatIfView(QWidget):
         if w.comparison is None:
             return
         flips = w.comparison.flips
-        self.flips_model.set_flips(flips)
+        self.flips_model.set_items(flips)
         n = len(flips)
         more = "+" if n >= 5000 else ""
         self.tabs.setTabText(2, f"Tickets that flip ({n:,}{more})")
@@ -710,7 +689,7 @@ class WhatIfView(QWidget):
     def _open_flip(self, index: QModelIndex) -> None:
         if not index.isValid() or self.window_ is None:
             return
-        flip = self.flips_model.flips[index.row()]
+        flip = self.flips_model.items[index.row()]
         tickets_view = self.window_.views.get("tickets")
         if tickets_view is not None and hasattr(tickets_view, "show_tickets"):
             tickets_view.show_tickets([flip.ticket])
