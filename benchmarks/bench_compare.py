@@ -1,4 +1,4 @@
-"""Benchmark of ``workbench.compare``: five proposals replayed on 1M tickets.
+"""Benchmark of ``workbench.analytics.compare``: five proposals replayed on 1M tickets.
 
 Target: five proposals on 1M tickets in <= 1 s after loading (the tickets and status
 log already in memory, as after ``Workspace.load_history``).
@@ -36,8 +36,8 @@ sys.path.insert(0, str(ROOT))
 
 from models.contract import PRIORITIES, Contract, contract_from_data  # noqa: E402
 from models.history import MISSING, StatusLog, TicketTable  # noqa: E402
-from workbench.compare import compare, load_proposal  # noqa: E402
-from workbench.simulate import simulate  # noqa: E402
+from workbench.analytics.compare import compare, load_proposal  # noqa: E402
+from workbench.engine.simulate import simulate  # noqa: E402
 
 PAUSES = ("Awaiting User Info", "Pending client approval")
 START = int(dt.datetime(2024, 11, 1, tzinfo=dt.UTC).timestamp())

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from models.contract import contract_from_data  # noqa: E402
 from models.history import MISSING, StatusLog, TicketTable  # noqa: E402
-from workbench.simulate import Engine  # noqa: E402
+from workbench.engine.simulate import Engine  # noqa: E402
 
 PAUSE = "Awaiting User Info"
 START = int(dt.datetime(2025, 1, 1, tzinfo=dt.UTC).timestamp())

@@ -95,7 +95,7 @@ def time_to_shown(cmd: list[str], env: dict[str, str], timeout: float = 600.0) -
 
 def bench_start(starts: int) -> dict[str, Any]:
     py = sys.executable
-    app_cmd = [py, "-m", "workbench.cli", "--demo"]
+    app_cmd = [py, "-m", "ui.launcher", "--demo"]
     with tempfile.TemporaryDirectory(prefix="bench-gui-") as tmp:
         home = Path(tmp)
         env = _env(home)
@@ -153,7 +153,7 @@ def bench_slider(n: int, moves: int) -> dict[str, Any]:
     from models.contract import load_contract
     from ui.main_window import MainWindow
     from ui.state import Version
-    from workbench.simulate import compare
+    from workbench.engine.simulate import compare
 
     tmp = tempfile.mkdtemp(prefix="bench-gui-settings-")
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
@@ -243,7 +243,7 @@ def bench_heartbeat() -> list[tuple[str, float]]:
     from PySide6.QtWidgets import QApplication
 
     from ui.main_window import MainWindow
-    from workbench.demo import ensure_demo_workspace
+    from workbench.demo.generator import ensure_demo_workspace
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-gui-heartbeat-"))
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp))

@@ -28,11 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np
 
 from models.contract import contract_from_data
-from workbench.diff import diff_versions, version_from_contract
-from workbench.pdf import RedlineOptions
-from workbench.pdf.document import RenderInput, render_redline
-from workbench.pdf.effects import measure_effects
-from workbench.pdf.redline import _chart_pngs, _kpi_rows
+from workbench.documents.diff import diff_versions, version_from_contract
+from workbench.reports.pdf import RedlineOptions
+from workbench.reports.pdf.document import RenderInput, render_redline
+from workbench.reports.pdf.effects import measure_effects
+from workbench.reports.pdf.redline import _chart_pngs, _kpi_rows
 
 TARGET_SECONDS = 3.0
 WORDS = (  # noqa: SIM905

@@ -114,7 +114,7 @@ def load_path(workspace: Path | None, runs: int) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         if workspace is None:
-            from workbench.demo import build_demo_workspace
+            from workbench.demo.generator import build_demo_workspace
 
             workspace = build_demo_workspace(Path(tmp) / "demo.slawb")
         code = LOAD_CHILD.format(root=str(ROOT), path=str(workspace))

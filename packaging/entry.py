@@ -1,9 +1,9 @@
-"""PyInstaller entry point of the frozen application: the same CLI as ``sla-workbench``."""
+"""PyInstaller entry point of the frozen application: the same as ``sla-workbench`` (ui.launcher)."""
 
 import multiprocessing
 import sys
 
-from workbench.cli import main
+from ui.launcher import main
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()

@@ -12,7 +12,7 @@ import pytest
 
 from models.contract import contract_from_data
 from models.history import Ticket, TicketTable
-from workbench.audit import audit, best_threshold, format_duration
+from workbench.engine.audit import audit, best_threshold, format_duration
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # a Monday
 
@@ -156,8 +156,8 @@ def test_priority_whose_tickets_never_met_says_so_in_words(
 ) -> None:
     """QA: when the provider marked no P2 ticket as met, the best explanation gave the P2
     target as "0m" (a threshold under every elapsed time); it is "never met", in words."""
-    from workbench.audit import NEVER_MET
     from workbench.cli import main
+    from workbench.engine.audit import NEVER_MET
 
     t, agree = best_threshold(np.array([600, 1200], np.int64), np.array([False, False]))
     assert (t, agree) == (-1, 2)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from models.contract import load_contract
-from workbench.audit import audit
+from workbench.engine.audit import audit
 from workbench.importing.core import import_file
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,8 +10,8 @@ import pytest
 
 from models.contract import CalendarSpec
 from models.history import MISSING, StatusLog
-from workbench.calendar import compile_calendar
-from workbench.clock import (
+from workbench.engine.calendar import compile_calendar
+from workbench.engine.clock import (
     BREACHED,
     MET,
     PENDING,

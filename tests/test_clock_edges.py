@@ -14,8 +14,8 @@ import pytest
 
 from models.contract import CalendarSpec, contract_from_data
 from models.history import MISSING, StatusLog, TicketTable
-from workbench.calendar import compile_calendar
-from workbench.simulate import simulate
+from workbench.engine.calendar import compile_calendar
+from workbench.engine.simulate import simulate
 
 H = 3600
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")

@@ -36,8 +36,8 @@ from hypothesis import strategies as st
 from models.contract import CalendarSpec, contract_from_data
 from models.history import MISSING, StatusLog, TicketTable
 from tests.test_clock_reference import Reference, Reference24x7
-from workbench.calendar import compile_calendar
-from workbench.simulate import Engine
+from workbench.engine.calendar import compile_calendar
+from workbench.engine.simulate import Engine
 
 WD = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PRIOS = ("P1", "P2", "P3", "P4")

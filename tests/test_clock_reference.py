@@ -24,8 +24,8 @@ import pytest
 
 from models.contract import CalendarSpec
 from models.history import MISSING, StatusLog
-from workbench.calendar import compile_calendar
-from workbench.clock import business_seconds, pause_intervals
+from workbench.engine.calendar import compile_calendar
+from workbench.engine.clock import business_seconds, pause_intervals
 
 WD = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PAUSE = ("Awaiting User Info", "Pending client approval")

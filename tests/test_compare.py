@@ -11,8 +11,7 @@ import yaml
 
 from models.contract import Contract, contract_from_data
 from tests.test_kpis import AS_OF, contract, history
-from workbench.cli import main
-from workbench.compare import (
+from workbench.analytics.compare import (
     COMPONENTS,
     DEFAULT_WEIGHTS,
     CompareError,
@@ -25,7 +24,8 @@ from workbench.compare import (
     score,
     terms_side_by_side,
 )
-from workbench.simulate import simulate
+from workbench.cli import main
+from workbench.engine.simulate import simulate
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "resources" / "demo"
@@ -307,8 +307,8 @@ def test_cli_text_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 
 def test_demo_versions_and_competitors_in_one_call() -> None:
-    from workbench.compare import load_proposal
-    from workbench.demo import load_demo_history
+    from workbench.analytics.compare import load_proposal
+    from workbench.demo.generator import load_demo_history
 
     h = load_demo_history()
     props = [load_proposal(DEMO / f"{n}.yaml") for n in DEMO_NAMES]

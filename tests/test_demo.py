@@ -24,8 +24,8 @@ from models.contract import (
     yaml_load,
 )
 from models.history import MISSING, History
-from workbench import demo
 from workbench.cli import main
+from workbench.demo import generator as demo
 
 TZ = ZoneInfo(demo.TZ_NAME)
 SEED_CATEGORIES = (

@@ -11,8 +11,8 @@ import pytest
 
 from models import store
 from models.contract import dump_contract_yaml
-from workbench import demo
 from workbench.cli import main
+from workbench.demo import generator as demo
 from workbench.progress import Cancelled
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from models.contract import Clause, Contract, contract_from_data
-from workbench.diff import (
+from workbench.documents.diff import (
     align_clauses,
     diff_contracts,
     load_version,
@@ -237,7 +237,7 @@ def test_woomberg_versions_drop_the_credits(shared_dir) -> None:
     d = shared_dir / "data" / "sla-texts"
     old = load_version(d / "woomberg_managed_wp_hosting_sla_2020_with_credits.md")
     new = load_version(d / "woomberg_managed_wp_hosting_sla_latest_no_credits.md")
-    from workbench.diff import diff_versions
+    from workbench.documents.diff import diff_versions
 
     res = diff_versions(old, new)
     removed = {c.old.heading for c in res.clauses if c.kind == "removed" and c.old}

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from workbench.documents import _format_number, load_document
-from workbench.extract import extract
+from workbench.documents.extract import extract
+from workbench.documents.reader import _format_number, load_document
 from workbench.warnings import lint
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.documents import DocumentError, load_document, segment
-from workbench.extract import extract
+from workbench.documents.extract import extract
+from workbench.documents.reader import DocumentError, load_document, segment
 from workbench.warnings import lint
 
 MATRIX = [["Priority", "Response", "Resolution"], ["P1", "1 hour", "4 hours"],

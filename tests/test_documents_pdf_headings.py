@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from workbench.documents import load_document
+from workbench.documents.reader import load_document
 from workbench.warnings import lint
 
 TEXTS = Path("/work/shared/data/sla-texts")

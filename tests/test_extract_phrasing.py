@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.documents import segment
-from workbench.extract import extract
+from workbench.documents.extract import extract
+from workbench.documents.reader import segment
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.documents import load_document, segment
-from workbench.extract import Extraction, extract, to_contract
+from workbench.documents.extract import Extraction, extract, to_contract
+from workbench.documents.reader import load_document, segment
 
 
 def _ex(shared_dir: Path, name: str) -> Extraction:

@@ -21,7 +21,7 @@ from models.history import (
     Ticket,
     TicketTable,
 )
-from workbench.kpis import (
+from workbench.analytics.kpis import (
     BREACHED,
     MET,
     NOT_APPLICABLE,
@@ -268,7 +268,7 @@ def test_report_pairs_current_and_previous(ctx: KpiContext) -> None:
 
 
 def test_engine_backed_compliance_and_business_mttr() -> None:
-    from workbench.simulate import simulate
+    from workbench.engine.simulate import simulate
 
     h = history()
     c = contract(service_credits=[{"metric": "resolution", "percent_of_fee": 3}])

@@ -9,8 +9,8 @@ import pytest
 
 from tests.test_compare import loose, strict
 from tests.test_kpis import AS_OF, history
-from workbench import compare as compare_mod
-from workbench.compare import compare
+from workbench.analytics import compare as compare_mod
+from workbench.analytics.compare import compare
 from workbench.progress import Cancelled
 
 
@@ -69,15 +69,15 @@ def test_compare_does_not_hide_a_failing_lint(monkeypatch: pytest.MonkeyPatch) -
 
 def _redline_args() -> tuple[Any, Any, Any, Any]:
     from tests.test_pdf_redline import OPTS, _tickets, contracts
-    from workbench.diff import version_from_contract
-    from workbench.pdf import HistoryInput
+    from workbench.documents.diff import version_from_contract
+    from workbench.reports.pdf import HistoryInput
 
     o, n = contracts()
     return version_from_contract(o), version_from_contract(n), OPTS, HistoryInput(_tickets())
 
 
 def test_redline_reports_through_the_replay_and_the_lint() -> None:
-    from workbench.pdf import build_redline
+    from workbench.reports.pdf import build_redline
 
     old, new, opts, hist = _redline_args()
     rec = Recorder()
@@ -94,7 +94,7 @@ def test_redline_reports_through_the_replay_and_the_lint() -> None:
 
 @pytest.mark.parametrize("stop_when", ["checking tickets", "checking W09"])
 def test_redline_cancelled_in_any_phase_writes_nothing(stop_when: str, tmp_path: Any) -> None:
-    from workbench.pdf import write_redline
+    from workbench.reports.pdf import write_redline
 
     old, new, opts, hist = _redline_args()
     out = tmp_path / "r.pdf"
@@ -120,7 +120,7 @@ def _audit_tickets() -> Any:
 
 def test_audit_reports_and_cancels_at_every_step() -> None:
     from tests.test_audit import CONTRACT
-    from workbench.audit import audit
+    from workbench.engine.audit import audit
 
     tickets = _audit_tickets()
     rec = Recorder()
@@ -139,7 +139,7 @@ def test_audit_reports_and_cancels_at_every_step() -> None:
 
 def test_monthly_trend_reports_and_cancels() -> None:
     from tests.test_kpis import contract
-    from workbench.trends import monthly_trend
+    from workbench.analytics.trends import monthly_trend
 
     h = history()
     rec = Recorder()

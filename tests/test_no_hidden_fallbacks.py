@@ -20,26 +20,26 @@ def _run_without(module: str, code: str) -> subprocess.CompletedProcess[str]:
 
 def test_kpi_availability_needs_the_recovery_module() -> None:
     proc = _run_without(
-        "workbench.recovery",
+        "workbench.engine.recovery",
         """
         from tests.test_kpis import CURRENT, contract, history
-        from workbench.kpis import availability
+        from workbench.analytics.kpis import availability
         c = contract(uptime=[{"service": "ERP", "target_percent": 99.9}])
         print("availability:", availability(c, history(), CURRENT))
         """,
     )
-    assert proc.returncode != 0, f"a missing workbench.recovery went unnoticed: {proc.stdout}"
-    assert "ModuleNotFoundError" in proc.stderr and "workbench.recovery" in proc.stderr, proc.stderr
+    assert proc.returncode != 0, f"a missing workbench.engine.recovery went unnoticed: {proc.stdout}"
+    assert "ModuleNotFoundError" in proc.stderr and "workbench.engine.recovery" in proc.stderr, proc.stderr
 
 
 def test_document_versions_need_the_document_reader(tmp_path: Path) -> None:
     doc = tmp_path / "msa.md"
     doc.write_text("# 1 Services\n\nThe provider answers P1 tickets within 1 hour.\n")
-    for module in ("workbench.documents", "workbench.extract"):
+    for module in ("workbench.documents.reader", "workbench.documents.extract"):
         proc = _run_without(
             module,
             f"""
-            from workbench.diff import load_version
+            from workbench.documents.diff import load_version
             v = load_version({str(doc)!r})
             print("read without", {module!r}, v.title, v.extracted)
             """,

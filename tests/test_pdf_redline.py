@@ -15,7 +15,7 @@ import pytest
 
 from models.contract import Contract, contract_from_data
 from models.history import Ticket, TicketTable
-from workbench.diff import (
+from workbench.documents.diff import (
     ContractDiff,
     diff_versions,
     load_version,
@@ -23,8 +23,8 @@ from workbench.diff import (
     version_from_contract,
     word_diff,
 )
-from workbench.pdf import HistoryInput, RedlineOptions, build_redline, write_redline
 from workbench.progress import Cancelled
+from workbench.reports.pdf import HistoryInput, RedlineOptions, build_redline, write_redline
 
 RED = (0.752941, 0.0, 0.0)
 BLUE = (0.121569, 0.309804, 0.815686)
@@ -255,7 +255,7 @@ def _norm(s: str) -> str:
 def _column(pages: list[Any], col: int) -> str:
     """The text of one column of the change summary table (cells wrap, so a whole-page
     extraction would interleave the columns)."""
-    from workbench.pdf.document import MARGIN_X, summary_column_widths
+    from workbench.reports.pdf.document import MARGIN_X, summary_column_widths
 
     w = summary_column_widths()
     x0 = MARGIN_X + sum(w[:col])
@@ -335,7 +335,7 @@ def test_long_summary_repeats_its_header_on_every_page() -> None:
 
 
 def test_warning_findings_are_listed() -> None:
-    from workbench.pdf import Finding
+    from workbench.reports.pdf import Finding
 
     o, n = contracts()
 
@@ -405,7 +405,7 @@ def test_effects_come_from_the_simulator() -> None:
         assert as_of == int(datetime(2026, 11, 1, tzinfo=UTC).timestamp())
         return StubResult(0.71, 20.0) if contract.version == "2025" else StubResult(0.88, 0.0)
 
-    from workbench.pdf.effects import measure_effects
+    from workbench.reports.pdf.effects import measure_effects
 
     diff = diff_versions(version_from_contract(o), version_from_contract(n))
     m = measure_effects(diff, _tickets(), None, int(datetime(2026, 11, 1, tzinfo=UTC).timestamp()), simulate)
@@ -441,8 +441,8 @@ def test_effects_come_from_the_simulator() -> None:
 
 
 def test_effects_with_the_real_engine_match_simulate() -> None:
-    from workbench.pdf.effects import measure_effects
-    from workbench.simulate import simulate
+    from workbench.engine.simulate import simulate
+    from workbench.reports.pdf.effects import measure_effects
 
     o, n = contracts()
     tickets = []
@@ -583,7 +583,7 @@ def test_cover_says_when_no_ticket_history_was_given(redline: tuple[ContractDiff
 def test_as_of_instant_is_used_and_shown() -> None:
     from dataclasses import replace
 
-    from workbench.pdf.redline import as_of_instant
+    from workbench.reports.pdf.redline import as_of_instant
 
     at = int(datetime(2026, 11, 1, 9, 30, tzinfo=UTC).timestamp())
     opts = replace(OPTS, as_of_instant=at)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.priorities import (
+from workbench.engine.priorities import (
     PriorityNameError,
     normalise_priority_keys,
     normalise_priority_names,

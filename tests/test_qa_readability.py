@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.demo import load_demo_contracts, load_demo_history
+from workbench.demo.generator import load_demo_contracts, load_demo_history
 from workbench.warnings import lint, load_target
 
 SLA_TEXTS = "sla-texts"
@@ -56,7 +56,7 @@ def test_w06_quotes_a_heading_without_markdown_markers(shared_dir: Path) -> None
 def test_redline_footer_without_a_preparer_says_prepared_on(tmp_path: Path) -> None:
     from pypdf import PdfReader
 
-    from workbench.pdf import RedlineOptions, write_redline
+    from workbench.reports.pdf import RedlineOptions, write_redline
 
     demo = Path(__file__).resolve().parents[1] / "resources" / "demo"
     out = tmp_path / "r.pdf"

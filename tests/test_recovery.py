@@ -8,7 +8,7 @@ import pytest
 
 from models.contract import contract_from_data
 from models.history import BackupJob, History, Outage, RestoreTest, to_epoch
-from workbench.recovery import (
+from workbench.engine.recovery import (
     availability,
     cadence_check,
     monthly_availability,

@@ -13,8 +13,8 @@ import pytest
 from models.contract import contract_from_data
 from models.history import MISSING, StatusLog, Ticket, TicketTable
 from tests.test_clock_reference import PAUSE, STATUSES, Reference, make_tickets, status_log_from
-from workbench.clock import BREACHED, EXCLUDED, MET, NOT_APPLICABLE, PENDING
-from workbench.simulate import Engine, Scenario, compare, coverage_analysis, simulate
+from workbench.engine.clock import BREACHED, EXCLUDED, MET, NOT_APPLICABLE, PENDING
+from workbench.engine.simulate import Engine, Scenario, compare, coverage_analysis, simulate
 
 TOR = ZoneInfo("America/Toronto")
 BUSINESS = {

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.canonical_csv import CsvError, read_tickets_csv
 from workbench.cli import main
+from workbench.importing.canonical_csv import CsvError, read_tickets_csv
 
 CONTRACT = """\
 name: Northwind MSP — Managed Services SLA

@@ -10,8 +10,8 @@ import pytest
 
 from models.contract import PRIORITIES, contract_from_data
 from models.history import MISSING, StatusLog, TicketTable
-from workbench.clock import BREACHED, MET, PENDING
-from workbench.simulate import simulate
+from workbench.engine.clock import BREACHED, MET, PENDING
+from workbench.engine.simulate import simulate
 
 START = int(dt.datetime(2025, 11, 20, tzinfo=dt.UTC).timestamp())
 NAMES = {MET: "met", BREACHED: "breached", PENDING: "pending"}

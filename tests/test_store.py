@@ -176,7 +176,7 @@ def test_closed_workspace_refuses_use(tmp_path: Path) -> None:
 def demo_contract_files() -> list[Path]:
     files = [FIXTURES / "contract_full.yaml"]
     try:
-        from workbench.demo import demo_contract_paths  # type: ignore[import-not-found]
+        from workbench.demo.generator import demo_contract_paths  # type: ignore[import-not-found]
     except ImportError:
         return files
     # only the demo files that exist (their presence is the demo's own tests' business)

@@ -11,9 +11,9 @@ from matplotlib.figure import Figure
 from models.contract import contract_from_data
 from models.history import History, KpiSnapshot, Ticket, TicketTable
 from tests.test_kpis import AS_OF, H, contract, history
-from workbench import analytics_charts as charts
-from workbench.kpis import KpiContext
-from workbench.trends import SERIES, monthly_trend
+from workbench.analytics.kpis import KpiContext
+from workbench.analytics.trends import SERIES, monthly_trend
+from workbench.reports import analytics_charts as charts
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from test_ui_support import make_contract
 
-import workbench.demo
+import workbench.demo.generator
 from models.store import Workspace
 from ui.app import run_gui
 
@@ -45,7 +45,7 @@ def _own_user_data(monkeypatch, tmp_path: Path) -> Path:
     """The platform's user data folder under ``tmp_path`` (no demo built there yet)."""
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    return workbench.demo.default_demo_workspace_path()
+    return workbench.demo.generator.default_demo_workspace_path()
 
 
 def test_demo_start_uses_the_default_demo_location(qapp, tmp_path, monkeypatch, capfd) -> None:
@@ -57,7 +57,7 @@ def test_demo_start_uses_the_default_demo_location(qapp, tmp_path, monkeypatch, 
         asked.append(path)
         return ws
 
-    monkeypatch.setattr(workbench.demo, "ensure_demo_workspace", fake_demo)
+    monkeypatch.setattr(workbench.demo.generator, "ensure_demo_workspace", fake_demo)
     assert run_gui(demo=True) == 0
     assert asked == [None]  # no path from the GUI: DEMO's default, the user data folder
     assert "window shown" in capfd.readouterr().out
@@ -65,7 +65,7 @@ def test_demo_start_uses_the_default_demo_location(qapp, tmp_path, monkeypatch, 
 
 def _mark_demo(path: Path) -> Path:
     ws = Workspace.open(str(path))
-    ws.set_meta("demo", workbench.demo.DEMO_MARKER)
+    ws.set_meta("demo", workbench.demo.generator.DEMO_MARKER)
     ws.close()
     return path
 
@@ -84,7 +84,7 @@ def test_demo_start_opens_a_built_demo_once_without_ensuring_it(qapp, tmp_path, 
         opens.append(str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(workbench.demo, "ensure_demo_workspace", lambda *a, **k: asked.append(a))
+    monkeypatch.setattr(workbench.demo.generator, "ensure_demo_workspace", lambda *a, **k: asked.append(a))
     monkeypatch.setattr(Workspace, "open", counting_open)
     assert run_gui(demo=True) == 0
     out = capfd.readouterr().out
@@ -108,7 +108,7 @@ def test_default_demo_workspace_is_in_the_user_data_folder(monkeypatch, tmp_path
 
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    path = workbench.demo.default_demo_workspace_path()
+    path = workbench.demo.generator.default_demo_workspace_path()
     assert path.is_relative_to(Path(user_data_dir("sla-workbench", appauthor=False)))
     assert path.is_relative_to(tmp_path / "data")
-    assert not path.is_relative_to(Path(workbench.demo.__file__).resolve().parents[1])
+    assert not path.is_relative_to(Path(workbench.demo.generator.__file__).resolve().parents[1])

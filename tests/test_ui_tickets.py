@@ -10,7 +10,7 @@ from models.contract import PRIORITIES
 from ui.state import AppState, Version
 from ui.ticket_model import COLUMNS, TicketTableModel
 from ui.views.tickets import TicketsView
-from workbench.ticketquery import OUTCOMES, TicketFilter, select
+from workbench.engine.ticketquery import OUTCOMES, TicketFilter, select
 
 
 def test_ticket_model_passes_qtmodeltester(qtmodeltester) -> None:

@@ -90,12 +90,12 @@ def test_a_newer_check_cancels_the_warnings_replay_in_flight(qtbot, window, monk
 
 
 def test_a_newer_refresh_cancels_the_overview_computation_in_flight(qtbot, window, monkeypatch) -> None:
-    import workbench.kpis
+    import workbench.analytics.kpis
 
     view = window.views["overview"]
     qtbot.waitUntil(lambda: view.report is not None, timeout=20_000)
-    slow = SupersededCall(workbench.kpis.kpi_report)
-    monkeypatch.setattr(workbench.kpis, "kpi_report", slow)
+    slow = SupersededCall(workbench.analytics.kpis.kpi_report)
+    monkeypatch.setattr(workbench.analytics.kpis, "kpi_report", slow)
     view.report = None
     view.refresh()
     qtbot.waitUntil(lambda: slow.first.get("running", False), timeout=5000)

@@ -163,7 +163,7 @@ def test_the_months_chart_is_laid_out_again_on_a_pool_thread(qtbot, window, monk
     renders it, never on the GUI thread; a move within the axes is painted in place."""
     import threading
 
-    from workbench.whatif_charts import MonthlyBreachesChart
+    from workbench.reports.whatif_charts import MonthlyBreachesChart
 
     view = window.views["whatif"]
     _chart_settled(qtbot, window, view)
@@ -199,7 +199,7 @@ def test_the_months_chart_is_laid_out_again_on_a_pool_thread(qtbot, window, monk
 def test_the_sensitivity_chart_is_built_off_the_gui_thread(qtbot, window, monkeypatch) -> None:
     import threading
 
-    import workbench.whatif_charts as charts
+    import workbench.reports.whatif_charts as charts
 
     view = window.views["whatif"]
     _settled(qtbot, window)
@@ -220,13 +220,13 @@ def test_the_sensitivity_chart_is_built_off_the_gui_thread(qtbot, window, monkey
 
 
 def test_a_newer_history_cancels_the_engine_build_in_flight(qtbot, window, monkeypatch) -> None:
-    import workbench.simulate
+    import workbench.engine.simulate
 
     _settled(qtbot, window)
     overview, warnings = window.views["overview"], window.views["warnings"]  # their lint builds engines too
     qtbot.waitUntil(lambda: overview.report is not None and warnings.model.rowCount() > 0, timeout=20_000)
-    slow = SupersededCall(workbench.simulate.Engine)
-    monkeypatch.setattr(workbench.simulate, "Engine", slow)
+    slow = SupersededCall(workbench.engine.simulate.Engine)
+    monkeypatch.setattr(workbench.engine.simulate, "Engine", slow)
     sim = window.simulation
     window.state.history = make_history(300)
     sim._rebuild()  # what history_changed runs (the signal would start the views' checks as well)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.documents import load_document
+from workbench.documents.reader import load_document
 from workbench.warnings import Finding, lint
 
 AS_OF = date(2026, 11, 1)

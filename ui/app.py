@@ -30,7 +30,7 @@ def run_gui(workspace: str | None = None, demo: bool = False) -> int:
     prefs = settings()
     last = prefs.value("last_workspace")
     if demo:
-        window.open_demo()  # built in the user data folder (workbench.demo), never in the program's
+        window.open_demo()  # built in the user data folder (workbench.demo.generator), never in the program's
     elif workspace:
         window.open_workspace(workspace)
     elif not prefs.value("first_run_done"):

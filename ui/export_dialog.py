@@ -1,10 +1,10 @@
 """File ▸ Export redline…: the redline review PDF of NEW against OLD.
 
 Choose the two versions, type a rationale for each change (REDLINE's
-``workbench.diff`` lists them, with the same keys a ``--rationale`` file uses), say
+``workbench.documents.diff`` lists them, with the same keys a ``--rationale`` file uses), say
 who prepared it, draft or final and the as-of date, look at the change summary, then
 export on a worker with progress and Cancel to a chosen path (written atomically by
-``workbench.pdf.write_redline``) and open the PDF.
+``workbench.reports.pdf.write_redline``) and open the PDF.
 """
 
 from __future__ import annotations
@@ -164,7 +164,7 @@ class ExportDialog(QDialog):
         return self.old.currentData(), self.new.currentData()
 
     def refresh(self) -> None:
-        from workbench.diff import diff_contracts
+        from workbench.documents.diff import diff_contracts
 
         old, new = self.versions()
         if old is None or new is None:
@@ -251,8 +251,8 @@ class ExportDialog(QDialog):
 
     # ------------------------------------------------------------------ export
     def export(self) -> Task | None:
-        from workbench.diff import version_from_contract
-        from workbench.pdf import HistoryInput, RedlineOptions, write_redline
+        from workbench.documents.diff import version_from_contract
+        from workbench.reports.pdf import HistoryInput, RedlineOptions, write_redline
 
         old, new = self.versions()
         out = Path(self.path.text().strip())

@@ -442,14 +442,14 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ workspaces
     def open_demo(self, path: str | None = None) -> None:
         """Open the demo workspace (``path``, default: the user data folder), building it
-        first when it is not there.  ``workbench.demo`` is imported on the database
+        first when it is not there.  ``workbench.demo.generator`` is imported on the database
         thread (it pulls in the store): the GUI thread does not wait for it."""
         self.statusBar().showMessage("Preparing the demo workspace…")
         self.loading = True
         self._workspace_changed()
 
         def locate(_ws: Any) -> tuple[Path, bool, str]:
-            from workbench import demo
+            from workbench.demo import generator as demo
 
             target = Path(path) if path is not None else demo.default_demo_workspace_path()
             return target, target.exists(), demo.DEMO_MARKER
@@ -461,7 +461,7 @@ class MainWindow(QMainWindow):
                 # would open it a second time just to check)
                 self.open_workspace(str(target), demo_marker=marker)
                 return
-            from workbench import demo
+            from workbench.demo import generator as demo
 
             run_with_progress(
                 self,

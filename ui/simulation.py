@@ -1,6 +1,6 @@
 """Runs ENGINE's simulation off the GUI thread for every view that shows results.
 
-One :class:`workbench.simulate.Engine` per history (built in the background), one
+One :class:`workbench.engine.simulate.Engine` per history (built in the background), one
 baseline result per baseline contract, and the scenario result recomputed whenever
 the scenario changes.  Requests are serialised and coalesced: while one run is in
 flight only the newest request is kept, so dragging a slider never queues stale work.
@@ -27,7 +27,7 @@ from ui.tasks import Debouncer, Task, guard, run_in_background
 class WhatIf:
     baseline: Any  # SimulationResult
     scenario: Any  # SimulationResult
-    comparison: Any  # workbench.simulate.Comparison (flips capped); None until flips_ready
+    comparison: Any  # workbench.engine.simulate.Comparison (flips capped); None until flips_ready
     scenario_contract: Contract
 
 
@@ -62,7 +62,7 @@ class SimulationService(QObject):
     @property
     def available(self) -> bool:
         try:
-            import workbench.simulate  # noqa: F401
+            import workbench.engine.simulate  # noqa: F401
         except ImportError:
             return False
         return True
@@ -82,7 +82,7 @@ class SimulationService(QObject):
             if superseded is not None:
                 self._set_busy(False)
             return
-        from workbench.simulate import Engine
+        from workbench.engine.simulate import Engine
 
         gen = self._generation
         self._set_busy(True)
@@ -173,7 +173,7 @@ class SimulationService(QObject):
 
     def _list_flips(self, whatif: WhatIf) -> None:
         def work() -> Any:
-            from workbench.simulate import compare
+            from workbench.engine.simulate import compare
 
             return compare(whatif.baseline, whatif.scenario, max_flips=MAX_FLIPS)
 

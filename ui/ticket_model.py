@@ -13,8 +13,8 @@ from PySide6.QtGui import QBrush, QColor
 
 from models.contract import PRIORITIES
 from models.history import MISSING, TicketTable
-from workbench import ticketquery
-from workbench.ticketquery import OUTCOMES, TicketFilter
+from workbench.engine import ticketquery
+from workbench.engine.ticketquery import OUTCOMES, TicketFilter
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("id", "Ticket"),

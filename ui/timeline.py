@@ -139,7 +139,7 @@ class AuditPanel(QWidget):
                 row.hide()
             return
         self.heading.setText(f"{tickets.ids[i]} ({prio}) under {baseline.contract.name} — {baseline.label}")
-        from workbench.ticketquery import audit_ticket
+        from workbench.engine.ticketquery import audit_ticket
 
         as_of = self.state.as_of() or int(tickets.opened[i])
         for metric, row in self.rows.items():

@@ -1,6 +1,8 @@
-"""The one entry point, ``sla-workbench``.
+"""The Qt-free command line of ``sla-workbench``.
 
-No arguments: open the GUI.  Subcommands do headless work; each lives in
+The program's entry point (:mod:`ui.launcher`) opens the window when it gets no
+subcommand and hands everything else to :func:`main` here, so nothing below ``ui/``
+ever imports Qt.  Subcommands do headless work; each lives in
 ``workbench/commands/<name>.py`` with ``register(subparsers)`` and a ``run(args)``
 that returns the exit code.  Errors print one clear line and exit non-zero.
 """
@@ -27,8 +29,8 @@ if (__name__ == "__main__" or os.path.basename(sys.argv[0]) == "sla-workbench") 
     signal.signal(signal.SIGINT, _early_sigint)  # main() installs the real handler
 
 import argparse  # noqa: E402
-import importlib  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
+from types import ModuleType  # noqa: E402
 from typing import Any  # noqa: E402
 
 from workbench.errors import CommandError  # noqa: E402
@@ -36,6 +38,14 @@ from workbench.errors import CommandError  # noqa: E402
 __all__ = ["CommandError", "main"]
 
 COMMANDS = ("schema", "simulate", "import", "audit", "lint", "redline", "compare", "demo")
+
+
+def _command_modules() -> dict[str, ModuleType]:
+    # imported when the parser is built (under the SIGINT handler), not at module import
+    from workbench.commands import audit, compare, demo, import_, lint, redline, schema, simulate
+
+    return {"schema": schema, "simulate": simulate, "import": import_, "audit": audit, "lint": lint,
+            "redline": redline, "compare": compare, "demo": demo}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,14 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    modules = _command_modules()
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"workbench.commands.{name.replace('import', 'import_')}")
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.startswith("workbench.commands."):
-                continue  # command not built yet
-            raise
-        module.register(sub)
+        modules[name].register(sub)
     return parser
 
 
@@ -70,15 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(signal.getsignal(signal.SIGINT), "early", False):
         signal.signal(signal.SIGINT, signal.default_int_handler)  # start-up is over
     args_list = list(sys.argv[1:] if argv is None else argv)
-    gui_flags = {"--workspace", "--demo"}
-    if not args_list or args_list[0] in gui_flags:
-        gui = argparse.ArgumentParser(prog="sla-workbench")
-        gui.add_argument("--workspace", help="open this .slawb workspace")
-        gui.add_argument("--demo", action="store_true", help="open the bundled demo workspace")
-        gargs = gui.parse_args(args_list)
-        from ui.app import run_gui  # imported here only: headless commands never load Qt
-
-        return run_gui(workspace=gargs.workspace, demo=gargs.demo)
+    if not args_list:
+        build_parser().print_help(sys.stderr)
+        return 2
     name = args_list[0] if not args_list[0].startswith("-") else ""
     previous = _catch_interrupts()
     try:

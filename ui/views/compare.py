@@ -2,8 +2,8 @@
 
 Pick the versions, set the weights of the score, and read the score with its
 breakdown, the terms side by side, compliance and credits per priority and the
-charts.  The replay is ANALYTICS' ``workbench.compare.compare`` on a pool thread;
-moving a weight only re-scores (``workbench.compare.score``), no replay.
+charts.  The replay is ANALYTICS' ``workbench.analytics.compare.compare`` on a pool thread;
+moving a weight only re-scores (``workbench.analytics.compare.score``), no replay.
 """
 
 from __future__ import annotations
@@ -172,7 +172,7 @@ class CompareView(QWidget):
         self.error = ""
         self._figure_gen = 0
         self._figures_pending = 0
-        from workbench.compare import COMPONENTS, DEFAULT_WEIGHTS
+        from workbench.analytics.compare import COMPONENTS, DEFAULT_WEIGHTS
 
         self.components = COMPONENTS
         self.default_weights = DEFAULT_WEIGHTS
@@ -278,7 +278,7 @@ class CompareView(QWidget):
         self.version_list.blockSignals(True)
         self.version_list.clear()
         for v in st.versions:
-            from workbench.compare import as_proposal
+            from workbench.analytics.compare import as_proposal
 
             item = QListWidgetItem(f"{as_proposal(v.contract).label} ({v.status})")
             item.setToolTip(f"{v.contract.name}\n{v.label} ({v.status})")
@@ -356,7 +356,7 @@ class CompareView(QWidget):
         w = self.weights()
         if sum(w.values()) <= 0:
             w = dict(self.default_weights)
-        from workbench.compare import compare
+        from workbench.analytics.compare import compare
 
         self.status.setText("Replaying the history under each version…")
         self.task = run_in_background(
@@ -400,7 +400,7 @@ class CompareView(QWidget):
         cmp = self.comparison
         if cmp is None:
             return
-        from workbench.compare import score
+        from workbench.analytics.compare import score
 
         w = self.weights()
         if sum(w.values()) <= 0:

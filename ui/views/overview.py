@@ -136,13 +136,13 @@ class OverviewView(QWidget):
         self.title.setText(f"{contract.client or contract.name} — {contract.version}: computing…")
 
         def work(progress: Any = None) -> tuple[Any, list[Any], Any]:
-            from workbench.kpis import kpi_report, report_zone
+            from workbench.analytics.kpis import kpi_report, report_zone
             from workbench.progress import scaled
             from workbench.warnings import lint
 
             zone = report_zone(contract)
             start, end = last_full_quarter(int(as_of or 0), zone)
-            from workbench.analytics_charts import kpi_period_figure
+            from workbench.reports.analytics_charts import kpi_period_figure
 
             report = kpi_report(
                 contract, history, start, end, as_of=as_of, progress=scaled(progress, 0.0, 0.5)
@@ -167,7 +167,7 @@ class OverviewView(QWidget):
         if gen != self._gen:
             return
         self._task = None
-        from workbench.kpis import headline_rows
+        from workbench.analytics.kpis import headline_rows
 
         report, findings, fig = result
         self.report, self.findings = report, findings

@@ -27,7 +27,7 @@ from ui.state import AppState
 from ui.ticket_model import TicketTableModel
 from ui.timeline import AuditPanel
 from ui.widgets import EmptyState
-from workbench.ticketquery import OUTCOMES, TicketFilter
+from workbench.engine.ticketquery import OUTCOMES, TicketFilter
 
 
 class TicketsView(QWidget):

@@ -317,7 +317,7 @@ class WhatIfView(QWidget):
         self.tabs = QTabWidget()
         from matplotlib.figure import Figure
 
-        from workbench.whatif_charts import MonthlyBreachesChart
+        from workbench.reports.whatif_charts import MonthlyBreachesChart
 
         self.months_canvas = figure_canvas(Figure(figsize=(6.4, 3.0)))
         self.months_chart = MonthlyBreachesChart(self.months_canvas.figure)
@@ -373,7 +373,7 @@ class WhatIfView(QWidget):
     def _update_empty(self) -> None:
         st = self.state
         if not self.service.available:
-            self.empty.set_text("Simulation engine missing", "workbench.simulate is not in this build.")
+            self.empty.set_text("Simulation engine missing", "workbench.engine.simulate is not in this build.")
             self.stack.setCurrentIndex(0)
         elif st.baseline is None:
             self.empty.set_text(
@@ -652,7 +652,7 @@ class WhatIfView(QWidget):
         if w is None:
             return
         from ui.tasks import guard, run_in_background
-        from workbench.whatif_charts import sensitivity_figure
+        from workbench.reports.whatif_charts import sensitivity_figure
 
         # built on a pool thread (its curves are a pass over every ticket); the newest wins
         self._sens_gen += 1

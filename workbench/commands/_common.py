@@ -75,7 +75,7 @@ def parse_as_of(text: str) -> int:
 
 def read_canonical(tickets: str, status_log: str | None) -> tuple[TicketTable, StatusLog]:
     """A canonical ``tickets.csv`` and optional ``status_log.csv``."""
-    from workbench.canonical_csv import CsvError, read_tickets_csv
+    from workbench.importing.canonical_csv import CsvError, read_tickets_csv
 
     try:
         return read_tickets_csv(tickets, status_log)

@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     from models.contract import load_contract
-    from workbench.audit import NEVER_MET, audit
+    from workbench.engine.audit import NEVER_MET, audit
 
     contract = load_contract(args.contract) if args.contract else None
     as_of = parse_as_of(args.as_of) if args.as_of else None

@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.compare import CompareError, compare, load_proposal, load_weights
+    from workbench.analytics.compare import CompareError, compare, load_proposal, load_weights
 
     if len(args.contracts) < 2:
         raise CommandError("give two or more contract files to compare")
@@ -77,7 +77,7 @@ def _money(v: float | None, currency: str) -> str:
 
 
 def render(result) -> str:  # type: ignore[no-untyped-def]
-    from workbench.compare import COMPONENTS
+    from workbench.analytics.compare import COMPONENTS
 
     lines: list[str] = []
     for i, v in enumerate(result.versions, 1):

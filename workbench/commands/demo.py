@@ -34,7 +34,7 @@ def _progress(fraction: float, message: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench import demo
+    from workbench.demo import generator as demo
 
     if args.out is None and (args.seed is not None or args.tickets is not None):
         raise CommandError("--seed and --tickets go with --out")

@@ -15,7 +15,7 @@ import json
 
 from workbench.cli import CommandError
 from workbench.commands._common import AS_OF_HELP, load_history, parse_as_of, require_file
-from workbench.documents import DocumentError
+from workbench.documents.reader import DocumentError
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -102,7 +102,7 @@ def _closest_key(key: str, known: set[str]) -> str | None:
 
 
 def _history(args: argparse.Namespace) -> Any:
-    from workbench.pdf import HistoryInput
+    from workbench.reports.pdf import HistoryInput
 
     hist = load_history(args)
     if hist is None:
@@ -128,8 +128,8 @@ def default_as_of(history: Any, new: Any, new_path: str) -> dt.date:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.diff import diff_versions, load_version
-    from workbench.pdf import RedlineOptions, write_redline
+    from workbench.documents.diff import diff_versions, load_version
+    from workbench.reports.pdf import RedlineOptions, write_redline
 
     for path in (args.old, args.new):
         require_file(path)

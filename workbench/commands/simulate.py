@@ -38,7 +38,7 @@ def load_inputs(args: argparse.Namespace) -> tuple[Contract, TicketTable, Status
     contract: Contract | None = load_contract(args.contract) if args.contract else None
     status_log_path = getattr(args, "status_log", None)
     if args.tickets:
-        from workbench.canonical_csv import CsvError, read_tickets_csv
+        from workbench.importing.canonical_csv import CsvError, read_tickets_csv
 
         try:
             tickets, log = read_tickets_csv(args.tickets, status_log_path)
@@ -70,7 +70,7 @@ def load_inputs(args: argparse.Namespace) -> tuple[Contract, TicketTable, Status
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.simulate import simulate
+    from workbench.engine.simulate import simulate
 
     contract, tickets, log = load_inputs(args)
     as_of = parse_as_of(args.as_of) if args.as_of else None

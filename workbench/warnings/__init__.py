@@ -18,7 +18,7 @@ from typing import Any
 
 from models.contract import Contract, load_contract
 from models.history import History
-from workbench.documents import Document, load_document
+from workbench.documents.reader import Document, load_document
 from workbench.progress import ProgressCallback, report, scaled
 from workbench.warnings.base import (
     REFERENCE_MATRIX,

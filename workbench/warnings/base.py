@@ -8,7 +8,7 @@ adding a file.
 Every check sees the same :class:`LintContext`:
 
 * ``ctx.document`` - the text (a document, or a Contract's clause text);
-* ``ctx.terms`` - an :class:`~workbench.extract.Extraction` of the terms: extracted
+* ``ctx.terms`` - an :class:`~workbench.documents.extract.Extraction` of the terms: extracted
   from the document, or, for a Contract, read from its structured fields (with the
   clause that states each, when a clause mentions it, else the field path);
 * ``ctx.contract`` - a Contract (for a document: built by ``to_contract`` when the
@@ -31,8 +31,8 @@ from typing import Any, Literal
 
 from models.contract import LITERAL_24X7, Contract, ContractError
 from models.history import MISSING, History
-from workbench.documents import Clause, Document, document_from_clauses
-from workbench.extract import Extracted, Extraction, extract, to_contract
+from workbench.documents.extract import Extracted, Extraction, extract, to_contract
+from workbench.documents.reader import Clause, Document, document_from_clauses
 from workbench.progress import ProgressCallback, report, scaled
 
 Severity = Literal["high", "medium", "low"]
@@ -172,7 +172,7 @@ def _clause_mentioning(contract: Contract, pattern: str, fallback: str) -> tuple
 
 
 def contract_terms(contract: Contract, doc: Document) -> Extraction:
-    """The terms of a structured Contract, in the field names of :mod:`workbench.extract`."""
+    """The terms of a structured Contract, in the field names of :mod:`workbench.documents.extract`."""
     items: list[Extracted] = []
 
     def add(name: str, value: Any, pattern: str | None = None, **detail: Any) -> None:

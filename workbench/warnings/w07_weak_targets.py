@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from models.contract import parse_target
-from workbench.extract import Extracted
+from workbench.documents.extract import Extracted
 from workbench.warnings.base import Finding, LintContext, Severity, check, quote
 
 SEVERITY: dict[str, Severity] = {"P1": "high", "P2": "medium", "P3": "low", "P4": "low"}

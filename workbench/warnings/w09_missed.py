@@ -13,7 +13,7 @@ TARGET_WORDS = {"same_business_day": "the same business day", "next_business_day
 def missed(ctx: LintContext) -> Iterator[Finding]:
     if ctx.contract is None or ctx.history is None or len(ctx.history.tickets) == 0:
         return
-    from workbench.simulate import simulate
+    from workbench.engine.simulate import simulate
 
     c = ctx.contract
     result = simulate(c, ctx.history.tickets, ctx.history.status_log, ctx.as_of, ctx.progress)

@@ -43,9 +43,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from workbench.diff import ClauseChange, ContractDiff, Segment, TermChange, clause_title
-from workbench.pdf.fonts import BOLD, FONT, ITALIC, register_fonts
+from workbench.documents.diff import ClauseChange, ContractDiff, Segment, TermChange, clause_title
 from workbench.progress import ProgressCallback, report, scaled
+from workbench.reports.pdf.fonts import BOLD, FONT, ITALIC, register_fonts
 
 DEL_COLOUR = colors.HexColor("#C00000")
 INS_COLOUR = colors.HexColor("#1F4FD0")
@@ -381,7 +381,7 @@ def _ws(space: str) -> str:
 
 
 def _whole(text: str, op: str) -> str:
-    from workbench.diff import tokenize
+    from workbench.documents.diff import tokenize
 
     return segments_markup([Segment(op, tuple(tokenize(text)))])  # type: ignore[arg-type]
 
@@ -655,7 +655,7 @@ def _clause_block(cc: ClauseChange, ctx: _Ctx, k: int) -> list[Flowable]:
     if o and n:
         old_t, new_t = clause_title(o), clause_title(n)
         if old_t != new_t:
-            from workbench.diff import word_diff
+            from workbench.documents.diff import word_diff
 
             head = segments_markup(word_diff(old_t, new_t))
         else:

@@ -29,7 +29,7 @@ import numpy as np
 
 from models.contract import LITERAL_24X7, Contract, UptimeCommitment, parse_duration
 from models.history import BackupJob, History, Outage, RestoreTest, to_epoch
-from workbench.calendar import compile_calendar
+from workbench.engine.calendar import compile_calendar
 
 
 def _iso(t: int | None) -> str | None:

@@ -9,7 +9,7 @@ Definitions (each one is what the tests check by hand):
   ``[start - (end - start), start)``.
 * **Ticket cohort**: every ticket KPI counts the tickets *opened* in the period, so a
   ticket belongs to exactly one period and the per-period figures add up.  As in
-  :func:`workbench.simulate.simulate`, tickets with bad data (an event before the
+  :func:`workbench.engine.simulate.simulate`, tickets with bad data (an event before the
   opening, an unknown priority) and tickets opened after ``as_of`` are left out, and
   an event after ``as_of`` is not known yet.
 * **Tickets by team**: the ticket's team folded into ``Helpdesk``, ``NOC``,
@@ -22,10 +22,10 @@ Definitions (each one is what the tests check by hand):
   resolution times, wall clock and business, by the nearest-rank method: the p-th
   percentile of *n* sorted values is the value at rank ``ceil(p/100 * n)``.
 * **Compliance per priority**: met/breached/pending and ``met / (met + breached)``
-  from the SLA engine (:mod:`workbench.simulate`), restricted to the cohort.
+  from the SLA engine (:mod:`workbench.engine.simulate`), restricted to the cohort.
 * **Breaches** and **credits owed**: breached metrics of the cohort, and the service
   credits those breaches earn under the contract's credit terms, month by month
-  with their caps exactly as :meth:`workbench.simulate.SimulationResult.credits`
+  with their caps exactly as :meth:`workbench.engine.simulate.SimulationResult.credits`
   (UTC months of ``opened_at``); over the whole history the two agree.
 * **Patch compliance**, **threats detected/resolved**: from the monthly
   :class:`~models.history.KpiSnapshot` rows whose month starts in the period (patch
@@ -33,7 +33,7 @@ Definitions (each one is what the tests check by hand):
 * **Restore tests passed**: restore tests started in the period that succeeded
   (and, separately, that also finished within the RTO of their system).
 * **Availability**: per uptime commitment of the contract, from the engine's
-  :mod:`workbench.recovery`, over the period.
+  :mod:`workbench.engine.recovery`, over the period.
 * **Client-caused waiting time** (mutual accountability): wall-clock seconds the
   cohort's tickets spent in one of the contract's ``pause_statuses`` (a status holds
   from its ``at`` until the ticket's next status row, clipped to ``[opened_at,
@@ -147,8 +147,8 @@ def simulate_outcomes(
     as_of: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> Outcomes:
-    """The one call into the SLA engine (:func:`workbench.simulate.simulate`)."""
-    from workbench.simulate import simulate
+    """The one call into the SLA engine (:func:`workbench.engine.simulate.simulate`)."""
+    from workbench.engine.simulate import simulate
 
     result = simulate(contract, tickets, status_log, as_of=as_of, progress=progress)
     return outcomes_from_result(result)
@@ -171,7 +171,7 @@ def valid_tickets(t: TicketTable, as_of: int) -> B:
 
 
 def outcomes_from_result(result: Any) -> Outcomes:
-    """Adapt a :class:`workbench.simulate.SimulationResult` to :class:`Outcomes`."""
+    """Adapt a :class:`workbench.engine.simulate.SimulationResult` to :class:`Outcomes`."""
     business: dict[str, I64] = {}
     budget: dict[str, I64] = {}
     outcome: dict[str, I8] = {}
@@ -615,10 +615,10 @@ def credits_owed(
 
 
 def availability(contract: Contract, history: History, period: Period) -> dict[str, float | None]:
-    """Availability per uptime commitment over the period, from :mod:`workbench.recovery`."""
+    """Availability per uptime commitment over the period, from :mod:`workbench.engine.recovery`."""
     if not contract.uptime:
         return {}
-    recovery: Any = importlib.import_module("workbench.recovery")
+    recovery: Any = importlib.import_module("workbench.engine.recovery")
     out: dict[str, float | None] = {}
     for u in contract.uptime:
         out[u.service] = recovery.availability(

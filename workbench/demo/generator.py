@@ -1285,7 +1285,7 @@ def _utc(sec: int) -> datetime:
 def read_demo_tickets(folder: str | Path | None = None) -> tuple[TicketTable, StatusLog]:
     """``tickets.csv`` and ``status_log.csv`` (plain or gzipped) as columnar tables,
     through the engine's canonical reader (errors name the file, line and field)."""
-    from workbench.canonical_csv import read_tickets_csv
+    from workbench.importing.canonical_csv import read_tickets_csv
 
     d = demo_dir() if folder is None else Path(folder)
     return read_tickets_csv(_demo_file(d, "tickets.csv"), _demo_file(d, "status_log.csv"))

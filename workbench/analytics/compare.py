@@ -7,7 +7,7 @@ user-set weights with the breakdown that makes the ranking defensible.
 Priority names
     A proposal file may name its levels ``Severity 1-4``, ``Urgent/High/Normal/Low``
     … in ``targets`` and ``service_credits``; :func:`load_proposal` maps them to
-    P1-P4 with :func:`workbench.priorities.normalise_priority_names` and keeps the
+    P1-P4 with :func:`workbench.engine.priorities.normalise_priority_names` and keeps the
     mapping (with its reasons) on the :class:`Proposal` so it is shown.
 
 Scoring formula
@@ -50,7 +50,7 @@ Scoring formula
 
 Credits exposure
     The service credits each proposal's own credit terms would owe on the history
-    (month by month, with its caps, as :meth:`workbench.simulate.SimulationResult.credits`),
+    (month by month, with its caps, as :meth:`workbench.engine.simulate.SimulationResult.credits`),
     in total and per priority (each priority alone, so per-priority figures may add up to
     more than the capped total).
 """
@@ -77,8 +77,8 @@ from models.contract import (
     yaml_load,
 )
 from models.history import History, StatusLog, TicketTable
-from workbench.kpis import team_group
-from workbench.priorities import PriorityMapping, PriorityNameError, normalise_priority_keys
+from workbench.analytics.kpis import team_group
+from workbench.engine.priorities import PriorityMapping, PriorityNameError, normalise_priority_keys
 from workbench.progress import ProgressCallback, report, scaled
 
 COMPONENTS: tuple[str, ...] = ("compliance", "coverage", "security", "recovery", "accountability", "cost")
@@ -442,13 +442,13 @@ def replay(
     as_of: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> list[Any]:
-    """Each contract's :class:`workbench.simulate.SimulationResult` on the same tickets.
+    """Each contract's :class:`workbench.engine.simulate.SimulationResult` on the same tickets.
 
-    One :class:`workbench.simulate.Engine` serves them all, so calendar lookups and
+    One :class:`workbench.engine.simulate.Engine` serves them all, so calendar lookups and
     elapsed business times are computed once per (calendar, pause rule) and shared by
     every proposal that uses them; only budgets and counts are per proposal.
     """
-    from workbench.simulate import Engine
+    from workbench.engine.simulate import Engine
 
     engine = Engine(tickets, status_log, as_of, scaled(progress, 0.0, 0.3))
     out = []
@@ -462,8 +462,8 @@ def credits_from_monthly(
     c: Contract, monthly: Mapping[str, Mapping[str, Mapping[str, Mapping[str, int]]]], only: str | None = None
 ) -> tuple[float, float | None]:
     """(sum of monthly percentages of the fee, amount or None without a fee) from the
-    engine's :meth:`~workbench.simulate.SimulationResult.monthly` counts, with the
-    rules of :meth:`~workbench.simulate.SimulationResult.credits` (per-rule cap, then
+    engine's :meth:`~workbench.engine.simulate.SimulationResult.monthly` counts, with the
+    rules of :meth:`~workbench.engine.simulate.SimulationResult.credits` (per-rule cap, then
     the monthly cap).  ``only`` restricts the breaches to one priority (its exposure
     on its own)."""
     rules = [r for r in c.service_credits if r.metric in METRICS]
@@ -560,12 +560,12 @@ class Comparison:
         return [v.proposal.label for v in self.versions]
 
     def compliance_figure(self, metric: str = "resolution") -> Any:
-        from workbench.analytics_charts import compare_compliance_figure
+        from workbench.reports.analytics_charts import compare_compliance_figure
 
         return compare_compliance_figure(self.labels(), [v.by_priority for v in self.versions], metric)
 
     def score_figure(self) -> Any:
-        from workbench.analytics_charts import score_breakdown_figure
+        from workbench.reports.analytics_charts import score_breakdown_figure
 
         return score_breakdown_figure(
             self.labels(), [{c: b["points"] for c, b in v.breakdown.items()} for v in self.versions]

@@ -17,10 +17,10 @@ from typing import Any
 from models.atomic import atomic_write_bytes
 from models.contract import PRIORITIES
 from models.history import History, KpiSnapshot, StatusLog, TicketTable
-from workbench.diff import ContractDiff, Version, diff_versions, load_version
-from workbench.pdf.document import Finding, RedlineOptions, RenderInput, render_redline
-from workbench.pdf.effects import EffectsUnavailable, Measurement, SimulateFn, measure_effects
+from workbench.documents.diff import ContractDiff, Version, diff_versions, load_version
 from workbench.progress import Cancelled, ProgressCallback, report, scaled
+from workbench.reports.pdf.document import Finding, RedlineOptions, RenderInput, render_redline
+from workbench.reports.pdf.effects import EffectsUnavailable, Measurement, SimulateFn, measure_effects
 
 LintFn = Callable[..., Sequence[Any]]
 
@@ -74,7 +74,7 @@ def _findings(
     target: Any = diff.new.contract
     if target is None or diff.new.extracted:
         try:
-            from workbench.documents import load_document
+            from workbench.documents.reader import load_document
 
             target = load_document(diff.new.source)
         except Exception as exc:  # a document we cannot re-read: say so
@@ -122,7 +122,7 @@ def _kpi_rows(m: Measurement) -> list[list[str]]:
 
 
 def _chart_pngs(m: Measurement, new: Any = None) -> list[tuple[str, bytes]]:
-    from workbench.charts import compliance_chart, figure_png, sensitivity_chart
+    from workbench.reports.charts import compliance_chart, figure_png, sensitivity_chart
 
     committed = {p: t.compliance_target for p, t in new.targets.items()} if new is not None else None
 

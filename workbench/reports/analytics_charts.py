@@ -120,8 +120,8 @@ DEFAULT_TREND_SERIES: tuple[str, ...] = (
 
 
 def kpi_trend_figure(trend: Any, names: Sequence[str] = DEFAULT_TREND_SERIES, columns: int = 3) -> Figure:
-    """Small multiples: one panel per KPI series of a :class:`workbench.trends.Trend`."""
-    from workbench.trends import SERIES
+    """Small multiples: one panel per KPI series of a :class:`workbench.analytics.trends.Trend`."""
+    from workbench.analytics.trends import SERIES
 
     rows = math.ceil(len(names) / columns)
     fig = _figure(3.1 * columns, 2.25 * rows + 0.5)
@@ -225,7 +225,7 @@ def tickets_by_team_figure(trend: Any) -> Figure:
 def kpi_period_figure(report: Any) -> Figure:
     """A period beside the previous one: compliance per priority (response and
     resolution) and tickets per team."""
-    from workbench.kpis import TEAM_GROUPS
+    from workbench.analytics.kpis import TEAM_GROUPS
 
     cur, prev = report.current, report.previous
     fig = _figure(9.0, 3.3)

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from models.history import MISSING, StatusLog
-from workbench.calendar import HIGH, CompiledCalendar
+from workbench.engine.calendar import HIGH, CompiledCalendar
 
 I64 = npt.NDArray[np.int64]
 
@@ -171,7 +171,7 @@ def clock_audit(
     if not cal.always and cal.holidays:
         from zoneinfo import ZoneInfo
 
-        from workbench.calendar import local_instant
+        from workbench.engine.calendar import local_instant
 
         tz = ZoneInfo(cal.timezone or "UTC")
         d = cal.local_date(opened)

@@ -1,6 +1,6 @@
 """Figures of the what-if simulator (matplotlib Figure, Agg; no pyplot, no Qt).
 
-Built from :class:`workbench.simulate.SimulationResult` objects; the GUI embeds them.
+Built from :class:`workbench.engine.simulate.SimulationResult` objects; the GUI embeds them.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from models.contract import PRIORITIES, parse_target
-from workbench.charts import BASELINE_COLOUR, PROPOSED_COLOUR
+from workbench.reports.charts import BASELINE_COLOUR, PROPOSED_COLOUR
 
 CREDIT_COLOUR = "#C0392B"
 BASELINE_CREDIT_COLOUR = "#17202A"  # dark: stays visible over the grey baseline bars

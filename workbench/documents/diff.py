@@ -13,7 +13,7 @@ Three layers, all pure functions of two inputs:
   and human values ("8 hours" -> "4 hours", "Mon–Fri 08:00–17:00 …" -> "24x7").
 
 :func:`load_version` reads either a contract file (YAML/JSON) or a contract document
-(through :mod:`workbench.documents`, with terms from :mod:`workbench.extract`).
+(through :mod:`workbench.documents.reader`, with terms from :mod:`workbench.documents.extract`).
 :func:`split_clauses` is a minimal Markdown / plain-text clause splitter.
 """
 
@@ -879,8 +879,8 @@ def version_from_contract(ct: Contract, source: str = "") -> Version:
 
 
 def _document_reader() -> Callable[[Path], Version]:
-    """The document reader (:mod:`workbench.documents`: text, Markdown, DOCX, PDF)."""
-    documents: Any = importlib.import_module("workbench.documents")
+    """The document reader (:mod:`workbench.documents.reader`: text, Markdown, DOCX, PDF)."""
+    documents: Any = importlib.import_module("workbench.documents.reader")
 
     def read(p: Path) -> Version:
         try:
@@ -915,7 +915,7 @@ def _model_clause(number: str, heading: str, text: str) -> Clause:
 def _extract_terms(doc: Any, p: Path) -> Contract | None:
     """Structured terms read out of a document by the extractor (unconfirmed: the PDF
     says so); None when they do not make a valid contract."""
-    extract_mod: Any = importlib.import_module("workbench.extract")
+    extract_mod: Any = importlib.import_module("workbench.documents.extract")
     try:
         return extract_mod.to_contract(extract_mod.extract(doc), version=p.stem)
     except (ValueError, ContractError):

@@ -50,8 +50,8 @@ from models.contract import (
     parse_target,
 )
 from models.history import MISSING, StatusLog, TicketTable
-from workbench.calendar import CompiledCalendar, calendar_key, compile_calendar
-from workbench.clock import (
+from workbench.engine.calendar import CompiledCalendar, calendar_key, compile_calendar
+from workbench.engine.clock import (
     BREACHED,
     EXCLUDED,
     MET,
@@ -575,7 +575,7 @@ class SimulationResult:
         """Projected service credits per month under the contract's ``service_credits``:
         ``{month: {"percent": total percent of fee after caps, "amount": money or None,
         "rules": [percent of each rule after its own cap]}}``.  Uptime rules are not
-        counted here (they need outages: see workbench.recovery)."""
+        counted here (they need outages: see workbench.engine.recovery)."""
         c = self.contract
         rules = [r for r in c.service_credits if r.metric in METRICS]
         monthly = self.monthly()
@@ -609,7 +609,7 @@ class SimulationResult:
         """The segments (covered, paused, out_of_hours, holiday) of one ticket's clock for a
         metric, from its opening to its event (or ``as_of``): their covered seconds sum to
         the ticket's business seconds."""
-        from workbench.clock import clock_audit
+        from workbench.engine.clock import clock_audit
 
         eng = self.engine
         hits = np.flatnonzero(eng.tickets.ids == ticket_id)

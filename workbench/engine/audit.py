@@ -21,7 +21,7 @@ Two questions, for the tickets that carry the provider tool's flag (ServiceNow
    interval is reported.  Tickets without the metric's event count as not
    agreeing, so the candidates are ranked on the same denominator.
 
-Elapsed times come from :class:`workbench.simulate.Engine` (the engine's clock).
+Elapsed times come from :class:`workbench.engine.simulate.Engine` (the engine's clock).
 """
 
 from __future__ import annotations
@@ -202,8 +202,8 @@ def agreement_under_contract(
     progress: ProgressCallback | None = None,
 ) -> dict[str, PriorityAgreement]:
     """Per priority: our verdict under ``contract`` versus the provider's flag (flagged tickets only)."""
-    from workbench.clock import BREACHED, MET, NOT_APPLICABLE
-    from workbench.simulate import simulate
+    from workbench.engine.clock import BREACHED, MET, NOT_APPLICABLE
+    from workbench.engine.simulate import simulate
 
     res = simulate(contract, tickets, log, as_of, progress)
     n = len(tickets)
@@ -256,7 +256,7 @@ def best_explanations(
     as_of: int | None = None, progress: ProgressCallback | None = None,
 ) -> list[Explanation]:
     """Every (metric, calendar, pauses) candidate with its best per-priority targets, best first."""
-    from workbench.simulate import Engine
+    from workbench.engine.simulate import Engine
 
     engines = {"response": Engine(tickets, log, as_of), "resolution": None, "closure": None}
     engines["resolution"] = engines["response"]

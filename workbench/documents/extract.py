@@ -1,4 +1,4 @@
-"""Extract contract terms from a :class:`~workbench.documents.Document`.
+"""Extract contract terms from a :class:`~workbench.documents.reader.Document`.
 
 Every extracted value is an :class:`Extracted` that keeps the clause it came from,
 the half-open span of the words in ``Document.text`` and the quoted words, so the
@@ -40,7 +40,7 @@ Field names (``Extracted.field``):
 =================================  ===============================================
 
 Priority names (Severity 1-4, Critical/High/Medium/Low, Urgent/High/Normal/Low,
-Priority 1 …) are mapped to P1-P4 explicitly with :mod:`workbench.priorities`; the
+Priority 1 …) are mapped to P1-P4 explicitly with :mod:`workbench.engine.priorities`; the
 mapping and its reasons are returned with the extraction.
 """
 
@@ -54,8 +54,8 @@ from datetime import date
 from typing import Any
 
 from models.contract import Contract, contract_from_data, format_duration
-from workbench.documents import MONTHS, Clause, Document, document_date
-from workbench.priorities import PriorityNameError, normalise_priority_names
+from workbench.documents.reader import MONTHS, Clause, Document, document_date
+from workbench.engine.priorities import PriorityNameError, normalise_priority_names
 
 __all__ = ["Extracted", "Extraction", "extract", "to_contract"]
 

@@ -1,7 +1,7 @@
 """The simulated effect of each change on the client's own ticket history.
 
 Everything goes through one function, :func:`measure_effects`: it runs the clock
-engine (ENGINE's ``workbench.simulate.simulate``) on the old and the new contract over
+engine (ENGINE's ``workbench.engine.simulate.simulate``) on the old and the new contract over
 the same tickets and turns the two results into per-change sentences such as
 "P1 resolution compliance 71% → 88% on 2025-10..2026-09 tickets; credits owed for
 P1 resolution CAD 4,800.00 → CAD 2,400.00 (−CAD 2,400.00)".
@@ -22,7 +22,7 @@ import numpy as np
 
 from models.contract import PRIORITIES, Contract, parse_duration
 from models.history import StatusLog, TicketTable
-from workbench.diff import ContractDiff
+from workbench.documents.diff import ContractDiff
 from workbench.progress import ProgressCallback, report, scaled
 
 METRICS = ("response", "resolution")
@@ -98,7 +98,7 @@ def _default_runner(
 ) -> tuple[Any, Any]:
     """ENGINE's simulator: one prepared history, run under both contracts (reporting
     and cancelling through ``progress``)."""
-    from workbench.simulate import Engine
+    from workbench.engine.simulate import Engine
 
     eng = Engine(tickets, log, as_of, scaled(progress, 0.0, 0.5))
     return eng.run(old, scaled(progress, 0.5, 0.75)), eng.run(new, scaled(progress, 0.75, 1.0))

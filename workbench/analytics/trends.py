@@ -1,9 +1,9 @@
-"""Monthly series of the KPIs of :mod:`workbench.kpis`.
+"""Monthly series of the KPIs of :mod:`workbench.analytics.kpis`.
 
 Months are calendar months in the contract's reporting zone
-(:func:`workbench.kpis.report_zone`), each the half-open interval from local
+(:func:`workbench.analytics.kpis.report_zone`), each the half-open interval from local
 midnight of its first day to local midnight of the next month's first day, and each
-KPI is computed with exactly the definitions of :mod:`workbench.kpis` (a ticket
+KPI is computed with exactly the definitions of :mod:`workbench.analytics.kpis` (a ticket
 belongs to the month it was opened in).  The simulation runs once for the whole
 history; each month is then a set of masks over its per-ticket results.
 """
@@ -17,7 +17,7 @@ from typing import Any
 
 from models.contract import METRICS, PRIORITIES, Contract
 from models.history import History
-from workbench.kpis import TEAM_GROUPS, KpiContext, KpiSet, Period, epoch, month_starts
+from workbench.analytics.kpis import TEAM_GROUPS, KpiContext, KpiSet, Period, epoch, month_starts
 from workbench.progress import ProgressCallback, report, scaled
 
 

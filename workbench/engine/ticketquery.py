@@ -116,7 +116,7 @@ class TicketAudit:
     opened: int
     end: int
     ended_by_event: bool
-    segments: tuple  # of workbench.clock.Segment (start, end, kind)
+    segments: tuple  # of workbench.engine.clock.Segment (start, end, kind)
 
     def seconds(self, kind: str) -> int:
         return sum(s.seconds for s in self.segments if s.kind == kind)
@@ -128,8 +128,8 @@ def audit_ticket(
     """Segments (covered, paused, out_of_hours, holiday) of ticket ``i``'s ``metric`` clock
     under ``contract``, from ``opened`` to its event (or ``as_of`` when it has none)."""
     from models.contract import LITERAL_24X7, Contract
-    from workbench.calendar import compile_calendar
-    from workbench.clock import clock_audit, pause_intervals
+    from workbench.engine.calendar import compile_calendar
+    from workbench.engine.clock import clock_audit, pause_intervals
 
     assert isinstance(contract, Contract)
     prio = PRIORITIES[int(tickets.priority[i])]

@@ -1,0 +1,78 @@
+"""The as-of rules, written once: how an as-of instant is parsed, and which date a
+report is as of when none is given.  Both front ends call these; the clock is injected
+(a :data:`Clock` returning an aware datetime), never read from ``time``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from workbench.errors import CommandError
+
+Clock = Callable[[], dt.datetime]
+"""A clock: returns the current instant as an aware datetime."""
+
+AS_OF_HELP = (
+    "ISO 8601 date (YYYY-MM-DD: that day's midnight UTC) or instant with an offset "
+    "(2026-11-01T09:00-05:00)"
+)
+
+
+def utc_now() -> dt.datetime:
+    """The default clock: now, aware (UTC)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def parse_as_of(text: str, flag: str = "--as-of") -> int:
+    """An ISO 8601 instant with an offset (``Z`` allowed), or a date, which means that
+    day's midnight UTC -> epoch seconds.  Errors name ``flag`` (the option or field the
+    text came from)."""
+    t = text.strip()
+    if len(t) == 10:
+        try:
+            day = dt.date.fromisoformat(t)
+        except ValueError:
+            raise CommandError(f"{flag}: not an ISO 8601 date or instant: {text!r}") from None
+        return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
+    try:
+        d = dt.datetime.fromisoformat(t.replace("Z", "+00:00"))
+    except ValueError:
+        raise CommandError(f"{flag}: not an ISO 8601 date or instant: {text!r}") from None
+    if d.tzinfo is None:
+        raise CommandError(f"{flag}: {text!r} has no offset (write Z or +01:00, or give a date alone)")
+    return int(d.timestamp())
+
+
+def aware_utc(now: dt.datetime, source: str = "clock") -> dt.datetime:
+    """``now`` in UTC; a naive datetime is refused (every instant of the workbench is aware)."""
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError(f"{source}: a naive datetime ({now.isoformat()}); the clock must return an aware one")
+    return now.astimezone(dt.UTC)
+
+
+def latest_history_instant(history: Any) -> int | None:
+    """The latest instant the history records (tickets and status log), or None when it
+    holds no tickets."""
+    if history is None or not len(history.tickets):
+        return None
+    latest = int(history.tickets.latest_instant())
+    log = getattr(history, "status_log", None)
+    if log is not None and len(log):
+        latest = max(latest, int(log.latest_instant()))
+    return latest
+
+
+def default_as_of(history: Any, new: Any, clock: Clock = utc_now) -> dt.date:
+    """The date a report on NEW is as of when none is given: the UTC date of the
+    history's latest instant (tickets and status log); else NEW's effective date or last
+    review, whichever is later; else today's UTC date by ``clock``.  ``new`` is a
+    contract (or None)."""
+    latest = latest_history_instant(history)
+    if latest is not None:
+        return dt.datetime.fromtimestamp(latest, dt.UTC).date()
+    if new is not None:
+        dates = [d for d in (new.effective_date, new.last_reviewed) if d is not None]
+        if dates:
+            return max(dates)
+    return aware_utc(clock()).date()

@@ -1,0 +1,2 @@
+"""The bundled demo (Lakeshore Dental Group): the seeded history generator and the
+demo workspace."""

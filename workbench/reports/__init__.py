@@ -1,0 +1,1 @@
+"""What leaves the workbench: charts (matplotlib, Agg) and the redline PDF."""
