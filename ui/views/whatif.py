@@ -373,7 +373,9 @@ class WhatIfView(QWidget):
     def _update_empty(self) -> None:
         st = self.state
         if not self.service.available:
-            self.empty.set_text("Simulation engine missing", "workbench.engine.simulate is not in this build.")
+            self.empty.set_text(
+                "Simulation engine missing", "workbench.engine.simulate is not in this build."
+            )
             self.stack.setCurrentIndex(0)
         elif st.baseline is None:
             self.empty.set_text(

@@ -47,7 +47,9 @@ def parse_as_of(text: str, flag: str = "--as-of") -> int:
 def aware_utc(now: dt.datetime, source: str = "clock") -> dt.datetime:
     """``now`` in UTC; a naive datetime is refused (every instant of the workbench is aware)."""
     if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError(f"{source}: a naive datetime ({now.isoformat()}); the clock must return an aware one")
+        raise ValueError(
+            f"{source}: a naive datetime ({now.isoformat()}); the clock must return an aware one"
+        )
     return now.astimezone(dt.UTC)
 
 
