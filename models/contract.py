@@ -15,6 +15,8 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal, NoReturn, TypeVar
@@ -46,8 +48,38 @@ _UNIT_SECONDS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
 _WINDOW_RE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 
 
+@dataclass(frozen=True)
+class FieldError:
+    """One reason a contract is invalid: the field's dotted path from the contract's top
+    (``targets.P1.response``, ``calendars.business.weekly.mon``, ``service_credits.1``;
+    empty for the file as a whole) and what is wrong with it."""
+
+    path: str
+    message: str
+
+
 class ContractError(ValueError):
-    """A contract file could not be read; the message names the file and field."""
+    """A contract file could not be read; the message names the file and field.
+
+    ``errors`` holds the same reasons structured, one :class:`FieldError` each; an error
+    made from a message alone has that message as its one, path-less reason."""
+
+    def __init__(self, message: str, errors: Iterable[FieldError] = ()) -> None:
+        super().__init__(message)
+        self.errors: tuple[FieldError, ...] = tuple(errors) or (FieldError("", message),)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.errors))
+
+
+class _FieldCheckError(ValueError):
+    """A validator's error that names a field below the one it checks (``path``, dotted,
+    relative to the validated value); its text is ``path: message`` as it always was."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
 
 
 def parse_duration(text: str) -> int:
@@ -205,11 +237,11 @@ class CalendarSpec(Frozen):
                 try:
                     spans.append((*parse_window(w), w))
                 except ValueError as exc:
-                    raise ValueError(f"{day}: {exc}") from None
+                    raise _FieldCheckError(day, str(exc)) from None
             spans.sort()
             for (_s0, e0, w0), (s1, _e1, w1) in zip(spans, spans[1:], strict=False):
                 if s1 < e0:
-                    raise ValueError(f"{day}: windows {w0} and {w1} overlap")
+                    raise _FieldCheckError(day, f"windows {w0} and {w1} overlap")
         if not any(v.values()):
             raise ValueError(
                 "no coverage windows: a calendar must cover some time each week "
@@ -460,7 +492,7 @@ class Contract(Frozen):
     def _cross_checks(self) -> Contract:
         def known(name: str | None, where: str) -> None:
             if name is not None and name != LITERAL_24X7 and name not in self.calendars:
-                raise ValueError(f"{where}: unknown calendar {name!r}")
+                raise _FieldCheckError(where, f"unknown calendar {name!r}")
 
         for prio, t in self.targets.items():
             for metric in METRICS:
@@ -468,9 +500,10 @@ class Contract(Frozen):
                 known(cal, f"targets.{prio}.{metric}")
                 tv = t.target_for(metric)
                 if tv in DAY_TARGETS and cal == LITERAL_24X7:
-                    raise ValueError(
-                        f"targets.{prio}.{metric}: {tv} needs a calendar with a time zone, "
-                        f"not the literal {LITERAL_24X7} (write 00:00-24:00 on all seven days)"
+                    raise _FieldCheckError(
+                        f"targets.{prio}.{metric}",
+                        f"{tv} needs a calendar with a time zone, "
+                        f"not the literal {LITERAL_24X7} (write 00:00-24:00 on all seven days)",
                     )
         for i, u in enumerate(self.uptime):
             known(u.calendar, f"uptime.{i}.calendar")
@@ -521,10 +554,12 @@ def yaml_load(text: str) -> Any:
     return yaml.load(text, Loader=_YamlLoader)
 
 
-def _format_error(exc: ValidationError, source: str) -> str:
-    lines = []
+def _contract_error(exc: ValidationError, source: str) -> ContractError:
+    """pydantic's errors as a ContractError: one ``source: loc: message`` line each, and
+    each as a FieldError whose path goes down to the field a check names."""
+    lines, fields = [], []
     for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        loc = ".".join(str(p) for p in err["loc"])
         msg = err["msg"]
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
@@ -532,24 +567,29 @@ def _format_error(exc: ValidationError, source: str) -> str:
             msg = "unknown field"
         if err["type"] == "literal_error" and "Priority" not in msg and loc.startswith("targets"):
             msg = f"unknown priority: {msg}"
-        lines.append(f"{source}: {loc}: {msg}")
-    return "\n".join(lines)
+        lines.append(f"{source}: {loc or '(top level)'}: {msg}")
+        cause = err.get("ctx", {}).get("error")
+        if isinstance(cause, _FieldCheckError):
+            fields.append(FieldError(".".join(p for p in (loc, cause.path) if p), cause.message))
+        else:
+            fields.append(FieldError(loc, msg))
+    return ContractError("\n".join(lines), fields)
 
 
 def contract_from_data(data: Any, source: str = "<data>") -> Contract:
     if not isinstance(data, dict):
-        raise ContractError(f"{source}: a contract file must hold a mapping at top level")
+        what = "a contract file must hold a mapping at top level"
+        raise ContractError(f"{source}: {what}", [FieldError("", what)])
     targets = data.get("targets")
     if isinstance(targets, dict):
         for key in targets:
             if str(key) not in PRIORITIES:
-                raise ContractError(
-                    f"{source}: targets.{key}: unknown priority {key!r} (use P1, P2, P3, P4)"
-                )
+                path, what = f"targets.{key}", f"unknown priority {key!r} (use P1, P2, P3, P4)"
+                raise ContractError(f"{source}: {path}: {what}", [FieldError(path, what)])
     try:
         return Contract.model_validate(data)
     except ValidationError as exc:
-        raise ContractError(_format_error(exc, source)) from None
+        raise _contract_error(exc, source) from None
 
 
 def read_contract_data(path: str | Path) -> Any:

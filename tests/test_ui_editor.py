@@ -12,7 +12,6 @@ from models.store import Workspace
 from ui.main_window import MainWindow
 from ui.records import Column, RecordsModel
 from ui.state import Version
-from ui.views.editor import parse_errors
 
 
 @pytest.fixture(autouse=True)
@@ -91,17 +90,6 @@ def test_invalid_input_is_shown_at_the_field_and_changes_nothing(window) -> None
     targets.setData(bad, "2h")
     targets.setData(targets.index(3, _col(targets, "calendar")), "weekend")
     assert ed.errors[0][0] == "targets.P4.response" and "weekend" in ed.errors[0][1]
-
-
-def test_parse_errors_maps_top_level_and_weekday_messages() -> None:
-    msg = (
-        "contract: (top level): targets.P1.response: unknown calendar 'x'\n"
-        "contract: calendars.business.weekly: mon: bad window '25:00-26:00': hours 00-24, minutes 00-59"
-    )
-    assert parse_errors(msg) == [
-        ("targets.P1.response", "unknown calendar 'x'"),
-        ("calendars.business.weekly.mon", "bad window '25:00-26:00': hours 00-24, minutes 00-59"),
-    ]
 
 
 def test_calendar_editor_weekly_grid_zone_and_holidays(window) -> None:

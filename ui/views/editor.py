@@ -85,27 +85,6 @@ def _split_list(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"[,\n]", text) if s.strip()]
 
 
-def parse_errors(message: str) -> list[tuple[str, str]]:
-    """``(path, message)`` pairs from a ContractError text (``source: path: message`` lines).
-    Cross-field errors reported at the top level carry their path in the message."""
-    out = []
-    for line in message.splitlines():
-        parts = line.split(": ", 2)
-        if len(parts) < 3:
-            out.append(("", line))
-            continue
-        _source, loc, msg = parts
-        if loc == "(top level)":
-            m = re.match(r"^([\w.]+): (.*)$", msg)
-            if m:
-                loc, msg = m.group(1), m.group(2)
-        m = re.match(r"^(mon|tue|wed|thu|fri|sat|sun): (.*)$", msg)
-        if loc.endswith(".weekly") and m:
-            loc, msg = f"{loc}.{m.group(1)}", m.group(2)
-        out.append((loc, msg))
-    return out
-
-
 class LinesEdit(QPlainTextEdit):
     """One item per line; ``committed`` when focus leaves after a change."""
 
@@ -1001,7 +980,7 @@ class ContractEditorView(QWidget):
         try:
             new = contract_from_data(data, "contract")
         except ContractError as exc:
-            self.show_errors(parse_errors(str(exc)))
+            self.show_errors([(e.path, e.message) for e in exc.errors])
             return False
         self.show_errors([])
         if new == v.contract:
