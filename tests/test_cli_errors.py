@@ -266,7 +266,7 @@ def test_as_of_takes_a_date_or_an_instant_everywhere(
         args = [a.format(out=tmp_path / "out", at=at, flagged=flagged, **files) for a in argv]
         assert main(args) == 0, capsys.readouterr().err
         capsys.readouterr()
-    from workbench.commands._common import AS_OF_HELP, parse_as_of
+    from workbench.app.asof import AS_OF_HELP, parse_as_of
 
     assert parse_as_of("2026-03-05") == parse_as_of("2026-03-05T00:00:00Z") == parse_as_of(
         "2026-03-04T19:00-05:00")

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests.test_simulate_cli import TICKETS
+from workbench.app.asof import parse_as_of
 from workbench.cli import CommandError, main
-from workbench.commands._common import load_history, open_workspace, parse_as_of
+from workbench.commands._common import load_history, open_workspace
 
 
 def _args(**kw: object) -> argparse.Namespace:

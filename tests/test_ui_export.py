@@ -70,24 +70,6 @@ def test_file_menu_export_opens_the_dialog(qtbot, window, monkeypatch) -> None:
     assert opened and isinstance(opened[0], ExportDialog)
 
 
-def test_the_default_as_of_is_the_utc_date_of_the_injected_clock(qtbot) -> None:
-    from datetime import UTC, date, datetime, timedelta, timezone
-
-    from ui.export_dialog import default_as_of
-
-    undated = make_contract("2026 proposal")
-    assert undated.effective_date is None and undated.last_reviewed is None
-    late_evening_west = datetime(2026, 3, 1, 22, 30, tzinfo=timezone(timedelta(hours=-5)))
-    assert default_as_of(None, undated, clock=lambda: late_evening_west) == date(2026, 3, 2)
-    assert default_as_of(None, undated, clock=lambda: datetime(2026, 3, 1, 23, 59, tzinfo=UTC)) == date(
-        2026, 3, 1
-    )
-    with pytest.raises(ValueError, match="naive"):
-        default_as_of(None, undated, clock=lambda: datetime(2026, 3, 1, 12))
-    reviewed = undated.model_copy(update={"last_reviewed": date(2025, 9, 30)})
-    assert default_as_of(None, reviewed, clock=lambda: late_evening_west) == date(2025, 9, 30)
-
-
 def test_the_dialog_takes_its_as_of_from_the_injected_clock(qtbot) -> None:
     from datetime import UTC, datetime
 

@@ -10,8 +10,7 @@ export on a worker with progress and Cancel to a chosen path (written atomically
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -39,28 +38,7 @@ from PySide6.QtWidgets import (
 
 from ui.state import Version
 from ui.tasks import Task, run_with_progress
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    """The default clock: now, aware (UTC)."""
-    return datetime.now(UTC)
-
-
-def default_as_of(history: Any, new: Any, clock: Clock = utc_now) -> date:
-    """The latest instant of the history, else NEW's effective date or last review, else
-    today's UTC date by ``clock`` (an aware datetime, like every date of the workbench)."""
-    if history is not None and len(history.tickets):
-        latest = history.tickets.latest_instant()
-        return datetime.fromtimestamp(int(latest), UTC).date()
-    dates = [d for d in (new.effective_date, new.last_reviewed) if d is not None]
-    if dates:
-        return max(dates)
-    now = clock()
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError(f"clock: a naive datetime ({now.isoformat()}); the clock must return an aware one")
-    return now.astimezone(UTC).date()
+from workbench.app.asof import Clock, default_as_of, utc_now
 
 
 class ExportDialog(QDialog):

@@ -1,17 +1,28 @@
 """The as-of rules, written once: how an as-of instant is parsed, and which date a
 report is as of when none is given.  Both front ends call these; the clock is injected
-(a :data:`Clock` returning an aware datetime), never read from ``time``."""
+(a :data:`models.clock.Clock` returning an aware datetime), never read from ``time``."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import os
+from pathlib import Path
 from typing import Any
 
+from models.clock import Clock, aware_utc, utc_now
 from workbench.errors import CommandError
 
-Clock = Callable[[], dt.datetime]
-"""A clock: returns the current instant as an aware datetime."""
+__all__ = [
+    "AS_OF_HELP",
+    "AsOfError",
+    "Clock",
+    "aware_utc",
+    "default_as_of",
+    "file_clock",
+    "latest_history_instant",
+    "parse_as_of",
+    "utc_now",
+]
 
 AS_OF_HELP = (
     "ISO 8601 date (YYYY-MM-DD: that day's midnight UTC) or instant with an offset "
@@ -19,9 +30,9 @@ AS_OF_HELP = (
 )
 
 
-def utc_now() -> dt.datetime:
-    """The default clock: now, aware (UTC)."""
-    return dt.datetime.now(dt.UTC)
+class AsOfError(CommandError, ValueError):
+    """An as-of text that is not an ISO 8601 date or an instant with an offset.  A
+    :class:`CommandError` for the command line, a :class:`ValueError` for the API."""
 
 
 def parse_as_of(text: str, flag: str = "--as-of") -> int:
@@ -33,24 +44,22 @@ def parse_as_of(text: str, flag: str = "--as-of") -> int:
         try:
             day = dt.date.fromisoformat(t)
         except ValueError:
-            raise CommandError(f"{flag}: not an ISO 8601 date or instant: {text!r}") from None
+            raise AsOfError(f"{flag}: not an ISO 8601 date or instant: {text!r}") from None
         return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
     try:
         d = dt.datetime.fromisoformat(t.replace("Z", "+00:00"))
     except ValueError:
-        raise CommandError(f"{flag}: not an ISO 8601 date or instant: {text!r}") from None
+        raise AsOfError(f"{flag}: not an ISO 8601 date or instant: {text!r}") from None
     if d.tzinfo is None:
-        raise CommandError(f"{flag}: {text!r} has no offset (write Z or +01:00, or give a date alone)")
+        raise AsOfError(f"{flag}: {text!r} has no offset (write Z or +01:00, or give a date alone)")
     return int(d.timestamp())
 
 
-def aware_utc(now: dt.datetime, source: str = "clock") -> dt.datetime:
-    """``now`` in UTC; a naive datetime is refused (every instant of the workbench is aware)."""
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError(
-            f"{source}: a naive datetime ({now.isoformat()}); the clock must return an aware one"
-        )
-    return now.astimezone(dt.UTC)
+def file_clock(path: str | os.PathLike[str]) -> Clock:
+    """A clock that always reads the time ``path`` was last modified: the command line's
+    clock for reports, so the same input files give the same bytes (no wall clock)."""
+    stamp = dt.datetime.fromtimestamp(Path(path).stat().st_mtime, dt.UTC)
+    return lambda: stamp
 
 
 def latest_history_instant(history: Any) -> int | None:

@@ -8,7 +8,6 @@ file: a bad canonical CSV, a missing, damaged or too old workspace.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,31 +45,6 @@ def require_output_file(path: str | Path) -> Path:
     if not parent.is_dir():
         raise CommandError(f"{p}: {parent} is not a folder")
     return p
-
-
-AS_OF_HELP = (
-    "ISO 8601 date (YYYY-MM-DD: that day's midnight UTC) or instant with an offset "
-    "(2026-11-01T09:00-05:00)"
-)
-
-
-def parse_as_of(text: str) -> int:
-    """``--as-of``: an ISO 8601 instant with an offset (``Z`` allowed), or a date, which
-    means that day's midnight UTC -> epoch seconds.  Errors name the flag."""
-    t = text.strip()
-    if len(t) == 10:
-        try:
-            day = dt.date.fromisoformat(t)
-        except ValueError:
-            raise CommandError(f"--as-of: not an ISO 8601 date or instant: {text!r}") from None
-        return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
-    try:
-        d = dt.datetime.fromisoformat(t.replace("Z", "+00:00"))
-    except ValueError:
-        raise CommandError(f"--as-of: not an ISO 8601 date or instant: {text!r}") from None
-    if d.tzinfo is None:
-        raise CommandError(f"--as-of: {text!r} has no offset (write Z or +01:00, or give a date alone)")
-    return int(d.timestamp())
 
 
 def read_canonical(tickets: str, status_log: str | None) -> tuple[TicketTable, StatusLog]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 
+from workbench.app.asof import AS_OF_HELP, parse_as_of
 from workbench.cli import CommandError
-from workbench.commands._common import AS_OF_HELP, open_workspace, parse_as_of
+from workbench.commands._common import open_workspace
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

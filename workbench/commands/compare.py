@@ -16,8 +16,9 @@ import json
 import sys
 
 from models.contract import METRICS, PRIORITIES
+from workbench.app.asof import AS_OF_HELP, parse_as_of
 from workbench.cli import CommandError
-from workbench.commands._common import AS_OF_HELP, load_history, parse_as_of
+from workbench.commands._common import load_history
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -13,8 +13,9 @@ from __future__ import annotations
 import argparse
 import json
 
+from workbench.app.asof import AS_OF_HELP, parse_as_of
 from workbench.cli import CommandError
-from workbench.commands._common import AS_OF_HELP, load_history, parse_as_of, require_file
+from workbench.commands._common import load_history, require_file
 from workbench.documents.reader import DocumentError
 
 

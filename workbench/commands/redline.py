@@ -23,14 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from models.contract import yaml_load
+from workbench.app.asof import AS_OF_HELP, default_as_of, file_clock, parse_as_of
 from workbench.cli import CommandError, stop_on_interrupt
-from workbench.commands._common import (
-    AS_OF_HELP,
-    load_history,
-    parse_as_of,
-    require_file,
-    require_output_file,
-)
+from workbench.commands._common import load_history, require_file, require_output_file
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -114,19 +109,6 @@ def _history(args: argparse.Namespace) -> Any:
     )
 
 
-def default_as_of(history: Any, new: Any, new_path: str) -> dt.date:
-    if history is not None and len(history.tickets):
-        latest = max(
-            history.tickets.latest_instant(),
-            history.status_log.latest_instant() if history.status_log is not None else -(2**62),
-        )
-        return dt.datetime.fromtimestamp(latest, dt.UTC).date()
-    ct = new.contract
-    if ct is not None and (ct.effective_date or ct.last_reviewed):
-        return max(d for d in (ct.effective_date, ct.last_reviewed) if d is not None)
-    return dt.datetime.fromtimestamp(Path(new_path).stat().st_mtime, dt.UTC).date()
-
-
 def run(args: argparse.Namespace) -> int:
     from workbench.documents.diff import diff_versions, load_version
     from workbench.reports.pdf import RedlineOptions, write_redline
@@ -142,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
         as_of_instant = parse_as_of(args.as_of)
         as_of = dt.datetime.fromtimestamp(as_of_instant, dt.UTC).date()
     else:
-        as_of = default_as_of(history, new, args.new)
+        as_of = default_as_of(history, new.contract, file_clock(args.new))
     prepared_on = _date(args.prepared_on, "--prepared-on") if args.prepared_on else as_of
     if rationale:
         d = diff_versions(old, new)

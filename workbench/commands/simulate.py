@@ -15,8 +15,8 @@ import numpy as np
 
 from models.contract import METRICS, Contract, load_contract
 from models.history import StatusLog, TicketTable
+from workbench.app.asof import AS_OF_HELP, parse_as_of
 from workbench.cli import CommandError
-from workbench.commands._common import AS_OF_HELP, parse_as_of
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from models.clock import Clock, utc_now
 from models.contract import Contract, load_contract
 from models.history import History
 from workbench.documents.reader import Document, load_document
@@ -24,14 +25,12 @@ from workbench.warnings.base import (
     REFERENCE_MATRIX,
     REGISTRY,
     CheckInfo,
-    Clock,
     Finding,
     LintContext,
     check,
     discover,
     make_context,
     run_checks,
-    system_clock,
 )
 
 __all__ = [
@@ -61,7 +60,7 @@ def lint(
     *,
     mandates: Iterable[str] = (),
     codes: Iterable[str] | None = None,
-    clock: Clock = system_clock,
+    clock: Clock = utc_now,
     progress: ProgressCallback | None = None,
 ) -> list[Finding]:
     """Check a contract version or a contract document against the catalogue.

@@ -29,8 +29,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
+from models.clock import Clock, aware_utc, utc_now
 from models.contract import LITERAL_24X7, Contract, ContractError
 from models.history import MISSING, History
+from workbench.app.asof import parse_as_of
 from workbench.documents.extract import Extracted, Extraction, extract, to_contract
 from workbench.documents.reader import Clause, Document, document_from_clauses
 from workbench.progress import ProgressCallback, report, scaled
@@ -277,21 +279,6 @@ def contract_terms(contract: Contract, doc: Document) -> Extraction:
 
 # ---------------------------------------------------------------------- lint
 
-Clock = Callable[[], datetime]
-
-
-def system_clock() -> datetime:
-    """The default clock of :func:`make_context`: now, aware (UTC)."""
-    return datetime.now(UTC)
-
-
-def _clock_date(clock: Clock) -> date:
-    now = clock()
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError(f"clock: a naive datetime ({now.isoformat()}); the clock must return an aware one")
-    return now.astimezone(UTC).date()
-
-
 def _as_of(as_of: Any, history: History | None) -> tuple[int | None, date | None]:
     if as_of is None:
         if history is not None:
@@ -309,15 +296,7 @@ def _as_of(as_of: Any, history: History | None) -> tuple[int | None, date | None
     if isinstance(as_of, int | float):
         return int(as_of), datetime.fromtimestamp(int(as_of), tz=UTC).date()
     if isinstance(as_of, str):
-        try:
-            parsed = datetime.fromisoformat(as_of.replace("Z", "+00:00"))
-        except ValueError:
-            raise ValueError(f"bad as_of {as_of!r}: write an ISO 8601 date or instant") from None
-        if parsed.tzinfo is None:
-            if len(as_of.strip()) != 10:  # a time without an offset is ambiguous, as on --as-of
-                raise ValueError(f"as_of {as_of!r} has no offset (write Z or +01:00, or give a date alone)")
-            parsed = parsed.replace(tzinfo=UTC)  # a date alone: its midnight UTC
-        return _as_of(parsed, history)
+        return _as_of(parse_as_of(as_of, "as_of"), history)
     raise TypeError(f"as_of: unsupported type {type(as_of).__name__}")
 
 
@@ -327,12 +306,12 @@ def make_context(
     as_of: Any = None,
     reference: Mapping[str, Mapping[str, str]] | None = None,
     mandates: Iterable[str] = (),
-    clock: Clock = system_clock,
+    clock: Clock = utc_now,
 ) -> LintContext:
     """``clock`` gives today's date when neither ``as_of`` nor the history gives one."""
     epoch, today = _as_of(as_of, history)
     if today is None:
-        today = _clock_date(clock)
+        today = aware_utc(clock()).date()
     if isinstance(target, Contract):
         doc = document_from_clauses(
             [(c.number, c.heading, c.text) for c in target.clauses], source=f"{target.name} {target.version}"
