@@ -276,7 +276,7 @@ def test_timestamps_stay_utc(two_sources) -> None:
 
 
 def test_contract_versions_parsed_once_per_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import models.store as store
+    import models.store.workspace as store  # where stored versions are parsed
     from models.contract import load_contract
 
     base = load_contract(FIXTURES / "contract_full.yaml")

@@ -1,0 +1,50 @@
+"""What the store hands back besides contracts and history: plain frozen records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from models.history import (
+    BackupJob,
+    KpiSnapshot,
+    Outage,
+    RestoreTest,
+)
+
+
+@dataclass(frozen=True)
+class ContractVersionInfo:
+    """One row of the version history (without the contract body)."""
+
+    id: int
+    parent_id: int | None
+    name: str
+    label: str
+    status: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class DataSourceRecord:
+    id: int
+    source: str
+    file_name: str
+    preset: str | None
+    imported_at: datetime
+    tickets: int
+    status_rows: int
+    rejected: int
+    details: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Records:
+    """The history besides tickets: what :meth:`Workspace.load_records` returns."""
+
+    backups: tuple[BackupJob, ...] = ()
+    restore_tests: tuple[RestoreTest, ...] = ()
+    outages: tuple[Outage, ...] = ()
+    kpis: tuple[KpiSnapshot, ...] = ()
+
