@@ -8,8 +8,8 @@ from test_ui_support import SupersededCall, make_contract, make_history
 
 from ui.main_window import MainWindow
 from ui.state import Version
-from ui.views.overview import last_full_quarter
 from ui.views.warnings import FindingsModel
+from workbench.app.quarters import last_full_quarter
 
 
 @pytest.fixture(autouse=True)
@@ -31,10 +31,10 @@ def test_last_full_quarter() -> None:
     from datetime import UTC, datetime
 
     as_of = int(datetime(2026, 11, 1, 3, tzinfo=UTC).timestamp())
-    start, end = last_full_quarter(as_of, UTC)
+    start, end = last_full_quarter(as_of, UTC).bounds(UTC)
     assert datetime.fromtimestamp(start, UTC) == datetime(2026, 7, 1, tzinfo=UTC)
     assert datetime.fromtimestamp(end, UTC) == datetime(2026, 10, 1, tzinfo=UTC)
-    start, _ = last_full_quarter(int(datetime(2026, 2, 1, tzinfo=UTC).timestamp()), UTC)
+    start, _ = last_full_quarter(int(datetime(2026, 2, 1, tzinfo=UTC).timestamp()), UTC).bounds(UTC)
     assert datetime.fromtimestamp(start, UTC) == datetime(2025, 10, 1, tzinfo=UTC)
 
 

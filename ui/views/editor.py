@@ -57,6 +57,7 @@ from models.contract import (
 from ui.records import ChoiceDelegate, Column, RecordsModel, cell_text
 from ui.state import AddVersion, AppState, EditDraft, Version
 from ui.widgets import EmptyState
+from workbench.app.coverage import BY_KEY, PRESETS
 
 ERROR_STYLE = "border: 2px solid #b42318;"
 DAY_NAMES = {
@@ -67,11 +68,6 @@ DAY_NAMES = {
     "fri": "Friday",
     "sat": "Saturday",
     "sun": "Sunday",
-}
-WEEK_PRESETS = {
-    "8x5": {d: "08:00-17:00" for d in WEEKDAYS[:5]},
-    "12x5": {d: "07:00-19:00" for d in WEEKDAYS[:5]},
-    "24x7": {d: "00:00-24:00" for d in WEEKDAYS},
 }
 TRI_STATE = ("not stated", "yes", "no")
 
@@ -433,9 +429,9 @@ class ContractEditorView(QWidget):
             grid.addWidget(edit, r, 1)
         presets = QHBoxLayout()
         presets.addWidget(QLabel("Fill with:"))
-        for name in WEEK_PRESETS:
-            b = QPushButton(name)
-            b.clicked.connect(lambda _c=False, n=name: self.apply_week_preset(n))
+        for preset in PRESETS:
+            b = QPushButton(preset.key)
+            b.clicked.connect(lambda _c=False, n=preset.key: self.apply_week_preset(n))
             presets.addWidget(b)
         presets.addStretch(1)
         grid.addLayout(presets, len(WEEKDAYS), 0, 1, 2)
@@ -1076,9 +1072,9 @@ class ContractEditorView(QWidget):
         self.commit("Edit holiday country")
 
     def apply_week_preset(self, name: str) -> None:
-        preset = WEEK_PRESETS[name]
+        weekly = BY_KEY[name].weekly()
         for day, edit in self.cal_days.items():
-            edit.setText(preset.get(day, ""))
+            edit.setText(", ".join(weekly.get(day, ())))
         self.commit(f"Coverage {name}")
 
     def add_holiday_date(self, which: str, when: date) -> None:
@@ -1109,7 +1105,7 @@ class ContractEditorView(QWidget):
         base = data.get("calendars", {}).get(self._cal_name or "", {})
         data.setdefault("calendars", {})[name] = {
             "timezone": base.get("timezone", "UTC"),
-            "weekly": {d: [w] for d, w in WEEK_PRESETS["8x5"].items()},
+            "weekly": {d: list(w) for d, w in BY_KEY["8x5"].weekly().items()},
         }
         self._cal_name = name
         return self.commit_data(data, f"Add calendar {name}")

@@ -3,7 +3,7 @@ before, the period chart and the top warning signs of the baseline contract."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -19,23 +19,10 @@ from PySide6.QtWidgets import (
 from ui.state import AppState
 from ui.tasks import Task, guard, run_in_background
 from ui.widgets import EmptyState, KpiCard, figure_canvas
+from workbench.app.quarters import last_full_quarter
 
 CARDS = 8
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-
-
-def last_full_quarter(as_of: int, zone: Any) -> tuple[int, int]:
-    """[start, end) epoch seconds of the last calendar quarter that ended by ``as_of``
-    (local dates in ``zone``)."""
-    d = datetime.fromtimestamp(as_of, zone or UTC).date()
-    q_start_month = 3 * ((d.month - 1) // 3) + 1
-    end = date(d.year, q_start_month, 1)
-    start = date(end.year - 1, end.month + 9, 1) if end.month <= 3 else date(end.year, end.month - 3, 1)
-    tz = zone or UTC
-    return (
-        int(datetime(start.year, start.month, 1, tzinfo=tz).timestamp()),
-        int(datetime(end.year, end.month, 1, tzinfo=tz).timestamp()),
-    )
 
 
 def _fmt(value: float | None, unit: str) -> str:
@@ -141,7 +128,7 @@ class OverviewView(QWidget):
             from workbench.warnings import lint
 
             zone = report_zone(contract)
-            start, end = last_full_quarter(int(as_of or 0), zone)
+            start, end = last_full_quarter(int(as_of or 0), zone).bounds(zone)
             from workbench.reports.analytics_charts import kpi_period_figure
 
             report = kpi_report(

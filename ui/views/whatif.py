@@ -45,17 +45,12 @@ from ui.list_model import ListTableModel
 from ui.simulation import SimulationService, WhatIf
 from ui.state import AddVersion, AppState, SetScenario, Version
 from ui.widgets import EmptyState, figure_canvas
+from workbench.app.coverage import PRESETS
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 SLIDER_STEP_H = 0.25  # slider resolution: a quarter of an hour
 MAX_HOURS = {"P1": 24.0, "P2": 72.0, "P3": 168.0, "P4": 336.0}
-WEEKDAYS5 = ("mon", "tue", "wed", "thu", "fri")
-COVERAGE_PRESETS: dict[str, dict[str, tuple[str, ...]] | None] = {
-    "As in the contract": None,
-    "8x5 (Mon–Fri 08:00–17:00)": {d: ("08:00-17:00",) for d in WEEKDAYS5},
-    "12x5 (Mon–Fri 07:00–19:00)": {d: ("07:00-19:00",) for d in WEEKDAYS5},
-    "24x7 (all hours, every day)": {d: ("00:00-24:00",) for d in (*WEEKDAYS5, "sat", "sun")},
-}
+AS_IN_CONTRACT = "As in the contract"  # the coverage choice before the presets
 
 
 def _pct(v: float | None) -> str:
@@ -250,7 +245,7 @@ class WhatIfView(QWidget):
         top.addSpacing(12)
         top.addWidget(QLabel("Coverage:"))
         self.coverage = QComboBox()
-        for name in COVERAGE_PRESETS:
+        for name in (AS_IN_CONTRACT, *(p.label for p in PRESETS)):
             self.coverage.addItem(name)
         self.coverage.addItem("Custom (edit in the contract editor)")
         self.coverage.activated.connect(self._coverage_picked)
@@ -424,10 +419,10 @@ class WhatIfView(QWidget):
         names = {n for n in c.calendars}
         if len(names) == 1:
             weekly = next(iter(c.calendars.values())).weekly
-            for i, preset in enumerate(COVERAGE_PRESETS.values()):
-                if preset is not None and dict(weekly) == preset:
+            for i, preset in enumerate(PRESETS, start=1):
+                if dict(weekly) == preset.weekly():
                     return i
-        return len(COVERAGE_PRESETS)
+        return len(PRESETS) + 1
 
     # ------------------------------------------------------------------ widgets -> scenario
     def _push(self, new: Contract, text: str, key: str) -> None:
@@ -472,12 +467,11 @@ class WhatIfView(QWidget):
         c, base = self.state.scenario, self.state.baseline
         if c is None or base is None:
             return
-        names = list(COVERAGE_PRESETS)
-        if index >= len(names):
+        if index > len(PRESETS):
             if self.window_ is not None:
                 self.window_.show_view("editor")
             return
-        preset = COVERAGE_PRESETS[names[index]]
+        preset = PRESETS[index - 1] if index > 0 else None
         data = c.to_data()
         if preset is None:
             data["calendars"] = base.contract.to_data().get("calendars", {})
@@ -485,7 +479,7 @@ class WhatIfView(QWidget):
             cals = {}
             for name, spec in (c.calendars or {}).items():
                 cals[name] = CalendarSpec(
-                    timezone=spec.timezone, weekly=preset, holidays=spec.holidays
+                    timezone=spec.timezone, weekly=preset.weekly(), holidays=spec.holidays
                 ).model_dump(mode="json", exclude_defaults=True)
             if not cals:
                 self.status.setText("This contract has no named calendar: every target runs 24x7.")
@@ -493,7 +487,7 @@ class WhatIfView(QWidget):
             data["calendars"] = cals
         new = self._rebuild(data)
         if new is not None:
-            self._push(new, f"Coverage {names[index]}", "")
+            self._push(new, f"Coverage {preset.label if preset else AS_IN_CONTRACT}", "")
 
     def _pause_changed(self, *_: Any) -> None:
         c = self.state.scenario
