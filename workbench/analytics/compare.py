@@ -50,7 +50,7 @@ Scoring formula
 
 Credits exposure
     The service credits each proposal's own credit terms would owe on the history
-    (month by month, with its caps, as :meth:`workbench.engine.simulate.SimulationResult.credits`),
+    (month by month, with its caps: the rule of :mod:`workbench.engine.credits`),
     in total and per priority (each priority alone, so per-priority figures may add up to
     more than the capped total).
 """
@@ -458,41 +458,6 @@ def replay(
     return out
 
 
-def credits_from_monthly(
-    c: Contract, monthly: Mapping[str, Mapping[str, Mapping[str, Mapping[str, int]]]], only: str | None = None
-) -> tuple[float, float | None]:
-    """(sum of monthly percentages of the fee, amount or None without a fee) from the
-    engine's :meth:`~workbench.engine.simulate.SimulationResult.monthly` counts, with the
-    rules of :meth:`~workbench.engine.simulate.SimulationResult.credits` (per-rule cap, then
-    the monthly cap).  ``only`` restricts the breaches to one priority (its exposure
-    on its own)."""
-    rules = [r for r in c.service_credits if r.metric in METRICS]
-    total = 0.0
-    amount = 0.0
-    for ps in monthly.values():
-        month_pct = 0.0
-        for r in rules:
-            prios = [r.priority] if r.priority else list(PRIORITIES)
-            if only is not None:
-                prios = [p for p in prios if p == only]
-            met = sum(ps.get(p, {}).get(r.metric, {}).get("met", 0) for p in prios)
-            br = sum(ps.get(p, {}).get(r.metric, {}).get("breached", 0) for p in prios)
-            if r.trigger == "per_breach":
-                pct = r.percent_of_fee * br
-            else:
-                done = met + br
-                pct = r.percent_of_fee if done and met / done < float(r.threshold or 0) else 0.0
-            if r.cap_percent is not None:
-                pct = min(pct, r.cap_percent)
-            month_pct += pct
-        if c.credits_cap_percent is not None:
-            month_pct = min(month_pct, c.credits_cap_percent)
-        total += month_pct
-        if c.monthly_fee is not None:
-            amount += round(month_pct / 100 * c.monthly_fee, 2)
-    return round(total, 4), (None if c.monthly_fee is None else round(amount, 2))
-
-
 # ---------------------------------------------------------------------- compare
 
 
@@ -601,14 +566,14 @@ def compare(
     for k, (prop, sim) in enumerate(zip(props, sims, strict=True)):
         c = prop.contract
         by_p = sim.to_json()["by_priority"]
-        monthly = sim.monthly() if any(r.metric in METRICS for r in c.service_credits) else {}
-        pct, amount = credits_from_monthly(c, monthly)
+        whole = sim.service_credits()
+        pct, amount = whole.total_percent(), whole.total_amount()
         credits_p: dict[str, float | None] = {}
         breaches_p: dict[str, int] = {}
         for p in PRIORITIES:
             if p not in by_p:
                 continue
-            credits_p[p] = credits_from_monthly(c, monthly, only=p)[1]
+            credits_p[p] = sim.service_credits(priorities=(p,)).total_amount()
             breaches_p[p] = sum(by_p[p][m]["breached"] for m in METRICS)
         comps = component_scores(c, by_p, lowest)
         total, breakdown = score(comps, w)

@@ -25,7 +25,7 @@ Definitions (each one is what the tests check by hand):
   from the SLA engine (:mod:`workbench.engine.simulate`), restricted to the cohort.
 * **Breaches** and **credits owed**: breached metrics of the cohort, and the service
   credits those breaches earn under the contract's credit terms, month by month
-  with their caps exactly as :meth:`workbench.engine.simulate.SimulationResult.credits`
+  with their caps by the rule of :mod:`workbench.engine.credits`
   (UTC months of ``opened_at``); over the whole history the two agree.
 * **Patch compliance**, **threats detected/resolved**: from the monthly
   :class:`~models.history.KpiSnapshot` rows whose month starts in the period (patch
@@ -59,6 +59,7 @@ import numpy.typing as npt
 
 from models.contract import METRICS, PRIORITIES, Contract, parse_duration
 from models.history import MISSING, History, KpiSnapshot, RestoreTest, StatusLog, TicketTable, to_epoch
+from workbench.engine.credits import monthly_credits, outcome_counts, ticket_rules
 from workbench.progress import ProgressCallback, report, scaled
 
 TEAM_GROUPS: tuple[str, ...] = ("Helpdesk", "NOC", "SOC/MSSP", "Other", "Unassigned")
@@ -570,46 +571,18 @@ def _month_epoch(s: KpiSnapshot, contract: Contract) -> int:
 def credits_owed(
     contract: Contract, o: Outcomes, priority: I8, month: I64, mask: B
 ) -> tuple[float, float | None]:
-    """Service credits earned by the masked tickets' breaches, month by month.
-
-    A ticket's breach falls in the month it was opened (``month`` holds a month index
-    per ticket).  Per month: each ``per_breach`` credit adds ``percent_of_fee`` per
-    breached ticket of its metric (and priority, when it names one), capped at its
-    ``cap_percent``; each ``compliance_below`` credit adds ``percent_of_fee`` once when
-    the month's compliance of its metric (and priority) is below ``threshold``; the
-    month's total is capped at ``credits_cap_percent``.  Uptime credits need outage
-    data and are not counted here.  Returns (sum of monthly percentages of the fee,
-    amount in the contract's currency or None without a fee).
+    """Service credits earned by the masked tickets' breaches, month by month, under the
+    rule of :func:`workbench.engine.credits.monthly_credits` (a ticket's breach falls in
+    the month it was opened: ``month`` holds a month index per ticket).  Returns (sum of
+    monthly percentages of the fee, amount in the contract's currency or None without a
+    fee); the amount is the summed percentage of the fee, rounded once.
     """
-    rules = [c for c in contract.service_credits if c.metric in METRICS]
-    if not rules or not mask.any():
+    if not ticket_rules(contract) or not mask.any():
         return 0.0, (0.0 if contract.monthly_fee is not None else None)
-    months = month[mask]
-    first = int(months.min())
-    idx = months - first
-    nm = int(idx.max()) + 1
-    prio = priority[mask]
-    total = np.zeros(nm, dtype=np.float64)
-    for c in rules:
-        codes = o.outcome[c.metric][mask]
-        sel = np.ones(len(codes), dtype=bool)
-        if c.priority is not None:
-            sel = prio == PRIORITIES.index(c.priority)
-        breached = np.bincount(idx[sel & (codes == BREACHED)], minlength=nm).astype(np.float64)
-        if c.trigger == "per_breach":
-            add = breached * c.percent_of_fee
-        else:
-            met = np.bincount(idx[sel & (codes == MET)], minlength=nm).astype(np.float64)
-            done = met + breached
-            with np.errstate(invalid="ignore", divide="ignore"):
-                comp = np.where(done > 0, met / np.where(done > 0, done, 1), 1.0)
-            add = np.where((done > 0) & (comp < float(c.threshold or 0)), c.percent_of_fee, 0.0)
-        if c.cap_percent is not None:
-            add = np.minimum(add, c.cap_percent)
-        total += add
-    if contract.credits_cap_percent is not None:
-        total = np.minimum(total, contract.credits_cap_percent)
-    percent = float(total.sum())
+    _first, met, breached = outcome_counts(
+        {m: o.outcome[m][mask] for m in METRICS}, priority[mask], month[mask]
+    )
+    percent = float(monthly_credits(contract, met, breached).percent.sum())
     amount = None if contract.monthly_fee is None else round(percent / 100 * contract.monthly_fee, 2)
     return round(percent, 4), amount
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -61,6 +61,7 @@ from workbench.engine.clock import (
     PauseIntervals,
     pause_intervals,
 )
+from workbench.engine.credits import MonthlyCredits, monthly_credits
 from workbench.progress import ProgressCallback, report
 
 I64 = npt.NDArray[np.int64]
@@ -571,37 +572,43 @@ class SimulationResult:
         return {m: {p: {k: v["breached"] for k, v in d.items()} for p, d in ps.items()}
                 for m, ps in self.monthly().items()}
 
+    @cached_property
+    def _credit_counts(self) -> tuple[list[str], I64, I64]:
+        """(month labels, met, breached) for the months :meth:`monthly` reports, shaped
+        (months, priorities, metrics) for :func:`workbench.engine.credits.monthly_credits`."""
+        counts = self._monthly_counts
+        if not counts:
+            empty = np.zeros((0, len(PRIORITIES), len(METRICS)), np.int64)
+            return [], empty, empty.copy()
+        first = min(m0 for m0, _ in counts.values())
+        span = max(m0 + len(c) for m0, c in counts.values()) - first
+        cube = np.zeros((span, len(PRIORITIES), len(METRICS), 3), np.int64)
+        for (p, metric), (m0, c) in counts.items():
+            cube[m0 - first : m0 - first + len(c), p, METRICS.index(metric)] = c
+        seen = np.flatnonzero(cube.any(axis=(1, 2, 3)))
+        labels = [month_label(first + int(j)) for j in seen]
+        return labels, cube[seen, :, :, 0], cube[seen, :, :, 1]
+
+    def service_credits(self, priorities: Collection[str] | None = None) -> MonthlyCredits:
+        """The contract's service credits over the months of :meth:`monthly` (the rule:
+        :mod:`workbench.engine.credits`); ``priorities`` keeps only those tickets."""
+        _labels, met, breached = self._credit_counts
+        return monthly_credits(self.contract, met, breached, priorities)
+
     def credits(self) -> dict[str, dict[str, Any]]:
         """Projected service credits per month under the contract's ``service_credits``:
         ``{month: {"percent": total percent of fee after caps, "amount": money or None,
         "rules": [percent of each rule after its own cap]}}``.  Uptime rules are not
         counted here (they need outages: see workbench.engine.recovery)."""
-        c = self.contract
-        rules = [r for r in c.service_credits if r.metric in METRICS]
-        monthly = self.monthly()
-        out: dict[str, dict[str, Any]] = {}
-        for month, ps in monthly.items():
-            per_rule = []
-            for r in rules:
-                prios = [r.priority] if r.priority else list(PRIORITIES)
-                met = sum(ps.get(p, {}).get(r.metric, {}).get("met", 0) for p in prios)
-                br = sum(ps.get(p, {}).get(r.metric, {}).get("breached", 0) for p in prios)
-                if r.trigger == "per_breach":
-                    pct = r.percent_of_fee * br
-                else:
-                    done = met + br
-                    comp = None if done == 0 else met / done
-                    assert r.threshold is not None
-                    pct = r.percent_of_fee if comp is not None and comp < r.threshold else 0.0
-                if r.cap_percent is not None:
-                    pct = min(pct, r.cap_percent)
-                per_rule.append(pct)
-            total = float(sum(per_rule))
-            if c.credits_cap_percent is not None:
-                total = min(total, c.credits_cap_percent)
-            amount = None if c.monthly_fee is None else round(total / 100 * c.monthly_fee, 2)
-            out[month] = {"percent": round(total, 6), "amount": amount, "rules": per_rule}
-        return out
+        labels = self._credit_counts[0]
+        mc = self.service_credits()
+        amounts = mc.amounts()
+        per_rule = mc.per_rule.T.tolist()
+        return {
+            month: {"percent": round(pct, 6), "amount": None if amounts is None else amounts[j],
+                    "rules": per_rule[j]}
+            for j, (month, pct) in enumerate(zip(labels, mc.percent.tolist(), strict=True))
+        }
 
     # ---------------------------------------------------------------------- audit
 

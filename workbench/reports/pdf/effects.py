@@ -23,6 +23,7 @@ import numpy as np
 from models.contract import PRIORITIES, Contract, parse_duration
 from models.history import StatusLog, TicketTable
 from workbench.documents.diff import ContractDiff
+from workbench.engine.credits import ticket_rules
 from workbench.progress import ProgressCallback, report, scaled
 
 METRICS = ("response", "resolution")
@@ -119,10 +120,12 @@ def _stats(js: Mapping[str, Any]) -> dict[str, dict[str, Stats]]:
 def credits_by_rule(contract: Contract, result: Any) -> dict[str, float]:
     """Credits owed over the whole history, in percent of the monthly fee, per
     "P1 resolution"-style key and "total", from the engine's ``credits()`` per month
-    (monthly caps applied there).  Empty when the result offers no credits."""
+    (the rule and its caps: :mod:`workbench.engine.credits`; each month's ``rules`` are
+    the contract's :func:`~workbench.engine.credits.ticket_rules`).  Empty when the
+    result offers no credits."""
     if not hasattr(result, "credits"):
         return {}
-    rules = [r for r in contract.service_credits if r.metric in METRICS]
+    rules = ticket_rules(contract)
     out: dict[str, float] = {"total": 0.0}
     for month in result.credits().values():
         out["total"] += float(month.get("percent", 0.0))
