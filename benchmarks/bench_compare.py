@@ -8,7 +8,7 @@ Prints, from one run on this machine:
 * ``compare()`` of the five proposals (one shared engine: calendar lookups and
   elapsed business times computed once per calendar/pause rule, reused by every
   proposal), with the credits per month and per priority, terms and scores
-  (warning signs off: the lint is timed by WARNINGS' own benchmarks);
+  (warning signs off: the lint is timed by the warning signs' own benchmarks);
 * the baseline measured in the same run: five independent ``simulate()`` calls, one
   per proposal, with no cache reuse (each builds its own engine), plus their credits;
 * a plain numpy pass over the same arrays (wall-clock durations, per-priority

@@ -3,7 +3,7 @@
 Two synthetic contract versions with a few hundred clauses (one in three edited, some
 added, removed and moved, numbers with units changed) and a full set of structured
 term changes are diffed and laid out with charts (compliance per priority and the
-sensitivity curves).  The simulation itself is ENGINE's and has its own benchmark;
+sensitivity curves).  The simulation itself is the engine's and has its own benchmark;
 here a fixed result object stands in for it so that only the export is timed.
 
 Baseline, measured in the same run: a plain reportlab ``SimpleDocTemplate`` with the
@@ -142,7 +142,7 @@ def contracts() -> tuple[Any, Any]:
 
 
 class FixedResult:
-    """A stand-in for ENGINE's SimulationResult (only the export is timed here)."""
+    """A stand-in for the engine's SimulationResult (only the export is timed here)."""
 
     def __init__(self, shift: float) -> None:
         self.shift = shift

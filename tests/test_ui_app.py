@@ -59,7 +59,7 @@ def test_demo_start_uses_the_default_demo_location(qapp, tmp_path, monkeypatch, 
 
     monkeypatch.setattr(workbench.demo.generator, "ensure_demo_workspace", fake_demo)
     assert run_gui(demo=True) == 0
-    assert asked == [None]  # no path from the GUI: DEMO's default, the user data folder
+    assert asked == [None]  # no path from the GUI: the demo's default, the user data folder
     assert "window shown" in capfd.readouterr().out
 
 

@@ -1,7 +1,7 @@
 """File ▸ Export redline…: the redline review PDF of NEW against OLD.
 
-Choose the two versions, type a rationale for each change (REDLINE's
-``workbench.documents.diff`` lists them, with the same keys a ``--rationale`` file uses), say
+Choose the two versions, type a rationale for each change (the document diff,
+``workbench.documents.diff``, lists them, with the same keys a ``--rationale`` file uses), say
 who prepared it, draft or final and the as-of date, look at the change summary, then
 export on a worker with progress and Cancel to a chosen path (written atomically by
 ``workbench.reports.pdf.write_redline``) and open the PDF.

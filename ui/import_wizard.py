@@ -6,7 +6,7 @@ mapping (column per field, date order, time zone, priority values, pause statuse
 reason -> import the valid rows (or nothing) on the database worker with progress
 and Cancel.  Reading runs on a pool thread, writing on the single DB thread; a
 cancelled or failed import changes nothing (``Workspace.upsert_tickets`` is all or
-nothing).  All parsing is IMPORT's ``workbench.importing``; this module only shows it.
+nothing).  All parsing is done by ``workbench.importing``; this module only shows it.
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ def settings() -> QSettings:
 
 
 def _store() -> Any:
-    """The workspace store (STORE's models.store); None while it is not built."""
+    """The workspace store (models.store); None while it is not built."""
     try:
         from models import store
     except ImportError:
@@ -707,7 +707,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ autosave
     def autosave(self) -> Any:
-        """Save every working draft with unsaved edits to the workspace (STORE's save_draft)."""
+        """Save every working draft with unsaved edits to the workspace (the store's save_draft)."""
         st = self.state
         if not st.dirty_draft or st.draft is None:
             return None

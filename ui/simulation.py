@@ -1,4 +1,4 @@
-"""Runs ENGINE's simulation off the GUI thread for every view that shows results.
+"""Runs the engine's simulation off the GUI thread for every view that shows results.
 
 One :class:`workbench.engine.simulate.Engine` per history (built in the background), one
 baseline result per baseline contract, and the scenario result recomputed whenever

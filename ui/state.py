@@ -24,7 +24,7 @@ class Version:
 
     id: int | None
     contract: Contract
-    draft_key: str | None = None  # an autosaved working draft (STORE's drafts table)
+    draft_key: str | None = None  # an autosaved working draft (the store's drafts table)
     parent_id: int | None = None  # the stored version a working draft started from
 
     @property

@@ -2,7 +2,7 @@
 
 Pick the versions, set the weights of the score, and read the score with its
 breakdown, the terms side by side, compliance and credits per priority and the
-charts.  The replay is ANALYTICS' ``workbench.analytics.compare.compare`` on a pool thread;
+charts.  The replay is ``workbench.analytics.compare.compare`` on a pool thread;
 moving a weight only re-scores (``workbench.analytics.compare.score``), no replay.
 """
 

@@ -418,7 +418,7 @@ def warning_signs(
     as_of: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> list[Any]:
-    """WARNINGS' lint findings of ``contract`` (history checks included when given)."""
+    """The warning-sign lint's findings of ``contract`` (history checks included when given)."""
     from workbench import warnings
 
     return list(warnings.lint(contract, history, as_of, progress=progress))

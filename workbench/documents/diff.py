@@ -806,7 +806,7 @@ def _clean_inline(line: str) -> str:
 
 
 def split_clauses(text: str) -> list[Clause]:
-    """Minimal clause splitter for Markdown or plain text (stand-in until WARNINGS'
+    """Minimal clause splitter for Markdown or plain text (stand-in until the lint's
     document reader lands): ATX and setext headings and numbered lines ("4.2 …")
     start clauses; text before the first heading becomes a preamble."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")

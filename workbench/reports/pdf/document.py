@@ -96,7 +96,7 @@ class RedlineOptions:
 
 @dataclass(frozen=True)
 class Finding:
-    """A warning sign as shown in the PDF (WARNINGS' Finding has these fields)."""
+    """A warning sign as shown in the PDF (the lint's Finding has these fields)."""
 
     code: str
     severity: str

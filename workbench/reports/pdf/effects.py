@@ -1,7 +1,7 @@
 """The simulated effect of each change on the client's own ticket history.
 
 Everything goes through one function, :func:`measure_effects`: it runs the clock
-engine (ENGINE's ``workbench.engine.simulate.simulate``) on the old and the new contract over
+engine (``workbench.engine.simulate.simulate``) on the old and the new contract over
 the same tickets and turns the two results into per-change sentences such as
 "P1 resolution compliance 71% → 88% on 2025-10..2026-09 tickets; credits owed for
 P1 resolution CAD 4,800.00 → CAD 2,400.00 (−CAD 2,400.00)".
@@ -97,7 +97,7 @@ def _default_runner(
     as_of: int | None,
     progress: ProgressCallback | None = None,
 ) -> tuple[Any, Any]:
-    """ENGINE's simulator: one prepared history, run under both contracts (reporting
+    """The engine's simulator: one prepared history, run under both contracts (reporting
     and cancelling through ``progress``)."""
     from workbench.engine.simulate import Engine
 
@@ -181,10 +181,10 @@ def measure_effects(
     progress: ProgressCallback | None = None,
 ) -> Measurement:
     """Simulate the old and the new contract on the same history and describe the
-    effect of each structured change.  ``simulate`` (default: ENGINE's) is called as
+    effect of each structured change.  ``simulate`` (default: the engine's) is called as
     ``simulate(contract, tickets, status_log, as_of)`` and must return an object with
     ``to_json()`` (the ``simulate --json`` shape) and, optionally, ``credits()`` and
-    ``compliance_curve()`` as ENGINE's SimulationResult.  Raises EffectsUnavailable
+    ``compliance_curve()`` as the engine's SimulationResult.  Raises EffectsUnavailable
     when there is no engine or either side has no contract model."""
     old, new = diff.old.contract, diff.new.contract
     if old is None or new is None:

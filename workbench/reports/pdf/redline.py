@@ -61,7 +61,7 @@ def _findings(
     progress: ProgressCallback | None = None,
 ) -> tuple[list[Finding] | None, str]:
     """The warning signs of the proposed version; ``lint`` (a caller's own, called as
-    ``lint(target, history, as_of)``) replaces WARNINGS' lint, which reports and cancels
+    ``lint(target, history, as_of)``) replaces the warning-sign lint, which reports and cancels
     through ``progress``."""
     if lint is not None:
         fn: LintFn = lint
