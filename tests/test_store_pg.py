@@ -144,3 +144,29 @@ def test_old_schema_upgraded_and_newer_refused(pg_url: str) -> None:
     engine.dispose()
     with pytest.raises(WorkspaceError, match="newer SLA Workbench"):
         Workspace.open(pg_url)
+
+
+def test_versions_saved_from_drafts_and_removed(pg_url: str) -> None:
+    """The same operations on PostgreSQL: one transaction each, and its trigger refuses
+    the DELETE of a signed version as SQLite's does."""
+    base = load_contract(FIXTURES / "contract_full.yaml")  # a proposal
+    with Workspace.create(pg_url) as w:
+        s = w.add_contract_version(base.model_copy(update={"status": "signed"}), source="sla.pdf",
+                                   source_text="2.1 Priority 1: 30 minutes")
+        p = w.add_contract_version(base, parent_id=s)
+        w.save_draft("draft:p:a", base.to_data(), parent_version_id=p)
+        w.save_draft("draft:s:b", base.to_data(), parent_version_id=s)
+        parents = [(r.key, r.parent_version_id) for r in w.draft_records()]
+        assert parents == [("draft:p:a", p), ("draft:s:b", s)]
+        v = w.save_draft_as_version("draft:s:b", base.model_copy(update={"version": "B"}), parent_id=s)
+        assert [d.key for d in w.draft_records()] == ["draft:p:a"]
+        assert [(h.id, h.source) for h in w.contract_history()] == [(s, "sla.pdf"), (p, None), (v, None)]
+        assert w.contract_source_text(s) == "2.1 Priority 1: 30 minutes"
+        with pytest.raises(WorkspaceError, match=f"version {s} is signed; a signed version is immutable"):
+            w.remove_contract_version(s)
+        assert w.remove_contract_version(p) == ["draft:p:a"]
+        assert w.remove_contract_version(v) == []
+        with pytest.raises(sa.exc.DatabaseError, match="signed contract version is immutable"), \
+                w.engine.begin() as conn:
+            conn.exec_driver_sql(f"DELETE FROM contract_versions WHERE id = {s}")
+        assert [h.id for h in w.contract_history()] == [s] and w.draft_records() == []

@@ -33,7 +33,9 @@ Data
     validated values.
     Instants are stored as int64 epoch seconds (NULL when absent).  Contract
     versions are immutable snapshots (the full JSON); editing adds a new version
-    whose ``parent_id`` is the one it was made from.
+    whose ``parent_id`` is the one it was made from.  A draft or proposal version
+    can be removed (with the working drafts made from it), a signed one never; a
+    version keeps the file name and document text it was added from, if any.
 
 Modules
     :mod:`~models.store.schema` (the tables at the head revision),
@@ -53,7 +55,7 @@ from models.store.codecs import _encode_column as _encode_column
 from models.store.codecs import _ticket_columns as _ticket_columns
 from models.store.engine import _file_engine as _file_engine
 from models.store.errors import WorkspaceError
-from models.store.records import ContractVersionInfo, DataSourceRecord, Records
+from models.store.records import ContractVersionInfo, DataSourceRecord, DraftRecord, Records
 from models.store.revisions import MIGRATIONS_DIR, Revisions, head_revision, migrate, read_revisions
 from models.store.schema import APP_ID, SUFFIX
 from models.store.schema import TICKET_FIELDS as TICKET_FIELDS
@@ -78,6 +80,7 @@ __all__ = [
     "SUFFIX",
     "ContractVersionInfo",
     "DataSourceRecord",
+    "DraftRecord",
     "Records",
     "Revisions",
     "Workspace",

@@ -24,6 +24,18 @@ class ContractVersionInfo:
     label: str
     status: str
     created_at: datetime
+    source: str | None = None  # the file name it was added from, when it came from a file
+
+
+@dataclass(frozen=True)
+class DraftRecord:
+    """A working draft as stored: its key, the version it was made from (None for a
+    draft of a new contract), the contract's data and when it was last saved."""
+
+    key: str
+    parent_version_id: int | None
+    data: dict[str, Any]
+    saved_at: datetime
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,8 @@ t_versions = Table(
     Column("status", String(20), nullable=False),
     Column("created_at", BigInteger(), nullable=False),
     Column("contract_json", Text(), nullable=False),
+    Column("source", Text(), nullable=True),  # the file name it was added from
+    Column("source_text", Text(), nullable=True),  # the document's full text, for the redline
     Index("ix_contract_versions_parent", "parent_id"),
 )
 t_drafts = Table(

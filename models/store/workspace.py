@@ -9,7 +9,7 @@ import json
 import operator
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import URL, Connection, Engine
 
+from models.clock import Clock
 from models.contract import Contract, ContractError, contract_from_data
 from models.history import (
     MISSING,
@@ -65,7 +66,7 @@ from models.store.engine import (
     _url_engine,
 )
 from models.store.errors import WorkspaceError
-from models.store.records import ContractVersionInfo, DataSourceRecord, Records
+from models.store.records import ContractVersionInfo, DataSourceRecord, DraftRecord, Records
 from models.store.revisions import head_revision, migrate, read_revisions
 from models.store.schema import (
     TICKET_FIELDS,
@@ -82,8 +83,6 @@ from models.store.schema import (
     t_tickets,
     t_versions,
 )
-
-Clock = Callable[[], datetime]
 
 
 class Workspace:
@@ -294,23 +293,84 @@ class Workspace:
     # ---------------------------------------------------------------- contracts
 
     def add_contract_version(self, contract: Contract, parent_id: int | None = None,
-                             client_id: int | None = None) -> int:
-        """Store an immutable snapshot; returns its id.  Rows are never updated."""
+                             client_id: int | None = None, *, source: str | None = None,
+                             source_text: str | None = None) -> int:
+        """Store an immutable snapshot; returns its id.  Rows are never updated.
+
+        ``source``: the file name the version was added from; ``source_text``: the
+        document's full text, kept for the redline (:meth:`contract_source_text`)."""
+        body = self._version_body(contract, source, source_text)
+        with self._write() as conn:
+            return self._insert_version(conn, contract, body, parent_id, client_id, source, source_text)
+
+    def save_draft_as_version(self, draft_key: str, contract: Contract, parent_id: int | None = None) -> int:
+        """Store ``contract`` as a new version made from ``parent_id`` and delete the
+        draft stored under ``draft_key``, in one transaction; returns the new id.  A
+        failure leaves both the versions and the draft as they were.  A draft never
+        autosaved (no row under ``draft_key``) is no error: the version is stored."""
+        body = self._version_body(contract, None, None)
+        with self._write() as conn:
+            vid = self._insert_version(conn, contract, body, parent_id, None, None, None)
+            conn.execute(delete(t_drafts).where(t_drafts.c.key == draft_key))
+            return vid
+
+    def remove_contract_version(self, version_id: int) -> list[str]:
+        """Remove a draft or proposal version, with the working drafts made from it
+        (their edits have no version left to apply to), in one transaction; returns
+        the keys of the drafts removed.
+
+        Refused with :class:`WorkspaceError`, changing nothing: a signed version (it
+        is immutable; the database refuses its DELETE too), a version other versions
+        were made from (their ``parent_id`` cannot change: remove those first), and
+        an unknown id."""
+        v, d = t_versions.c, t_drafts.c
+        with self._write() as conn:
+            status = conn.execute(select(v.status).where(v.id == version_id)).scalar()
+            if status is None:
+                raise WorkspaceError(f"{self.label}: no contract version {version_id}")
+            if status == "signed":
+                raise WorkspaceError(
+                    f"{self.label}: version {version_id} is signed; a signed version is immutable"
+                )
+            children = conn.execute(select(v.id).where(v.parent_id == version_id).order_by(v.id)).scalars()
+            made = [int(c) for c in children]
+            if made:
+                listed = ", ".join(map(str, made))
+                raise WorkspaceError(
+                    f"{self.label}: version {version_id} cannot be removed: version{'s' * (len(made) > 1)} "
+                    f"{listed} {'were' if len(made) > 1 else 'was'} made from it; remove "
+                    f"{'those' if len(made) > 1 else 'it'} first"
+                )
+            drafts = [str(k) for k in conn.execute(
+                select(d.key).where(d.parent_version_id == version_id).order_by(d.key)).scalars()]
+            conn.execute(delete(t_drafts).where(d.parent_version_id == version_id))
+            conn.execute(delete(t_versions).where(v.id == version_id))
+        self._contracts.pop(version_id, None)
+        return drafts
+
+    @staticmethod
+    def _version_body(contract: Contract, source: str | None, source_text: str | None) -> str:
         if not isinstance(contract, Contract):
             raise TypeError(f"expected a Contract, got {type(contract).__name__}")
-        body = _json(contract.model_dump(mode="json"), "contract")
-        with self._write() as conn:
-            if parent_id is not None:
-                found = conn.execute(select(t_versions.c.id).where(t_versions.c.id == parent_id)).first()
-                if found is None:
-                    raise WorkspaceError(f"{self.label}: no contract version {parent_id} (parent)")
-            res = conn.execute(
-                insert(t_versions).values(
-                    client_id=client_id, parent_id=parent_id, name=contract.name, label=contract.version,
-                    status=contract.status, created_at=self._now(), contract_json=body,
-                )
+        for name, value in (("source", source), ("source_text", source_text)):
+            if value is not None and not isinstance(value, str):
+                raise TypeError(f"{name}: expected a str or None, got {type(value).__name__}")
+        return _json(contract.model_dump(mode="json"), "contract")
+
+    def _insert_version(self, conn: Connection, contract: Contract, body: str, parent_id: int | None,
+                        client_id: int | None, source: str | None, source_text: str | None) -> int:
+        if parent_id is not None:
+            found = conn.execute(select(t_versions.c.id).where(t_versions.c.id == parent_id)).first()
+            if found is None:
+                raise WorkspaceError(f"{self.label}: no contract version {parent_id} (parent)")
+        res = conn.execute(
+            insert(t_versions).values(
+                client_id=client_id, parent_id=parent_id, name=contract.name, label=contract.version,
+                status=contract.status, created_at=self._now(), contract_json=body, source=source,
+                source_text=source_text,
             )
-            return int(res.inserted_primary_key[0])  # type: ignore[index]
+        )
+        return int(res.inserted_primary_key[0])  # type: ignore[index]
 
     def _contract(self, vid: int, body: str) -> Contract:
         """The parsed version, cached per id: versions are immutable (a trigger refuses
@@ -334,25 +394,33 @@ class Workspace:
         return [(int(i), self._contract(int(i), body)) for i, body in rows]
 
     def contract(self, version_id: int) -> Contract:
+        return self._contract(version_id, self._version_value(version_id, t_versions.c.contract_json))
+
+    def _version_value(self, version_id: int, column: Any) -> Any:
+        """One stored column of a version; :class:`WorkspaceError` for an unknown id."""
         with self.engine.connect() as conn:
-            body = conn.execute(
-                select(t_versions.c.contract_json).where(t_versions.c.id == version_id)
-            ).scalar()
-        if body is None:
+            row = conn.execute(select(column).where(t_versions.c.id == version_id)).first()
+        if row is None:
             raise WorkspaceError(f"{self.label}: no contract version {version_id}")
-        return self._contract(version_id, body)
+        return row[0]
 
     def contract_history(self) -> list[ContractVersionInfo]:
         c = t_versions.c
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(c.id, c.parent_id, c.name, c.label, c.status, c.created_at).order_by(c.id)
+                select(c.id, c.parent_id, c.name, c.label, c.status, c.created_at, c.source).order_by(c.id)
             ).all()
         return [
             ContractVersionInfo(int(r[0]), None if r[1] is None else int(r[1]), r[2], r[3], r[4],
-                                from_epoch(int(r[5])))  # type: ignore[arg-type]
+                                from_epoch(int(r[5])), r[6])  # type: ignore[arg-type]
             for r in rows
         ]
+
+    def contract_source_text(self, version_id: int) -> str | None:
+        """The full text of the document the version was added from; None when it was
+        not added from a document (a contract file, the editor, an older workspace)."""
+        text = self._version_value(version_id, t_versions.c.source_text)
+        return None if text is None else str(text)
 
     # ---------------------------------------------------------------- drafts and scenarios
 
@@ -371,6 +439,20 @@ class Workspace:
         with self.engine.connect() as conn:
             rows = conn.execute(select(t_drafts.c.key, t_drafts.c.data).order_by(t_drafts.c.key)).all()
         return {str(k): json.loads(v) for k, v in rows}
+
+    def draft_records(self) -> list[DraftRecord]:
+        """The working drafts, by key, each with the version it was made from as stored
+        (``parent_version_id``): no key needs taking apart to find it."""
+        c = t_drafts.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(c.key, c.parent_version_id, c.data, c.updated_at).order_by(c.key)
+            ).all()
+        return [
+            DraftRecord(str(k), None if p is None else int(p), json.loads(body),
+                        from_epoch(int(at)))  # type: ignore[arg-type]
+            for k, p, body, at in rows
+        ]
 
     def delete_draft(self, key: str) -> None:
         with self._write() as conn:
