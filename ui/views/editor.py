@@ -1211,9 +1211,7 @@ class ContractEditorView(QWidget):
         def job(ws: Any) -> int:
             if ws is None:
                 raise RuntimeError("no workspace is open")
-            vid = int(ws.add_contract_version(contract, parent_id=parent))
-            ws.delete_draft(key)
-            return vid
+            return int(ws.save_draft_as_version(key, contract, parent_id=parent))  # one transaction
 
         def done(vid: int) -> None:
             stored = Version(vid, contract, None, parent)
