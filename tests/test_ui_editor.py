@@ -55,10 +55,10 @@ def test_editing_a_signed_version_starts_a_draft_and_undo_restores(window) -> No
     assert ed.save_button.isEnabled()
 
     # a second edit goes onto the same draft
-    _type(ed.f_fee, "15000")
+    _type(ed.general.fee, "15000")
     assert st.draft.contract.monthly_fee == 15000 and len(st.versions) == 2
     window.act_undo.trigger()
-    assert st.draft.contract.monthly_fee == 12000 and ed.f_fee.text() == "12000"
+    assert st.draft.contract.monthly_fee == 12000 and ed.general.fee.text() == "12000"
     window.act_undo.trigger()
     assert st.draft is None and ed.version() is signed and len(st.versions) == 1
     assert targets.data(targets.index(0, _col(targets, "resolution"))) == "4h"
@@ -69,13 +69,15 @@ def test_editing_a_signed_version_starts_a_draft_and_undo_restores(window) -> No
 def test_invalid_input_is_shown_at_the_field_and_changes_nothing(window) -> None:
     st, ed = window.state, window.views["editor"]
     before = st.undo_stack.count()
-    _type(ed.f_fee, "-5")
+    _type(ed.general.fee, "-5")
     assert st.undo_stack.count() == before and st.draft is None
     assert [p for p, _ in ed.errors] == ["monthly_fee"]
-    assert "border" in ed.f_fee.styleSheet() and "greater than or equal to 0" in ed.f_fee.toolTip()
+    assert (
+        "border" in ed.general.fee.styleSheet() and "greater than or equal to 0" in ed.general.fee.toolTip()
+    )
     assert "monthly_fee" in ed.error_label.text()
-    _type(ed.f_fee, "9000")  # fixed: the mark goes, the edit applies
-    assert ed.errors == [] and ed.f_fee.styleSheet() == ""
+    _type(ed.general.fee, "9000")  # fixed: the mark goes, the edit applies
+    assert ed.errors == [] and ed.general.fee.styleSheet() == ""
     assert st.draft.contract.monthly_fee == 9000
 
     targets = ed._models["targets"]
@@ -94,57 +96,57 @@ def test_invalid_input_is_shown_at_the_field_and_changes_nothing(window) -> None
 
 def test_calendar_editor_weekly_grid_zone_and_holidays(window) -> None:
     st, ed = window.state, window.views["editor"]
-    assert ed.cal_tz.currentText() == "America/Toronto"
-    assert ed.cal_country.currentData() == "CA" and ed.cal_subdiv.currentData() == "ON"
-    assert ed.cal_days["mon"].text() == "08:00-17:00" and ed.cal_days["sat"].text() == ""
+    assert ed.calendars.tz.currentText() == "America/Toronto"
+    assert ed.calendars.country.currentData() == "CA" and ed.calendars.subdivision.currentData() == "ON"
+    assert ed.calendars.days["mon"].text() == "08:00-17:00" and ed.calendars.days["sat"].text() == ""
 
-    _type(ed.cal_days["sat"], "09:00-12:00, 13:00-15:00")
+    _type(ed.calendars.days["sat"], "09:00-12:00, 13:00-15:00")
     assert st.draft.contract.calendars["business"].weekly["sat"] == ("09:00-12:00", "13:00-15:00")
-    _type(ed.cal_days["sun"], "25:00-26:00")
+    _type(ed.calendars.days["sun"], "25:00-26:00")
     assert ed.errors[0][0] == "calendars.business.weekly.sun"
-    assert "border" in ed.cal_days["sun"].styleSheet()
-    _type(ed.cal_days["sun"], "")
+    assert "border" in ed.calendars.days["sun"].styleSheet()
+    _type(ed.calendars.days["sun"], "")
     assert not ed.errors
 
-    ed.cal_tz.setCurrentText("Europe/London")
-    ed.cal_tz.activated.emit(0)
+    ed.calendars.tz.setCurrentText("Europe/London")
+    ed.calendars.tz.activated.emit(0)
     assert st.draft.contract.calendars["business"].timezone == "Europe/London"
 
-    i = ed.cal_country.findData("GB")
-    ed.cal_country.setCurrentIndex(i)
-    ed.cal_country.activated.emit(i)
+    i = ed.calendars.country.findData("GB")
+    ed.calendars.country.setCurrentIndex(i)
+    ed.calendars.country.activated.emit(i)
     hol = st.draft.contract.calendars["business"].holidays
     assert hol.country == "GB" and hol.subdivision is None
-    assert ed.cal_subdiv.findData("SCT") > 0  # the picker lists GB's subdivisions now
-    ed.cal_subdiv.setCurrentIndex(ed.cal_subdiv.findData("SCT"))
-    ed.cal_subdiv.activated.emit(ed.cal_subdiv.currentIndex())
+    assert ed.calendars.subdivision.findData("SCT") > 0  # the picker lists GB's subdivisions now
+    ed.calendars.subdivision.setCurrentIndex(ed.calendars.subdivision.findData("SCT"))
+    ed.calendars.subdivision.activated.emit(ed.calendars.subdivision.currentIndex())
     assert st.draft.contract.calendars["business"].holidays.subdivision == "SCT"
 
-    ed.add_holiday_date("add", date(2026, 12, 24))
-    ed.add_holiday_date("remove", date(2026, 12, 28))
+    ed.calendars.add_holiday_date("add", date(2026, 12, 24))
+    ed.calendars.add_holiday_date("remove", date(2026, 12, 28))
     hol = st.draft.contract.calendars["business"].holidays
     assert hol.add == (date(2026, 12, 24),) and hol.remove == (date(2026, 12, 28),)
-    ed.cal_add.item(0).setSelected(True)
-    ed._remove_selected_date("add", ed.cal_add)
+    ed.calendars.added.item(0).setSelected(True)
+    ed.calendars.remove_selected_dates("add", ed.calendars.added)
     assert st.draft.contract.calendars["business"].holidays.add == ()
 
-    ed.apply_week_preset("24x7")
+    ed.calendars.apply_week_preset("24x7")
     assert st.draft.contract.calendars["business"].weekly["sun"] == ("00:00-24:00",)
 
 
 def test_calendars_add_rename_remove_keep_references(window) -> None:
     st, ed = window.state, window.views["editor"]
-    assert ed.rename_calendar("business", "office")
+    assert ed.calendars.rename_calendar("business", "office")
     c = st.draft.contract
     assert list(c.calendars) == ["office"] and c.calendar_name("P2", "resolution") == "office"
-    assert ed.add_calendar("weekend")
+    assert ed.calendars.add_calendar("weekend")
     assert set(st.draft.contract.calendars) == {"office", "weekend"}
-    assert ed.cal_list.count() == 2
+    assert ed.calendars.names.count() == 2
     n = st.undo_stack.count()
-    assert not ed.remove_calendar("office")  # still used by P2-P4: refused, nothing changes
+    assert not ed.calendars.remove_calendar("office")  # still used by P2-P4: refused, nothing changes
     assert st.undo_stack.count() == n and "office" in st.draft.contract.calendars
     assert ed.errors and "office" in ed.errors[0][1]
-    assert ed.remove_calendar("weekend")
+    assert ed.calendars.remove_calendar("weekend")
     assert list(st.draft.contract.calendars) == ["office"]
 
 
@@ -170,17 +172,17 @@ def test_record_tables_scope_and_clause_text(window) -> None:
     matrix = ed._models["escalation_matrix"]
     matrix.setData(matrix.index(0, _col(matrix, "team")), "SOC")
     assert st.draft.contract.escalation_matrix[0].team == "SOC"
-    ed.s_checks["patch_management"].setChecked(True)
+    ed.scope.checks["patch_management"].setChecked(True)
     assert st.draft.contract.scope.patch_management
-    ed.x_soc.set_lines(["incident detection", "threat hunting"])
-    ed.x_soc.committed.emit()
+    ed.scope.soc.set_lines(["incident detection", "threat hunting"])
+    ed.scope.soc.committed.emit()
     assert st.draft.contract.security.soc_services == ("incident detection", "threat hunting")
 
     clauses = ed._models["clauses"]
     clauses.add_row({"number": "4.2", "heading": "Service credits", "text": ""})
-    ed.k_table.view.setCurrentIndex(clauses.index(0, 0))
-    ed.k_text.setPlainText("Credits are 2% of the monthly fee per breached P1 ticket.")
-    ed._clause_text_committed()
+    ed.clauses.table.view.setCurrentIndex(clauses.index(0, 0))
+    ed.clauses.text.setPlainText("Credits are 2% of the monthly fee per breached P1 ticket.")
+    ed.clauses.text_committed()
     assert st.draft.contract.clauses[0].text.startswith("Credits are 2%")
     assert ed.show_clause("Clause 4.2 (Service credits)")
 
@@ -206,7 +208,7 @@ def test_save_as_new_version_stores_it_and_drops_the_working_draft(qtbot, tmp_pa
         w.open_workspace(str(path))
         qtbot.waitUntil(lambda: w.state.is_open and not w.loading, timeout=20_000)
         ed = w.views["editor"]
-        _type(ed.f_version, "2026 renewal")
+        _type(ed.general.version, "2026 renewal")
         draft = w.state.draft
         assert draft.contract.version == "2026 renewal" and draft.contract.status == "draft"
         w.db.wait(w.autosave())
@@ -264,7 +266,7 @@ def test_discard_draft_removes_it_and_its_autosave(qtbot, tmp_path) -> None:
         qtbot.waitUntil(lambda: w.state.is_open and not w.loading, timeout=20_000)
         ed = w.views["editor"]
         assert not ed.discard_button.isEnabled()  # a stored version: nothing to discard
-        _type(ed.f_version, "2026 renewal")
+        _type(ed.general.version, "2026 renewal")
         draft = w.state.draft
         assert draft.draft_key is not None and ed.discard_button.isEnabled()
         w.db.wait(w.autosave())
