@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +12,6 @@ from workbench.documents.diff import (
     align_clauses,
     diff_contracts,
     load_version,
-    split_clauses,
     term_changes,
     tokenize,
     word_diff,
@@ -225,9 +225,12 @@ def test_identical_contracts_have_no_term_changes() -> None:
     assert all(cc.kind == "unchanged" for cc in diff_contracts(c, c).clauses)
 
 
-def test_markdown_splitter() -> None:
-    text = "Title\n=====\n\nIntro [link](http://x).\n\n#### 2.1 Credits\n\n-   five **percent**\n\n#### \n\n"
-    cl = split_clauses(text)
+def test_markdown_document_clauses(tmp_path: Path) -> None:
+    doc = tmp_path / "terms.md"
+    doc.write_text(
+        "Title\n=====\n\nIntro [link](http://x).\n\n#### 2.1 Credits\n\n-   five **percent**\n\n#### \n\n"
+    )
+    cl = load_version(doc).clauses
     assert [(c.number, c.heading) for c in cl] == [("", "Title"), ("2.1", "Credits")]
     assert cl[0].text == "Intro link."
     assert cl[1].text == "- five percent"

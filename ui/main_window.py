@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -33,6 +33,9 @@ from ui.state import AppState, Version
 from ui.tasks import DbWorker, guard, run_in_background, run_with_progress
 from ui.widgets import EmptyState
 
+if TYPE_CHECKING:
+    from models.store import Workspace
+
 MAX_RECENT = 8
 GROUPS = (("signed", "Signed"), ("draft", "Drafts"), ("proposal", "Proposals"))
 
@@ -41,13 +44,12 @@ def settings() -> QSettings:
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "SLA Workbench", "SLA Workbench")
 
 
-def _store() -> Any:
-    """The workspace store (models.store); None while it is not built."""
-    try:
-        from models import store
-    except ImportError:
-        return None
-    return store
+def _create_workspace(path: Path) -> Workspace:
+    """A new workspace at ``path``; the store (sqlalchemy, alembic, …) is imported on the
+    database thread that calls this, not on the GUI thread."""
+    from models.store import Workspace
+
+    return Workspace.create(str(path))
 
 
 def _as_list(value: object) -> list[str]:
@@ -524,10 +526,9 @@ class MainWindow(QMainWindow):
             )
 
         def open_it() -> Any:  # the store (sqlalchemy, alembic, …) is imported on the database thread
-            store = _store()
-            if store is None:
-                raise RuntimeError("the workspace store (models.store) is not in this build")
-            return store.Workspace.open(str(p))
+            from models.store import Workspace
+
+            return Workspace.open(str(p))
 
         self.autosave()
         self.db.open(open_it, on_done=opened, on_error=self._failed(f"Could not open {p}"))
@@ -557,10 +558,6 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opened {st.path}", 5000)
 
     def new_workspace(self) -> None:
-        store = _store()
-        if store is None:
-            self._error("The workspace store (models.store) is not in this build.")
-            return
         path, _ = QFileDialog.getSaveFileName(self, "New workspace", "", "SLA Workbench workspace (*.slawb)")
         if not path:
             return
@@ -569,7 +566,7 @@ class MainWindow(QMainWindow):
         p = Path(path)
         self.autosave()
         self.db.open(
-            lambda: store.Workspace.create(str(p)),
+            lambda: _create_workspace(p),
             on_done=lambda _ws: self._created(p),
             on_error=self._failed(f"Could not create {p}"),
         )
@@ -625,22 +622,16 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ commands
     def import_tickets(self) -> None:
-        try:
-            from ui.import_wizard import ImportWizard
-        except ImportError as exc:
-            self._error(f"Import is not available in this build: {exc}")
-            return
+        from ui.import_wizard import ImportWizard  # on first use: not needed to open the window
+
         if not self.state.is_open:
             self._error("Open or create a workspace first: imported tickets go into a workspace.")
             return
         ImportWizard(self).exec()
 
     def export_redline(self) -> None:
-        try:
-            from ui.export_dialog import ExportDialog
-        except ImportError as exc:
-            self._error(f"Redline export is not available in this build: {exc}")
-            return
+        from ui.export_dialog import ExportDialog  # on first use: not needed to open the window
+
         if len(self.state.versions) < 1:
             self._error("There is no contract version to export yet.")
             return

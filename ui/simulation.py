@@ -59,14 +59,6 @@ class SimulationService(QObject):
         state.scenario_changed.connect(self._debounce.trigger)
         self._rebuild()
 
-    @property
-    def available(self) -> bool:
-        try:
-            import workbench.engine.simulate  # noqa: F401
-        except ImportError:
-            return False
-        return True
-
     # ------------------------------------------------------------------ engine
     def _rebuild(self) -> None:
         self._generation += 1
@@ -78,7 +70,7 @@ class SimulationService(QObject):
             superseded.cancel()
             self._engine_task = None
         tickets = self.state.history.tickets
-        if not len(tickets) or not self.available:
+        if not len(tickets):
             if superseded is not None:
                 self._set_busy(False)
             return

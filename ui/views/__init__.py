@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from ui.state import AppState
-from ui.widgets import EmptyState
 
 _MODULES = {
     "overview": ("ui.views.overview", "OverviewView"),
@@ -19,24 +18,9 @@ _MODULES = {
     "compare": ("ui.views.compare", "CompareView"),
 }
 
-_UNBUILT = {
-    "overview": "The QBR dashboard is not built yet.",
-    "whatif": "The what-if simulator is not built yet.",
-    "tickets": "The tickets view is not built yet.",
-    "editor": "The contract editor is not built yet.",
-    "warnings": "The warnings view is not built yet.",
-    "compare": "The compare view is not built yet.",
-}
-
-
 def build_view(key: str, state: AppState, window: Any) -> QWidget:
     module_name, cls_name = _MODULES[key]
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        return EmptyState("Not available yet", _UNBUILT[key])
+    module = importlib.import_module(module_name)  # on first use: the window opens without the views
     cls = getattr(module, cls_name)
     return cls(state, window=window)  # type: ignore[no-any-return]
 
@@ -59,11 +43,8 @@ PRELOAD = (
 def preload() -> list[str]:
     """Import the modules the views need (matplotlib, the workbench engines, the view
     modules) — run on a pool thread once the window is up, so that showing a view later
-    does not stop the GUI thread for its imports.  Returns the modules that failed."""
-    failed = []
+    does not stop the GUI thread for its imports.  A module that fails to import raises
+    (it ships with the app: a broken one is an error, not a missing feature)."""
     for name in PRELOAD:
-        try:
-            importlib.import_module(name)
-        except ImportError:
-            failed.append(name)
-    return failed
+        importlib.import_module(name)
+    return list(PRELOAD)

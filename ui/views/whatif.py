@@ -367,12 +367,7 @@ class WhatIfView(QWidget):
     # ------------------------------------------------------------------ state -> widgets
     def _update_empty(self) -> None:
         st = self.state
-        if not self.service.available:
-            self.empty.set_text(
-                "Simulation engine missing", "workbench.engine.simulate is not in this build."
-            )
-            self.stack.setCurrentIndex(0)
-        elif st.baseline is None:
+        if st.baseline is None:
             self.empty.set_text(
                 "No contract to simulate",
                 "Add a signed contract version (File ▸ Import… or the contract editor) to compare scenarios "

@@ -46,7 +46,6 @@ Definitions (each one is what the tests check by hand):
 
 from __future__ import annotations
 
-import importlib
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -59,6 +58,7 @@ import numpy.typing as npt
 
 from models.contract import METRICS, PRIORITIES, Contract, parse_duration
 from models.history import MISSING, History, KpiSnapshot, RestoreTest, StatusLog, TicketTable, to_epoch
+from workbench.engine import recovery
 from workbench.engine.credits import monthly_credits, outcome_counts, ticket_rules
 from workbench.progress import ProgressCallback, report, scaled
 
@@ -591,7 +591,6 @@ def availability(contract: Contract, history: History, period: Period) -> dict[s
     """Availability per uptime commitment over the period, from :mod:`workbench.engine.recovery`."""
     if not contract.uptime:
         return {}
-    recovery: Any = importlib.import_module("workbench.engine.recovery")
     out: dict[str, float | None] = {}
     for u in contract.uptime:
         out[u.service] = recovery.availability(

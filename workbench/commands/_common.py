@@ -62,10 +62,8 @@ def open_workspace(path: str, *, upgrade: bool = False) -> Iterator[Workspace]:
     """The workspace at ``path`` (a file or database URL), closed on leaving; a
     :class:`models.store.WorkspaceError` while opening or using it becomes a CommandError.
     ``upgrade=False`` refuses an older schema rather than migrating it."""
-    try:
-        from models.store import Workspace, WorkspaceError
-    except ImportError:  # pragma: no cover
-        raise CommandError("workspaces are not available in this build") from None
+    from models.store import Workspace, WorkspaceError
+
     try:
         ws = Workspace.open(path, upgrade=upgrade)
     except WorkspaceError as exc:

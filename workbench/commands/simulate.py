@@ -47,10 +47,8 @@ def load_inputs(args: argparse.Namespace) -> tuple[Contract, TicketTable, Status
     else:
         if status_log_path:
             raise CommandError("--status-log goes with --tickets (a workspace holds its status log)")
-        try:
-            from models.store import Workspace, WorkspaceError
-        except ImportError:  # pragma: no cover
-            raise CommandError("workspaces are not available in this build") from None
+        from models.store import Workspace, WorkspaceError
+
         try:
             ws = Workspace.open(args.workspace, upgrade=False)
         except WorkspaceError as exc:

@@ -14,14 +14,12 @@ Three layers, all pure functions of two inputs:
 
 :func:`load_version` reads either a contract file (YAML/JSON) or a contract document
 (through :mod:`workbench.documents.reader`, with terms from :mod:`workbench.documents.extract`).
-:func:`split_clauses` is a minimal Markdown / plain-text clause splitter.
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
-import importlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +38,8 @@ from models.contract import (
     parse_duration,
     parse_window,
 )
+from workbench.documents.extract import extract, to_contract
+from workbench.documents.reader import Document, DocumentError, load_document
 
 # ------------------------------------------------------------------------ tokens
 
@@ -791,9 +791,7 @@ class Version:
     extracted: bool = False  # terms read from a document by the extractor, not confirmed
 
 
-_HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$")
 _SETEXT_RE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
-_NUMBERED_RE = re.compile(r"^\s{0,3}((?:\d+\.)*\d+)[.)]?\s+(\S.*)$")
 _LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _BULLET_RE = re.compile(r"^(\s*)[-*+]\s+")
 
@@ -803,59 +801,6 @@ def _clean_inline(line: str) -> str:
     line = re.sub(r"(\*\*|__)(.+?)\1", r"\2", line)
     line = _BULLET_RE.sub(r"\1- ", line)
     return line.rstrip()
-
-
-def split_clauses(text: str) -> list[Clause]:
-    """Minimal clause splitter for Markdown or plain text (stand-in until the lint's
-    document reader lands): ATX and setext headings and numbered lines ("4.2 …")
-    start clauses; text before the first heading becomes a preamble."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    clauses: list[tuple[str, str, list[str]]] = []
-    cur: tuple[str, str, list[str]] = ("", "", [])
-    i = 0
-
-    def flush() -> None:
-        num, head, body = cur
-        body_text = "\n".join(body).strip("\n")
-        body_text = re.sub(r"\n{3,}", "\n\n", body_text)
-        if head or body_text.strip():
-            clauses.append((num, head, [body_text]))
-
-    while i < len(lines):
-        raw = lines[i]
-        nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        m = _HEADING_RE.match(raw)
-        if m:
-            flush()
-            head = _clean_inline(m.group(2))
-            nm = _NUMBERED_RE.match(head)
-            cur = (nm.group(1), nm.group(2), []) if nm else ("", head, [])
-            i += 1
-            continue
-        if raw.strip() and _SETEXT_RE.match(nxt) and not _BULLET_RE.match(raw):
-            flush()
-            head = _clean_inline(raw.strip())
-            nm = _NUMBERED_RE.match(head)
-            cur = (nm.group(1), nm.group(2), []) if nm else ("", head, [])
-            i += 2
-            continue
-        nm = _NUMBERED_RE.match(raw)
-        if nm and (len(nm.group(2)) <= 80 and not nm.group(2).rstrip().endswith((".", ";", ","))):
-            flush()
-            cur = (nm.group(1), _clean_inline(nm.group(2)), [])
-        elif nm:
-            flush()
-            cur = (nm.group(1), "", [_clean_inline(nm.group(2))])
-        else:
-            cur[2].append(_clean_inline(raw))
-        i += 1
-    flush()
-    out = []
-    for num, head, body in clauses:
-        if not head and not body[0].strip() and not num:
-            continue
-        out.append(Clause(number=num, heading=head, text=body[0]))
-    return out
 
 
 CONTRACT_SUFFIXES = (".yaml", ".yml", ".json")
@@ -868,7 +813,7 @@ def load_version(path: str | Path) -> Version:
     if p.suffix.lower() in CONTRACT_SUFFIXES:
         ct = load_contract(p)
         return version_from_contract(ct, str(p))
-    return _document_reader()(p)
+    return _read_document(p)
 
 
 def version_from_contract(ct: Contract, source: str = "") -> Version:
@@ -878,24 +823,20 @@ def version_from_contract(ct: Contract, source: str = "") -> Version:
     )
 
 
-def _document_reader() -> Callable[[Path], Version]:
-    """The document reader (:mod:`workbench.documents.reader`: text, Markdown, DOCX, PDF)."""
-    documents: Any = importlib.import_module("workbench.documents.reader")
-
-    def read(p: Path) -> Version:
-        try:
-            doc = documents.load_document(p)
-        except documents.DocumentError as exc:
-            raise ContractError(str(exc)) from None
-        clauses = tuple(_model_clause(c.number, c.heading, c.text) for c in doc.clauses)
-        clauses = tuple(c for c in clauses if c.number or c.heading or c.text.strip())
-        if not clauses:
-            raise ContractError(f"{p}: no clause text found")
-        title = clauses[0].heading or p.stem
-        ct = _extract_terms(doc, p)
-        return Version(title=title, source=str(p), clauses=clauses, contract=ct, extracted=ct is not None)
-
-    return read
+def _read_document(p: Path) -> Version:
+    """A document (:mod:`workbench.documents.reader`: text, Markdown, DOCX, PDF) -> its
+    clauses and the terms the extractor reads out of them."""
+    try:
+        doc = load_document(p)
+    except DocumentError as exc:
+        raise ContractError(str(exc)) from None
+    clauses = tuple(_model_clause(c.number, c.heading, c.text) for c in doc.clauses)
+    clauses = tuple(c for c in clauses if c.number or c.heading or c.text.strip())
+    if not clauses:
+        raise ContractError(f"{p}: no clause text found")
+    title = clauses[0].heading or p.stem
+    ct = _extract_terms(doc, p)
+    return Version(title=title, source=str(p), clauses=clauses, contract=ct, extracted=ct is not None)
 
 
 def _model_clause(number: str, heading: str, text: str) -> Clause:
@@ -912,12 +853,11 @@ def _model_clause(number: str, heading: str, text: str) -> Clause:
     return Clause(number=number, heading=_clean_inline(heading), text=body)
 
 
-def _extract_terms(doc: Any, p: Path) -> Contract | None:
+def _extract_terms(doc: Document, p: Path) -> Contract | None:
     """Structured terms read out of a document by the extractor (unconfirmed: the PDF
     says so); None when they do not make a valid contract."""
-    extract_mod: Any = importlib.import_module("workbench.documents.extract")
     try:
-        return extract_mod.to_contract(extract_mod.extract(doc), version=p.stem)
+        return to_contract(extract(doc), version=p.stem)
     except (ValueError, ContractError):
         return None
 

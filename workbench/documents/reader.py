@@ -506,10 +506,7 @@ def _pdf_text(path: Path) -> str:
     end) becomes a Markdown heading ("## Backups"), so unnumbered headings start clauses;
     lines keep their indentation from the left margin (spaces), so nested numbered lists
     nest as in a Markdown or text document."""
-    try:
-        import pdfplumber
-    except ImportError:  # pragma: no cover - pdfplumber is a dev/optional dependency
-        return _pypdf_text(path)
+    import pdfplumber  # on first PDF only: a heavy import most reads never need
     pages: list[list[tuple[float, _PdfLine | list[str]]]] = []
     try:
         with pdfplumber.open(str(path)) as pdf:
@@ -557,16 +554,6 @@ def _pdf_text(path: Path) -> str:
                 out.append(" " * indent + it.text)
         out.append("")
     return "\n".join(out) + "\n"
-
-
-def _pypdf_text(path: Path) -> str:
-    from pypdf import PdfReader
-
-    try:
-        reader = PdfReader(str(path))
-        return "\n".join((p.extract_text() or "") for p in reader.pages) + "\n"
-    except Exception as exc:
-        raise DocumentError(f"{path}: not a readable PDF file ({exc})") from None
 
 
 def read_text(path: str | Path) -> str:

@@ -417,7 +417,7 @@ class GroupedTable(Table):
         return parts
 
 
-def _table(rows: list[list[Any]], widths: list[float], header_rows: int = 1, zebra: bool = True) -> Table:
+def _table(rows: list[list[Any]], widths: list[float], header_rows: int = 1) -> Table:
     t = GroupedTable(rows, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
     style = [
         ("FONT", (0, 0), (-1, -1), FONT, 8),
@@ -877,7 +877,7 @@ class RenderInput:
     history_note: str = "no ticket history supplied"
     history_given: bool = False  # False: the cover says so instead of an as-of date nobody measured
     findings: Sequence[Finding] | None = None
-    findings_note: str = "Warning-sign checks are not available in this build."
+    findings_note: str = "Warning signs not checked."
     charts: Sequence[tuple[str, bytes]] = ()
     chart_note: str = ""
     kpi_rows: Sequence[Sequence[str]] | None = None

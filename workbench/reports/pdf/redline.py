@@ -18,9 +18,11 @@ from models.atomic import atomic_write_bytes
 from models.contract import PRIORITIES
 from models.history import History, KpiSnapshot, StatusLog, TicketTable
 from workbench.documents.diff import ContractDiff, Version, diff_versions, load_version
+from workbench.documents.reader import load_document
 from workbench.progress import Cancelled, ProgressCallback, report, scaled
 from workbench.reports.pdf.document import Finding, RedlineOptions, RenderInput, render_redline
 from workbench.reports.pdf.effects import EffectsUnavailable, Measurement, SimulateFn, measure_effects
+from workbench.warnings import lint as default_lint
 
 LintFn = Callable[..., Sequence[Any]]
 
@@ -66,7 +68,6 @@ def _findings(
     if lint is not None:
         fn: LintFn = lint
     else:
-        from workbench.warnings import lint as default_lint
 
         def fn(target: Any, hist: History | None, as_of: int) -> Sequence[Any]:
             return default_lint(target, hist, as_of, progress=progress)
@@ -74,8 +75,6 @@ def _findings(
     target: Any = diff.new.contract
     if target is None or diff.new.extracted:
         try:
-            from workbench.documents.reader import load_document
-
             target = load_document(diff.new.source)
         except Exception as exc:  # a document we cannot re-read: say so
             return None, f"Warning signs not checked: {exc}"
