@@ -148,11 +148,6 @@ def _catch_interrupts() -> Any:
     return previous
 
 
-def interrupted() -> bool:
-    """Whether Ctrl-C was pressed during this command, even if a library swallowed it."""
-    return _sigint.received
-
-
 def stop_on_interrupt(fraction: float, message: str) -> bool:
     """A progress callback (``workbench.progress``) that cancels the call once Ctrl-C was
     pressed: a command passes it to a long call so that an interrupt a library swallowed

@@ -771,18 +771,6 @@ def compare(baseline: SimulationResult, scenario: SimulationResult, name: str = 
     return Comparison(baseline, scenario, name, flips)
 
 
-def run_scenarios(engine: Engine, baseline: Contract, scenarios: Iterable[Scenario],
-                  progress: ProgressCallback | None = None) -> list[Comparison]:
-    base = engine.run(baseline)
-    out = []
-    scen = list(scenarios)
-    for i, s in enumerate(scen):
-        report(progress, i / max(len(scen), 1), s.name)
-        out.append(compare(base, engine.run(s.apply(baseline)), s.name))
-    report(progress, 1.0, "done")
-    return out
-
-
 # ----------------------------------------------------------------- coverage analysis
 
 

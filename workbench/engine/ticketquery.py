@@ -6,7 +6,6 @@ index arrays, so a filter over a million tickets is a few numpy masks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,10 +96,6 @@ def order(
     if descending:
         idx = idx[::-1]
     return rows[idx]
-
-
-def encode_outcomes(outcomes: Iterable[str]) -> npt.NDArray[np.int8]:
-    return np.array([OUTCOMES.index(o) if o in OUTCOMES else -1 for o in outcomes], dtype=np.int8)
 
 
 # ------------------------------------------------------------------ one ticket's clock

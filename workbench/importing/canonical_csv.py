@@ -196,19 +196,6 @@ def read_tickets_csv(
     return tickets, log
 
 
-def read_status_log_csv(path: str | Path, ticket_ids: pa.Array | np.ndarray) -> StatusLog:
-    p = Path(path)
-    table = _read(p, STATUS_REQUIRED)
-    tid = _raw(table, "ticket_id")
-    id_set = ticket_ids if isinstance(ticket_ids, pa.Array) else pa.array(ticket_ids.astype(str))
-    idx = pc.index_in(tid, value_set=id_set)
-    if idx.null_count:
-        bad = int(np.flatnonzero(idx.is_null().to_numpy(zero_copy_only=False))[0])
-        raise CsvError(f"{p}: line {bad + 2}: field ticket_id: status row for unknown ticket "
-                       f"{tid[bad].as_py()!r}")
-    return _status_log(p, table, idx.to_numpy(zero_copy_only=False).astype(np.int64))
-
-
 def _status_log(p: Path, table: pa.Table, ticket: np.ndarray) -> StatusLog:
     at = _timestamps(p, table, "at", required=True)
     st = _raw(table, "status")

@@ -186,11 +186,6 @@ def _fast_iso(values: pa.Array, tz: ZoneInfo | None) -> tuple[I64, int] | None:
     return local_to_utc(wall, tz), len(wall)
 
 
-def detect_order(columns: list[pa.Array]) -> DateOrder | Literal["conflict"] | None:
-    """``dmy``/``mdy`` when the numeric dates decide; None when nothing decides."""
-    return _detect_order([_numeric_candidates(c) for c in columns])
-
-
 def _detect_order(candidates: list[pa.Array]) -> DateOrder | Literal["conflict"] | None:
     day_first = month_first = False
     for col in candidates:
@@ -209,11 +204,6 @@ def _detect_order(candidates: list[pa.Array]) -> DateOrder | Literal["conflict"]
     if month_first:
         return "mdy"
     return None
-
-
-def has_undecided_numeric(columns: list[pa.Array]) -> str | None:
-    """An example value that reads differently day-first and month-first, or None."""
-    return _undecided([_numeric_candidates(c) for c in columns])
 
 
 def _undecided(candidates: list[pa.Array]) -> str | None:

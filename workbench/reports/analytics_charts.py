@@ -74,17 +74,6 @@ def _no_data(ax: Axes, title: str) -> None:
     ax.set_yticks([])
 
 
-def month_labels(months: Sequence[date]) -> list[str]:
-    """``Jan``, ``Feb`` … with the year shown on January and on the first month."""
-    out = []
-    for i, m in enumerate(months):
-        lab = m.strftime("%b")
-        if i == 0 or m.month == 1:
-            lab += f"\n{m.year}"
-        out.append(lab)
-    return out
-
-
 def _month_axis(ax: Axes, months: Sequence[date], max_ticks: int = 12) -> None:
     """Month ticks every 1, 2, 3, 6 or 12 months (aligned on January) so that at most
     ``max_ticks`` show; the year is written under the first tick and under January."""

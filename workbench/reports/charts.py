@@ -8,7 +8,7 @@ timestamps or software tag in the PNG, so the same data gives the same file).
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -80,28 +80,6 @@ def compliance_chart(
 def _margins(fig: Figure) -> None:
     """Fixed margins for the axis labels (cheaper than tight_layout, which draws twice)."""
     fig.subplots_adjust(left=0.11, right=0.98, bottom=0.16, top=0.9)
-
-
-def sensitivity_curve(
-    business_seconds: Sequence[float] | np.ndarray,
-    resolved: Sequence[bool] | np.ndarray,
-    hours: np.ndarray,
-) -> np.ndarray:
-    """Compliance (0..1, NaN when undefined) if the target were each of ``hours``.
-
-    Finished tickets are met when their business time is within the target; open ones
-    count as breached once their business time so far exceeds it, else are pending
-    (left out), as in sla-clock.md."""
-    bs = np.asarray(business_seconds, dtype=float)
-    done = np.asarray(resolved, dtype=bool)
-    out = np.full(len(hours), np.nan)
-    for k, h in enumerate(hours):
-        t = h * 3600.0
-        met = np.count_nonzero(done & (bs <= t))
-        breached = np.count_nonzero(bs > t)
-        if met + breached:
-            out[k] = met / (met + breached)
-    return out
 
 
 def sensitivity_chart(

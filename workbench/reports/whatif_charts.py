@@ -169,13 +169,6 @@ class MonthlyBreachesChart:
         )
 
 
-def monthly_breaches_figure(baseline: Any, scenario: Any, size: tuple[float, float] = (6.4, 3.0)) -> Figure:
-    """The :class:`MonthlyBreachesChart` of ``baseline`` and ``scenario`` in a new figure."""
-    fig = _figure(size)
-    MonthlyBreachesChart(fig).update(baseline, scenario)
-    return fig
-
-
 def sensitivity_figure(
     result: Any, metric: str = "resolution", share: float = 0.95, size: tuple[float, float] = (6.4, 4.2)
 ) -> Figure:
