@@ -253,6 +253,28 @@ def test_undoing_an_autosaved_scenario_draft_deletes_it(qtbot, tmp_path) -> None
         w.db.shutdown()
 
 
+def test_reopened_drafts_take_their_parent_from_the_store_not_the_key(qtbot, tmp_path) -> None:
+    path = tmp_path / "ws.slawb"
+    ws = Workspace.create(str(path))
+    ws.add_contract_version(make_contract("2024 signed"))
+    v2 = ws.add_contract_version(make_contract("2025 signed"))
+    ws.save_draft("renewal", make_contract("renewal", status="draft").to_data(), parent_version_id=v2)
+    # a key that reads like a draft of version 1, stored as a draft of version 2
+    ws.save_draft("draft:1:0000abcd", make_contract("B", status="draft").to_data(), parent_version_id=v2)
+    ws.save_draft("draft:0:0000beef", make_contract("new", status="draft").to_data())
+    ws.close()
+    w = MainWindow()
+    w.quiet = True
+    qtbot.addWidget(w)
+    try:
+        w.open_workspace(str(path))
+        qtbot.waitUntil(lambda: w.state.is_open and not w.loading, timeout=20_000)
+        drafts = {v.draft_key: v.parent_id for v in w.state.versions if v.draft_key is not None}
+        assert drafts == {"renewal": v2, "draft:1:0000abcd": v2, "draft:0:0000beef": None}
+    finally:
+        w.db.shutdown()
+
+
 def test_discard_draft_removes_it_and_its_autosave(qtbot, tmp_path) -> None:
     path = tmp_path / "ws.slawb"
     ws = Workspace.create(str(path))

@@ -502,10 +502,9 @@ class MainWindow(QMainWindow):
 
                 raise WorkspaceError(f"{p}: is a workspace but not the demo; choose another path")
             versions = [Version(i, c) for i, c in ws.contract_versions()]
-            for key, data in ws.load_drafts().items():
-                parent = key.split(":")[1] if key.startswith("draft:") else "0"
-                contract = contract_from_data(data, f"draft {key}")
-                versions.append(Version(None, contract, key, int(parent) or None))
+            for draft in ws.draft_records():
+                contract = contract_from_data(draft.data, f"draft {draft.key}")
+                versions.append(Version(None, contract, draft.key, draft.parent_version_id))
             tickets, log = ws.load_tickets()
             return versions, History(tickets=tickets, status_log=log)
 
@@ -705,11 +704,9 @@ class MainWindow(QMainWindow):
         version = st.draft
         if version.draft_key is None:
             # the first edit of a stored version: it becomes a working draft of its own
-            import uuid
+            from workbench.app.drafts import new_draft_key
 
-            keyed = Version(
-                None, version.contract, f"draft:{version.id or 0}:{uuid.uuid4().hex[:8]}", version.id
-            )
+            keyed = Version(None, version.contract, new_draft_key(version.id), version.id)
             st.replace_version(version, keyed)
             version = keyed
         key, parent, data = version.draft_key, version.parent_id, version.contract.to_data()

@@ -46,6 +46,7 @@ from ui.simulation import SimulationService, WhatIf
 from ui.state import AddVersion, AppState, SetScenario, Version
 from ui.widgets import EmptyState, figure_canvas
 from workbench.app.coverage import PRESETS
+from workbench.app.drafts import new_draft_key
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 SLIDER_STEP_H = 0.25  # slider resolution: a quarter of an hour
@@ -522,10 +523,8 @@ class WhatIfView(QWidget):
                 "last_reviewed": base.last_reviewed,
             }
         )
-        import uuid
-
         parent = self.state.baseline.id if self.state.baseline else None
-        version = Version(None, draft, f"draft:{parent or 0}:{uuid.uuid4().hex[:8]}", parent)
+        version = Version(None, draft, new_draft_key(parent), parent)
         self.state.undo_stack.push(AddVersion(self.state, version, "Save scenario as draft version"))
         self.state.message.emit(f"Saved the scenario as draft version “{draft.version}”")
         return version

@@ -8,7 +8,6 @@ validates the result and pushes one undoable step (see the package's docstring).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -39,6 +38,7 @@ from ui.views.editor.reporting import ReportingSection
 from ui.views.editor.scope import ScopeSection
 from ui.views.editor.targets import TargetsSection
 from ui.widgets import EmptyState
+from workbench.app.drafts import new_draft_key
 
 ERROR_STYLE = "border: 2px solid #b42318;"
 
@@ -236,7 +236,7 @@ class ContractEditorView(QWidget):
             new = new.model_copy(update={"status": "draft"})
         if new.version == v.contract.version:
             new = new.model_copy(update={"version": f"{v.contract.version} — draft"})
-        draft = Version(None, new, f"draft:{v.id or 0}:{uuid.uuid4().hex[:8]}", v.id)
+        draft = Version(None, new, new_draft_key(v.id), v.id)
         stack.push(AddVersion(self.state, draft, f"{text} (new draft of {v.label})"))
         return True
 
