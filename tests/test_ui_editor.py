@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -28,6 +30,20 @@ def window(qtbot):
     w.show_view("editor")
     yield w
     w.db.shutdown()
+
+
+@contextmanager
+def _opened(qtbot, path) -> Iterator[MainWindow]:
+    """A main window with the workspace at ``path`` open (its database worker stopped after)."""
+    w = MainWindow()
+    w.quiet = True
+    qtbot.addWidget(w)
+    try:
+        w.open_workspace(str(path))
+        qtbot.waitUntil(lambda: w.state.is_open and not w.loading, timeout=20_000)
+        yield w
+    finally:
+        w.db.shutdown()
 
 
 def _col(model: RecordsModel, key: str) -> int:
@@ -201,12 +217,7 @@ def test_save_as_new_version_stores_it_and_drops_the_working_draft(qtbot, tmp_pa
     ws = Workspace.create(str(path))
     ws.add_contract_version(make_contract("2025 signed"))
     ws.close()
-    w = MainWindow()
-    w.quiet = True
-    qtbot.addWidget(w)
-    try:
-        w.open_workspace(str(path))
-        qtbot.waitUntil(lambda: w.state.is_open and not w.loading, timeout=20_000)
+    with _opened(qtbot, path) as w:
         ed = w.views["editor"]
         _type(ed.general.version, "2026 renewal")
         draft = w.state.draft
@@ -225,8 +236,6 @@ def test_save_as_new_version_stores_it_and_drops_the_working_draft(qtbot, tmp_pa
 
         versions, drafts = w.db.wait(w.db.call(check))
         assert versions == ["2025 signed", "2026 renewal"] and drafts == {}
-    finally:
-        w.db.shutdown()
 
 
 def test_undoing_an_autosaved_scenario_draft_deletes_it(qtbot, tmp_path) -> None:
@@ -234,12 +243,7 @@ def test_undoing_an_autosaved_scenario_draft_deletes_it(qtbot, tmp_path) -> None
     ws = Workspace.create(str(path))
     ws.add_contract_version(make_contract("2025 signed"))
     ws.close()
-    w = MainWindow()
-    w.quiet = True
-    qtbot.addWidget(w)
-    try:
-        w.open_workspace(str(path))
-        qtbot.waitUntil(lambda: w.state.is_open and not w.loading, timeout=20_000)
+    with _opened(qtbot, path) as w:
         version = w.views["whatif"].save_as_draft()
         w.db.wait(w.autosave())
         stored = w.db.wait(w.db.call(lambda ws: ws.load_drafts()))
@@ -249,8 +253,6 @@ def test_undoing_an_autosaved_scenario_draft_deletes_it(qtbot, tmp_path) -> None
         w.act_redo.trigger()  # back again: autosaved again
         w.db.wait(w.autosave())
         assert list(w.db.wait(w.db.call(lambda ws: ws.load_drafts()))) == [version.draft_key]
-    finally:
-        w.db.shutdown()
 
 
 def test_reopened_drafts_take_their_parent_from_the_store_not_the_key(qtbot, tmp_path) -> None:
@@ -263,16 +265,9 @@ def test_reopened_drafts_take_their_parent_from_the_store_not_the_key(qtbot, tmp
     ws.save_draft("draft:1:0000abcd", make_contract("B", status="draft").to_data(), parent_version_id=v2)
     ws.save_draft("draft:0:0000beef", make_contract("new", status="draft").to_data())
     ws.close()
-    w = MainWindow()
-    w.quiet = True
-    qtbot.addWidget(w)
-    try:
-        w.open_workspace(str(path))
-        qtbot.waitUntil(lambda: w.state.is_open and not w.loading, timeout=20_000)
+    with _opened(qtbot, path) as w:
         drafts = {v.draft_key: v.parent_id for v in w.state.versions if v.draft_key is not None}
         assert drafts == {"renewal": v2, "draft:1:0000abcd": v2, "draft:0:0000beef": None}
-    finally:
-        w.db.shutdown()
 
 
 def test_discard_draft_removes_it_and_its_autosave(qtbot, tmp_path) -> None:
@@ -280,12 +275,7 @@ def test_discard_draft_removes_it_and_its_autosave(qtbot, tmp_path) -> None:
     ws = Workspace.create(str(path))
     ws.add_contract_version(make_contract("2025 signed"))
     ws.close()
-    w = MainWindow()
-    w.quiet = True
-    qtbot.addWidget(w)
-    try:
-        w.open_workspace(str(path))
-        qtbot.waitUntil(lambda: w.state.is_open and not w.loading, timeout=20_000)
+    with _opened(qtbot, path) as w:
         ed = w.views["editor"]
         assert not ed.discard_button.isEnabled()  # a stored version: nothing to discard
         _type(ed.general.version, "2026 renewal")
@@ -301,5 +291,3 @@ def test_discard_draft_removes_it_and_its_autosave(qtbot, tmp_path) -> None:
         assert "read-only" in ed.title.text() and not ed.discard_button.isEnabled()
         assert w.db.wait(w.db.call(lambda ws: ws.load_drafts())) == {}
         assert w.autosave() is None  # nothing left to save
-    finally:
-        w.db.shutdown()
