@@ -14,9 +14,9 @@ the default or an explicit ``as_of``.
 
 The reference shares no code with ``workbench/``: it reuses the day-by-day
 ``zoneinfo`` walk of tests/test_clock_reference.py and implements the spec's
-sentences literally: the start day is the *local date of the first covered
-instant* at or after ``opened_at`` (computed from that instant, not from the
-window that produced it), ``as_of`` is the latest instant anywhere in the ticket
+sentences literally: the start day is the *generating date of the window that holds
+the first covered instant* at or after ``opened_at`` (the date whose windows the
+reference walk was building when it met that instant), ``as_of`` is the latest instant anywhere in the ticket
 data (tickets, closures and status rows), an event after ``as_of`` is not yet
 known, a ticket with an event before its opening is reported and left out.
 Every per-ticket figure (business seconds, budget, outcome) and every per-priority
@@ -107,17 +107,17 @@ def ref_day_budget(ref: Reference, opened: int, next_day: bool) -> int:
     """C(opened, end of the last window of the start day / of the next covered day)."""
     tz = ref.tz
     day = local_date(opened, tz) - dt.timedelta(days=2)
-    first = None
+    first = start_day = None
     for _ in range(120):
         for s, e in ref.day_windows(day):
             if e > opened:
                 cand = max(s, opened)
-                first = cand if first is None else min(first, cand)
+                if first is None or cand < first:  # a tie keeps the earlier date's window
+                    first, start_day = cand, day
         if first is not None and day > local_date(first, tz) + dt.timedelta(days=2):
             break
         day += dt.timedelta(days=1)
-    assert first is not None
-    start_day = local_date(first, tz)  # the local date of the first covered instant
+    assert first is not None and start_day is not None
     target = start_day
     if next_day:
         target = start_day + dt.timedelta(days=1)

@@ -15,14 +15,21 @@ shared/spec/sla-clock.md:
   ``remove``) remove whole local dates: every window generated for that date;
 * the literal ``24x7`` covers every instant and ignores holidays.
 
-Every interval remembers the local date that generated it, so that the day targets
-(``same_business_day`` / ``next_business_day``) find "the end of the last window of
-the start day" and "of the first covered day after it".  (The generating date is the
-local date of every instant of the window, so it is the spec's "local date of the
-first covered instant"; the property test computes the latter directly.)  Read
-literally: under a night shift written ``22:00-24:00`` + ``00:00-06:00``, a ticket
-opened Wednesday 23:00 starts on Wednesday, whose last window ends at midnight, so
-its same-business-day budget is 1 h; one opened Thursday 00:00 starts on Thursday.
+Every interval remembers the local date that generated it (Monday's ``08:00-17:00``
+belongs to that Monday), so that the day targets (``same_business_day`` /
+``next_business_day``) find "the end of the last window of the start day" and "of the
+first covered day after it": the start day is the generating date of the window that
+holds the first covered instant at or after the opening.  The generating date is
+usually the local date of the window's instants, but not where a zone change makes a
+date's wall times land on another day: Pacific/Apia skipped Friday 2011-12-30, so
+Friday's ``08:00-17:00`` covers Saturday 12-31 08:00-17:00 on the wall clock and still
+belongs to Friday (a holiday on the 30th removes it, one on the 31st does not); in
+America/St_Johns DST ended at 00:01 on 2010-11-07, so the repeated 23:01-24:00 reads
+as Saturday but lies in Sunday's windows and belongs to Sunday
+(tests/test_calendar_zone_changes.py).  Read literally: under a night shift written
+``22:00-24:00`` + ``00:00-06:00``, a ticket opened Wednesday 23:00 starts on Wednesday,
+whose last window ends at midnight, so its same-business-day budget is 1 h; one
+opened Thursday 00:00 starts on Thursday.
 
 Fold=0 in a gap reads the wall time with the offset before the change, so a window
 edge inside the gap moves forward by the gap's length (02:30 on a spring-forward
@@ -179,8 +186,9 @@ class CompiledCalendar:
         return self.next_covered(a) == a  # type: ignore[no-any-return]
 
     def day_end(self, t: ArrayLike, next_day: bool = False) -> I64:
-        """End of the last window of the start day of ``t`` (the local date of the first
-        covered instant at or after ``t``), or of the first covered day after it."""
+        """End of the last window of the start day of ``t`` (the date that generated the
+        window holding the first covered instant at or after ``t``), or of the first
+        covered day after it."""
         if self.always:
             raise ValueError("day targets need a calendar with a time zone, not the literal 24x7")
         a = np.asarray(t, dtype=np.int64)
