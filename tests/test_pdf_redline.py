@@ -335,7 +335,7 @@ def test_long_summary_repeats_its_header_on_every_page() -> None:
 
 
 def test_warning_findings_are_listed() -> None:
-    from workbench.reports.pdf import Finding
+    from workbench.warnings import Finding
 
     o, n = contracts()
 

@@ -789,6 +789,8 @@ class Version:
     contract: Contract | None = None
     parties: tuple[str, ...] = field(default=())
     extracted: bool = False  # terms read from a document by the extractor, not confirmed
+    # the document a version was read from (None for a contract model): what its lint reads
+    document: Document | None = field(default=None, compare=False, repr=False)
 
 
 _SETEXT_RE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
@@ -836,7 +838,8 @@ def _read_document(p: Path) -> Version:
         raise ContractError(f"{p}: no clause text found")
     title = clauses[0].heading or p.stem
     ct = _extract_terms(doc, p)
-    return Version(title=title, source=str(p), clauses=clauses, contract=ct, extracted=ct is not None)
+    return Version(title=title, source=str(p), clauses=clauses, contract=ct, extracted=ct is not None,
+                   document=doc)
 
 
 def _model_clause(number: str, heading: str, text: str) -> Clause:

@@ -46,6 +46,7 @@ from reportlab.platypus import (
 from workbench.documents.diff import ClauseChange, ContractDiff, Segment, TermChange, clause_title
 from workbench.progress import ProgressCallback, report, scaled
 from workbench.reports.pdf.fonts import BOLD, FONT, ITALIC, register_fonts
+from workbench.warnings.base import Finding
 
 DEL_COLOUR = colors.HexColor("#C00000")
 INS_COLOUR = colors.HexColor("#1F4FD0")
@@ -92,17 +93,6 @@ class RedlineOptions:
         if (at.hour, at.minute, at.second) == (0, 0, 0):
             return at.date().isoformat()
         return at.strftime("%Y-%m-%d %H:%M:%S UTC") if at.second else at.strftime("%Y-%m-%d %H:%M UTC")
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A warning sign as shown in the PDF (the lint's Finding has these fields)."""
-
-    code: str
-    severity: str
-    clause: str
-    evidence: str
-    suggestion: str
 
 
 # ----------------------------------------------------------------------- styles

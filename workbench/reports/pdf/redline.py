@@ -18,7 +18,6 @@ from models.atomic import atomic_write_bytes
 from models.contract import PRIORITIES
 from models.history import History, KpiSnapshot, StatusLog, TicketTable
 from workbench.documents.diff import ContractDiff, Version, diff_versions, load_version
-from workbench.documents.reader import load_document
 from workbench.progress import Cancelled, ProgressCallback, report, scaled
 from workbench.reports.pdf.document import Finding, RedlineOptions, RenderInput, render_redline
 from workbench.reports.pdf.effects import EffectsUnavailable, Measurement, SimulateFn, measure_effects
@@ -62,40 +61,30 @@ def _findings(
     lint: LintFn | None,
     progress: ProgressCallback | None = None,
 ) -> tuple[list[Finding] | None, str]:
-    """The warning signs of the proposed version; ``lint`` (a caller's own, called as
-    ``lint(target, history, as_of)``) replaces the warning-sign lint, which reports and cancels
-    through ``progress``."""
+    """The warning signs of the proposed version: of its contract model, or of the
+    document it was read from when its terms are only extracted.  ``lint`` (a caller's
+    own, called as ``lint(target, history, as_of)``) replaces the warning-sign lint,
+    which reports and cancels through ``progress``."""
     if lint is not None:
         fn: LintFn = lint
     else:
 
-        def fn(target: Any, hist: History | None, as_of: int) -> Sequence[Any]:
+        def fn(target: Any, hist: History | None, as_of: int) -> Sequence[Finding]:
             return default_lint(target, hist, as_of, progress=progress)
 
-    target: Any = diff.new.contract
-    if target is None or diff.new.extracted:
-        try:
-            target = load_document(diff.new.source)
-        except Exception as exc:  # a document we cannot re-read: say so
-            return None, f"Warning signs not checked: {exc}"
+    new = diff.new
+    target: Any = new.contract
+    if target is None or new.extracted:
+        target = new.document
+    if target is None:
+        return None, "Warning signs not checked: the proposed version has neither terms nor a document"
     try:
         hist = history.history() if history is not None and len(history.tickets) else None
-        raw = fn(target, hist, as_of_instant(options))
+        return list(fn(target, hist, as_of_instant(options))), ""
     except Cancelled:
         raise
     except Exception as exc:
         return None, f"Warning signs not checked: {exc}"
-    out = [
-        Finding(
-            code=str(getattr(f, "code", "")),
-            severity=str(getattr(f, "severity", "")),
-            clause=str(getattr(f, "clause", "") or ""),
-            evidence=str(getattr(f, "evidence", "") or ""),
-            suggestion=str(getattr(f, "suggestion", "") or ""),
-        )
-        for f in raw
-    ]
-    return out, ""
 
 
 def _kpi_rows(m: Measurement) -> list[list[str]]:
