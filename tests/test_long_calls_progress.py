@@ -68,12 +68,12 @@ def test_compare_does_not_hide_a_failing_lint(monkeypatch: pytest.MonkeyPatch) -
 
 
 def _redline_args() -> tuple[Any, Any, Any, Any]:
+    from models.history import History
     from tests.test_pdf_redline import OPTS, _tickets, contracts
     from workbench.documents.diff import version_from_contract
-    from workbench.reports.pdf import HistoryInput
 
     o, n = contracts()
-    return version_from_contract(o), version_from_contract(n), OPTS, HistoryInput(_tickets())
+    return version_from_contract(o), version_from_contract(n), OPTS, History(tickets=_tickets())
 
 
 def test_redline_reports_through_the_replay_and_the_lint() -> None:

@@ -14,7 +14,7 @@ import pdfplumber
 import pytest
 
 from models.contract import Contract, contract_from_data
-from models.history import Ticket, TicketTable
+from models.history import History, Ticket, TicketTable
 from workbench.documents.diff import (
     ContractDiff,
     diff_versions,
@@ -24,7 +24,7 @@ from workbench.documents.diff import (
     word_diff,
 )
 from workbench.progress import Cancelled
-from workbench.reports.pdf import HistoryInput, RedlineOptions, build_redline, write_redline
+from workbench.reports.pdf import RedlineOptions, build_redline, write_redline
 
 RED = (0.752941, 0.0, 0.0)
 BLUE = (0.121569, 0.309804, 0.815686)
@@ -421,7 +421,7 @@ def test_effects_come_from_the_simulator() -> None:
         version_from_contract(o),
         version_from_contract(n),
         OPTS,
-        history=HistoryInput(_tickets()),
+        history=History(tickets=_tickets()),
         simulate=simulate,
         lint=no_lint,
     )
@@ -433,7 +433,7 @@ def test_effects_come_from_the_simulator() -> None:
         version_from_contract(o),
         version_from_contract(n),
         OPTS,
-        history=HistoryInput(_tickets()),
+        history=History(tickets=_tickets()),
         simulate=simulate,
         lint=no_lint,
     )
@@ -575,7 +575,7 @@ def test_cover_says_when_no_ticket_history_was_given(redline: tuple[ContractDiff
     assert "no ticket history given" in _norm(pages[-1].extract_text())  # footer
     o, n = contracts()
     with_history = build_redline(version_from_contract(o), version_from_contract(n), OPTS,
-                                 history=HistoryInput(_tickets()), simulate=None, lint=no_lint)
+                                 history=History(tickets=_tickets()), simulate=None, lint=no_lint)
     cover = _norm(_pages(with_history)[0].extract_text())
     assert "History as of 2026-11-01" in cover and "no ticket history given" not in cover
 

@@ -230,7 +230,7 @@ class ExportDialog(QDialog):
     # ------------------------------------------------------------------ export
     def export(self) -> Task | None:
         from workbench.documents.diff import version_from_contract
-        from workbench.reports.pdf import HistoryInput, RedlineOptions, write_redline
+        from workbench.reports.pdf import RedlineOptions, write_redline
 
         old, new = self.versions()
         out = Path(self.path.text().strip())
@@ -250,10 +250,7 @@ class ExportDialog(QDialog):
             rationale=dict(self.rationale),
         )
         h = self.state.history
-        history = None
-        if len(h.tickets):
-            source = self.state.path.name if self.state.path else ""
-            history = HistoryInput(h.tickets, h.status_log, tuple(h.kpis), source=source, full=h)
+        history = h if len(h.tickets) else None
         self.export_button.setEnabled(False)
         self.open_button.hide()
         self.status.setText("Exporting…")
@@ -266,6 +263,7 @@ class ExportDialog(QDialog):
             version_from_contract(new.contract, new.label),
             opts,
             history=history,
+            history_source=self.state.path.name if self.state.path else "",
             on_done=self._written,
             on_error=self._failed,
             on_cancel=self._cancelled,

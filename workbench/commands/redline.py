@@ -20,7 +20,6 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any
 
 from models.contract import yaml_load
 from workbench.app.asof import AS_OF_HELP, default_as_of, file_clock, parse_as_of
@@ -96,19 +95,6 @@ def _closest_key(key: str, known: set[str]) -> str | None:
     return close[0] if close else None
 
 
-def _history(args: argparse.Namespace) -> Any:
-    from workbench.reports.pdf import HistoryInput
-
-    hist = load_history(args)
-    if hist is None:
-        return None
-    if args.tickets:
-        return HistoryInput(hist.tickets, hist.status_log, source=Path(args.tickets).name)
-    return HistoryInput(
-        hist.tickets, hist.status_log, hist.kpis, source=Path(args.workspace).name, full=hist
-    )
-
-
 def run(args: argparse.Namespace) -> int:
     from workbench.documents.diff import diff_versions, load_version
     from workbench.reports.pdf import RedlineOptions, write_redline
@@ -118,7 +104,8 @@ def run(args: argparse.Namespace) -> int:
     out = require_output_file(args.output)
     old, new = load_version(args.old), load_version(args.new)
     rationale = load_rationale(args.rationale) if args.rationale else {}
-    history = _history(args)
+    history = load_history(args)
+    history_source = Path(args.tickets or args.workspace).name if history is not None else ""
     as_of_instant: int | None = None
     if args.as_of:
         as_of_instant = parse_as_of(args.as_of)
@@ -146,7 +133,9 @@ def run(args: argparse.Namespace) -> int:
         rationale=rationale,
     )
     try:
-        write_redline(out, old, new, opts, history=history, progress=stop_on_interrupt)
+        write_redline(
+            out, old, new, opts, history=history, history_source=history_source, progress=stop_on_interrupt
+        )
     except OSError as exc:
         raise CommandError(f"{out}: cannot write: {exc.strerror or exc}") from None
     print(f"wrote {out}")

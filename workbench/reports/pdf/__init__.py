@@ -1,6 +1,6 @@
 """The redline review PDF: ``build_redline`` / ``write_redline`` (see redline.py)."""
 
 from workbench.reports.pdf.document import RedlineOptions
-from workbench.reports.pdf.redline import HistoryInput, build_redline, write_redline
+from workbench.reports.pdf.redline import build_redline, write_redline
 
-__all__ = ["HistoryInput", "RedlineOptions", "build_redline", "write_redline"]
+__all__ = ["RedlineOptions", "build_redline", "write_redline"]

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from models.atomic import atomic_write_bytes
 from models.contract import PRIORITIES
-from models.history import History, KpiSnapshot, StatusLog, TicketTable
+from models.history import History
 from workbench.documents.diff import ContractDiff, Version, diff_versions, load_version
 from workbench.progress import Cancelled, ProgressCallback, report, scaled
 from workbench.reports.pdf.document import Finding, RedlineOptions, RenderInput, render_redline
@@ -24,22 +23,6 @@ from workbench.reports.pdf.effects import EffectsUnavailable, Measurement, Simul
 from workbench.warnings import lint as default_lint
 
 LintFn = Callable[..., Sequence[Any]]
-
-
-@dataclass(frozen=True)
-class HistoryInput:
-    """The client's history for the effects and the history warning signs."""
-
-    tickets: TicketTable
-    status_log: StatusLog | None = None
-    kpis: tuple[KpiSnapshot, ...] = ()
-    source: str = ""
-    full: History | None = None  # backups, restore tests, outages too (from a workspace)
-
-    def history(self) -> History:
-        if self.full is not None:
-            return self.full
-        return History(tickets=self.tickets, status_log=self.status_log or StatusLog.empty(), kpis=self.kpis)
 
 
 def _as_version(v: Version | str | Path) -> Version:
@@ -56,7 +39,7 @@ def as_of_instant(options: RedlineOptions) -> int:
 
 def _findings(
     diff: ContractDiff,
-    history: HistoryInput | None,
+    history: History | None,
     options: RedlineOptions,
     lint: LintFn | None,
     progress: ProgressCallback | None = None,
@@ -79,7 +62,7 @@ def _findings(
     if target is None:
         return None, "Warning signs not checked: the proposed version has neither terms nor a document"
     try:
-        hist = history.history() if history is not None and len(history.tickets) else None
+        hist = history if history is not None and len(history.tickets) else None
         return list(fn(target, hist, as_of_instant(options))), ""
     except Cancelled:
         raise
@@ -147,12 +130,15 @@ def build_redline(
     old: Version | str | Path,
     new: Version | str | Path,
     options: RedlineOptions,
-    history: HistoryInput | None = None,
+    history: History | None = None,
     simulate: SimulateFn | None = None,
     lint: LintFn | None = None,
     progress: ProgressCallback | None = None,
+    history_source: str = "",
 ) -> bytes:
-    """The redline PDF of NEW against OLD, as bytes."""
+    """The redline PDF of NEW against OLD, as bytes.  ``history`` (the client's tickets,
+    status log and KPI snapshots; ``history_source`` names where it came from) gives the
+    simulated effects and the history warning signs."""
     report(progress, 0.0, "reading the two versions")
     diff = diff_versions(_as_version(old), _as_version(new))
     report(progress, 0.1, "comparing")
@@ -165,7 +151,7 @@ def build_redline(
         kpi_note = note
     else:
         hist_note = f"{len(history.tickets):,} tickets" + (
-            f" from {history.source}" if history.source else ""
+            f" from {history_source}" if history_source else ""
         )
         try:
             m = measure_effects(
@@ -209,7 +195,7 @@ def build_redline(
         chart_note=note,
         kpi_rows=kpi_rows,
         kpi_note=kpi_note,
-        kpi_snapshots=history.history().kpis if history is not None else (),
+        kpi_snapshots=history.kpis if history is not None else (),
     )
     return render_redline(inp, progress=scaled(progress, 0.55, 1.0))
 
