@@ -170,3 +170,4 @@ def test_versions_saved_from_drafts_and_removed(pg_url: str) -> None:
                 w.engine.begin() as conn:
             conn.exec_driver_sql(f"DELETE FROM contract_versions WHERE id = {s}")
         assert [h.id for h in w.contract_history()] == [s] and w.draft_records() == []
+        assert w.add_contract_version(base) > v  # a removed version's id is not handed out again

@@ -163,6 +163,25 @@ def test_a_version_others_were_made_from_cannot_be_removed(path: Path, base: Con
         assert w.contract_history() == []
 
 
+def test_the_id_of_a_removed_version_is_never_handed_out_again(path: Path, base: Contract) -> None:
+    """SQLite gives a new row max(id) + 1: without care, removing the newest version
+    would let the next one take its id (and a stale reference name another contract)."""
+    with Workspace.open(path) as w:
+        v1 = w.add_contract_version(signed(base))
+        v2 = w.add_contract_version(base)
+        v3 = w.add_contract_version(edit(base, "A"))
+        w.remove_contract_version(v3)
+        w.remove_contract_version(v2)
+        v4 = w.add_contract_version(edit(base, "B"))
+        assert v4 == v3 + 1
+        w.remove_contract_version(v4)
+    with Workspace.open(path) as w:  # remembered in the file
+        v5 = w.save_draft_as_version("draft:1:x", edit(base, "C"), parent_id=v1)
+        assert v5 == v4 + 1 and [h.id for h in w.contract_history()] == [v1, v5]
+        with pytest.raises(ValueError, match="managed by the store"):
+            w.set_meta("contract_versions_removed_id", "0")
+
+
 def test_remove_an_unknown_version(path: Path) -> None:
     with Workspace.open(path) as w, pytest.raises(WorkspaceError, match="no contract version 7"):
         w.remove_contract_version(7)

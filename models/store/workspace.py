@@ -84,6 +84,9 @@ from models.store.schema import (
     t_versions,
 )
 
+# workspace_meta key: the highest id a removed contract version had; ids are never handed out twice
+REMOVED_VERSION_KEY = "contract_versions_removed_id"
+
 
 class Workspace:
     """An open workspace.  Build with :meth:`create` or :meth:`open`; close when done
@@ -274,7 +277,7 @@ class Workspace:
             return {str(k): str(v) for k, v in conn.execute(select(t_meta.c.key, t_meta.c.value))}
 
     def set_meta(self, key: str, value: str) -> None:
-        if key in ("app_id", "schema_revision"):
+        if key in ("app_id", "schema_revision", REMOVED_VERSION_KEY):
             raise ValueError(f"meta key {key!r} is managed by the store")
         with self._write() as conn:
             conn.execute(delete(t_meta).where(t_meta.c.key == key))
@@ -317,7 +320,7 @@ class Workspace:
     def remove_contract_version(self, version_id: int) -> list[str]:
         """Remove a draft or proposal version, with the working drafts made from it
         (their edits have no version left to apply to), in one transaction; returns
-        the keys of the drafts removed.
+        the keys of the drafts removed.  The removed id is never handed out again.
 
         Refused with :class:`WorkspaceError`, changing nothing: a signed version (it
         is immutable; the database refuses its DELETE too), a version other versions
@@ -345,6 +348,9 @@ class Workspace:
                 select(d.key).where(d.parent_version_id == version_id).order_by(d.key)).scalars()]
             conn.execute(delete(t_drafts).where(d.parent_version_id == version_id))
             conn.execute(delete(t_versions).where(v.id == version_id))
+            highest = max(version_id, self._removed_version_id(conn))
+            conn.execute(delete(t_meta).where(t_meta.c.key == REMOVED_VERSION_KEY))
+            conn.execute(insert(t_meta).values(key=REMOVED_VERSION_KEY, value=str(highest)))
         self._contracts.pop(version_id, None)
         return drafts
 
@@ -363,14 +369,24 @@ class Workspace:
             found = conn.execute(select(t_versions.c.id).where(t_versions.c.id == parent_id)).first()
             if found is None:
                 raise WorkspaceError(f"{self.label}: no contract version {parent_id} (parent)")
-        res = conn.execute(
-            insert(t_versions).values(
-                client_id=client_id, parent_id=parent_id, name=contract.name, label=contract.version,
-                status=contract.status, created_at=self._now(), contract_json=body, source=source,
-                source_text=source_text,
-            )
-        )
+        values: dict[str, Any] = {
+            "client_id": client_id, "parent_id": parent_id, "name": contract.name, "label": contract.version,
+            "status": contract.status, "created_at": self._now(), "contract_json": body, "source": source,
+            "source_text": source_text,
+        }
+        if conn.dialect.name == "sqlite":
+            # SQLite hands a new row max(id) + 1: the id of a removed newest version would
+            # come back and name another contract.  (PostgreSQL's sequence never goes back.)
+            top = int(conn.execute(select(sa.func.max(t_versions.c.id))).scalar() or 0)
+            values["id"] = max(top, self._removed_version_id(conn)) + 1
+        res = conn.execute(insert(t_versions).values(**values))
         return int(res.inserted_primary_key[0])  # type: ignore[index]
+
+    @staticmethod
+    def _removed_version_id(conn: Connection) -> int:
+        """The highest id of a removed contract version (0: none removed)."""
+        value = conn.execute(select(t_meta.c.value).where(t_meta.c.key == REMOVED_VERSION_KEY)).scalar()
+        return 0 if value is None else int(value)
 
     def _contract(self, vid: int, body: str) -> Contract:
         """The parsed version, cached per id: versions are immutable (a trigger refuses
