@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,21 +34,21 @@ from PySide6.QtWidgets import (
 )
 
 from models.contract import METRICS, PRIORITIES
+from ui.list_model import AnyIndex, ListTableModel
 from ui.state import AppState, Version
 from ui.tasks import Debouncer, Task, guard, run_in_background
 from ui.widgets import EmptyState, figure_canvas
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 DIFFERS_BG = QColor("#fff4d6")
 
 
-class GridModel(QAbstractTableModel):
-    """A read-only table of strings; ``marked`` rows get a highlight, ``bold`` rows bold."""
+class GridModel(ListTableModel):
+    """A read-only table of strings with the headers it is given; ``marked`` rows get a
+    highlight, ``bold`` rows bold."""
 
     def __init__(self) -> None:
         super().__init__()
         self.headers: list[str] = []
-        self.rows: list[list[str]] = []
         self.marked: set[int] = set()
         self.bold: set[int] = set()
         self.tips: dict[tuple[int, int], str] = {}
@@ -61,35 +61,29 @@ class GridModel(QAbstractTableModel):
         bold: set[int] | None = None,
         tips: dict[tuple[int, int], str] | None = None,
     ) -> None:
-        self.beginResetModel()
         self.headers = list(headers)
-        self.rows = [list(r) + [""] * (len(self.headers) - len(r)) for r in rows]
         self.marked = set(marked or ())
         self.bold = set(bold or ())
         self.tips = dict(tips or {})
-        self.endResetModel()
+        self.set_items(list(r) + [""] * (len(self.headers) - len(r)) for r in rows)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
+    @property
+    def rows(self) -> list[list[str]]:
+        """The rows of strings, each as long as the headers."""
+        return self.items
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section] if 0 <= section < len(self.headers) else None
-        return None
+    def header_labels(self) -> Sequence[str]:
+        return self.headers
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+        row = self.item(index)
+        if row is None:
             return None
         r, c = index.row(), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.rows[r][c]
+            return row[c]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tips.get((r, c)) or (self.rows[r][c] if len(self.rows[r][c]) > 40 else None)
+            return self.tips.get((r, c)) or (row[c] if len(row[c]) > 40 else None)
         if role == Qt.ItemDataRole.BackgroundRole and r in self.marked:
             return QBrush(DIFFERS_BG)
         if role == Qt.ItemDataRole.FontRole and r in self.bold:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -41,14 +41,13 @@ from models.contract import (
     format_duration,
     parse_target,
 )
-from ui.list_model import ListTableModel
+from ui.list_model import AnyIndex, ListTableModel
 from ui.simulation import SimulationService, WhatIf
 from ui.state import AddVersion, AppState, SetScenario, Version
 from ui.widgets import EmptyState, figure_canvas
 from workbench.app.coverage import PRESETS
 from workbench.app.drafts import new_draft_key
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 SLIDER_STEP_H = 0.25  # slider resolution: a quarter of an hour
 MAX_HOURS = {"P1": 24.0, "P2": 72.0, "P3": 168.0, "P4": 336.0}
 AS_IN_CONTRACT = "As in the contract"  # the coverage choice before the presets
@@ -58,7 +57,9 @@ def _pct(v: float | None) -> str:
     return "n/a" if v is None else f"{100 * v:.1f}%"
 
 
-class ComplianceModel(QAbstractTableModel):
+class ComplianceModel(ListTableModel):
+    """Compliance per priority, baseline against scenario, with the change in points."""
+
     HEADERS = (  # two lines each: the columns stay narrow and nothing is elided
         "Priority",
         "Tickets",
@@ -70,13 +71,8 @@ class ComplianceModel(QAbstractTableModel):
         "Δ\nresolution",
     )
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[tuple[str, int, list[float | None]]] = []
-
     def set_whatif(self, w: WhatIf | None) -> None:
-        self.beginResetModel()
-        self.rows = []
+        rows: list[tuple[str, int, list[float | None]]] = []
         if w is not None:
             for p in PRIORITIES:
                 b = w.baseline.by_priority.get(p)
@@ -88,26 +84,14 @@ class ComplianceModel(QAbstractTableModel):
                     cb = b.metric(m).compliance if b else None
                     cs = s.metric(m).compliance if s else None
                     vals += [cb, cs, None if cb is None or cs is None else cs - cb]
-                self.rows.append((p, (s or b).tickets, vals))  # type: ignore[union-attr]
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
-        return None
+                rows.append((p, (s or b).tickets, vals))  # type: ignore[union-attr]
+        self.set_items(rows)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+        row = self.item(index)
+        if row is None:
             return None
-        prio, n, vals = self.rows[index.row()]
+        prio, n, vals = row
         c = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if c == 0:
