@@ -17,6 +17,7 @@ import pytest
 
 from models.contract import (
     PRIORITIES,
+    SEED_ESCALATION_MATRIX,
     Contract,
     dump_contract_yaml,
     load_contract,
@@ -79,8 +80,6 @@ def test_contract_round_trips_byte_for_byte(name: str) -> None:
     text = path.read_text(encoding="utf-8")
     contract = load_contract(path)
     assert dump_contract_yaml(contract) == text
-    # and the file is exactly what the generator writes from its source
-    assert dump_contract_yaml(demo.demo_contracts()[name]) == text
 
 
 def test_contracts_validate_against_the_cli_schema(capsys: pytest.CaptureFixture[str]) -> None:
@@ -150,7 +149,7 @@ def test_proposal_is_well_specified(contracts: dict[str, Contract]) -> None:
     assert c.target("P3", "resolution") == "next_business_day"
     # W03: SOC scope, MSP/MSSP boundary, escalation path; the seed's boundaries first
     assert c.security.soc_services and c.security.incident_escalation
-    assert c.escalation_matrix[:5] == demo.SEED_ESCALATION_MATRIX
+    assert c.escalation_matrix[:5] == SEED_ESCALATION_MATRIX
     assert {r.owner for r in c.escalation_matrix} == {"MSP", "MSSP"}
     assert c.security.log_monitoring.frequency == "24/7"
     assert any("SIEM" in t for t in c.security.log_monitoring.tooling)
