@@ -621,8 +621,50 @@ def read_contract_data(path: str | Path) -> Any:
 
 
 def load_contract(path: str | Path) -> Contract:
-    """Read a contract version from a YAML or JSON file; errors name the file and field."""
-    return contract_from_data(read_contract_data(path), str(Path(path)))
+    """Read a contract version from a YAML or JSON file; errors name the file, the field
+    and the line it is on."""
+    p = Path(path)
+    data = read_contract_data(p)
+    try:
+        return contract_from_data(data, str(p))
+    except ContractError as exc:
+        raise _with_lines(exc, p) from None
+
+
+def _with_lines(exc: ContractError, path: Path) -> ContractError:
+    """``exc`` with each reason's line in the file appended (`` (line 7)``)."""
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=_YamlLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return exc
+    lines = str(exc).split("\n")
+    if root is None or len(lines) != len(exc.errors):
+        return exc
+    out = []
+    for text, err in zip(lines, exc.errors, strict=True):
+        line = yaml_line(root, err.path)
+        out.append(f"{text} (line {line})" if line is not None else text)
+    return ContractError("\n".join(out), exc.errors)
+
+
+def yaml_line(root: yaml.Node, path: str) -> int | None:
+    """The 1-based line of the YAML node at dotted ``path`` (``targets.P1.response``,
+    ``service_credits.0.metric``), or of its nearest stated ancestor; None for the top."""
+    node: yaml.Node = root
+    found: yaml.Node | None = None
+    for part in [x for x in path.split(".") if x]:
+        nxt: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value == part:
+                    nxt = value
+                    break
+        elif isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
+            nxt = node.value[int(part)]
+        if nxt is None:
+            break
+        node = found = nxt
+    return None if found is None else found.start_mark.line + 1
 
 
 def dump_contract_yaml(contract: Contract) -> str:

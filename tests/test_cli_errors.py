@@ -63,16 +63,19 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     f["bad_row"] = str(d / "bad_row.csv")
     f["pdf"] = str(d / "contract.pdf")
     _tiny_pdf(d / "contract.pdf")
+    f["licence_pdf"] = str(d / "licence.pdf")
+    _tiny_pdf(d / "licence.pdf", "1. Grant. You may copy and modify the software under this licence.")
+    f["ws"] = str(d / "client.slawb")
     (d / "a_file").write_text("not a folder\n", encoding="utf-8")
     f["under_file"] = str(d / "a_file" / "review.pdf")
     return f
 
 
-def _tiny_pdf(path: Path) -> None:
+def _tiny_pdf(path: Path, text: str = "1. Service levels. P1 response within 1 hour.") -> None:
     from reportlab.pdfgen.canvas import Canvas
 
     c = Canvas(str(path))
-    c.drawString(72, 720, "1. Service levels. P1 response within 1 hour.")
+    c.drawString(72, 720, text)
     c.save()
 
 
@@ -105,10 +108,12 @@ CASES: list[tuple[str, list[str], list[str]]] = [
      ["missing.yaml"]),
     ("simulate-folder-contract", ["simulate", "--contract", "{folder}", "--tickets", "{tickets}"],
      ["a_folder.yaml"]),
-    ("simulate-pdf-contract", ["simulate", "--contract", "{pdf}", "--tickets", "{tickets}"],
-     ["contract.pdf"]),
+    ("simulate-licence-contract", ["simulate", "--contract", "{licence_pdf}", "--tickets", "{tickets}"],
+     ["licence.pdf", "no SLA terms found"]),
     ("simulate-csv-contract", ["simulate", "--contract", "{tickets}", "--tickets", "{tickets}"],
-     ["tickets.csv", "mapping"]),
+     ["tickets.csv", "spreadsheet", "sla-workbench import"]),
+    ("simulate-version-no-workspace", ["simulate", "--version", "2025", "--tickets", "{tickets}"],
+     ["--version", "--workspace"]),
     ("simulate-bad-yaml", ["simulate", "--contract", "{bad_yaml}", "--tickets", "{tickets}"],
      ["bad.yaml", "not valid YAML"]),
     ("simulate-yaml-tickets", ["simulate", "--contract", "{old}", "--tickets", "{old}"],
@@ -129,7 +134,19 @@ CASES: list[tuple[str, list[str], list[str]]] = [
     # compare
     ("compare-missing", ["compare", "{old}", "{missing}", "--tickets", "{tickets}"], ["missing.yaml"]),
     ("compare-folder", ["compare", "{old}", "{folder}", "--tickets", "{tickets}"], ["a_folder.yaml"]),
-    ("compare-pdf", ["compare", "{old}", "{pdf}", "--tickets", "{tickets}"], ["contract.pdf"]),
+    ("compare-licence", ["compare", "{old}", "{licence_pdf}", "--tickets", "{tickets}"],
+     ["licence.pdf", "no SLA terms found"]),
+    # contract
+    ("contract-add-missing", ["contract", "add", "{ws}", "{missing}"], ["missing.yaml", "no such file"]),
+    ("contract-add-licence", ["contract", "add", "{ws}", "{licence_pdf}"],
+     ["licence.pdf", "no SLA terms found (no priority targets, no service hours)"]),
+    ("contract-add-bad-yaml", ["contract", "add", "{ws}", "{bad_yaml}"], ["bad.yaml", "not valid YAML"]),
+    ("contract-add-list-yaml", ["contract", "add", "{ws}", "{list_yaml}"], ["list.yaml", "mapping"]),
+    ("contract-add-spreadsheet", ["contract", "add", "{ws}", "{tickets}"], ["tickets.csv", "spreadsheet"]),
+    ("contract-list-no-workspace", ["contract", "list", "{missing_csv}"], ["missing.csv"]),
+    ("contract-export-no-workspace", ["contract", "export", "{missing_csv}", "1", "-o", "{out}/x.yaml"],
+     ["missing.csv"]),
+    ("contract-remove-no-workspace", ["contract", "remove", "{missing_csv}", "1"], ["missing.csv"]),
     ("compare-bad-yaml", ["compare", "{old}", "{bad_yaml}", "--tickets", "{tickets}"],
      ["bad.yaml", "not valid YAML"]),
     ("compare-list-yaml", ["compare", "{old}", "{list_yaml}", "--tickets", "{tickets}"], ["list.yaml"]),

@@ -13,11 +13,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from models.contract import Contract, load_contract
 from models.history import History, StatusLog, TicketTable
 from workbench.errors import CommandError
 
 if TYPE_CHECKING:
     from models.store import Workspace
+    from workbench.app.contracts import ContractFile
 
 STATUS_LOG_WITHOUT_TICKETS = "--status-log goes with --tickets (a workspace holds its status log)"
 
@@ -58,14 +60,15 @@ def read_canonical(tickets: str, status_log: str | None) -> tuple[TicketTable, S
 
 
 @contextmanager
-def open_workspace(path: str, *, upgrade: bool = False) -> Iterator[Workspace]:
+def open_workspace(path: str, *, upgrade: bool = False, create: bool = False) -> Iterator[Workspace]:
     """The workspace at ``path`` (a file or database URL), closed on leaving; a
     :class:`models.store.WorkspaceError` while opening or using it becomes a CommandError.
-    ``upgrade=False`` refuses an older schema rather than migrating it."""
+    ``upgrade=False`` refuses an older schema rather than migrating it; ``create=True``
+    makes a missing workspace file."""
     from models.store import Workspace, WorkspaceError
 
     try:
-        ws = Workspace.open(path, upgrade=upgrade)
+        ws = Workspace.open(path, upgrade=upgrade, create=create)
     except WorkspaceError as exc:
         raise CommandError(str(exc)) from None
     try:
@@ -89,3 +92,62 @@ def load_history(args: argparse.Namespace) -> History | None:
         with open_workspace(args.workspace) as ws:
             return ws.load_history()
     return None
+
+
+# ---------------------------------------------------------------------- contract versions
+
+
+UNCONFIRMED = "{file}: terms extracted from the document, unconfirmed (check them, or add the " \
+    "document to a workspace with `sla-workbench contract add` and confirm them)"
+
+
+def add_version_option(p: argparse.ArgumentParser) -> None:
+    """``--version ID|LABEL``: a contract version stored in the workspace of ``--workspace``."""
+    p.add_argument(
+        "--version",
+        dest="contract_version",
+        metavar="VERSION",
+        help="a contract version stored in the workspace given by --workspace (its id or label)",
+    )
+
+
+def stored_contract(workspace: str | None, ref: str) -> tuple[int, Contract]:
+    """The version ``ref`` (id or label) of ``workspace`` as (id, contract)."""
+    from workbench.app.contracts import resolve_version
+
+    if not workspace:
+        raise CommandError(f"--version {ref}: a version is looked up in a workspace; give --workspace W")
+    with open_workspace(workspace) as ws:
+        vid = resolve_version(ws, ref)
+        return vid, ws.contract(vid)
+
+
+def read_contract_arg(path: str) -> ContractFile:
+    """A contract file, or a document whose terms are extracted (``extracted`` is then
+    True: the terms are unconfirmed and outputs say so)."""
+    from workbench.app.contracts import CONTRACT_SUFFIXES, ContractFile, read_contract_file
+
+    if Path(path).suffix.lower() in CONTRACT_SUFFIXES:
+        return ContractFile(load_contract(path), Path(path).name, extracted=False)
+    return read_contract_file(path)
+
+
+def is_file_ref(ref: str, workspace: str | None) -> bool:
+    """Whether a positional contract argument names a file: always without a workspace;
+    with one, when the file exists or the name ends like a contract file or document
+    (else it is a stored version's id or label)."""
+    from workbench.app.contracts import CONTRACT_SUFFIXES
+    from workbench.documents.reader import DOCUMENT_SUFFIXES
+
+    known = (*CONTRACT_SUFFIXES, *DOCUMENT_SUFFIXES)
+    return not workspace or Path(ref).exists() or Path(ref).suffix.lower() in known
+
+
+def contract_or_version(path_or_ref: str, workspace: str | None) -> tuple[Contract, bool]:
+    """A positional contract argument: an existing file (a contract file or a document),
+    else, with ``--workspace``, a stored version's id or label.  Returns the contract and
+    whether its terms are unconfirmed (extracted from a document)."""
+    if is_file_ref(path_or_ref, workspace):
+        read = read_contract_arg(path_or_ref)
+        return read.contract, read.extracted
+    return stored_contract(workspace, path_or_ref)[1], False

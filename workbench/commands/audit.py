@@ -7,7 +7,13 @@ import json
 
 from workbench.app.asof import AS_OF_HELP, parse_as_of
 from workbench.cli import CommandError
-from workbench.commands._common import open_workspace
+from workbench.commands._common import (
+    UNCONFIRMED,
+    add_version_option,
+    open_workspace,
+    read_contract_arg,
+    stored_contract,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -23,17 +29,26 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     src.add_argument("--tickets", metavar="T", help="a ticket export (any import preset)")
     p.add_argument("--status-log", metavar="S", help="with --tickets: a canonical status log")
     p.add_argument("--tz", help="with --tickets: time zone of timestamps without an offset")
-    p.add_argument("--contract", metavar="C", help="contract file (default: the workspace's latest version)")
+    p.add_argument("--contract", metavar="C", help="contract file or document (its extracted terms, "
+                   "unconfirmed); default: the workspace's latest version")
+    add_version_option(p)
     p.add_argument("--as-of", help=AS_OF_HELP + " (default: the latest instant in the data)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from models.contract import load_contract
     from workbench.engine.audit import NEVER_MET, audit
 
-    contract = load_contract(args.contract) if args.contract else None
+    if args.contract and args.contract_version:
+        raise CommandError("give --contract C or --version VERSION, not both")
+    contract = None
+    unconfirmed = False
+    if args.contract_version:
+        contract = stored_contract(args.workspace, args.contract_version)[1]
+    elif args.contract:
+        read = read_contract_arg(args.contract)
+        contract, unconfirmed = read.contract, read.extracted
     as_of = parse_as_of(args.as_of) if args.as_of else None
     if args.workspace:
         with open_workspace(args.workspace, upgrade=True) as ws:
@@ -57,9 +72,13 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError("no ticket carries the provider's SLA verdict (provider_sla_met): nothing to audit"
                            )
     out = result.to_json()
+    if unconfirmed:
+        out["unconfirmed_terms"] = True
     if args.json:
         print(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
+    if unconfirmed:
+        print(UNCONFIRMED.format(file=args.contract))
     print(f"tickets with the provider's verdict: {result.tickets_with_flag} ({result.provider_met} met)")
     if contract is None:
         why = "no contract version in the workspace; " if args.workspace else ""

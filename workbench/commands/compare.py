@@ -14,11 +14,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
+from typing import Any
 
 from models.contract import METRICS, PRIORITIES
 from workbench.app.asof import AS_OF_HELP, parse_as_of
 from workbench.cli import CommandError
-from workbench.commands._common import load_history
+from workbench.commands._common import UNCONFIRMED, contract_or_version, load_history
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -29,7 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "compliance and credits exposure per priority, and a score from weights.",
     )
     p.add_argument("contracts", nargs="+", metavar="CONTRACT",
-                   help="contract files (YAML or JSON), 2 or more")
+                   help="2 or more: contract files (YAML or JSON), documents (txt/md/docx/pdf: their "
+                   "extracted terms, unconfirmed) or, with --workspace, stored versions (id or label)")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--tickets", help="canonical tickets.csv")
     src.add_argument("--workspace", help="workspace (.slawb file or database URL)")
@@ -46,7 +49,12 @@ def run(args: argparse.Namespace) -> int:
 
     if len(args.contracts) < 2:
         raise CommandError("give two or more contract files to compare")
-    proposals = [load_proposal(path) for path in args.contracts]
+    proposals, unconfirmed = [], []
+    for ref in args.contracts:
+        proposal, extracted = _proposal(ref, args.workspace, load_proposal)
+        proposals.append(proposal)
+        if extracted:
+            unconfirmed.append(ref)
     try:
         weights = load_weights(args.weights) if args.weights else None
     except CompareError as exc:
@@ -62,11 +70,28 @@ def run(args: argparse.Namespace) -> int:
     except CompareError as exc:
         raise CommandError(str(exc)) from None
     if args.json:
-        json.dump(result.to_json(), sys.stdout, ensure_ascii=False)
+        out = result.to_json()
+        if unconfirmed:
+            out["unconfirmed_terms"] = unconfirmed
+        json.dump(out, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
+    for ref in unconfirmed:
+        print(UNCONFIRMED.format(file=ref))
     print(render(result))
     return 0
+
+
+def _proposal(ref: str, workspace: str | None, load_proposal: Any) -> tuple[Any, bool]:
+    """A positional CONTRACT: a contract file (non-P1-P4 priority names mapped), a
+    document (its extracted terms), or with --workspace a stored version's id or label."""
+    from workbench.analytics.compare import Proposal
+    from workbench.app.contracts import CONTRACT_SUFFIXES
+
+    if Path(ref).suffix.lower() in CONTRACT_SUFFIXES and (Path(ref).exists() or not workspace):
+        return load_proposal(ref), False
+    contract, extracted = contract_or_version(ref, workspace)
+    return Proposal(contract, source=ref), extracted
 
 
 def _pct(v: float | None) -> str:

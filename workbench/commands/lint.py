@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from workbench.app.asof import AS_OF_HELP, parse_as_of
 from workbench.cli import CommandError
-from workbench.commands._common import load_history, require_file
+from workbench.commands._common import add_version_option, load_history, require_file, stored_contract
 from workbench.documents.reader import DocumentError
 
 
@@ -26,8 +27,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description="Check a contract file or document against the warning-sign catalogue (W01-W17).",
     )
     p.add_argument(
-        "contract", metavar="CONTRACT", help="contract file (YAML/JSON) or document (txt/md/docx/pdf)"
+        "contract", metavar="CONTRACT", nargs="?",
+        help="contract file (YAML/JSON) or document (txt/md/docx/pdf); or give --workspace W --version V",
     )
+    add_version_option(p)
     src = p.add_mutually_exclusive_group()
     src.add_argument("--tickets", help="canonical tickets.csv (enables history checks)")
     src.add_argument("--workspace", help="workspace whose history to check against")
@@ -49,11 +52,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     from workbench.warnings import lint, load_target
 
-    path = require_file(args.contract)
-    try:
-        target = load_target(path)
-    except DocumentError as exc:
-        raise CommandError(str(exc)) from None
+    if args.contract and args.contract_version:
+        raise CommandError("give CONTRACT or --version VERSION, not both")
+    target: Any
+    if args.contract_version:
+        vid, target = stored_contract(args.workspace, args.contract_version)
+        path: Any = f"version {vid} ({target.version})"
+    elif args.contract:
+        path = require_file(args.contract)
+        try:
+            target = load_target(path)
+        except DocumentError as exc:
+            raise CommandError(str(exc)) from None
+    else:
+        raise CommandError("give a CONTRACT file or document, or --workspace W --version VERSION")
     as_of = parse_as_of(args.as_of) if args.as_of else None
     history = load_history(args)
     try:

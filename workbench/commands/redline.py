@@ -19,12 +19,24 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from models.clock import Clock
 from models.contract import yaml_load
 from workbench.app.asof import AS_OF_HELP, default_as_of, file_clock, parse_as_of
 from workbench.cli import CommandError, stop_on_interrupt
-from workbench.commands._common import load_history, require_file, require_output_file
+from workbench.commands._common import (
+    is_file_ref,
+    load_history,
+    require_file,
+    require_output_file,
+    stored_contract,
+)
+
+if TYPE_CHECKING:
+    from workbench.documents.diff import Version
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -34,8 +46,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description="Write the redlined review PDF of NEW against OLD: change summary with rationale and "
         "simulated effect, redlined clauses, warning signs, charts, KPIs, signature block.",
     )
-    p.add_argument("old", metavar="OLD", help="current version: contract file or document")
-    p.add_argument("new", metavar="NEW", help="proposed version: contract file or document")
+    p.add_argument("old", metavar="OLD", help="current version: contract file or document, or with "
+                   "--workspace a stored version (its id or label)")
+    p.add_argument("new", metavar="NEW", help="proposed version: contract file or document, or with "
+                   "--workspace a stored version (its id or label)")
     p.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help="PDF to write")
     src = p.add_mutually_exclusive_group()
     src.add_argument("--tickets", help="canonical tickets.csv (for the simulated effects)")
@@ -95,14 +109,31 @@ def _closest_key(key: str, known: set[str]) -> str | None:
     return close[0] if close else None
 
 
+def _version(ref: str, workspace: str | None, load_version: Callable[[str], Version]) -> Version:
+    """OLD/NEW: a contract file or document, else with --workspace a stored version."""
+    from workbench.documents.diff import version_from_contract
+
+    if is_file_ref(ref, workspace):
+        return load_version(ref)
+    vid, contract = stored_contract(workspace, ref)
+    return version_from_contract(contract, f"{Path(str(workspace)).name}: version {vid}")
+
+
+def _clock(ref: str, workspace: str | None) -> Clock:
+    """The clock of an undated report: NEW's file time (the same inputs give the same
+    bytes); for a stored version, the workspace file's."""
+    return file_clock(ref if is_file_ref(ref, workspace) else str(workspace))
+
+
 def run(args: argparse.Namespace) -> int:
     from workbench.documents.diff import diff_versions, load_version
     from workbench.reports.pdf import RedlineOptions, write_redline
 
-    for path in (args.old, args.new):
-        require_file(path)
+    for ref in (args.old, args.new):
+        if is_file_ref(ref, args.workspace):
+            require_file(ref)
     out = require_output_file(args.output)
-    old, new = load_version(args.old), load_version(args.new)
+    old, new = (_version(ref, args.workspace, load_version) for ref in (args.old, args.new))
     rationale = load_rationale(args.rationale) if args.rationale else {}
     history = load_history(args)
     history_source = Path(args.tickets or args.workspace).name if history is not None else ""
@@ -111,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
         as_of_instant = parse_as_of(args.as_of)
         as_of = dt.datetime.fromtimestamp(as_of_instant, dt.UTC).date()
     else:
-        as_of = default_as_of(history, new.contract, file_clock(args.new))
+        as_of = default_as_of(history, new.contract, _clock(args.new, args.workspace))
     prepared_on = _date(args.prepared_on, "--prepared-on") if args.prepared_on else as_of
     if rationale:
         d = diff_versions(old, new)

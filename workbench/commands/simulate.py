@@ -13,29 +13,46 @@ from typing import Any
 
 import numpy as np
 
-from models.contract import METRICS, Contract, load_contract
+from models.contract import METRICS, Contract
 from models.history import StatusLog, TicketTable
 from workbench.app.asof import AS_OF_HELP, parse_as_of
 from workbench.cli import CommandError
+from workbench.commands._common import UNCONFIRMED, add_version_option, read_contract_arg, stored_contract
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("simulate", help="replay a ticket history under a contract version",
                        description="Replay a ticket history under a contract's SLA clock.")
-    p.add_argument("--contract", help="contract file (YAML or JSON); with --workspace, "
-                   "defaults to the workspace's latest contract version")
+    p.add_argument("--contract", help="contract file (YAML or JSON) or document (txt/md/docx/pdf: its "
+                   "extracted terms, unconfirmed); with --workspace, defaults to the workspace's latest "
+                   "contract version")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--tickets", help="canonical tickets.csv")
     src.add_argument("--workspace", help="workspace (.slawb file or database URL)")
     p.add_argument("--status-log", help="canonical status_log.csv (with --tickets)")
     p.add_argument("--as-of", help=f"{AS_OF_HELP} (default: the latest instant in the data)")
+    add_version_option(p)
     p.add_argument("--per-ticket", action="store_true", help="include every ticket's outcome")
     p.add_argument("--json", action="store_true", help="print JSON (interfaces.md)")
     p.set_defaults(run=run)
 
 
-def load_inputs(args: argparse.Namespace) -> tuple[Contract, TicketTable, StatusLog | None]:
-    contract: Contract | None = load_contract(args.contract) if args.contract else None
+def _contract(args: argparse.Namespace) -> tuple[Contract | None, bool]:
+    """The contract of ``--contract`` or ``--version`` (None: the workspace's latest), and
+    whether its terms are unconfirmed (extracted from a document)."""
+    if args.contract and args.contract_version:
+        raise CommandError("give --contract FILE or --version VERSION, not both")
+    if args.contract_version:
+        return stored_contract(args.workspace, args.contract_version)[1], False
+    if args.contract:
+        read = read_contract_arg(args.contract)
+        return read.contract, read.extracted
+    return None, False
+
+
+def _tickets(
+    args: argparse.Namespace, contract: Contract | None
+) -> tuple[Contract, TicketTable, StatusLog | None]:
     status_log_path = getattr(args, "status_log", None)
     if args.tickets:
         from workbench.importing.canonical_csv import CsvError, read_tickets_csv
@@ -70,14 +87,20 @@ def load_inputs(args: argparse.Namespace) -> tuple[Contract, TicketTable, Status
 def run(args: argparse.Namespace) -> int:
     from workbench.engine.simulate import simulate
 
-    contract, tickets, log = load_inputs(args)
+    first, unconfirmed = _contract(args)
+    contract, tickets, log = _tickets(args, first)
     as_of = parse_as_of(args.as_of) if args.as_of else None
     result = simulate(contract, tickets, log, as_of=as_of)
     if args.json:
-        json.dump(result.to_json(per_ticket=args.per_ticket), sys.stdout, ensure_ascii=False)
+        out = result.to_json(per_ticket=args.per_ticket)
+        if unconfirmed:
+            out["unconfirmed_terms"] = True
+        json.dump(out, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
     source = args.tickets or args.workspace
+    if unconfirmed:
+        print(UNCONFIRMED.format(file=args.contract))
     print(render_table(result, per_ticket=args.per_ticket, source=source, rows=bool(args.tickets)))
     return 0
 

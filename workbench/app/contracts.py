@@ -1,0 +1,361 @@
+"""Contract versions from the files people have, and the workspace operations on them.
+
+A contract file (YAML/JSON) is read as it is; a document (.txt, .md, .docx, .pdf) is
+read, its terms extracted with the clause and the words each came from, and the
+version keeps the document's clauses for the redline.  :func:`read_contract_file`
+does all the reading and validating before anything touches a workspace, so a file
+that fails leaves the workspace as it was; :func:`add_contract_version` stores what
+was read (refusing a duplicate), :func:`remove_contract_version` takes a draft or
+proposal out again, and :func:`resolve_version` finds a version by id or label.
+
+Both front ends call these: the command line (``sla-workbench contract …``) and the
+GUI's "Add contract version…".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from models.contract import Contract, ContractError, load_contract
+from workbench.documents.extract import Extracted, Extraction, extract, proposed_values, to_contract
+from workbench.documents.reader import DOCUMENT_SUFFIXES, DocumentError, load_document
+
+if TYPE_CHECKING:
+    from models.store import Workspace
+
+__all__ = [
+    "CONTRACT_SUFFIXES",
+    "ESSENTIAL_TERMS",
+    "NO_TERMS",
+    "ContractFile",
+    "ContractFileError",
+    "Status",
+    "Term",
+    "add_contract_version",
+    "read_contract_file",
+    "remove_contract_version",
+    "resolve_version",
+]
+
+CONTRACT_SUFFIXES = (".yaml", ".yml", ".json")
+SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods", ".csv", ".tsv", ".numbers")
+NO_TERMS = "no SLA terms found (no priority targets, no service hours)"
+
+Status = Literal["signed", "proposal", "draft"]
+
+ESSENTIAL_TERMS: tuple[str, ...] = (
+    *(f"targets.{p}.{m}" for p in ("P1", "P2", "P3", "P4") for m in ("response", "resolution")),
+    "calendars.business.weekly",
+    "calendars.business.timezone",
+    "calendars.business.holidays",
+    "scope.helpdesk_hours",
+    "backup.systems",
+    "backup.restore_test_cadence",
+    "service_credits",
+    "uptime",
+    "reporting.cadence",
+)
+"""The terms an SLA is expected to state: what a version lacks of these is "missing"."""
+
+
+class ContractFileError(ContractError):
+    """A file that gives no contract version; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term a document states: the contract file's own key, its value as written in
+    contract files, and the clause and words it was read from."""
+
+    path: str
+    value: Any
+    clause: str
+    quote: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "value": _plain(self.value), "clause": self.clause, "quote": self.quote}
+
+
+@dataclass(frozen=True)
+class ContractFile:
+    """What a file gives: the contract version, where it came from and, for a document,
+    the extracted terms (unconfirmed until a person confirms them) and what is missing."""
+
+    contract: Contract
+    source: str
+    extracted: bool
+    terms: tuple[Term, ...] = ()
+    missing: tuple[str, ...] = ()
+    text: str | None = None
+    extraction: Extraction | None = field(default=None, compare=False, repr=False)
+
+
+# ---------------------------------------------------------------------- reading
+
+
+def read_contract_file(
+    path: str | Path,
+    *,
+    status: Status | None = None,
+    label: str | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> ContractFile:
+    """Read ``path`` as a contract version.  ``status`` and ``label`` (the version's
+    label, ``Contract.version``) replace what the file says; ``overrides`` are a
+    person's corrections of extracted terms (see :func:`to_contract`).  Raises
+    :class:`ContractError` (or its :class:`ContractFileError`) naming the file."""
+    p = Path(path)
+    if p.is_dir():
+        raise ContractFileError(f"{p}: is a folder, not a file")
+    if not p.is_file():
+        raise ContractFileError(f"{p}: no such file")
+    suffix = p.suffix.lower()
+    if suffix in CONTRACT_SUFFIXES:
+        contract = load_contract(p)
+        contract = _relabel(contract, status, label)
+        return ContractFile(contract, p.name, extracted=False, missing=missing_terms(contract))
+    if suffix in SPREADSHEET_SUFFIXES:
+        raise ContractFileError(
+            f"{p}: {NO_TERMS}: a spreadsheet is not a contract document "
+            "(ticket, backup and outage exports go to `sla-workbench import`)"
+        )
+    if suffix not in DOCUMENT_SUFFIXES:
+        known = ", ".join((*CONTRACT_SUFFIXES, *DOCUMENT_SUFFIXES))
+        what = suffix or "no suffix"
+        raise ContractFileError(f"{p}: not a contract file or document ({what}); use {known}")
+    try:
+        doc = load_document(p)
+    except DocumentError as exc:
+        if "holds no text" in str(exc):
+            raise ContractFileError(f"{p}: {NO_TERMS}: the document holds no text "
+                                    "(a scanned PDF needs OCR first)") from None
+        raise ContractFileError(str(exc)) from None
+    ex = extract(doc)
+    if not _states_sla_terms(ex):
+        raise ContractFileError(f"{p}: {NO_TERMS}")
+    contract = to_contract(ex, overrides, version=label or p.stem)
+    contract = _relabel(contract, status or "draft", label)
+    terms = document_terms(ex, contract)
+    return ContractFile(
+        contract,
+        p.name,
+        extracted=True,
+        terms=terms,
+        missing=missing_terms(contract),
+        text=doc.text,
+        extraction=ex,
+    )
+
+
+def _relabel(contract: Contract, status: Status | None, label: str | None) -> Contract:
+    update: dict[str, Any] = {}
+    if status is not None and status != contract.status:
+        update["status"] = status
+    if label is not None and label != contract.version:
+        update["version"] = label
+    return contract.model_copy(update=update) if update else contract
+
+
+def _states_sla_terms(ex: Extraction) -> bool:
+    """An SLA states priority targets, service hours, availability, service credits or
+    recovery objectives; a licence or an invoice states none of these."""
+    return any(e.field.startswith("targets.") or e.field in _SLA_FIELDS for e in ex.items)
+
+
+_SLA_FIELDS = frozenset(
+    {"coverage.hours", "calendar.weekly", "uptime", "service_credits", "backup.rpo", "backup.rto"}
+)
+
+
+# ---------------------------------------------------------------------- terms
+
+_PATHS: Mapping[str, str] = {
+    "calendar.weekly": "calendars.business.weekly",
+    "calendar.timezone": "calendars.business.timezone",
+    "calendar.holidays": "calendars.business.holidays",
+    "coverage.hours": "scope.helpdesk_hours",
+    "backup.rpo": "backup.systems",
+    "backup.rto": "backup.systems",
+    "review.cadence": "reporting.cadence",
+    "security.escalation_rule": "escalation_matrix",
+    "security.licence_exclusions": "security.licence_exclusions",
+    "document_date": "last_reviewed",
+}
+
+
+def _contract_path(name: str) -> str:
+    """The contract file's key for an extracted field name."""
+    if name in _PATHS:
+        return _PATHS[name]
+    if name.startswith("client_obligations."):
+        return "client_obligations"
+    if name.startswith("security.breach_roles."):
+        return "security.breach_roles"
+    return name
+
+
+def _has(data: Mapping[str, Any], path: str) -> bool:
+    """Whether ``data`` holds a value at ``path``; for ``calendars.business.*`` any
+    calendar counts (a contract file may name its business calendar otherwise)."""
+    parts = path.split(".")
+    if parts[:2] == ["calendars", "business"] and isinstance(data.get("calendars"), Mapping):
+        return any(_has({"c": cal}, ".".join(["c", *parts[2:]])) for cal in data["calendars"].values())
+    node: Any = data
+    for part in parts:
+        if not isinstance(node, Mapping) or part not in node:
+            return False
+        node = node[part]
+    return node not in (None, [], {}, ())
+
+
+def _get(data: Mapping[str, Any], path: str) -> Any:
+    node: Any = data
+    for part in path.split("."):
+        node = node[part]
+    return node
+
+
+def document_terms(ex: Extraction, contract: Contract) -> tuple[Term, ...]:
+    """The terms of ``contract`` that the document states, each with the clause and
+    words it came from; a target stated for all priorities is listed for each
+    priority it fills.  Values are those of the contract file (``30m``, ``4h``)."""
+    data = contract.to_data()
+    chosen = proposed_values(ex)
+    by_field: dict[str, list[Extracted]] = {}
+    for e in ex.items:
+        by_field.setdefault(e.field, []).append(e)
+
+    def source(name: str) -> Extracted | None:
+        items = by_field.get(name, [])
+        want = chosen.get(name)
+        for e in items:
+            if e.value == want:
+                return e
+        return items[0] if items else None
+
+    terms: list[Term] = []
+    seen: set[str] = set()
+
+    def add(path: str, e: Extracted | None) -> None:
+        if e is None or path in seen or not _has(data, path):
+            return
+        seen.add(path)
+        terms.append(Term(path, _get(data, path), e.clause, e.quote))
+
+    for p in ("P1", "P2", "P3", "P4"):
+        for metric in ("response", "resolution", "compliance_target"):
+            own = source(f"targets.{p}.{metric}")
+            add(f"targets.{p}.{metric}", own or source(f"targets.*.{metric}"))
+    for name in by_field:
+        if name.startswith("targets.") or name in ("backup.mentioned", "resolution_refused"):
+            continue
+        add(_contract_path(name), source(name))
+    return tuple(terms)
+
+
+def missing_terms(contract: Contract) -> tuple[str, ...]:
+    """The :data:`ESSENTIAL_TERMS` that ``contract`` does not state."""
+    data = contract.to_data()
+    return tuple(path for path in ESSENTIAL_TERMS if not _has(data, path))
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON holds it (dates as ISO text, tuples as lists)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+# ---------------------------------------------------------------------- workspace operations
+
+
+@dataclass(frozen=True)
+class VersionRef:
+    """A stored contract version as lists show it."""
+
+    id: int
+    name: str
+    version: str
+    status: str
+    source: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "version": self.version, "status": self.status,
+                "source": self.source}
+
+
+def list_versions(ws: Workspace) -> list[VersionRef]:
+    """The workspace's stored contract versions, oldest first."""
+    sources = {info.id: getattr(info, "source", None) for info in ws.contract_history()}
+    return [
+        VersionRef(vid, c.name, c.version, c.status, sources.get(vid)) for vid, c in ws.contract_versions()
+    ]
+
+
+def equal_version(ws: Workspace, contract: Contract) -> int | None:
+    """The id of a stored version equal to ``contract``, if any."""
+    for vid, stored in ws.contract_versions():
+        if stored == contract:
+            return vid
+    return None
+
+
+def add_contract_version(ws: Workspace, read: ContractFile, *, parent_id: int | None = None) -> int:
+    """Store what :func:`read_contract_file` gave as a new version (one transaction) and
+    return its id; a version equal to a stored one is refused, naming that version."""
+    same = equal_version(ws, read.contract)
+    if same is not None:
+        label = ws.contract(same).version
+        raise ContractFileError(f"{read.source}: equals version {same} ({label}); nothing added")
+    return int(
+        ws.add_contract_version(read.contract, parent_id=parent_id, source=read.source, source_text=read.text)
+    )
+
+
+def resolve_version(ws: Workspace, ref: str) -> int:
+    """A version id from ``ref``: its id, or its label (``Contract.version``, compared
+    exactly, then ignoring case).  Errors say which versions there are."""
+    versions = ws.contract_versions()
+    text = ref.strip()
+    if text.isdigit():
+        vid = int(text)
+        if any(v == vid for v, _ in versions):
+            return vid
+    for match in (lambda c: c.version == text, lambda c: c.version.casefold() == text.casefold()):
+        hits = [vid for vid, c in versions if match(c)]
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            raise ContractFileError(
+                f"version {ref!r} is ambiguous: versions {', '.join(map(str, hits))} have that label; "
+                "give the id"
+            )
+    known = "; ".join(f"{vid}: {c.version}" for vid, c in versions) or "none"
+    raise ContractFileError(f"no contract version {ref!r} in the workspace (versions: {known})")
+
+
+def remove_contract_version(ws: Workspace, version_id: int) -> None:
+    """Take a draft or proposal out of the workspace; a signed version is immutable."""
+    ws.remove_contract_version(version_id)
+
+
+def term_table(terms: Iterable[Term]) -> list[tuple[str, str, str, str]]:
+    """Rows (path, value, clause, quote) for a printed table."""
+    return [(t.path, _text(t.value), t.clause, t.quote) for t in terms]
+
+
+def _text(value: Any) -> str:
+    v = _plain(value)
+    if isinstance(v, dict):
+        return ", ".join(f"{k}: {_text(x)}" for k, x in v.items())
+    if isinstance(v, list):
+        return "; ".join(_text(x) for x in v)
+    return str(v)
