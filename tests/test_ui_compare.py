@@ -23,20 +23,15 @@ def _cheap(version: str) -> Version:
     return Version(3, contract_from_data(data))
 
 
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    w.quiet = True
-    qtbot.addWidget(w)
-    versions = [
-        Version(1, make_contract("2025 signed")),
-        Version(2, make_contract("2026 proposal", status="proposal", p1_resolution="1h")),
-        _cheap("2026 Harbourline"),
-    ]
-    w.state.load(None, versions, make_history(400))
-    w.show_view("compare")
-    yield w
-    w.db.shutdown()
+pytestmark = pytest.mark.window(
+    [
+        make_contract("2025 signed"),
+        make_contract("2026 proposal", status="proposal", p1_resolution="1h"),
+        _cheap("2026 Harbourline").contract,
+    ],
+    tickets=400,
+    view="compare",
+)
 
 
 def _ready(qtbot, view) -> None:

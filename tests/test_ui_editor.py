@@ -8,12 +8,11 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from test_ui_support import make_contract, make_history
+from test_ui_support import make_contract
 
 from models.store import Workspace
 from ui.main_window import MainWindow
 from ui.records import Column, RecordsModel
-from ui.state import Version
 
 
 @pytest.fixture(autouse=True)
@@ -21,15 +20,7 @@ def _isolated_settings(tmp_path) -> None:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
 
 
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    w.quiet = True
-    qtbot.addWidget(w)
-    w.state.load(None, [Version(1, make_contract("2025 signed"))], make_history(50))
-    w.show_view("editor")
-    yield w
-    w.db.shutdown()
+pytestmark = pytest.mark.window([make_contract("2025 signed")], tickets=50, view="editor")
 
 
 @contextmanager

@@ -16,16 +16,10 @@ def _isolated_settings(tmp_path) -> None:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
 
 
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    w.quiet = True
-    qtbot.addWidget(w)
-    signed = Version(1, make_contract("2025 signed"))
-    proposal = Version(2, make_contract("2026 proposal", status="proposal", p1_resolution="2h"))
-    w.state.load(None, [signed, proposal], make_history(120))
-    yield w
-    w.db.shutdown()
+pytestmark = pytest.mark.window(
+    [make_contract("2025 signed"), make_contract("2026 proposal", status="proposal", p1_resolution="2h")],
+    tickets=120,
+)
 
 
 def test_export_a_redline_with_rationale(qtbot, window, tmp_path) -> None:

@@ -9,7 +9,6 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QComboBox, QWizard
 from test_ui_support import make_contract
 
-from models.store import Workspace
 from ui.import_wizard import ImportWizard, RejectedModel
 from ui.main_window import MainWindow
 
@@ -22,19 +21,7 @@ def _isolated_settings(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("SLA_WORKBENCH_CONFIG", str(tmp_path / "config"))
 
 
-@pytest.fixture
-def window(qtbot, tmp_path):
-    path = tmp_path / "ws.slawb"
-    ws = Workspace.create(str(path))
-    ws.add_contract_version(make_contract("2025 signed"))
-    ws.close()
-    w = MainWindow()
-    w.quiet = True
-    qtbot.addWidget(w)
-    w.open_workspace(str(path))
-    qtbot.waitUntil(lambda: w.state.is_open and not w.loading, timeout=20_000)
-    yield w
-    w.db.shutdown()
+pytestmark = pytest.mark.window([make_contract("2025 signed")], workspace=True)  # a workspace file
 
 
 def _count(w: MainWindow) -> int:

@@ -15,15 +15,6 @@ def _isolated_settings(tmp_path) -> None:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
 
 
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    w.quiet = True
-    qtbot.addWidget(w)
-    yield w
-    w.db.shutdown()
-
-
 def _load(w: MainWindow, n: int = 300) -> None:
     versions = [
         Version(1, make_contract("2024 signed")),

@@ -7,7 +7,6 @@ from PySide6.QtCore import QSettings
 from test_ui_support import SupersededCall, make_contract, make_history
 
 from ui.main_window import MainWindow
-from ui.state import Version
 from ui.views.warnings import FindingsModel
 from workbench.app.quarters import last_full_quarter
 
@@ -17,14 +16,7 @@ def _isolated_settings(tmp_path) -> None:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
 
 
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    w.quiet = True
-    qtbot.addWidget(w)
-    w.state.load(None, [Version(1, make_contract("2025 signed"))], make_history(500))
-    yield w
-    w.db.shutdown()
+pytestmark = pytest.mark.window([make_contract("2025 signed")], tickets=500)
 
 
 def test_last_full_quarter() -> None:

@@ -16,15 +16,7 @@ def _isolated_settings(tmp_path) -> None:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
 
 
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    w.quiet = True
-    qtbot.addWidget(w)
-    w.state.load(None, [Version(1, make_contract("2025 signed"))], make_history(600))
-    w.show_view("whatif")
-    yield w
-    w.db.shutdown()
+pytestmark = pytest.mark.window([make_contract("2025 signed")], tickets=600, view="whatif")
 
 
 def _settled(qtbot, w: MainWindow) -> None:
