@@ -4,6 +4,7 @@ sensitivity curves and the tickets that flip."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -31,26 +32,31 @@ from PySide6.QtWidgets import (
 )
 
 from models.contract import (
-    DAY_TARGETS,
-    LITERAL_24X7,
     METRICS,
     PRIORITIES,
-    CalendarSpec,
     Contract,
     ContractError,
-    format_duration,
     parse_target,
 )
 from ui.list_model import AnyIndex, ListTableModel
 from ui.simulation import SimulationService, WhatIf
 from ui.state import AddVersion, AppState, SetScenario, Version
 from ui.widgets import EmptyState, figure_canvas
-from workbench.app.coverage import PRESETS
+from workbench.app.coverage import PRESETS, CoveragePreset
 from workbench.app.drafts import new_draft_key
+from workbench.app.scenarios import (
+    AS_IN_CONTRACT,
+    ScenarioEdit,
+    ScenarioError,
+    coverage_choice,
+    draft_from_scenario,
+    with_coverage,
+    with_pauses,
+    with_target,
+)
 
 SLIDER_STEP_H = 0.25  # slider resolution: a quarter of an hour
 MAX_HOURS = {"P1": 24.0, "P2": 72.0, "P3": 168.0, "P4": 336.0}
-AS_IN_CONTRACT = "As in the contract"  # the coverage choice before the presets
 
 
 def _pct(v: float | None) -> str:
@@ -393,15 +399,11 @@ class WhatIfView(QWidget):
         self.status.setText("computing…")
 
     def _coverage_index(self, c: Contract) -> int:
-        base = self.state.baseline.contract if self.state.baseline else None
-        if base is not None and c.calendars == base.calendars:
+        choice = coverage_choice(c, self.state.baseline.contract if self.state.baseline else None)
+        if choice is None:
             return 0
-        names = {n for n in c.calendars}
-        if len(names) == 1:
-            weekly = next(iter(c.calendars.values())).weekly
-            for i, preset in enumerate(PRESETS, start=1):
-                if dict(weekly) == preset.weekly():
-                    return i
+        if isinstance(choice, CoveragePreset):
+            return PRESETS.index(choice) + 1
         return len(PRESETS) + 1
 
     # ------------------------------------------------------------------ widgets -> scenario
@@ -410,38 +412,25 @@ class WhatIfView(QWidget):
             return
         self.state.undo_stack.push(SetScenario(self.state, new, text, key))
 
-    def _rebuild(self, data: dict[str, Any]) -> Contract | None:
-        from models.contract import contract_from_data
-
+    def _apply(self, edit: Callable[[], ScenarioEdit]) -> None:
+        """Run one scenario edit and push it; a refused edit is said in the status line."""
         try:
-            return contract_from_data(data, "scenario")
+            done = edit()
+        except ScenarioError as exc:
+            self.status.setText(str(exc))
+            return
         except ContractError as exc:
             self.status.setText(str(exc).splitlines()[0])
             self.status.setStyleSheet("color: #b42318;")
-            return None
+            return
+        self._push(done.contract, done.text, done.key)
 
     def set_target(self, prio: str, metric: str, hours: float) -> None:
         c = self.state.scenario
         if c is None:
             return
         base = self.state.baseline.contract if self.state.baseline else c
-        data = c.to_data()
-        targets = data.setdefault("targets", {})
-        entry = dict(targets.get(prio, {"calendar": LITERAL_24X7}))
-        if hours <= 0:
-            original = base.target(prio, metric)
-            day = original if original in DAY_TARGETS else None
-            if day is None:
-                entry.pop(metric, None)
-            else:
-                entry[metric] = day
-        else:
-            entry[metric] = format_duration(round(hours * 3600))
-        targets[prio] = entry
-        new = self._rebuild(data)
-        if new is not None:
-            label = entry.get(metric, "none")
-            self._push(new, f"{prio} {metric} target {label}", f"target:{prio}:{metric}")
+        self._apply(lambda: with_target(c, base, prio, metric, hours))
 
     def _coverage_picked(self, index: int) -> None:
         c, base = self.state.scenario, self.state.baseline
@@ -452,37 +441,18 @@ class WhatIfView(QWidget):
                 self.window_.show_view("editor")
             return
         preset = PRESETS[index - 1] if index > 0 else None
-        data = c.to_data()
-        if preset is None:
-            data["calendars"] = base.contract.to_data().get("calendars", {})
-        else:
-            cals = {}
-            for name, spec in (c.calendars or {}).items():
-                cals[name] = CalendarSpec(
-                    timezone=spec.timezone, weekly=preset.weekly(), holidays=spec.holidays
-                ).model_dump(mode="json", exclude_defaults=True)
-            if not cals:
-                self.status.setText("This contract has no named calendar: every target runs 24x7.")
-                return
-            data["calendars"] = cals
-        new = self._rebuild(data)
-        if new is not None:
-            self._push(new, f"Coverage {preset.label if preset else AS_IN_CONTRACT}", "")
+        self._apply(lambda: with_coverage(c, base.contract, preset))
 
     def _pause_changed(self, *_: Any) -> None:
         c = self.state.scenario
         if c is None:
             return
-        data = c.to_data()
-        data["pause_applies_to"] = [
+        applies = [
             m
             for m, box in (("response", self.pause_response), ("resolution", self.pause_resolution))
             if box.isChecked()
         ]
-        data["pause_statuses"] = [s.strip() for s in self.pause_statuses.text().split(",") if s.strip()]
-        new = self._rebuild(data)
-        if new is not None:
-            self._push(new, "Pause rules", "")
+        self._apply(lambda: with_pauses(c, applies, self.pause_statuses.text().split(",")))
 
     def _reset(self) -> None:
         if self.state.baseline is not None:
@@ -500,13 +470,7 @@ class WhatIfView(QWidget):
             return None
         n = sum(1 for v in self.state.versions if v.status == "draft") + 1
         base = self.state.baseline.contract if self.state.baseline else c
-        draft = c.model_copy(  # a draft is not a review: the baseline's review date stays (W10)
-            update={
-                "status": "draft",
-                "version": f"{base.version} — what-if draft {n}",
-                "last_reviewed": base.last_reviewed,
-            }
-        )
+        draft = draft_from_scenario(c, base, n)
         parent = self.state.baseline.id if self.state.baseline else None
         version = Version(None, draft, new_draft_key(parent), parent)
         self.state.undo_stack.push(AddVersion(self.state, version, "Save scenario as draft version"))

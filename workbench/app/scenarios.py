@@ -1,0 +1,120 @@
+"""What-if scenario edits, written once: each takes the scenario contract (and the
+baseline it started from) and returns a :class:`ScenarioEdit` — the new contract, the
+words an undo menu shows, and a key under which consecutive edits of the same control
+merge into one undo step.  The edits go through :meth:`workbench.engine.simulate.Scenario.apply`,
+the engine's own way of overriding a contract's targets, calendars and pause rules.
+
+Both front ends call these: the What-if view pushes the edit on its undo stack; a
+script or the command line applies it directly.  An edit that would make an invalid
+contract raises :class:`models.contract.ContractError`; one that cannot apply raises
+:class:`ScenarioError`, with a sentence for the user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from models.contract import DAY_TARGETS, LITERAL_24X7, CalendarSpec, Contract, format_duration
+from workbench.app.coverage import PRESETS, CoveragePreset
+from workbench.engine.simulate import Scenario
+
+__all__ = [
+    "ScenarioEdit",
+    "ScenarioError",
+    "coverage_choice",
+    "draft_from_scenario",
+    "with_coverage",
+    "with_pauses",
+    "with_target",
+]
+
+NAME = "what-if"
+
+
+class ScenarioError(ValueError):
+    """An edit that cannot apply to this scenario (the message says why, in words)."""
+
+
+@dataclass(frozen=True)
+class ScenarioEdit:
+    """The scenario after one edit, the edit's words, and its undo merge key ("" never merges)."""
+
+    contract: Contract
+    text: str
+    key: str = ""
+
+
+def with_target(scenario: Contract, baseline: Contract, prio: str, metric: str, hours: float) -> ScenarioEdit:
+    """Set ``prio``'s ``metric`` target to ``hours`` of its calendar's time.  ``hours <= 0``
+    means "as the baseline has it" for a day target (same/next business day), else no
+    target at all."""
+    entry = dict(scenario.to_data().get("targets", {}).get(prio, {"calendar": LITERAL_24X7}))
+    if hours <= 0:
+        original = baseline.target(prio, metric)
+        if original in DAY_TARGETS:
+            entry[metric] = original
+        else:
+            entry.pop(metric, None)
+    else:
+        entry[metric] = format_duration(round(hours * 3600))
+    new = Scenario(NAME, targets={prio: entry}).apply(scenario)
+    return ScenarioEdit(new, f"{prio} {metric} target {entry.get(metric, 'none')}", f"target:{prio}:{metric}")
+
+
+AS_IN_CONTRACT = "As in the contract"
+
+
+def with_coverage(scenario: Contract, baseline: Contract, preset: CoveragePreset | None) -> ScenarioEdit:
+    """Every calendar of the scenario on ``preset``'s weekly hours (keeping each
+    calendar's zone and holidays); ``None``: the baseline's calendars again."""
+    if preset is None:
+        calendars: dict[str, Any] = dict(baseline.calendars)
+        label = AS_IN_CONTRACT
+    else:
+        if not scenario.calendars:
+            raise ScenarioError("This contract has no named calendar: every target runs 24x7.")
+        calendars = {
+            name: CalendarSpec(timezone=spec.timezone, weekly=preset.weekly(), holidays=spec.holidays)
+            for name, spec in scenario.calendars.items()
+        }
+        label = preset.label
+    new = Scenario(NAME, calendars=calendars).apply(scenario)
+    return ScenarioEdit(new, f"Coverage {label}")
+
+
+def coverage_choice(scenario: Contract, baseline: Contract | None) -> CoveragePreset | str | None:
+    """Which coverage choice the scenario shows: ``None`` when its calendars are the
+    baseline's, a preset when its one calendar has that preset's hours, else
+    ``"other"`` (hours only the editor can show)."""
+    if baseline is not None and scenario.calendars == baseline.calendars:
+        return None
+    if len(scenario.calendars) == 1:
+        weekly = dict(next(iter(scenario.calendars.values())).weekly)
+        for preset in PRESETS:
+            if weekly == preset.weekly():
+                return preset
+    return "other"
+
+
+def with_pauses(scenario: Contract, applies_to: Iterable[str], statuses: Iterable[str]) -> ScenarioEdit:
+    """The clock pauses on ``statuses`` (blank names dropped) for the metrics in ``applies_to``."""
+    new = Scenario(
+        NAME,
+        pause_statuses=tuple(s.strip() for s in statuses if s.strip()),
+        pause_applies_to=tuple(applies_to),
+    ).apply(scenario)
+    return ScenarioEdit(new, "Pause rules")
+
+
+def draft_from_scenario(scenario: Contract, baseline: Contract, number: int) -> Contract:
+    """The scenario as a draft version to keep: named after its baseline (``2025 — what-if
+    draft 2``); a draft is not a review, so the baseline's review date stays."""
+    return scenario.model_copy(
+        update={
+            "status": "draft",
+            "version": f"{baseline.version} — what-if draft {number}",
+            "last_reviewed": baseline.last_reviewed,
+        }
+    )
