@@ -32,6 +32,7 @@ from models.history import History
 from ui.state import AppState, Version
 from ui.tasks import DbWorker, guard, run_in_background, run_with_progress
 from ui.widgets import EmptyState
+from workbench.app.workspace import discard_draft, save_draft, start_draft
 
 if TYPE_CHECKING:
     from models.store import Workspace
@@ -495,22 +496,15 @@ class MainWindow(QMainWindow):
         self._workspace_changed()
 
         def load_first(ws: Any) -> tuple[list[Version], History]:
-            from models.contract import contract_from_data
+            from workbench.app.workspace import open_contents
 
-            if demo_marker is not None and ws.meta().get("demo") != demo_marker:
-                from models.store import WorkspaceError
-
-                raise WorkspaceError(f"{p}: is a workspace but not the demo; choose another path")
-            versions = [Version(i, c) for i, c in ws.contract_versions()]
-            for draft in ws.draft_records():
-                contract = contract_from_data(draft.data, f"draft {draft.key}")
-                versions.append(Version(None, contract, draft.key, draft.parent_version_id))
-            tickets, log = ws.load_tickets()
-            return versions, History(tickets=tickets, status_log=log)
+            contents = open_contents(ws, demo_marker)
+            return list(contents.versions), contents.history
 
         def load_records(ws: Any) -> Any:
-            records = getattr(ws, "load_records", None)  # PERF: the records without the tickets
-            return records() if records is not None else ws.load_history()
+            from workbench.app.workspace import load_records as records
+
+            return records(ws)
 
         def opened(_ws: Any) -> None:
             self.db.call(
@@ -704,17 +698,14 @@ class MainWindow(QMainWindow):
         version = st.draft
         if version.draft_key is None:
             # the first edit of a stored version: it becomes a working draft of its own
-            from workbench.app.drafts import new_draft_key
-
-            keyed = Version(None, version.contract, new_draft_key(version.id), version.id)
+            keyed = start_draft(version)
             st.replace_version(version, keyed)
             version = keyed
-        key, parent, data = version.draft_key, version.parent_id, version.contract.to_data()
 
         def save(ws: Any) -> bool:
             if ws is None:
                 return False
-            ws.save_draft(key, data, parent_version_id=parent)
+            save_draft(ws, version)
             return True
 
         def saved(ok: bool) -> None:
@@ -730,7 +721,7 @@ class MainWindow(QMainWindow):
 
         def delete(ws: Any) -> None:
             if ws is not None:
-                ws.delete_draft(key)
+                discard_draft(ws, key)
 
         return self.db.call(delete, on_error=self._failed("Could not remove the undone draft"))
 

@@ -7,7 +7,6 @@ that call :meth:`AppState.set_scenario` / :meth:`AppState.set_draft`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,27 +15,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from models.contract import Contract
 from models.history import History
-
-
-@dataclass(frozen=True)
-class Version:
-    """One stored contract version (``id`` is the store's key, None when not stored yet)."""
-
-    id: int | None
-    contract: Contract
-    draft_key: str | None = None  # an autosaved working draft (the store's drafts table)
-    parent_id: int | None = None  # the stored version a working draft started from
-
-    @property
-    def status(self) -> str:
-        return self.contract.status
-
-    @property
-    def label(self) -> str:
-        c = self.contract
-        if c.status == "proposal" and c.provider:
-            return f"{c.version} — {c.provider}"
-        return c.version
+from workbench.app.workspace import Version as Version
 
 
 class AppState(QObject):

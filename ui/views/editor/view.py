@@ -39,6 +39,7 @@ from ui.views.editor.scope import ScopeSection
 from ui.views.editor.targets import TargetsSection
 from ui.widgets import EmptyState
 from workbench.app.drafts import new_draft_key
+from workbench.app.workspace import Changes, save_draft_as_version
 
 ERROR_STYLE = "border: 2px solid #b42318;"
 
@@ -335,24 +336,24 @@ class ContractEditorView(QWidget):
         if self.errors:
             st.message.emit("Fix the marked fields first.")
             return
-        contract, key, parent = v.contract, v.draft_key, v.parent_id
+        contract = v.contract
         was_dirty = st.dirty_draft
         st.dirty_draft = False  # no autosave of this draft while it is being stored
 
-        def job(ws: Any) -> int:
+        def job(ws: Any) -> Changes:
             if ws is None:
                 raise RuntimeError("no workspace is open")
-            return int(ws.save_draft_as_version(key, contract, parent_id=parent))  # one transaction
+            return save_draft_as_version(ws, v)  # one transaction
 
-        def done(vid: int) -> None:
-            stored = Version(vid, contract, None, parent)
+        def done(changes: Changes) -> None:
+            (_, stored), = changes.replaced
             if st.draft is v:
                 st.replace_version(v, stored)
                 st.undo_stack.clear()  # the edits led to an immutable stored version
                 st.set_draft(stored, dirty=False)
             else:
                 st.add_version(stored)
-            st.message.emit(f"Saved “{contract.version}” as contract version {vid}")
+            st.message.emit(f"Saved “{contract.version}” as contract version {stored.id}")
             self._update_header()
 
         def failed(exc: BaseException) -> None:
