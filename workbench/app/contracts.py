@@ -15,12 +15,16 @@ GUI's "Add contract version…".
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from models.contract import Contract, ContractError, load_contract
+import yaml
+
+from models.contract import Contract, ContractError, contract_from_data, load_contract, yaml_load
+from workbench.app.term_labels import TERM_LABELS, term_label
 from workbench.documents.extract import Extracted, Extraction, extract, proposed_values, to_contract
 from workbench.documents.reader import DOCUMENT_SUFFIXES, DocumentError, load_document
 
@@ -36,9 +40,12 @@ __all__ = [
     "Status",
     "Term",
     "add_contract_version",
+    "confirm_terms",
+    "parse_term_value",
     "read_contract_file",
     "remove_contract_version",
     "resolve_version",
+    "term_text",
 ]
 
 CONTRACT_SUFFIXES = (".yaml", ".yml", ".json")
@@ -272,6 +279,166 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value
+
+
+# ---------------------------------------------------------------------- confirming
+
+_TARGET = re.compile(r"^targets\.(P[1-4])\.(response|resolution|compliance_target)$")
+
+
+def term_text(value: Any) -> str:
+    """A term's value as a person edits it: YAML on one line (``1h``,
+    ``{mon: ['09:00-17:00']}``), read back by :func:`parse_term_value`."""
+    text = yaml.safe_dump(_plain(value), default_flow_style=True, sort_keys=False, allow_unicode=True,
+                          width=1_000_000)
+    return text.removesuffix("\n...\n").strip()
+
+
+def parse_term_value(path: str, text: str) -> Any:
+    """What a person typed for the term at ``path``, as contract files hold it; empty
+    text is None (the term is dropped).  A ValueError says which term and why."""
+    if not text.strip():
+        return None
+    try:
+        return yaml_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem", None) or "not readable"
+        raise ValueError(f"{term_label(path)}: {text!r} is not a value ({mark})") from None
+
+
+def confirm_terms(
+    read: ContractFile,
+    edits: Mapping[str, Any] | None = None,
+    use_defaults: Iterable[str] = (),
+    *,
+    status: Status | None = None,
+    label: str | None = None,
+) -> ContractFile:
+    """The version ``read`` gave, rebuilt with a person's corrections: ``edits`` maps a
+    term's path (``Term.path``) to the value confirmed for it (None drops the term),
+    ``use_defaults`` names missing terms to fill with the 2026 template's value
+    (:func:`workbench.app.templates.template_default`), ``status`` and ``label`` replace
+    the version's own.  Targets go through the extraction again (``to_contract``'s
+    overrides: a business-day target gets a business calendar); every other term is set
+    in the contract's data.  The result is validated as a contract file is; a
+    :class:`ContractFileError` names the file and the term that is wrong.  The terms
+    keep their clause and quote with the confirmed value; what is still not stated is
+    listed as missing."""
+    from workbench.app.templates import template_default
+
+    changes: dict[str, Any] = dict(edits or {})
+    for path in use_defaults:
+        if path in changes:
+            continue
+        value = template_default(path)
+        if value is None:
+            raise ContractFileError(f"{read.source}: the template states no {term_label(path)} ({path})")
+        changes[path] = value
+    target_changes = {k: v for k, v in changes.items() if _TARGET.match(k)}
+    try:
+        confirmed = _rebuilt(read, changes, target_changes, status, label)
+    except ContractError as exc:
+        message = str(exc)
+        doc_source = str(read.extraction.document.source) if read.extraction is not None else ""
+        if doc_source:
+            message = message.replace(doc_source, read.source)  # the file's name, as elsewhere
+        raise ContractFileError(_in_words(message), exc.errors) from None
+    terms = tuple(
+        Term(t.path, _get(confirmed.to_data(), t.path), t.clause, t.quote)
+        for t in read.terms
+        if _has(confirmed.to_data(), t.path)
+    )
+    return ContractFile(
+        confirmed,
+        read.source,
+        extracted=read.extracted,
+        terms=terms,
+        missing=missing_terms(confirmed),
+        text=read.text,
+        extraction=read.extraction,
+    )
+
+
+def _rebuilt(
+    read: ContractFile,
+    changes: Mapping[str, Any],
+    target_changes: Mapping[str, Any],
+    status: Status | None,
+    label: str | None,
+) -> Contract:
+    """The contract of ``read`` with ``changes`` applied (see :func:`confirm_terms`)."""
+    from workbench.app.templates import template_default
+
+    contract = read.contract
+    if read.extraction is not None and target_changes:
+        overrides: dict[str, Any] = {}
+        for path, value in target_changes.items():
+            overrides[path] = value
+            if path not in read.missing:
+                continue  # a stated target keeps the calendar the document gave it
+            priority = path.split(".")[1]
+            calendar = template_default(f"targets.{priority}.calendar")
+            overrides[f"{path}@calendar"] = "business" if calendar == "business" else "24x7"
+        contract = to_contract(read.extraction, overrides, version=contract.version)
+    data = contract.to_data()
+    data["status"], data["version"] = read.contract.status, read.contract.version
+    if read.extraction is None:
+        _apply(data, target_changes)
+    _apply(data, {k: v for k, v in changes.items() if k not in target_changes})
+    if status is not None:
+        data["status"] = status
+    if label is not None and label.strip():
+        data["version"] = label.strip()
+    return contract_from_data(data, read.source)
+
+
+def _apply(data: dict[str, Any], changes: Mapping[str, Any]) -> None:
+    """Set (or, for None, drop) each path of ``changes`` in contract data; a term of the
+    business calendar that has none yet starts from the template's business calendar."""
+    from workbench.app.templates import template_default
+
+    for path, value in changes.items():
+        parts = path.split(".")
+        if parts[:2] == ["calendars", "business"] and value is not None:
+            calendars = data.setdefault("calendars", {})
+            if "business" not in calendars:
+                calendars["business"] = dict(template_default("calendars.business") or {})
+        node = data
+        for part in parts[:-1]:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                if value is None:
+                    break
+                child = node[part] = {}
+            node = child
+        else:
+            if value is None:
+                node.pop(parts[-1], None)
+            else:
+                node[parts[-1]] = value
+
+
+def _in_words(message: str) -> str:
+    """A contract error with the term's words next to its path."""
+    lines = []
+    for line in message.splitlines():
+        source, _, rest = line.partition(": ")
+        path, _, what = rest.partition(": ")
+        if what:
+            words = term_label(_term_of(path))
+            line = f"{source}: {words} ({path}): {what}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _term_of(path: str) -> str:
+    """The longest labelled term a field path lies in (``backup.systems.0.rpo`` -> ``backup.systems``)."""
+    parts = path.split(".")
+    for n in range(len(parts), 0, -1):
+        head = ".".join(parts[:n])
+        if head in TERM_LABELS:
+            return head
+    return path
 
 
 # ---------------------------------------------------------------------- workspace operations
