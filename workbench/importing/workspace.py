@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.importing.core import ImportFailed, ImportResult, attach_status_log, import_file
 from workbench.importing.dates import DateOrder
 from workbench.importing.presets import Preset
 from workbench.importing.records import RecordsResult, merge_records, read_records, sniff_kind
 from workbench.progress import Cancelled, ProgressCallback, report, scaled
+
+if TYPE_CHECKING:
+    from models.store import Workspace
 
 
 class Rejected(ImportFailed):
@@ -136,12 +140,7 @@ def import_records_into_workspace(
         raise ImportFailed(str(exc)) from exc
     ok = False
     try:
-        history = ws.load_history(source)
-        report(progress, 0.3, "saving records")
-        ws.save_history(merge_records(history, result), source=source,
-                        progress=scaled(_no_cancel_at_end(progress), 0.3, 0.98))
-        ws.record_data_source(Path(file).name, f"canonical-{result.kind}", source=source,
-                              rejected=len(result.rejected), details={"records": len(result.records)})
+        store_records(ws, result, source=source, progress=scaled(progress, 0.1, 1.0))
         ok = True
     finally:
         ws.close()
@@ -152,6 +151,25 @@ def import_records_into_workspace(
     if progress is not None:
         progress(1.0, "imported")
     return result
+
+
+def store_records(
+    ws: Workspace,
+    result: RecordsResult,
+    *,
+    source: str = "default",
+    progress: ProgressCallback | None = None,
+) -> None:
+    """Write the records read from a file into the open workspace ``ws``: they replace the
+    records of their kind in ``source`` (its tickets and the other kinds are kept), in one
+    transaction, and the file is listed among the data sources.  A cancel before the commit
+    changes nothing."""
+    history = ws.load_history(source)
+    report(progress, 0.25, "saving records")
+    ws.save_history(merge_records(history, result), source=source,
+                    progress=scaled(_no_cancel_at_end(progress), 0.25, 0.98))
+    ws.record_data_source(result.file.name, f"canonical-{result.kind}", source=source,
+                          rejected=len(result.rejected), details={"records": len(result.records)})
 
 
 def _no_cancel_at_end(progress: ProgressCallback | None) -> ProgressCallback | None:
