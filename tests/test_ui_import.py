@@ -151,3 +151,100 @@ def test_status_log_has_a_browse_button_and_must_exist(qtbot, window, tmp_path, 
     page.browse_status_log.click()
     assert page.status_log.text() == str(log)
     assert page.isComplete()
+
+
+BACKUPS = (
+    "system,finished_at,success,location\n"
+    "DB,2026-03-01 01:00,true,cloud\n"
+    "DB,2026-03-02 01:00,maybe,cloud\n"
+    "Files,2026-03-02 02:30,false,on-prem\n"
+)
+
+
+def _to_records_validation(qtbot, wiz: ImportWizard, path: str) -> None:
+    wiz.show()
+    wiz.file_page.path.setText(path)
+    assert wiz.records_kind == "backups" and "backup jobs" in wiz.file_page.detected.text()
+    assert not wiz.file_page.status_log.isEnabled()  # a status log belongs to tickets only
+    wiz.next()
+    assert wiz.currentPage() is wiz.records_page  # no format or mapping page for a records file
+    page = wiz.records_page
+    # naive timestamps: without a zone the page says so and cannot go on
+    qtbot.waitUntil(lambda: "time zone" in page.status.text(), timeout=10_000)
+    assert not page.isComplete() and "Choose the zone" in page.status.text()
+    page.tz.setCurrentText("Europe/London")
+    qtbot.waitUntil(page.isComplete, timeout=10_000)
+    assert page.table.rowCount() == 2
+    headers = [page.table.horizontalHeaderItem(c).text() for c in range(page.table.columnCount())]
+    assert headers == ["system", "finished_at", "success", "location"]
+    row = [page.table.item(0, c).text() for c in range(4)]
+    assert row == ["DB", "2026-03-01 01:00 UTC", "yes", "cloud"]  # London is on UTC in March
+    assert "2 valid, 1 rows rejected" in page.status.text()
+    wiz.next()
+    assert wiz.currentPage() is wiz.validation_page
+
+
+def test_backups_through_the_wizard_as_the_command_line_imports_them(qtbot, window, tmp_path) -> None:
+    from workbench.importing.records import read_records
+    from workbench.importing.workspace import import_into_workspace
+
+    f = tmp_path / "backups.csv"
+    f.write_text(BACKUPS)
+    wiz = ImportWizard(window, records=True)
+    qtbot.addWidget(wiz)
+    assert "backups" in wiz.file_page.title()
+    _to_records_validation(qtbot, wiz, str(f))
+    page = wiz.validation_page
+    assert page.model.rowCount() == 1
+    r = page.model.items[0]
+    assert (r.line, r.field, r.reason) == (3, "success", "not a true/false value 'maybe'")
+    assert "Import the 2 valid backup jobs" in page.valid_only.text()
+    page.nothing.setChecked(True)
+    assert not page.isComplete()  # a rejected row and "import nothing": Finish stays off
+    page.valid_only.setChecked(True)
+    assert page.isComplete()
+    wiz.accept()
+    qtbot.waitUntil(lambda: wiz.imported is not None, timeout=20_000)
+    assert wiz.imported == {"backups": 2}
+    # the window's history has them (Overview and What-if read it), and so has the store
+    assert [b.system for b in window.state.history.backups] == ["DB", "Files"]
+    assert not window.state.records_pending
+    stored = window.db.wait(window.db.call(lambda ws: ws.load_records()))
+    assert stored.backups == window.state.history.backups
+    qtbot.waitUntil(lambda: not window.navigator.pending(), timeout=5000)
+    data = window.navigator.topLevelItem(window.navigator.topLevelItemCount() - 1)
+    assert "Backup jobs: 2" in [data.child(i).text(0) for i in range(data.childCount())]
+    # what the command line stores from the same file
+    cli = tmp_path / "cli.slawb"
+    import_into_workspace(cli, f, tz="Europe/London")
+    from models.store import Workspace
+
+    with Workspace.open(cli) as ws:
+        assert ws.load_records().backups == stored.backups
+    assert read_records(f, "Europe/London").records == list(stored.backups)
+
+
+def test_cancelled_records_import_changes_nothing(qtbot, window, tmp_path) -> None:
+    f = tmp_path / "backups.csv"
+    f.write_text(BACKUPS)
+    wiz = ImportWizard(window)
+    qtbot.addWidget(wiz)
+    _to_records_validation(qtbot, wiz, str(f))
+    gate = threading.Event()
+    window.db.call(lambda ws: gate.wait(10))  # hold the DB thread so the cancel comes first
+    wiz.accept()
+    assert not wiz.button(QWizard.WizardButton.FinishButton).isEnabled()
+    wiz.job.dialog.canceled.emit()
+    gate.set()
+    qtbot.waitUntil(lambda: wiz.job is None, timeout=20_000)
+    assert wiz.imported is None and "nothing was imported" in wiz.validation_page.status.text()
+    stored = window.db.wait(window.db.call(lambda ws: ws.load_records()))
+    assert stored.backups == () and window.state.history.backups == ()
+
+
+def test_file_menu_imports_records_in_the_same_wizard(qtbot, window, monkeypatch) -> None:
+    opened = []
+    monkeypatch.setattr(ImportWizard, "exec", lambda self: opened.append(self) or 0)
+    window.act_import_records.trigger()
+    assert opened and isinstance(opened[0], ImportWizard)
+    assert "outages" in opened[0].file_page.title()

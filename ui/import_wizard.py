@@ -1,12 +1,20 @@
-"""File ▸ Import…: a ticket export into the open workspace, step by step.
+"""File ▸ Import tickets… / Import backups, outages or KPIs…: a file into the open
+workspace, step by step.
 
-Choose the file -> the detected preset with its score and why (changeable) -> the
-mapping (column per field, date order, time zone, priority values, pause statuses)
--> the first rows as parsed -> every rejected row with file, line, ticket, field and
-reason -> import the valid rows (or nothing) on the database worker with progress
-and Cancel.  Reading runs on a pool thread, writing on the single DB thread; a
-cancelled or failed import changes nothing (``Workspace.upsert_tickets`` is all or
-nothing).  All parsing is done by ``workbench.importing``; this module only shows it.
+A ticket export: choose the file -> the detected preset with its score and why
+(changeable) -> the mapping (column per field, date order, time zone, priority values,
+pause statuses) -> the first rows as parsed -> every rejected row with file, line,
+ticket, field and reason -> import the valid rows (or nothing) on the database worker
+with progress and Cancel.
+
+Backups, restore tests, outages or monthly KPI snapshots (told from the header, as the
+command line does): choose the file -> the first records as parsed (time zone for
+naive timestamps) -> the rejected rows -> import, through the same
+``workbench.importing.workspace.store_records`` the command line uses.
+
+Reading runs on a pool thread, writing on the single DB thread; a cancelled or failed
+import changes nothing (the store writes all or nothing).  All parsing is done by
+``workbench.importing``; this module only shows it.
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -44,6 +52,16 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 NOT_MAPPED = "(not in the file)"
 PREVIEW_ROWS = 20
 MAX_PRIORITY_VALUES = 40
+# the wizard's pages: a ticket export goes FILE -> PRESET -> MAPPING -> PREVIEW -> VALIDATION,
+# a records file FILE -> RECORDS -> VALIDATION
+FILE, PRESET, MAPPING, PREVIEW, VALIDATION, RECORDS = range(6)
+# what the valid rows of each kind are, in the wizard's texts
+RECORD_TITLES = {
+    "backups": "backup jobs",
+    "restore_tests": "restore tests",
+    "outages": "outages",
+    "kpis": "KPI months",
+}
 
 
 def _when(v: int) -> str:
@@ -74,24 +92,53 @@ def _table(headers: list[str]) -> QTableWidget:
     return t
 
 
+TICKETS_SUBTITLE = (
+    "A CSV or XLSX export of your PSA/ITSM tool (ServiceNow, Jira, Zendesk, ConnectWise, …), or a CSV "
+    "of backups, restore tests, outages or monthly KPIs: what the file holds is told from its header."
+)
+RECORDS_SUBTITLE = (
+    "A CSV of backup jobs (system, finished_at, success[, location]), restore tests (system, started_at, "
+    "finished_at, success), outages (service, start, end[, maintenance]) or monthly KPI snapshots "
+    "(month, patch_compliance, threats_detected, threats_resolved, endpoints_managed): the kind is told "
+    "from the header. A ticket export works here too."
+)
+
+
+def _zone_combo() -> QComboBox:
+    """An editable choice of time zone, empty at first (the file's timestamps carry theirs)."""
+    from zoneinfo import available_timezones
+
+    combo = QComboBox()
+    combo.setEditable(True)
+    combo.addItem("")
+    combo.addItems(sorted(available_timezones()))
+    combo.setToolTip("The zone the file was written in, for timestamps without an offset")
+    return combo
+
+
 class FilePage(QWizardPage):
-    def __init__(self, wizard: ImportWizard) -> None:
+    def __init__(self, wizard: ImportWizard, records: bool = False) -> None:
         super().__init__()
         self.wiz = wizard
-        self.setTitle("Choose the ticket export")
-        self.setSubTitle(
-            "A CSV or XLSX export of your PSA/ITSM tool (ServiceNow, Jira, Zendesk, ConnectWise, …)."
-        )
+        if records:
+            self.setTitle("Choose the backups, restore tests, outages or KPI file")
+            self.setSubTitle(RECORDS_SUBTITLE)
+        else:
+            self.setTitle("Choose the ticket export")
+            self.setSubTitle(TICKETS_SUBTITLE)
         form = QFormLayout(self)
         row = QHBoxLayout()
         self.path = QLineEdit()
-        self.path.setPlaceholderText("tickets.csv")
-        self.path.textChanged.connect(self.completeChanged)
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._browse)
+        self.path.setPlaceholderText("backups.csv" if records else "tickets.csv")
+        self.path.textChanged.connect(self._path_changed)
+        self.browse = QPushButton("Browse…")
+        self.browse.clicked.connect(self._browse)
         row.addWidget(self.path, 1)
-        row.addWidget(browse)
-        form.addRow("Ticket export", row)
+        row.addWidget(self.browse)
+        form.addRow("File", row)
+        self.detected = QLabel()
+        self.detected.setWordWrap(True)
+        form.addRow("", self.detected)
         self.status_log = QLineEdit()
         self.status_log.setPlaceholderText("optional: a separate status log (ticket_id, at, status)")
         self.status_log.textChanged.connect(self.completeChanged)
@@ -102,12 +149,35 @@ class FilePage(QWizardPage):
         log_row.addWidget(self.browse_status_log)
         form.addRow("Status log", log_row)
         self.source = QLineEdit("default")
-        self.source.setToolTip("Re-importing into the same source updates its tickets, never duplicates them")
+        self.source.setToolTip(
+            "Re-importing into the same source updates its tickets, never duplicates them; a records file "
+            "replaces the source's records of its kind"
+        )
         form.addRow("Data source name", self.source)
+
+    def _path_changed(self) -> None:
+        """Tell a records file from a ticket export by its header (the first line only)."""
+        from workbench.importing.records import sniff_kind
+
+        path = Path(self.path.text().strip())
+        kind = sniff_kind(path) if path.is_file() else None
+        self.wiz.records_kind = kind
+        if kind is not None:
+            self.detected.setText(
+                f"From the header: <b>{RECORD_TITLES[kind]}</b>. The next page shows them as they will be "
+                "stored."
+            )
+        elif path.is_file():
+            self.detected.setText("A ticket export: its format is detected on the next page.")
+        else:
+            self.detected.setText("")
+        self.status_log.setEnabled(kind is None)
+        self.browse_status_log.setEnabled(kind is None)
+        self.completeChanged.emit()
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Ticket export", "", "Exports (*.csv *.xlsx *.txt);;All files (*)"
+            self, "File to import", "", "Exports (*.csv *.xlsx *.txt);;All files (*)"
         )
         if path:
             self.path.setText(path)
@@ -120,8 +190,11 @@ class FilePage(QWizardPage):
             self.status_log.setText(path)
 
     def isComplete(self) -> bool:
-        log = self.status_log.text().strip()
+        log = self.status_log.text().strip() if self.wiz.records_kind is None else ""
         return Path(self.path.text().strip()).is_file() and (not log or Path(log).is_file())
+
+    def nextId(self) -> int:
+        return RECORDS if self.wiz.records_kind is not None else PRESET
 
 
 class PresetPage(QWizardPage):
@@ -225,13 +298,7 @@ class MappingPage(QWizardPage):
         ):
             self.date_order.addItem(label, value)
         form.addRow("Numeric dates", self.date_order)
-        self.tz = QComboBox()
-        self.tz.setEditable(True)
-        self.tz.addItem("")
-        from zoneinfo import available_timezones
-
-        self.tz.addItems(sorted(available_timezones()))
-        self.tz.setToolTip("The zone the export was written in, for timestamps without an offset")
+        self.tz = _zone_combo()
         form.addRow("Time zone", self.tz)
         self.pause = QLineEdit()
         self.pause.setToolTip("The tool's 'waiting on the client' statuses (a suggestion for the contract)")
@@ -470,6 +537,109 @@ class PreviewPage(QWizardPage):
         return self.wiz.result is not None
 
 
+def _record_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if hasattr(value, "isoformat"):  # a KPI month
+        return str(value.isoformat())[:7]
+    return str(value)
+
+
+class RecordsPage(QWizardPage):
+    """Backups, restore tests, outages or KPIs: the first records as parsed (read on a pool
+    thread), with the time zone that naive timestamps are read in."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle("Preview")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.tz = _zone_combo()
+        form.addRow("Time zone", self.tz)
+        layout.addLayout(form)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.table = _table([])
+        layout.addWidget(self.table, 1)
+        self.task: Task | None = None
+        self._reads = 0  # bumps with every read: a late result of an older one is dropped
+        self._again = QTimer(self)  # typing a zone reads again once, when the typing stops
+        self._again.setSingleShot(True)
+        self._again.setInterval(400)
+        self._again.timeout.connect(self._read)
+        self.tz.currentTextChanged.connect(lambda _t: self._again.start())
+
+    def initializePage(self) -> None:
+        self._read()
+
+    def _read(self) -> None:
+        from workbench.importing.records import read_records
+
+        self._again.stop()
+        self.wiz.result = None
+        self._reads += 1
+        n = self._reads
+        self.table.setRowCount(0)
+        self.status.setText("Reading and checking every row…")
+        self.completeChanged.emit()
+        if self.task is not None:
+            self.task.cancel()
+        self.task = run_in_background(
+            read_records,
+            self.wiz.path,
+            self.tz.currentText().strip() or None,
+            on_done=lambda r: self._done(n, r),
+            on_error=lambda e: self._failed(n, e),
+        )
+
+    def _failed(self, n: int, exc: BaseException) -> None:
+        if n != self._reads:
+            return
+        self.task = None
+        hint = " Choose the zone the file was written in above." if "time zone" in str(exc) else ""
+        self.status.setText(f"<span style='color:#b42318'>{exc}</span>{hint}")
+        self.completeChanged.emit()
+
+    def _done(self, n: int, result: Any) -> None:
+        if n != self._reads:
+            return
+        from workbench.importing.records import KINDS
+
+        self.task = None
+        self.wiz.result = result
+        required, optional, _model = KINDS[result.kind]
+        columns = list(required + optional)
+        self.table.clear()
+        self.table.setColumnCount(len(columns))
+        self.table.setHorizontalHeaderLabels(columns)
+        shown = result.records[:PREVIEW_ROWS]
+        self.table.setRowCount(len(shown))
+        for r, rec in enumerate(shown):
+            for c, col in enumerate(columns):
+                self.table.setItem(r, c, QTableWidgetItem(_record_cell(getattr(rec, col, None))))
+        self.table.resizeColumnsToContents()
+        title = RECORD_TITLES[result.kind]
+        self.status.setText(
+            f"<b>{title[0].upper() + title[1:]}</b>: {len(result.records):,} valid, "
+            f"{len(result.rejected):,} rows rejected. Imported, they replace the {title} of the data source "
+            f"(its tickets and other records stay). The first {len(shown)} as they will be stored "
+            "(times in UTC):"
+        )
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.wiz.result is not None
+
+    def nextId(self) -> int:
+        return VALIDATION
+
+
 class ValidationPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
@@ -497,7 +667,8 @@ class ValidationPage(QWizardPage):
         r = self.wiz.result
         self.model.set_items(r.rejected)
         self.view.resizeColumnsToContents()
-        self.valid_only.setText(f"Import the {len(r.tickets):,} valid tickets (rejected rows are left out)")
+        valid = f"{self.wiz.valid_count():,} valid {self.wiz.valid_title()}"
+        self.valid_only.setText(f"Import the {valid} (rejected rows are left out)")
         if r.rejected:
             self.status.setText(
                 f"{len(r.rejected):,} row(s) rejected, each with the reason. Nothing is written until you "
@@ -508,44 +679,70 @@ class ValidationPage(QWizardPage):
 
     def isComplete(self) -> bool:
         r = self.wiz.result
-        return r is not None and len(r.tickets) > 0 and not (self.nothing.isChecked() and r.rejected)
+        return r is not None and self.wiz.valid_count() > 0 and not (self.nothing.isChecked() and r.rejected)
+
+    def nextId(self) -> int:
+        return -1
 
 
 class ImportWizard(QWizard):
-    def __init__(self, window: Any) -> None:
+    """``records``: opened to import backups, restore tests, outages or KPIs (the first
+    page says so); either way the file's header decides what it is read as."""
+
+    def __init__(self, window: Any, records: bool = False) -> None:
         super().__init__(window)
         self.window_ = window
-        self.setWindowTitle("Import tickets")
+        self.setWindowTitle("Import backups, outages or KPIs" if records else "Import tickets")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.resize(980, 640)
         self.raw: Any = None
         self.preset: Any = None
         self.mapped: Any = None
         self.tz: str | None = None
-        self.result: Any = None
+        self.result: Any = None  # an ImportResult (tickets) or a RecordsResult
+        self.records_kind: str | None = None  # the file holds records of this kind, not tickets
         self.imported: dict[str, int] | None = None
         self.job: Any = None
-        self.file_page = FilePage(self)
+        self.file_page = FilePage(self, records)
         self.preset_page = PresetPage(self)
         self.mapping_page = MappingPage(self)
         self.preview_page = PreviewPage(self)
         self.validation_page = ValidationPage(self)
-        for p in (
-            self.file_page,
-            self.preset_page,
-            self.mapping_page,
-            self.preview_page,
-            self.validation_page,
+        self.records_page = RecordsPage(self)
+        for page_id, page in (
+            (FILE, self.file_page),
+            (PRESET, self.preset_page),
+            (MAPPING, self.mapping_page),
+            (PREVIEW, self.preview_page),
+            (VALIDATION, self.validation_page),
+            (RECORDS, self.records_page),
         ):
-            self.addPage(p)
+            self.setPage(page_id, page)
 
     @property
     def path(self) -> str:
         return self.file_page.path.text().strip()
 
+    def _records(self) -> bool:
+        from workbench.importing.records import RecordsResult
+
+        return isinstance(self.result, RecordsResult)
+
+    def valid_count(self) -> int:
+        """The rows the import would store."""
+        if self.result is None:
+            return 0
+        return len(self.result.records) if self._records() else len(self.result.tickets)
+
+    def valid_title(self) -> str:
+        return RECORD_TITLES[self.result.kind] if self._records() else "tickets"
+
     def accept(self) -> None:
         """Write the valid rows on the DB worker; the dialog closes when they are stored."""
         if self.job is not None or self.result is None:
+            return
+        if self._records():
+            self._store_records()
             return
         result = self.result
         source = self.file_page.source.text().strip() or "default"
@@ -575,6 +772,42 @@ class ImportWizard(QWizard):
             on_error=self._failed,
             on_cancel=self._cancelled,
         )
+
+    def _store_records(self) -> None:
+        """Backups, restore tests, outages or KPIs: stored by the command line's own
+        ``store_records`` on the DB worker, then the window's history takes them."""
+        from workbench.app.workspace import load_records
+        from workbench.importing.workspace import store_records
+
+        result = self.result
+        source = self.file_page.source.text().strip() or "default"
+
+        def job(ws: Any, progress: Any) -> Any:
+            if ws is None:
+                raise RuntimeError("no workspace is open")
+            store_records(ws, result, source=source, progress=progress)
+            return load_records(ws)
+
+        self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
+        self.job = self.window_.db.submit_with_progress(
+            self,
+            f"Importing {RECORD_TITLES[result.kind]}",
+            job,
+            on_done=self._records_imported,
+            on_error=self._failed,
+            on_cancel=self._cancelled,
+        )
+
+    def _records_imported(self, records: Any) -> None:
+        result = self.result
+        self.imported = {result.kind: len(result.records)}
+        st = self.window_.state
+        st.take_records(records)
+        st.message.emit(
+            f"Imported {len(result.records):,} {RECORD_TITLES[result.kind]} from {Path(self.path).name}"
+        )
+        self.job = None
+        super().accept()
 
     def _imported(self, out: Any) -> None:
         counts, history = out

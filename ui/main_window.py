@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -335,6 +334,7 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         self.act_import = file.addAction("&Import tickets…", self.import_tickets)
         self.act_import.setShortcut(QKeySequence("Ctrl+I"))
+        self.act_import_records = file.addAction("Import &backups, outages or KPIs…", self.import_records)
         self.act_export = file.addAction("&Export redline…", self.export_redline)
         self.act_export.setShortcut(QKeySequence("Ctrl+E"))
         file.addSeparator()
@@ -539,15 +539,7 @@ class MainWindow(QMainWindow):
         st = self.state
         if token != self._load_token or not st.records_pending:
             return
-        st.set_records(
-            replace(
-                st.history,
-                backups=tuple(records.backups),
-                restore_tests=tuple(records.restore_tests),
-                outages=tuple(records.outages),
-                kpis=tuple(records.kpis),
-            )
-        )
+        st.take_records(records)
         self.statusBar().showMessage(f"Opened {st.path}", 5000)
 
     def new_workspace(self) -> None:
@@ -615,12 +607,19 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ commands
     def import_tickets(self) -> None:
+        self._import(records=False)
+
+    def import_records(self) -> None:
+        """Backups, restore tests, outages or KPI snapshots (the wizard tells them from the header)."""
+        self._import(records=True)
+
+    def _import(self, records: bool) -> None:
         from ui.import_wizard import ImportWizard  # on first use: not needed to open the window
 
         if not self.state.is_open:
-            self._error("Open or create a workspace first: imported tickets go into a workspace.")
+            self._error("Open or create a workspace first: imported files go into a workspace.")
             return
-        ImportWizard(self).exec()
+        ImportWizard(self, records=records).exec()
 
     def export_redline(self) -> None:
         from ui.export_dialog import ExportDialog  # on first use: not needed to open the window

@@ -7,6 +7,7 @@ that call :meth:`AppState.set_scenario` / :meth:`AppState.set_draft`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,19 @@ class AppState(QObject):
         self.history = history
         self.records_pending = False
         self.records_changed.emit()
+
+    def take_records(self, records: Any) -> None:
+        """:meth:`set_records` with the backups, restore tests, outages and KPIs of
+        ``records`` (what the store's ``load_records`` gives) beside the tickets shown."""
+        self.set_records(
+            replace(
+                self.history,
+                backups=tuple(records.backups),
+                restore_tests=tuple(records.restore_tests),
+                outages=tuple(records.outages),
+                kpis=tuple(records.kpis),
+            )
+        )
 
     def clear(self) -> None:
         self.load(None, [], History())
