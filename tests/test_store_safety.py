@@ -319,3 +319,31 @@ def test_writer_killed_mid_save_leaves_previous_state(tmp_path: Path, spill: boo
     con = sqlite3.connect(p)
     assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     con.close()
+
+
+def test_an_import_and_its_data_source_are_one_transaction(tmp_path: Path) -> None:
+    """The tickets of an import and the record of where they came from commit together:
+    when the record cannot be written, the tickets are not there either (the import said
+    "nothing was changed" while its tickets had been committed in a first transaction)."""
+    from test_ui_support import make_history
+
+    from models.store import NewDataSource
+    from workbench.importing.workspace import read_export, save_ticket_import
+
+    path = tmp_path / "w.slawb"
+    history = make_history(50)
+    with Workspace.create(path) as ws:
+        unwritable = NewDataSource("export.csv", "servicenow", details={"bad": object()})
+        with pytest.raises((WorkspaceError, TypeError, ValueError)):
+            ws.upsert_tickets(history.tickets, history.status_log, data_source=unwritable)
+        assert ws.ticket_count() == 0 and ws.data_sources() == []
+        with pytest.raises((WorkspaceError, TypeError, ValueError)):
+            ws.save_history(history, data_source=unwritable)
+        assert ws.ticket_count() == 0 and ws.data_sources() == []
+
+        result = read_export(ROOT / "resources" / "demo" / "tickets.csv")
+        save_ticket_import(ws, result, "export.csv")
+        (src,) = ws.data_sources()
+        expected = ("export.csv", result.preset.name, len(result.tickets))
+        assert (src.file_name, src.preset, src.tickets) == expected
+        assert ws.ticket_count() == len(result.tickets) > 0

@@ -751,16 +751,9 @@ class ImportWizard(QWizard):
         def job(ws: Any, progress: Any) -> Any:
             if ws is None:
                 raise RuntimeError("no workspace is open")
-            counts = ws.upsert_tickets(result.tickets, result.status_log, source=source, progress=progress)
-            ws.record_data_source(
-                file_name,
-                result.preset.name,
-                source=source,
-                tickets=len(result.tickets),
-                status_rows=len(result.status_log),
-                rejected=len(result.rejected),
-                details={"stats": result.stats, "notes": result.notes},
-            )
+            from workbench.importing.workspace import save_ticket_import
+
+            counts = save_ticket_import(ws, result, file_name, source, progress)  # one transaction
             return counts, ws.load_history()
 
         self.button(QWizard.WizardButton.FinishButton).setEnabled(False)

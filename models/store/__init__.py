@@ -55,7 +55,7 @@ from models.store.codecs import _encode_column as _encode_column
 from models.store.codecs import _ticket_columns as _ticket_columns
 from models.store.engine import _file_engine as _file_engine
 from models.store.errors import WorkspaceError
-from models.store.records import ContractVersionInfo, DataSourceRecord, DraftRecord, Records
+from models.store.records import ContractVersionInfo, DataSourceRecord, DraftRecord, NewDataSource, Records
 from models.store.revisions import MIGRATIONS_DIR, Revisions, head_revision, migrate, read_revisions
 from models.store.schema import APP_ID, SUFFIX
 from models.store.schema import TICKET_FIELDS as TICKET_FIELDS
@@ -81,6 +81,7 @@ __all__ = [
     "ContractVersionInfo",
     "DataSourceRecord",
     "DraftRecord",
+    "NewDataSource",
     "Records",
     "Revisions",
     "Workspace",

@@ -52,6 +52,19 @@ class DataSourceRecord:
 
 
 @dataclass(frozen=True)
+class NewDataSource:
+    """Where an import came from, recorded in the same transaction as what it imported
+    (:meth:`Workspace.upsert_tickets`, :meth:`Workspace.save_history`)."""
+
+    file_name: str
+    preset: str | None = None
+    tickets: int = 0
+    status_rows: int = 0
+    rejected: int = 0
+    details: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
 class Records:
     """The history besides tickets: what :meth:`Workspace.load_records` returns."""
 

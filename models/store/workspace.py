@@ -66,7 +66,7 @@ from models.store.engine import (
     _url_engine,
 )
 from models.store.errors import WorkspaceError
-from models.store.records import ContractVersionInfo, DataSourceRecord, DraftRecord, Records
+from models.store.records import ContractVersionInfo, DataSourceRecord, DraftRecord, NewDataSource, Records
 from models.store.revisions import head_revision, migrate, read_revisions
 from models.store.schema import (
     TICKET_FIELDS,
@@ -504,15 +504,19 @@ class Workspace:
     def record_data_source(self, file_name: str, preset: str | None = None, *, source: str = "default",
                            tickets: int = 0, status_rows: int = 0, rejected: int = 0,
                            details: dict[str, Any] | None = None) -> int:
-        body = None if details is None else _json(details, "data source details")
+        entry = NewDataSource(file_name, preset, tickets, status_rows, rejected, details)
         with self._write() as conn:
-            res = conn.execute(
-                insert(t_sources).values(
-                    source=source, file_name=str(file_name), preset=preset, imported_at=self._now(),
-                    tickets=tickets, status_rows=status_rows, rejected=rejected, details=body,
-                )
+            return self._insert_source(conn, source, entry)
+
+    def _insert_source(self, conn: Connection, source: str, entry: NewDataSource) -> int:
+        body = None if entry.details is None else _json(entry.details, "data source details")
+        res = conn.execute(
+            insert(t_sources).values(
+                source=source, file_name=str(entry.file_name), preset=entry.preset, imported_at=self._now(),
+                tickets=entry.tickets, status_rows=entry.status_rows, rejected=entry.rejected, details=body,
             )
-            return int(res.inserted_primary_key[0])  # type: ignore[index]
+        )
+        return int(res.inserted_primary_key[0])  # type: ignore[index]
 
     def data_sources(self) -> list[DataSourceRecord]:
         c = t_sources.c
@@ -543,21 +547,27 @@ class Workspace:
             return [str(s) for s in rows.scalars()]
 
     def upsert_tickets(self, tickets: TicketTable, status_log: StatusLog, source: str = "default",
-                       progress: ProgressCallback | None = None) -> dict[str, int]:
+                       progress: ProgressCallback | None = None, *,
+                       data_source: NewDataSource | None = None) -> dict[str, int]:
         """Insert new tickets and update known ones (same ``source`` and ticket id); the
-        status rows of re-imported tickets are replaced.  All or nothing: a failure
-        or :class:`~models.progress.Cancelled` leaves the workspace unchanged."""
+        status rows of re-imported tickets are replaced; ``data_source`` (where they came
+        from) is recorded in the same transaction.  All or nothing: a failure or
+        :class:`~models.progress.Cancelled` leaves the workspace unchanged."""
         _validate_tickets(tickets, status_log, source)
         with self._write(bulk=True) as conn:
             counts = self._upsert(conn, tickets, status_log, source, _Steps(progress, 1))
+            if data_source is not None:
+                self._insert_source(conn, source, data_source)
         _done(progress, "tickets saved")
         return counts
 
     def save_history(self, history: History, source: str = "default",
-                     progress: ProgressCallback | None = None) -> dict[str, int]:
+                     progress: ProgressCallback | None = None, *,
+                     data_source: NewDataSource | None = None) -> dict[str, int]:
         """Make ``history`` the whole history of ``source`` (tickets, status log,
-        backups, restore tests, outages, KPIs), replacing what it held, in one
-        transaction.  Other sources are left alone."""
+        backups, restore tests, outages, KPIs), replacing what it held, and record
+        ``data_source`` (where it came from), in one transaction.  Other sources are
+        left alone."""
         _validate_tickets(history.tickets, history.status_log, source)
         with self._write(bulk=True) as conn:
             steps = _Steps(progress, 1, start=0.02)
@@ -566,6 +576,8 @@ class Workspace:
             counts = self._upsert(conn, history.tickets, history.status_log, source, steps)
             others = self._insert_records(conn, history, source)
             counts.update(others)
+            if data_source is not None:
+                self._insert_source(conn, source, data_source)
         _done(progress, "history saved")
         return counts
 

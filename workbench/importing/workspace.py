@@ -90,15 +90,10 @@ def import_into_workspace(
     try:
         report(progress, 0.5, "saving tickets")
         try:
-            ws.upsert_tickets(result.tickets, result.status_log, source=source,
-                              progress=scaled(_no_cancel_at_end(progress), 0.5, 0.98))
+            save_ticket_import(ws, result, Path(file).name, source,
+                               scaled(_no_cancel_at_end(progress), 0.5, 0.98))
         except ValueError as exc:
             raise ImportFailed(f"{file}: {exc}") from exc
-        ws.record_data_source(
-            Path(file).name, result.preset.name, source=source, tickets=len(result.tickets),
-            status_rows=len(result.status_log), rejected=len(result.rejected),
-            details={"stats": result.stats, "notes": result.notes},
-        )
         ok = True
     except Cancelled:
         raise
@@ -153,6 +148,22 @@ def import_records_into_workspace(
     return result
 
 
+def save_ticket_import(
+    ws: Workspace, result: ImportResult, file_name: str, source: str = "default",
+    progress: ProgressCallback | None = None,
+) -> dict[str, int]:
+    """Store an export's valid tickets and status rows in ``ws`` together with where they
+    came from, in one transaction (the command line and the import wizard both call this)."""
+    from models.store import NewDataSource
+
+    entry = NewDataSource(
+        file_name, result.preset.name, tickets=len(result.tickets), status_rows=len(result.status_log),
+        rejected=len(result.rejected), details={"stats": result.stats, "notes": result.notes},
+    )
+    return ws.upsert_tickets(result.tickets, result.status_log, source=source, progress=progress,
+                             data_source=entry)
+
+
 def store_records(
     ws: Workspace,
     result: RecordsResult,
@@ -162,14 +173,16 @@ def store_records(
 ) -> None:
     """Write the records read from a file into the open workspace ``ws``: they replace the
     records of their kind in ``source`` (its tickets and the other kinds are kept), in one
-    transaction, and the file is listed among the data sources.  A cancel before the commit
+    transaction together with the file listed among the data sources.  A cancel before the commit
     changes nothing."""
+    from models.store import NewDataSource
+
     history = ws.load_history(source)
     report(progress, 0.25, "saving records")
+    entry = NewDataSource(result.file.name, f"canonical-{result.kind}", rejected=len(result.rejected),
+                          details={"records": len(result.records)})
     ws.save_history(merge_records(history, result), source=source,
-                    progress=scaled(_no_cancel_at_end(progress), 0.25, 0.98))
-    ws.record_data_source(result.file.name, f"canonical-{result.kind}", source=source,
-                          rejected=len(result.rejected), details={"records": len(result.records)})
+                    progress=scaled(_no_cancel_at_end(progress), 0.25, 0.98), data_source=entry)
 
 
 def _no_cancel_at_end(progress: ProgressCallback | None) -> ProgressCallback | None:
