@@ -27,16 +27,19 @@ import datetime as dt
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from models.contract import PRIORITIES, Contract, contract_from_data  # noqa: E402
 from models.history import MISSING, StatusLog, TicketTable  # noqa: E402
-from workbench.analytics.compare import compare, load_proposal  # noqa: E402
+from workbench.analytics.compare import Comparison, compare, load_proposal  # noqa: E402
 from workbench.engine.simulate import simulate  # noqa: E402
 
 PAUSES = ("Awaiting User Info", "Pending client approval")
@@ -110,15 +113,20 @@ def proposals() -> tuple[str, list[Contract]]:
     return "generated", generated_proposals()
 
 
-def best(fn, repeat: int) -> tuple[float, object, float]:  # type: ignore[no-untyped-def]
+T = TypeVar("T")
+
+
+def best(fn: Callable[[], T], repeat: int) -> tuple[float, T, float]:
     """Fastest of ``repeat`` runs: (wall seconds, result, CPU seconds of that run).  The
     CPU time shows when the wall time is inflated by other processes on the machine."""
-    runs, out = [], None
+    runs: list[tuple[float, float]] = []
+    out: T | None = None
     for _ in range(repeat):
         c0, t0 = time.process_time(), time.perf_counter()
         out = fn()
         runs.append((time.perf_counter() - t0, time.process_time() - c0))
     wall, cpu = min(runs)
+    assert out is not None, "no run (repeat < 1)"
     return wall, out, cpu
 
 
@@ -136,17 +144,17 @@ def main() -> int:
     # warm the process-wide calendar compile cache once, as any earlier simulate would
     simulate(props[0], tickets, log)
 
-    def run_compare():  # type: ignore[no-untyped-def]
+    def run_compare() -> Comparison:
         return compare(props, tickets, log, with_warnings=False)
 
-    def run_baseline():  # type: ignore[no-untyped-def]
+    def run_baseline() -> list[tuple[Any, dict[str, dict[str, Any]]]]:
         out = []
         for c in props:
             r = simulate(c, tickets, log)
             out.append((r.to_json()["by_priority"], r.credits()))
         return out
 
-    def run_numpy():  # type: ignore[no-untyped-def]
+    def run_numpy() -> list[npt.NDArray[np.int64]]:
         has = tickets.resolved != MISSING
         wall = np.where(has, tickets.resolved - tickets.opened, 0)
         out = []
@@ -159,7 +167,7 @@ def main() -> int:
     t_cmp, result, cpu_cmp = best(run_compare, args.repeat)
     t_base, base, cpu_base = best(run_baseline, max(1, args.repeat - 1))
     t_np, _, cpu_np = best(run_numpy, args.repeat)
-    for v, (bp, _credits) in zip(result.versions, base, strict=True):  # type: ignore[attr-defined]
+    for v, (bp, _credits) in zip(result.versions, base, strict=True):
         assert v.by_priority == bp, f"{v.version}: compare and simulate disagree"
     print(f"load average: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     print(f"compare(), {len(props)} proposals:            {t_cmp * 1000:8.1f} ms wall, "

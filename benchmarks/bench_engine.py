@@ -153,7 +153,7 @@ def write_csvs(t: TicketTable, log: StatusLog, folder: Path) -> tuple[Path, Path
 
     def iso(col: np.ndarray) -> pa.Array:
         s = np.char.add(col.astype("datetime64[s]").astype(str), "Z")
-        return pa.array(np.where(col == MISSING, None, s), type=pa.string())
+        return pa.array(s, mask=col == MISSING, type=pa.string())
 
     names = np.array(["P1", "P2", "P3", "P4"])
     tickets = pa.table({

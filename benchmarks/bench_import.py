@@ -106,6 +106,7 @@ def main() -> int:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--baseline-rows", type=int, default=50_000)
     args = ap.parse_args()
+    from workbench.importing.core import ImportResult
     from workbench.importing.workspace import import_into_workspace, read_export
 
     ok = True
@@ -123,10 +124,12 @@ def main() -> int:
         t, c = time.perf_counter(), time.process_time()
         res = import_into_workspace(tmp / "w.slawb", csv_path)
         ours, ours_cpu = time.perf_counter() - t, time.process_time() - c
+        assert isinstance(res, ImportResult)  # a ticket export, not backup/outage/KPI records
         assert len(res.tickets) == args.rows and not res.rejected, res.to_json()["rejected"][:3]
         t, c = time.perf_counter(), time.process_time()
         res2 = import_into_workspace(tmp / "w.slawb", csv_path)  # re-import: update in place
         again, again_cpu = time.perf_counter() - t, time.process_time() - c
+        assert isinstance(res2, ImportResult)
         assert len(res2.tickets) == args.rows
 
         sample = min(args.baseline_rows, args.rows)
@@ -150,6 +153,7 @@ def main() -> int:
             t = time.perf_counter()
             sn = import_into_workspace(tmp / "sn.slawb", tmp / name, tz="UTC")
             sn_s = time.perf_counter() - t
+            assert isinstance(sn, ImportResult)
             print(f"ServiceNow event log ({sn.rows_read:,} updates, {sn.stats['incidents']:,} incidents -> "
                   f"{len(sn.tickets):,} tickets, {len(sn.status_log):,} status rows, "
                   f"{len(sn.rejected)} rejected): {sn_s:.2f} s (target <= 30 s: "

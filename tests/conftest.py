@@ -42,8 +42,7 @@ def window(request: pytest.FixtureRequest, qtbot: QtBot, tmp_path: Path) -> Iter
     tickets, then ``view`` is shown; with ``workspace=True`` they are stored in a new
     workspace file that the window opens instead.  No mark: an empty window.  Qt is
     imported here, not at the top, so that Qt-free test runs never load it."""
-    from test_ui_support import make_history
-
+    from tests.test_ui_support import make_history
     from ui.main_window import MainWindow
     from ui.state import Version
 

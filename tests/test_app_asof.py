@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_ui_support import make_contract, make_history
 
 from models.history import History, StatusLog
+from tests.test_ui_support import make_contract, make_history
 from workbench.app.asof import AsOfError, default_as_of, file_clock, parse_as_of
 from workbench.errors import CommandError
 from workbench.warnings.base import make_context

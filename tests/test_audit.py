@@ -104,8 +104,8 @@ def test_search_recovers_planted_clock() -> None:
                 provider_sla_met=res <= planted[prio],
             )
         )
-    res = audit(TicketTable.from_tickets(rows))
-    best = res.best
+    result = audit(TicketTable.from_tickets(rows))
+    best = result.best
     assert best is not None
     assert (best.metric, best.calendar, best.agreement) == ("resolution", "24x7", 1.0)
     for prio, hours in planted.items():
@@ -117,7 +117,7 @@ def test_search_recovers_planted_clock() -> None:
         lo = max((r.resolved_at - r.opened_at).total_seconds() for r in met)  # type: ignore[operator]
         hi = min((r.resolved_at - r.opened_at).total_seconds() for r in missed)  # type: ignore[operator]
         assert lo <= seconds < hi and lo <= hours * 3600 < hi
-    assert res.candidates[1].agreement <= best.agreement
+    assert result.candidates[1].agreement <= best.agreement
 
 
 def test_cli_audit_workspace(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

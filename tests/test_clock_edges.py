@@ -7,6 +7,7 @@ the zone's published rules), not read back from the engine.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -160,9 +161,9 @@ NIGHT = {"timezone": TOR, "weekly": {d: ["00:00-06:00", "22:00-24:00"] for d in 
 STATUSES = ("Active", "Awaiting User Info", "Pending client approval", "New")
 
 
-def run(tickets: list[tuple], rows: list[tuple] = (), *, resp: str | None = "1h", resol: str | None = "4h",
-        cal: dict = BIZ, calendar: str = "biz", applies: tuple[str, ...] = ("resolution",),
-        as_of: int | None = None):
+def run(tickets: list[tuple], rows: Sequence[tuple] = (), *, resp: str | None = "1h",
+        resol: str | None = "4h", cal: dict = BIZ, calendar: str = "biz",
+        applies: tuple[str, ...] = ("resolution",), as_of: int | None = None):
     """tickets: (opened, first_response, resolved[, closed]) as epoch or None; rows: (ticket, at, status)."""
     c = contract_from_data({
         "name": "E", "version": "1", "calendars": {"biz": cal},

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -199,7 +200,7 @@ def calendars(draw: st.DrawFn, zone: str) -> dict:
     add = draw(st.lists(near, max_size=3, unique=True))
     if add:
         hol["add"] = [x.isoformat() for x in add]
-    if hol.get("country") and draw(st.booleans()):
+    if country and hol.get("country") and draw(st.booleans()):
         # remove one real package holiday by hand
         import holidays
 
@@ -271,7 +272,8 @@ def situations(draw: st.DrawFn):
     cal = draw(calendars(zone))
     con = draw(contracts())
     n = draw(st.integers(1, 12))
-    tickets, logs = [], []
+    tickets: list[dict[str, Any]] = []
+    logs: list[list[tuple[int, str]]] = []
     for i in range(n):
         o = draw(instants_near(tz, zone))
         resp = draw(event_after(o, tz, zone))

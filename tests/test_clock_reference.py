@@ -248,7 +248,7 @@ def _check(name: str, n: int, seed: int, table: bool) -> int:
     got_c = cal.covered(opened, ends)
     same = cal.day_budget(opened)
     nxt = cal.day_budget(opened, next_day=True)
-    bad = []
+    bad: list[tuple[object, ...]] = []  # (ticket, opened, what, expected, got, ...)
     for i in range(n):
         o, e = int(opened[i]), int(ends[i])
         rows = sorted(logs[i], key=lambda r: r[0])

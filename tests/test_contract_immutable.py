@@ -10,7 +10,7 @@ import json
 import pickle
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -32,7 +32,7 @@ MUTATIONS: dict[str, Callable[[Contract], Any]] = {
     ),
     "weekly del": lambda c: c.calendars["business"].weekly.__delitem__("mon"),
     "weekly clear": lambda c: c.calendars["business"].weekly.clear(),
-    "weekly update": lambda c: c.calendars["business"].weekly.update(sun=("00:00-24:00",)),
+    "weekly update": lambda c: c.calendars["business"].weekly.update({"sun": ("00:00-24:00",)}),
     "weekly |=": lambda c: c.calendars["business"].weekly.__ior__({"sun": ("00:00-24:00",)}),
     "calendars item": lambda c: c.calendars.__setitem__("other", c.calendars["business"]),
     "calendars setdefault": lambda c: c.calendars.setdefault("other", c.calendars["business"]),
@@ -56,7 +56,7 @@ def test_defaults_are_immutable_too() -> None:
     c = contract_from_data({"name": "Bare", "version": "1"})
     for m in (c.calendars, c.targets, c.security.breach_roles):
         with pytest.raises(TypeError, match="immutable"):
-            m["x"] = None  # type: ignore[index]
+            cast("dict[str, object]", m)["x"] = None  # the write its type forbids, tried anyway
 
 
 def test_immutable_maps_still_read_serialise_and_copy_as_dicts() -> None:

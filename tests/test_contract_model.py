@@ -49,7 +49,8 @@ def example() -> dict:
 
 def test_spec_example_loads() -> None:
     c = contract_from_data(example())
-    assert c.calendars["business"].holidays.subdivision == "ON"  # not YAML 1.1 "true"
+    hol = c.calendars["business"].holidays
+    assert hol is not None and hol.subdivision == "ON"  # not YAML 1.1 "true"
     assert c.target("P2", "resolution") == "same_business_day"
     assert c.calendar_name("P1", "response") == "24x7"
     assert c.calendar_name("P3", "response") == "business"

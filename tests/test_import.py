@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from models.history import MISSING
-from workbench.importing.core import ImportFailed, import_file
+from workbench.importing.core import ImportFailed, ImportResult, import_file
 from workbench.importing.presets import BUILTIN, Preset, detect, get_preset, save_preset
 from workbench.progress import Cancelled
 
@@ -99,7 +99,7 @@ def test_servicenow_sample(shared_dir: Path) -> None:
         expected_fr = MISSING if first_out is None else _dmy(first_out["sys_updated_at"])
         assert res.tickets.first_response[i] == expected_fr
         # status rows: one per change of state, at the update time
-        expect = []
+        expect: list[tuple[int, str]] = []
         for r in real:
             if not expect or expect[-1][1] != r["incident_state"]:
                 expect.append((_dmy(r["sys_updated_at"]), r["incident_state"]))
@@ -115,11 +115,11 @@ def test_servicenow_sample(shared_dir: Path) -> None:
     )
     assert res.stats["priority_changed"] == changed
     # rejections name file, line, ticket, field and a reason
-    for r in res.rejected:
-        assert r.file.endswith("sample400.csv") and r.line > 1 and r.ticket and r.field and r.reason
+    for rej in res.rejected:
+        assert rej.file.endswith("sample400.csv") and rej.line > 1 and rej.ticket and rej.field and rej.reason
         with open(path, encoding="utf-8-sig") as fh:
-            line = fh.read().splitlines()[r.line - 1]
-        assert line.startswith(r.ticket + ",")
+            line = fh.read().splitlines()[rej.line - 1]
+        assert line.startswith(rej.ticket + ",")
 
 
 def test_servicenow_priority_rule_and_reopen(tmp_path: Path) -> None:
@@ -717,6 +717,7 @@ def test_reimport_updates_never_duplicates(shared_dir: Path, tmp_path: Path) -> 
 
     ws = tmp_path / "w.slawb"
     res = import_into_workspace(ws, shared_dir / SAMPLE, tz="UTC")
+    assert isinstance(res, ImportResult)
     first = _ws_counts(ws)
     assert first == (len(res.tickets), len(res.status_log))
     import_into_workspace(ws, shared_dir / SAMPLE, tz="UTC")
@@ -748,7 +749,7 @@ def test_strict_imports_nothing(tmp_path: Path) -> None:
         import_into_workspace(ws, f, strict=True)
     assert not ws.exists()
     res = import_into_workspace(ws, f)
-    assert len(res.tickets) == 1 and _ws_counts(ws) == (1, 0)
+    assert isinstance(res, ImportResult) and len(res.tickets) == 1 and _ws_counts(ws) == (1, 0)
 
 
 def test_cancel_changes_nothing(shared_dir: Path, tmp_path: Path) -> None:

@@ -64,12 +64,10 @@ OPTIONAL = ("psycopg",)
 _UNBUILT = re.compile(r"not built yet|not in this build|not available in this build")
 
 
-def _imported(node: ast.stmt) -> list[str]:
+def _imported(node: ast.Import | ast.ImportFrom) -> list[str]:
     if isinstance(node, ast.Import):
         return [a.name for a in node.names]
-    if isinstance(node, ast.ImportFrom):
-        return ["." * node.level + (node.module or "")]
-    return []
+    return ["." * node.level + (node.module or "")]
 
 
 def _catches_import_error(handler: ast.ExceptHandler) -> bool:
@@ -90,7 +88,9 @@ def fallbacks(source: str, path: str) -> list[str]:
         if isinstance(node, ast.Try) and any(_catches_import_error(h) for h in node.handlers):
             for stmt in node.body:
                 for sub in ast.walk(stmt):
-                    for name in _imported(sub) if isinstance(sub, ast.stmt) else []:
+                    if not isinstance(sub, ast.Import | ast.ImportFrom):
+                        continue
+                    for name in _imported(sub):
                         if not name.startswith(OPTIONAL):
                             found.append(f"{path}:{sub.lineno}: import {name} inside try/except")
         if isinstance(node, ast.Call) and path not in BY_NAME:

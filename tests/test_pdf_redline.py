@@ -464,6 +464,7 @@ def test_effects_with_the_real_engine_match_simulate() -> None:
     m = measure_effects(diff, table, None, as_of)
     want_old = simulate(o, table, None, as_of).by_priority["P1"].resolution.compliance
     want_new = simulate(n, table, None, as_of).by_priority["P1"].resolution.compliance
+    assert want_old is not None and want_new is not None
     assert m.baseline["P1"]["resolution"].compliance == pytest.approx(want_old, abs=1e-4)
     assert m.proposed["P1"]["resolution"].compliance == pytest.approx(want_new, abs=1e-4)
     assert m.effects["targets.P1.resolution"].startswith(
@@ -514,7 +515,7 @@ def test_write_is_atomic_and_reports_progress(tmp_path: Path) -> None:
         version_from_contract(n),
         OPTS,
         lint=no_lint,
-        progress=lambda f, m: seen.append(f) or None,
+        progress=lambda f, m: seen.append(f),
     )
     assert out.read_bytes().startswith(b"%PDF")
     assert seen == sorted(seen) and seen[-1] == 1.0

@@ -20,8 +20,8 @@ from workbench.engine.recovery import (
 UTC = dt.UTC
 
 
-def d(*a: int) -> dt.datetime:
-    return dt.datetime(*a, tzinfo=UTC)
+def d(y: int, mo: int, day: int, h: int = 0, mi: int = 0, s: int = 0) -> dt.datetime:
+    return dt.datetime(y, mo, day, h, mi, s, tzinfo=UTC)
 
 
 C = contract_from_data({

@@ -185,11 +185,13 @@ def test_inverse_smallest_target_and_curve() -> None:
         assert t is not None
         scen = simulate(contract(targets={"P1": {"response": f"{t}s", "calendar": "24x7"}}),
                         res.engine.tickets)
-        assert scen.by_priority["P1"].response.compliance >= share - 1e-12
+        compliance = scen.by_priority["P1"].response.compliance
+        assert compliance is not None and compliance >= share - 1e-12
         if t > 1:
             lower = simulate(contract(targets={"P1": {"response": f"{t - 1}s", "calendar": "24x7"}}),
                              res.engine.tickets)
-            assert lower.by_priority["P1"].response.compliance < share
+            lower_compliance = lower.by_priority["P1"].response.compliance
+            assert lower_compliance is not None and lower_compliance < share
     _b, c = res.compliance_curve("P1", "response", [1, 3600, 10**9])
     assert c[-1] == 1.0 and c[0] <= c[1] <= c[2]
     assert c[1] == pytest.approx(res.by_priority["P1"].response.compliance)

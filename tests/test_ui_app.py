@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from test_ui_support import make_contract
 
 import workbench.demo.generator
 from models.store import Workspace
+from tests.test_ui_support import make_contract
 from ui.app import run_gui
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings
-from test_ui_support import make_contract, make_history
 
 from models.contract import contract_from_data
+from tests.test_ui_support import make_contract, make_history, view_of
 from ui.main_window import MainWindow
 from ui.state import Version
-from ui.views.compare import GridModel
+from ui.views.compare import CompareView, GridModel
 
 
 @pytest.fixture(autouse=True)
@@ -88,7 +88,7 @@ def test_compare_without_history_says_what_to_do(qtbot) -> None:
     qtbot.addWidget(w)
     try:
         w.state.load(None, [Version(1, make_contract()), Version(2, make_contract("b"))], make_history(0))
-        view = w.views["compare"]
+        view = view_of(w, "compare", CompareView)
         assert view.stack.currentIndex() == 0 and "Import" in view.empty.text.text()
     finally:
         w.db.shutdown()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSettings
 
+from tests.test_ui_support import view_of
 from ui.main_window import MainWindow
+from ui.views.whatif import WhatIfView
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +31,7 @@ def test_demo_workspace_opens_and_the_whatif_reacts(qtbot, tmp_path) -> None:
         assert w.sb_tickets.text() == f"{w.state.ticket_count:,} tickets"
 
         qtbot.waitUntil(lambda: w.simulation.whatif is not None and w.simulation.idle(), timeout=60_000)
-        view = w.views["whatif"]
+        view = view_of(w, "whatif", WhatIfView)
         w.show_view("whatif")
         m = view.compliance_model
         p1_before = m.data(m.index(0, 6))
@@ -42,6 +44,7 @@ def test_demo_workspace_opens_and_the_whatif_reacts(qtbot, tmp_path) -> None:
 
         # edits saved as a draft survive a reopen (autosave into the workspace)
         version = view.save_as_draft()
+        assert version is not None
         job = w.autosave()
         w.db.wait(job)
         path = str(w.state.path)

@@ -8,11 +8,14 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from test_ui_support import make_contract
 
 from models.store import Workspace
+from tests.test_ui_support import make_contract, view_of
 from ui.main_window import MainWindow
 from ui.records import Column, RecordsModel
+from ui.state import AppState, Version
+from ui.views.editor import ContractEditorView
+from ui.views.whatif import WhatIfView
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +38,13 @@ def _opened(qtbot, path) -> Iterator[MainWindow]:
         yield w
     finally:
         w.db.shutdown()
+
+
+def _draft(state: AppState) -> Version:
+    """The working draft, which must be there."""
+    draft = state.draft
+    assert draft is not None, "no working draft"
+    return draft
 
 
 def _col(model: RecordsModel, key: str) -> int:
@@ -70,7 +80,7 @@ def test_editing_a_signed_version_starts_a_draft_and_undo_restores(window) -> No
     assert st.draft is None and ed.version() is signed and len(st.versions) == 1
     assert targets.data(targets.index(0, _col(targets, "resolution"))) == "4h"
     window.act_redo.trigger()
-    assert st.draft.contract.target("P1", "resolution") == "2h"
+    assert _draft(st).contract.target("P1", "resolution") == "2h"
 
 
 def test_invalid_input_is_shown_at_the_field_and_changes_nothing(window) -> None:
@@ -85,12 +95,12 @@ def test_invalid_input_is_shown_at_the_field_and_changes_nothing(window) -> None
     assert "monthly_fee" in ed.error_label.text()
     _type(ed.general.fee, "9000")  # fixed: the mark goes, the edit applies
     assert ed.errors == [] and ed.general.fee.styleSheet() == ""
-    assert st.draft.contract.monthly_fee == 9000
+    assert _draft(st).contract.monthly_fee == 9000
 
     targets = ed._models["targets"]
     bad = targets.index(1, _col(targets, "response"))
     targets.setData(bad, "soon")
-    assert st.draft.contract.target("P2", "response") == "2h"
+    assert _draft(st).contract.target("P2", "response") == "2h"
     assert ed.errors and ed.errors[0][0] == "targets.P2.response"
     assert targets.data(bad, Qt.ItemDataRole.BackgroundRole) is not None
     assert "soon" in targets.data(bad, Qt.ItemDataRole.ToolTipRole)
@@ -209,16 +219,16 @@ def test_save_as_new_version_stores_it_and_drops_the_working_draft(qtbot, tmp_pa
     ws.add_contract_version(make_contract("2025 signed"))
     ws.close()
     with _opened(qtbot, path) as w:
-        ed = w.views["editor"]
+        ed = view_of(w, "editor", ContractEditorView)
         _type(ed.general.version, "2026 renewal")
-        draft = w.state.draft
+        draft = _draft(w.state)
         assert draft.contract.version == "2026 renewal" and draft.contract.status == "draft"
         w.db.wait(w.autosave())
         ed.save_as_new_version()
         qtbot.waitUntil(lambda: w.state.draft is not None and w.state.draft.id is not None, timeout=10_000)
         assert not w.errors
         stored = w.state.draft
-        assert stored.draft_key is None and stored.parent_id == 1
+        assert stored is not None and stored.draft_key is None and stored.parent_id == 1
         assert not w.state.undo_stack.canUndo()
         assert "read-only" in ed.title.text()
 
@@ -235,7 +245,8 @@ def test_undoing_an_autosaved_scenario_draft_deletes_it(qtbot, tmp_path) -> None
     ws.add_contract_version(make_contract("2025 signed"))
     ws.close()
     with _opened(qtbot, path) as w:
-        version = w.views["whatif"].save_as_draft()
+        version = view_of(w, "whatif", WhatIfView).save_as_draft()
+        assert version is not None
         w.db.wait(w.autosave())
         stored = w.db.wait(w.db.call(lambda ws: ws.load_drafts()))
         assert list(stored) == [version.draft_key]
@@ -267,11 +278,11 @@ def test_discard_draft_removes_it_and_its_autosave(qtbot, tmp_path) -> None:
     ws.add_contract_version(make_contract("2025 signed"))
     ws.close()
     with _opened(qtbot, path) as w:
-        ed = w.views["editor"]
+        ed = view_of(w, "editor", ContractEditorView)
         assert not ed.discard_button.isEnabled()  # a stored version: nothing to discard
         _type(ed.general.version, "2026 renewal")
         draft = w.state.draft
-        assert draft.draft_key is not None and ed.discard_button.isEnabled()
+        assert draft is not None and draft.draft_key is not None and ed.discard_button.isEnabled()
         w.db.wait(w.autosave())
         assert list(w.db.wait(w.db.call(lambda ws: ws.load_drafts()))) == [draft.draft_key]
 

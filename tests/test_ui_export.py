@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings
-from test_ui_support import make_contract, make_history
 
+from tests.test_ui_support import make_contract, make_history, table_item
 from ui.export_dialog import ExportDialog
 from ui.main_window import MainWindow
 from ui.state import Version
@@ -29,10 +29,11 @@ def test_export_a_redline_with_rationale(qtbot, window, tmp_path) -> None:
     qtbot.addWidget(dlg)
     old, new = dlg.versions()
     assert old.contract.version == "2025 signed" and new.contract.version == "2026 proposal"
-    keys = [dlg.changes.item(r, 2).data(256) for r in range(dlg.changes.rowCount())]
+    keys = [table_item(dlg.changes, r, 2).data(256) for r in range(dlg.changes.rowCount())]
     assert "targets.P1.resolution" in keys
     row = keys.index("targets.P1.resolution")
-    assert "4" in dlg.changes.item(row, 0).text() and "2" in dlg.changes.item(row, 0).text()
+    label = table_item(dlg.changes, row, 0).text()
+    assert "4" in label and "2" in label
     dlg.set_rationale("targets.P1.resolution", "Clinics cannot chart without the EHR for four hours.")
     assert dlg.rationale == {"targets.P1.resolution": "Clinics cannot chart without the EHR for four hours."}
     assert "Clinics cannot chart" in dlg.preview.toPlainText()
@@ -58,8 +59,13 @@ def test_same_version_on_both_sides_cannot_export(qtbot, window) -> None:
 
 
 def test_file_menu_export_opens_the_dialog(qtbot, window, monkeypatch) -> None:
-    opened = []
-    monkeypatch.setattr(ExportDialog, "exec", lambda self: opened.append(self) or 0)
+    opened: list[ExportDialog] = []
+
+    def fake_exec(self: ExportDialog) -> int:
+        opened.append(self)
+        return 0
+
+    monkeypatch.setattr(ExportDialog, "exec", fake_exec)
     window.act_export.trigger()
     assert opened and isinstance(opened[0], ExportDialog)
 

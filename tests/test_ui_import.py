@@ -7,8 +7,8 @@ import threading
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QComboBox, QWizard
-from test_ui_support import make_contract
 
+from tests.test_ui_support import make_contract, table_item
 from ui.import_wizard import ImportWizard, RejectedModel
 from ui.main_window import MainWindow
 
@@ -36,11 +36,11 @@ def _to_validation(qtbot, wiz: ImportWizard, sample: str, tz: str = "UTC") -> No
     qtbot.waitUntil(lambda: wiz.preset_page.isComplete(), timeout=10_000)
     assert wiz.preset.name == "servicenow-event-log"
     assert "score" in wiz.preset_page.combo.currentText()
-    assert "columns found" in wiz.preset_page.table.item(0, 2).text()
+    assert "columns found" in table_item(wiz.preset_page.table, 0, 2).text()
     wiz.next()
     page = wiz.mapping_page
     assert page.combos["id"].currentText() == "number"
-    prio_values = [page.prios.item(r, 0).text() for r in range(page.prios.rowCount())]
+    prio_values = [table_item(page.prios, r, 0).text() for r in range(page.prios.rowCount())]
     assert any(v.startswith("1") for v in prio_values)
     page.tz.setCurrentText(tz)
     wiz.next()
@@ -62,8 +62,8 @@ def test_import_servicenow_sample_through_the_wizard(qtbot, qtmodeltester, windo
     wiz.next()
     qtbot.waitUntil(lambda: wiz.preview_page.isComplete(), timeout=20_000)
     preview = wiz.preview_page.table
-    assert preview.rowCount() == 20 and preview.item(0, 0).text().startswith("INC")
-    assert preview.item(0, 2).text().endswith("UTC")
+    assert preview.rowCount() == 20 and table_item(preview, 0, 0).text().startswith("INC")
+    assert table_item(preview, 0, 2).text().endswith("UTC")
     n_valid = len(wiz.result.tickets)
     assert n_valid > 100
     wiz.next()
@@ -127,8 +127,13 @@ def test_rejected_model_passes_qtmodeltester(qtmodeltester) -> None:
 
 
 def test_file_menu_import_opens_the_wizard(qtbot, window, monkeypatch) -> None:
-    opened = []
-    monkeypatch.setattr(ImportWizard, "exec", lambda self: opened.append(self) or 0)
+    opened: list[ImportWizard] = []
+
+    def fake_exec(self: ImportWizard) -> int:
+        opened.append(self)
+        return 0
+
+    monkeypatch.setattr(ImportWizard, "exec", fake_exec)
     window.act_import.trigger()
     assert opened and isinstance(opened[0], ImportWizard)
 

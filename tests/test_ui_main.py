@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings
-from test_ui_support import make_contract, make_history
 
+from tests.test_ui_support import make_contract, make_history
 from ui.main_window import MainWindow
 from ui.state import SetScenario, Version
 

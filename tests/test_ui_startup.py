@@ -14,10 +14,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QSettings
-from test_ui_support import make_contract, make_history
 
 from models.history import BackupJob
 from models.store import Workspace
+from tests.test_ui_support import make_contract, make_history
 from ui.main_window import MainWindow
 
 N_BACKUPS = 30
@@ -77,7 +77,11 @@ def test_open_returns_at_once_and_the_data_arrives_in_queued_steps(qtbot, worksp
         nav = w.navigator
         data = nav.topLevelItem(nav.topLevelItemCount() - 1)
         assert data is not None
-        texts = [data.child(i).text(0) for i in range(data.childCount())]
+        texts = []
+        for i in range(data.childCount()):
+            child = data.child(i)
+            assert child is not None
+            texts.append(child.text(0))
         assert f"Backup jobs: {N_BACKUPS}" in texts  # the navigator followed the second step
     finally:
         w.db.shutdown()

@@ -1,15 +1,23 @@
-"""Small generated histories and contracts for the GUI tests (no tests here)."""
+"""Small generated histories and contracts for the GUI tests (no tests here).  Qt-free
+at import: the Qt types below are for the type checker only."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
 from models.contract import Contract, contract_from_data
 from models.history import MISSING, History, StatusLog, TicketTable
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
+
+    from ui.main_window import MainWindow
+
+V = TypeVar("V")
 
 T0 = 1_767_225_600  # 2026-01-01T00:00:00Z
 
@@ -118,3 +126,17 @@ class SupersededCall:
         finally:
             self.first["running"] = False
         return self.real(*args, progress=progress, **kwargs)
+
+
+def view_of(w: MainWindow, key: str, cls: type[V]) -> V:
+    """The view ``key`` of ``w`` (built on first use) as the class it must be."""
+    view = w.views[key]
+    assert isinstance(view, cls), f"view {key!r} is a {type(view).__name__}, not a {cls.__name__}"
+    return view
+
+
+def table_item(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    """The item at ``(row, column)``, which must be there."""
+    item = table.item(row, column)
+    assert item is not None, f"no item at row {row}, column {column}"
+    return item

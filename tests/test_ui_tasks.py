@@ -61,8 +61,10 @@ def test_progress_dialog_cancel_stops_the_call(qtbot) -> None:
         on_done=lambda r: outcome.append("done"),
         on_cancel=lambda: outcome.append("cancelled"),
     )
-    qtbot.waitUntil(lambda: task.dialog.value() > 0, timeout=5000)
-    button = task.dialog.findChild(QPushButton)
+    dialog = task.dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.value() > 0, timeout=5000)
+    button = dialog.findChild(QPushButton)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # the user presses Cancel
     qtbot.waitUntil(lambda: bool(outcome), timeout=5000)
     assert outcome == ["cancelled"]
@@ -136,7 +138,11 @@ def test_db_worker_jobs_run_in_submission_order(qtbot) -> None:
     order: list[int] = []
     try:
         for i in range(20):
-            worker.call(lambda ws, i=i: order.append(i))
+
+            def job(ws: object, i: int = i) -> None:
+                order.append(i)
+
+            worker.call(job)
         worker.wait(worker.call(lambda ws: None))
         assert order == list(range(20))
     finally:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from test_ui_support import make_contract, make_history, make_tickets
 
 from models.contract import PRIORITIES
+from tests.test_ui_support import make_contract, make_history, make_tickets
 from ui.state import AppState, Version
 from ui.ticket_model import COLUMNS, TicketTableModel
 from ui.views.tickets import TicketsView

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings
-from test_ui_support import SupersededCall, make_contract, make_history
 
+from tests.test_ui_support import SupersededCall, make_contract, make_history, view_of
 from ui.main_window import MainWindow
-from ui.views.warnings import FindingsModel
+from ui.views.overview import OverviewView
+from ui.views.warnings import FindingsModel, WarningsView
 from workbench.app.quarters import last_full_quarter
 
 
@@ -57,9 +58,10 @@ def test_views_without_contract_say_what_to_do(qtbot) -> None:
     qtbot.addWidget(w)
     try:
         w.state.load(None, [], make_history(0))
-        assert w.views["overview"].stack.currentIndex() == 0
-        assert "Import" in w.views["overview"].empty.text.text()
-        assert w.views["warnings"].stack.currentIndex() == 0
+        overview = view_of(w, "overview", OverviewView)
+        assert overview.stack.currentIndex() == 0
+        assert "Import" in overview.empty.text.text()
+        assert view_of(w, "warnings", WarningsView).stack.currentIndex() == 0
     finally:
         w.db.shutdown()
 

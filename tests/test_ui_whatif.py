@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings
-from test_ui_support import SupersededCall, make_contract, make_history
 
+from tests.test_ui_support import SupersededCall, make_contract, make_history, view_of
 from ui.main_window import MainWindow
 from ui.state import Version
-from ui.views.whatif import ComplianceModel, FlipsModel
+from ui.views.whatif import ComplianceModel, FlipsModel, WhatIfView
 
 
 @pytest.fixture(autouse=True)
@@ -133,7 +133,7 @@ def test_empty_state_without_history(qtbot) -> None:
     qtbot.addWidget(w)
     try:
         w.state.load(None, [Version(1, make_contract())], make_history(0))
-        view = w.views["whatif"]
+        view = view_of(w, "whatif", WhatIfView)
         assert view.stack.currentIndex() == 0
         assert "Import" in view.empty.text.text()
     finally:
@@ -143,7 +143,8 @@ def test_empty_state_without_history(qtbot) -> None:
 def _chart_settled(qtbot, w: MainWindow, view) -> None:
     _settled(qtbot, w)
     qtbot.waitUntil(
-        lambda: view.months_chart.scenario is w.simulation.whatif.scenario
+        lambda: (whatif := w.simulation.whatif) is not None
+        and view.months_chart.scenario is whatif.scenario
         and 0 not in view._dirty_charts and view.charts_idle() and view._months_waiting is None
         and view._months_bg is not None,
         timeout=10_000,
@@ -245,7 +246,7 @@ def test_a_what_if_draft_keeps_the_baselines_review_date(qtbot) -> None:
         w.state.load(None, [Version(1, baseline)], make_history(100))
         w.show_view("whatif")
         _settled(qtbot, w)
-        draft = w.views["whatif"].save_as_draft()
+        draft = view_of(w, "whatif", WhatIfView).save_as_draft()
         assert draft is not None and draft.contract.status == "draft"
         assert draft.contract.last_reviewed == reviewed  # saving a draft is not a review
         findings = lint(draft.contract, clock=lambda: datetime(2026, 6, 1, tzinfo=UTC), codes=["W10"])

@@ -12,6 +12,7 @@ from models.contract import contract_from_data, load_contract
 from models.history import BackupJob, History, RestoreTest, Ticket, TicketTable
 from workbench.cli import main
 from workbench.warnings import catalogue, lint
+from workbench.warnings.base import Finding
 
 ROOT = Path(__file__).resolve().parent.parent
 PROPOSAL = ROOT / "resources" / "demo" / "northwind-2026-q4-proposal.yaml"
@@ -90,7 +91,7 @@ def test_history_checks_fire_on_evidence() -> None:
     )
     h = History(tickets=TicketTable.from_tickets(tickets), backups=backups, restore_tests=tests)
     found = lint(c, h, as_of=datetime(2026, 6, 15, tzinfo=UTC))
-    by = {}
+    by: dict[str, list[Finding]] = {}
     for f in found:
         by.setdefault(f.code, []).append(f)
     # W08: 5 of 15 P1 tickets open on Saturdays, outside the business calendar their clock runs on

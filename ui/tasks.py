@@ -64,6 +64,7 @@ class Task(QRunnable):
         self._cancel = threading.Event()
         self._last_emit = 0.0
         self.done = threading.Event()
+        self.dialog: QProgressDialog | None = None  # the progress dialog of run_with_progress
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -191,7 +192,7 @@ def run_with_progress(
         task.signals.failed.connect(on_error)
     if on_cancel is not None:
         task.signals.cancelled.connect(on_cancel)
-    task.dialog = dlg  # type: ignore[attr-defined]
+    task.dialog = dlg
     QThreadPool.globalInstance().start(task)
     return task
 
@@ -231,6 +232,7 @@ class _Job:
     done: threading.Event = field(default_factory=threading.Event)
     result: Any = None
     error: BaseException | None = None
+    dialog: QProgressDialog | None = None  # the progress dialog of submit_with_progress
 
 
 class _DbExecutor(QObject):
@@ -448,5 +450,5 @@ class DbWorker(QObject):
         job = self.submit(fn, done, failed, cancelled, progress)
         holder["job"] = job
         dlg.canceled.connect(lambda: job.cancel.set())
-        job.dialog = dlg  # type: ignore[attr-defined]
+        job.dialog = dlg
         return job
