@@ -72,6 +72,7 @@ def test_remove_and_promote(ws: Workspace) -> None:
         remove_version(ws, signed)
     promoted = promote_version(ws, proposal, "signed").added[0]
     assert promoted.status == "signed" and promoted.parent_id == proposal.id
+    assert proposal.id is not None
     assert ws.contract(proposal.id).status == "proposal", "a stored version never changes"
     with pytest.raises(ValueError, match="already signed"):
         promote_version(ws, promoted, "signed")
@@ -92,6 +93,7 @@ def test_a_working_draft_is_promoted_by_storing_it(ws: Workspace) -> None:
     save_draft(ws, draft)
     changes = promote_version(ws, draft, "proposal")
     ((_, stored),) = changes.replaced
+    assert stored.id is not None
     assert stored.status == "proposal" and ws.contract(stored.id).status == "proposal"
     assert ws.draft_records() == []
 
