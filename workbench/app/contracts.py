@@ -25,7 +25,14 @@ import yaml
 
 from models.contract import Contract, ContractError, contract_from_data, load_contract, yaml_load
 from workbench.app.term_labels import TERM_LABELS, term_label
-from workbench.documents.extract import Extracted, Extraction, extract, proposed_values, to_contract
+from workbench.documents.extract import (
+    Extracted,
+    Extraction,
+    contract_path,
+    extract,
+    proposed_values,
+    to_contract,
+)
 from workbench.documents.reader import DOCUMENT_SUFFIXES, DocumentError, load_document
 
 if TYPE_CHECKING:
@@ -180,31 +187,6 @@ _SLA_FIELDS = frozenset(
 
 # ---------------------------------------------------------------------- terms
 
-_PATHS: Mapping[str, str] = {
-    "calendar.weekly": "calendars.business.weekly",
-    "calendar.timezone": "calendars.business.timezone",
-    "calendar.holidays": "calendars.business.holidays",
-    "coverage.hours": "scope.helpdesk_hours",
-    "backup.rpo": "backup.systems",
-    "backup.rto": "backup.systems",
-    "review.cadence": "reporting.cadence",
-    "security.escalation_rule": "escalation_matrix",
-    "security.licence_exclusions": "security.licence_exclusions",
-    "document_date": "last_reviewed",
-}
-
-
-def _contract_path(name: str) -> str:
-    """The contract file's key for an extracted field name."""
-    if name in _PATHS:
-        return _PATHS[name]
-    if name.startswith("client_obligations."):
-        return "client_obligations"
-    if name.startswith("security.breach_roles."):
-        return "security.breach_roles"
-    return name
-
-
 def _has(data: Mapping[str, Any], path: str) -> bool:
     """Whether ``data`` holds a value at ``path``; for ``calendars.business.*`` any
     calendar counts (a contract file may name its business calendar otherwise)."""
@@ -260,7 +242,7 @@ def document_terms(ex: Extraction, contract: Contract) -> tuple[Term, ...]:
     for name in by_field:
         if name.startswith("targets.") or name in ("backup.mentioned", "resolution_refused"):
             continue
-        add(_contract_path(name), source(name))
+        add(contract_path(name), source(name))
     return tuple(terms)
 
 

@@ -57,7 +57,7 @@ from models.contract import Contract, contract_from_data, format_duration
 from workbench.documents.reader import MONTHS, Clause, Document, document_date
 from workbench.engine.priorities import PriorityNameError, normalise_priority_names
 
-__all__ = ["Extracted", "Extraction", "extract", "to_contract"]
+__all__ = ["CONTRACT_PATHS", "Extracted", "Extraction", "contract_path", "extract", "to_contract"]
 
 
 @dataclass(frozen=True)
@@ -990,6 +990,33 @@ _SCALAR_FIELDS = {
     "monthly_fee",
     "currency",
 }
+
+
+CONTRACT_PATHS: Mapping[str, str] = {
+    "calendar.weekly": "calendars.business.weekly",
+    "calendar.timezone": "calendars.business.timezone",
+    "calendar.holidays": "calendars.business.holidays",
+    "coverage.hours": "scope.helpdesk_hours",
+    "backup.rpo": "backup.systems",
+    "backup.rto": "backup.systems",
+    "review.cadence": "reporting.cadence",
+    "security.escalation_rule": "escalation_matrix",
+    "security.licence_exclusions": "security.licence_exclusions",
+    "document_date": "last_reviewed",
+}
+
+
+def contract_path(name: str) -> str:
+    """The contract file's key (``Contract`` field path) of an extracted field name: the
+    one mapping between this module's vocabulary and the contract model (the inverse of
+    :func:`workbench.warnings.base.contract_terms`)."""
+    if name in CONTRACT_PATHS:
+        return CONTRACT_PATHS[name]
+    if name.startswith("client_obligations."):
+        return "client_obligations"
+    if name.startswith("security.breach_roles."):
+        return "security.breach_roles"
+    return name
 
 
 def _chosen(items: Iterable[Extracted]) -> Extracted | None:
