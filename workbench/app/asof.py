@@ -7,10 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from models.clock import Clock, aware_utc, utc_now
 from workbench.errors import CommandError
+
+if TYPE_CHECKING:
+    from models.contract import Contract
+    from models.history import History
 
 __all__ = [
     "AS_OF_HELP",
@@ -62,19 +66,15 @@ def file_clock(path: str | os.PathLike[str]) -> Clock:
     return lambda: stamp
 
 
-def latest_history_instant(history: Any) -> int | None:
+def latest_history_instant(history: History | None) -> int | None:
     """The latest instant the history records (tickets and status log), or None when it
     holds no tickets."""
     if history is None or not len(history.tickets):
         return None
-    latest = int(history.tickets.latest_instant())
-    log = getattr(history, "status_log", None)
-    if log is not None and len(log):
-        latest = max(latest, int(log.latest_instant()))
-    return latest
+    return int(history.latest_instant())
 
 
-def default_as_of(history: Any, new: Any, clock: Clock = utc_now) -> dt.date:
+def default_as_of(history: History | None, new: Contract | None, clock: Clock = utc_now) -> dt.date:
     """The date a report on NEW is as of when none is given: the UTC date of the
     history's latest instant (tickets and status log); else NEW's effective date or last
     review, whichever is later; else today's UTC date by ``clock``.  ``new`` is a
