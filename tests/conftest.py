@@ -33,6 +33,16 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture
+def isolated_settings(tmp_path: Path) -> None:
+    """The GUI's QSettings (window layout, recent files, preferences) in the test's own
+    folder, never the user's.  GUI test modules use it with
+    ``pytest.mark.usefixtures("isolated_settings")``; Qt is imported only then."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+
+
+@pytest.fixture
 def window(request: pytest.FixtureRequest, qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
     """A quiet main window for the GUI tests, set up by the test's (or its module's)
     ``window`` mark; its database worker is stopped afterwards.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from models.contract import contract_from_data
 from tests.test_ui_support import make_contract, make_history, view_of
@@ -12,26 +11,24 @@ from ui.state import Version
 from ui.views.compare import CompareView, GridModel
 
 
-@pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path) -> None:
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
-
-
 def _cheap(version: str) -> Version:
     data = make_contract(version, status="proposal", p1_resolution="2h").to_data()
     data.update(provider="Harbourline IT", monthly_fee=9000)
     return Version(3, contract_from_data(data))
 
 
-pytestmark = pytest.mark.window(
-    [
-        make_contract("2025 signed"),
-        make_contract("2026 proposal", status="proposal", p1_resolution="1h"),
-        _cheap("2026 Harbourline").contract,
-    ],
-    tickets=400,
-    view="compare",
-)
+pytestmark = [
+    pytest.mark.usefixtures("isolated_settings"),
+    pytest.mark.window(
+        [
+            make_contract("2025 signed"),
+            make_contract("2026 proposal", status="proposal", p1_resolution="1h"),
+            _cheap("2026 Harbourline").contract,
+        ],
+        tickets=400,
+        view="compare",
+    ),
+]
 
 
 def _ready(qtbot, view) -> None:

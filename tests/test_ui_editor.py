@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from models.store import Workspace
 from tests.test_ui_support import make_contract, view_of
@@ -17,13 +17,10 @@ from ui.state import AppState, Version
 from ui.views.editor import ContractEditorView
 from ui.views.whatif import WhatIfView
 
-
-@pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path) -> None:
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
-
-
-pytestmark = pytest.mark.window([make_contract("2025 signed")], tickets=50, view="editor")
+pytestmark = [
+    pytest.mark.usefixtures("isolated_settings"),
+    pytest.mark.window([make_contract("2025 signed")], tickets=50, view="editor"),
+]
 
 
 @contextmanager

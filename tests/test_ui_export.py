@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from tests.test_ui_support import make_contract, make_history, table_item
 from ui.export_dialog import ExportDialog
 from ui.main_window import MainWindow
 from ui.state import Version
 
-
-@pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path) -> None:
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
-
-
-pytestmark = pytest.mark.window(
-    [make_contract("2025 signed"), make_contract("2026 proposal", status="proposal", p1_resolution="2h")],
-    tickets=120,
-)
+pytestmark = [
+    pytest.mark.usefixtures("isolated_settings"),
+    pytest.mark.window(
+        [make_contract("2025 signed"), make_contract("2026 proposal", status="proposal", p1_resolution="2h")],
+        tickets=120,
+    ),
+]
 
 
 def test_export_a_redline_with_rationale(qtbot, window, tmp_path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QComboBox, QWizard
 
 from tests.test_ui_support import make_contract, table_item
@@ -16,12 +15,14 @@ SAMPLE = "data/servicenow-uci/incident_event_log_sample400.csv"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path, monkeypatch) -> None:
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+def _isolated_config(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("SLA_WORKBENCH_CONFIG", str(tmp_path / "config"))
 
 
-pytestmark = pytest.mark.window([make_contract("2025 signed")], workspace=True)  # a workspace file
+pytestmark = [
+    pytest.mark.usefixtures("isolated_settings"),
+    pytest.mark.window([make_contract("2025 signed")], workspace=True),  # a workspace file
+]
 
 
 def _capture_exec(monkeypatch: pytest.MonkeyPatch) -> list[ImportWizard]:

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from tests.test_ui_support import make_contract, make_history
 from ui.main_window import MainWindow
 from ui.state import SetScenario, Version
 
-
-@pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path) -> None:
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 def _load(w: MainWindow, n: int = 300) -> None:

@@ -13,19 +13,15 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from models.history import BackupJob
 from models.store import Workspace
 from tests.test_ui_support import make_contract, make_history
 from ui.main_window import MainWindow
 
+pytestmark = pytest.mark.usefixtures("isolated_settings")
+
 N_BACKUPS = 30
-
-
-@pytest.fixture(autouse=True)
-def _settings(tmp_path) -> None:
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from tests.test_ui_support import SupersededCall, make_contract, make_history, view_of
 from ui.main_window import MainWindow
@@ -11,13 +10,10 @@ from ui.views.overview import OverviewView
 from ui.views.warnings import FindingsModel, WarningsView
 from workbench.app.quarters import last_full_quarter
 
-
-@pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path) -> None:
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
-
-
-pytestmark = pytest.mark.window([make_contract("2025 signed")], tickets=500)
+pytestmark = [
+    pytest.mark.usefixtures("isolated_settings"),
+    pytest.mark.window([make_contract("2025 signed")], tickets=500),
+]
 
 
 def test_last_full_quarter() -> None:

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from tests.test_ui_support import SupersededCall, make_contract, make_history, view_of
 from ui.main_window import MainWindow
 from ui.state import Version
 from ui.views.whatif import ComplianceModel, FlipsModel, WhatIfView
 
-
-@pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path) -> None:
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
-
-
-pytestmark = pytest.mark.window([make_contract("2025 signed")], tickets=600, view="whatif")
+pytestmark = [
+    pytest.mark.usefixtures("isolated_settings"),
+    pytest.mark.window([make_contract("2025 signed")], tickets=600, view="whatif"),
+]
 
 
 def _settled(qtbot, w: MainWindow) -> None:
