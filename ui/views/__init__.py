@@ -18,11 +18,14 @@ _MODULES = {
     "compare": ("ui.views.compare", "CompareView"),
 }
 
+
 def build_view(key: str, state: AppState, window: Any) -> QWidget:
+    """The view ``key``, its module imported on first use (the window opens without the views)."""
     module_name, cls_name = _MODULES[key]
-    module = importlib.import_module(module_name)  # on first use: the window opens without the views
-    cls = getattr(module, cls_name)
-    return cls(state, window=window)  # type: ignore[no-any-return]
+    view = getattr(importlib.import_module(module_name), cls_name)(state, window=window)
+    if not isinstance(view, QWidget):
+        raise TypeError(f"{module_name}.{cls_name} is not a view")
+    return view
 
 
 PRELOAD = (
