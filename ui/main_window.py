@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -166,11 +166,23 @@ class Navigator(QTreeWidget):
         v = item.data(0, Qt.ItemDataRole.UserRole) if item else None
         if not isinstance(v, Version):
             return
+        self.context_menu(v).exec(self.viewport().mapToGlobal(pos))
+
+    def context_menu(self, v: Version) -> QMenu:
+        from ui import contract_files
+
         menu = QMenu(self)
+        menu.setToolTipsVisible(True)
         menu.addAction("Use as baseline", lambda: self.app_state.set_baseline(v))
         menu.addAction("Open in contract editor", lambda: self._open_editor(v))
         menu.addAction("Explore in what-if", lambda: self._explore(v))
-        menu.exec(self.viewport().mapToGlobal(pos))
+        menu.addSeparator()
+        menu.addAction("Export as YAML…", lambda: contract_files.export_version(self.window_, v))
+        remove = menu.addAction("Remove…", lambda: contract_files.remove_from_workspace(self.window_, v))
+        if v.status == "signed" and v.draft_key is None:
+            remove.setEnabled(False)
+            remove.setToolTip("Signed versions are immutable: they cannot be removed")
+        return menu
 
 
 class LazyViews(Mapping[str, QWidget]):
@@ -255,6 +267,9 @@ class MainWindow(QMainWindow):
         self.errors: list[str] = []  # last error messages (also shown to the user)
         self.quiet = False  # True: errors go to the status bar and ``errors`` only (tests, smoke start)
         self.loading = False
+        self.contract_dialog: QDialog | None = None  # the last Add contract version review page
+        self.import_wizard: QDialog | None = None  # the last import wizard opened for a dropped file
+        self.setAcceptDrops(True)  # exports, contract files and documents (ui.contract_files)
 
         from ui.simulation import SimulationService
 
@@ -332,6 +347,9 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addAction("Open &demo workspace", self.open_demo)
         file.addSeparator()
+        self.act_add_contract = file.addAction("&Add contract version…", self.add_contract_version)
+        self.act_add_contract.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        self.act_template = file.addAction("New contract from &template", self.new_contract_from_template)
         self.act_import = file.addAction("&Import tickets…", self.import_tickets)
         self.act_import.setShortcut(QKeySequence("Ctrl+I"))
         self.act_import_records = file.addAction("Import &backups, outages or KPIs…", self.import_records)
@@ -606,6 +624,34 @@ class MainWindow(QMainWindow):
             a.setEnabled(False)
 
     # ------------------------------------------------------------------ commands
+    def add_contract_version(self, path: str | None = None) -> Any:
+        from ui.contract_files import add_contract_version
+
+        return add_contract_version(self, path)
+
+    def new_contract_from_template(self) -> Any:
+        from ui.contract_files import new_contract_from_template
+
+        return new_contract_from_template(self)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        from ui.contract_files import can_take
+
+        if can_take(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        from ui.contract_files import dropped_paths, open_dropped
+
+        paths = dropped_paths(event.mimeData())
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        open_dropped(self, paths)
+
     def import_tickets(self) -> None:
         self._import(records=False)
 

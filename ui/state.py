@@ -16,6 +16,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from models.contract import Contract
 from models.history import History
+from workbench.app.workspace import Changes, apply_changes
 from workbench.app.workspace import Version as Version
 
 
@@ -131,6 +132,22 @@ class AppState(QObject):
     def remove_version(self, version: Version) -> None:
         self.versions = [v for v in self.versions if v is not version]
         self.versions_changed.emit()
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Show what a workspace operation changed (versions added, replaced, removed); a
+        removed baseline or draft gives way to the default one."""
+        self.versions = apply_changes(self.versions, changes)
+        if self.draft is not None and self.draft not in self.versions:
+            self.draft = None
+            self.dirty_draft = False
+            self.undo_stack.clear()  # its edits have no draft left to apply to
+            self.draft_changed.emit()
+        self.versions_changed.emit()
+        if self.baseline is None or self.baseline not in self.versions:
+            self.baseline = self.default_baseline()
+            self.baseline_changed.emit()
+            if self.scenario is None and self.baseline is not None:
+                self.set_scenario(self.baseline.contract)
 
     def replace_version(self, old: Version, new: Version) -> None:
         self.versions = [new if v is old else v for v in self.versions]

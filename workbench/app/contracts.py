@@ -44,10 +44,12 @@ __all__ = [
     "NO_TERMS",
     "ContractFile",
     "ContractFileError",
+    "Route",
     "Status",
     "Term",
     "add_contract_version",
     "confirm_terms",
+    "dropped_file_route",
     "parse_term_value",
     "read_contract_file",
     "remove_contract_version",
@@ -57,6 +59,8 @@ __all__ = [
 
 CONTRACT_SUFFIXES = (".yaml", ".yml", ".json")
 SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods", ".csv", ".tsv", ".numbers")
+EXPORT_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".xlsx", ".xlsm")
+"""What the import wizard reads: ticket exports and backup, restore-test, outage and KPI files."""
 NO_TERMS = "no SLA terms found (no priority targets, no service hours)"
 
 Status = Literal["signed", "proposal", "draft"]
@@ -185,6 +189,24 @@ _SLA_FIELDS = frozenset(
 )
 
 
+Route = Literal["import", "contract"]
+
+
+def dropped_file_route(path: str | Path) -> Route | None:
+    """Where a file put on the window goes: an export (CSV/XLSX, also gzipped CSV) to
+    the import wizard, a contract file or document to "Add contract version"; None for
+    anything else (a folder, a file of another kind)."""
+    p = Path(path)
+    name = p.name.lower()
+    if p.is_dir():
+        return None
+    if name.endswith(EXPORT_SUFFIXES):
+        return "import"
+    if name.endswith((*CONTRACT_SUFFIXES, *DOCUMENT_SUFFIXES)):
+        return "contract"
+    return None
+
+
 # ---------------------------------------------------------------------- terms
 
 def _has(data: Mapping[str, Any], path: str) -> bool:
@@ -271,7 +293,10 @@ _TARGET = re.compile(r"^targets\.(P[1-4])\.(response|resolution|compliance_targe
 def term_text(value: Any) -> str:
     """A term's value as a person edits it: YAML on one line (``1h``,
     ``{mon: ['09:00-17:00']}``), read back by :func:`parse_term_value`."""
-    text = yaml.safe_dump(_plain(value), default_flow_style=True, sort_keys=False, allow_unicode=True,
+    plain = _plain(value)
+    if isinstance(plain, str) and isinstance(yaml_load(plain) if plain else None, dt.date):
+        return plain  # a date as written (it reads back as the same date)
+    text = yaml.safe_dump(plain, default_flow_style=True, sort_keys=False, allow_unicode=True,
                           width=1_000_000)
     return text.removesuffix("\n...\n").strip()
 
@@ -282,7 +307,7 @@ def parse_term_value(path: str, text: str) -> Any:
     if not text.strip():
         return None
     try:
-        return yaml_load(text)
+        return _plain(yaml_load(text))  # dates as ISO text, as contract data holds them
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem", None) or "not readable"
         raise ValueError(f"{term_label(path)}: {text!r} is not a value ({mark})") from None
