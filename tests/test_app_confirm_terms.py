@@ -141,3 +141,17 @@ def test_the_2026_template_is_a_contract_file_with_every_term_and_no_warning_sig
     for path in ESSENTIAL_TERMS:
         assert template_default(path) is not None, path
     assert template_default("no.such.term") is None
+
+
+def test_dropped_files_are_routed_by_kind(tmp_path: Path) -> None:
+    from workbench.app.contracts import dropped_file_route
+
+    expected = {
+        "tickets.csv": "import", "status_log.CSV.GZ": "import", "export.xlsx": "import", "log.tsv": "import",
+        "sla.pdf": "contract", "sla.DOCX": "contract", "sla.md": "contract", "sla.txt": "contract",
+        "contract.yaml": "contract", "contract.json": "contract", "logo.png": None, "archive.gz": None,
+    }
+    for name, route in expected.items():
+        (tmp_path / name).write_bytes(b"x")
+        assert dropped_file_route(tmp_path / name) == route, name
+    assert dropped_file_route(tmp_path) is None  # a folder

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QTableWidget, QTableWidgetItem
 
 from models.contract import load_contract
+from ui.contract_files import ReviewDialog
 from ui.main_window import MainWindow
 from ui.state import Version
 from workbench.app.contracts import NO_TERMS
@@ -37,11 +38,19 @@ def _stored(qtbot: Any, w: MainWindow) -> list[tuple[int, Any]]:
     return list(w.db.wait(job, timeout=20))
 
 
-def _review(qtbot: Any, w: MainWindow, path: Path) -> Any:
+def _review(qtbot: Any, w: MainWindow, path: Path) -> ReviewDialog:
+    """The review page of ``path``, once it shows."""
     w.contract_dialog = None
     w.add_contract_version(str(path))
     qtbot.waitUntil(lambda: w.contract_dialog is not None and w.contract_dialog.isVisible(), timeout=20_000)
+    assert w.contract_dialog is not None
     return w.contract_dialog
+
+
+def _at(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    item = table.item(row, column)
+    assert item is not None, (row, column)
+    return item
 
 
 def _nav_texts(w: MainWindow) -> list[str]:
@@ -64,21 +73,21 @@ def test_review_page_corrects_a_term_and_stores_the_version(qtbot: Any, window: 
     dlg = _review(qtbot, window, doc)
     assert _stored(qtbot, window) == []  # nothing stored while the page is open
     # every extracted term is listed in words with its value, clause and quote
-    rows = {dlg.terms.item(r, 0).text(): [dlg.terms.item(r, c).text() for c in (1, 2, 3)]
+    rows = {_at(dlg.terms, r, 0).text(): [_at(dlg.terms, r, c).text() for c in (1, 2, 3)]
             for r in range(dlg.terms.rowCount())}
     assert rows["P2 response target"] == ["1h", "4.3", "1 working hour"]
     assert rows["P1 response target"][:2] == ["1h", "3.2"]
     assert dlg.terms.rowCount() == len(dlg.read.terms) == 8
-    missing = [dlg.missing.item(r, 0).text() for r in range(dlg.missing.rowCount())]
+    missing = [_at(dlg.missing, r, 0).text() for r in range(dlg.missing.rowCount())]
     assert "P1 resolution target" in missing and "Backup RPO and RTO per system" in missing
     row = missing.index("P1 resolution target")
-    assert dlg.missing.item(row, 2).text() == "4h"  # the template's value offered
-    assert dlg.missing.item(row, 1).checkState() == Qt.CheckState.Unchecked
+    assert _at(dlg.missing, row, 2).text() == "4h"  # the template's value offered
+    assert _at(dlg.missing, row, 1).checkState() == Qt.CheckState.Unchecked
 
     # correct one term by editing its cell, take one default, choose status and label
-    r = [dlg.terms.item(i, 0).text() for i in range(dlg.terms.rowCount())].index("P2 response target")
-    dlg.terms.item(r, 1).setText("2h")
-    dlg.missing.item(row, 1).setCheckState(Qt.CheckState.Checked)
+    r = [_at(dlg.terms, i, 0).text() for i in range(dlg.terms.rowCount())].index("P2 response target")
+    _at(dlg.terms, r, 1).setText("2h")
+    _at(dlg.missing, row, 1).setCheckState(Qt.CheckState.Checked)
     dlg.status.setCurrentIndex(dlg.status.findData("signed"))
     dlg.label.setText("dxw 2018")
     qtbot.mouseClick(dlg.confirm_button, Qt.MouseButton.LeftButton)
@@ -105,7 +114,7 @@ def test_review_page_corrects_a_term_and_stores_the_version(qtbot: Any, window: 
 @pytest.mark.window(workspace=True)
 def test_cancel_stores_nothing(qtbot: Any, window: MainWindow, shared_dir: Path) -> None:
     dlg = _review(qtbot, window, shared_dir / "data" / "sla-texts" / "dxw_service_level_agreement.md")
-    dlg.terms.item(0, 1).setText("2h")
+    _at(dlg.terms, 0, 1).setText("2h")
     qtbot.mouseClick(dlg.buttons.button(dlg.buttons.StandardButton.Cancel), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dlg.isVisible())
     assert _stored(qtbot, window) == []
@@ -179,17 +188,15 @@ def test_dropped_files_go_where_they_belong(qtbot: Any, window: MainWindow, shar
     assert wizard.file_page.path.text() == str(tickets)
     wizard.reject()
 
-    assert _drop(window, shared_dir / "data" / "sla-texts" / "dxw_service_level_agreement.md") == (True, True)
-    qtbot.waitUntil(lambda: window.contract_dialog is not None and window.contract_dialog.isVisible(),
-                    timeout=20_000)
-    assert window.contract_dialog.read.extracted
-    window.contract_dialog.reject()
-
-    window.contract_dialog = None
-    assert _drop(window, DEMO / "northwind-2025.yaml") == (True, True)
-    qtbot.waitUntil(lambda: window.contract_dialog is not None, timeout=20_000)
-    assert not window.contract_dialog.read.extracted
-    window.contract_dialog.reject()
+    for path, extracted in ((shared_dir / "data" / "sla-texts" / "dxw_service_level_agreement.md", True),
+                            (DEMO / "northwind-2025.yaml", False)):
+        window.contract_dialog = None
+        assert _drop(window, path) == (True, True)
+        qtbot.waitUntil(lambda: window.contract_dialog is not None and window.contract_dialog.isVisible(),
+                        timeout=20_000)
+        dlg = window.contract_dialog
+        assert dlg is not None and dlg.read.extracted is extracted and dlg.path == path
+        dlg.reject()
 
     picture = tmp_path / "logo.png"
     picture.write_bytes(b"\x89PNG\r\n")

@@ -35,6 +35,8 @@ from workbench.app.workspace import discard_draft, save_draft, start_draft
 
 if TYPE_CHECKING:
     from models.store import Workspace
+    from ui.contract_files import ReviewDialog
+    from ui.import_wizard import ImportWizard
 
 MAX_RECENT = 8
 GROUPS = (("signed", "Signed"), ("draft", "Drafts"), ("proposal", "Proposals"))
@@ -267,8 +269,8 @@ class MainWindow(QMainWindow):
         self.errors: list[str] = []  # last error messages (also shown to the user)
         self.quiet = False  # True: errors go to the status bar and ``errors`` only (tests, smoke start)
         self.loading = False
-        self.contract_dialog: QDialog | None = None  # the last Add contract version review page
-        self.import_wizard: QDialog | None = None  # the last import wizard opened for a dropped file
+        self.contract_dialog: ReviewDialog | None = None  # the last Add contract version review page
+        self.import_wizard: ImportWizard | None = None  # the last import wizard opened for a dropped file
         self.setAcceptDrops(True)  # exports, contract files and documents (ui.contract_files)
 
         from ui.simulation import SimulationService
