@@ -126,7 +126,7 @@ _NUM = (
 )
 _DURATION = re.compile(
     _NUM + r"\s*(?:\(\d+\)\s*)?-?\s*(?P<kind>working|business|clock|calendar)?\s*"
-    r"(?P<unit>minutes?|mins?|hours?|hrs?|days?)\b",
+    r"(?P<unit>minutes?|mins?|hours?|hrs?|h|days?)\b",
     re.I,
 )
 _DAYWORD = re.compile(
@@ -138,7 +138,9 @@ _RESPONSE_WORDS = re.compile(
     r"\b(respon(?:d|se|ded|ses)|first repl(?:y|ies)|repl(?:y|ies)|acknowledg\w*|reaction)\b", re.I
 )
 _RESOLUTION_WORDS = re.compile(
-    r"\b(resol(?:ve|ved|ution|utions)|fix(?:ed)?|restor(?:e|ation) of service|work-?around)\b", re.I
+    r"\b(resol(?:ve|ved|ution|utions)|fix(?:ed)?|restor(?:e|ed|ation)(?: of service)?|work-?arounds?"
+    r"|solved?)\b",
+    re.I,
 )
 _PCT_WITHIN = re.compile(r"(?P<pct>\d{1,3}(?:\.\d+)?)\s*%\s*(?:of\s+[\w\s]{0,30}?)?(?:within|in)\b", re.I)
 
@@ -177,7 +179,9 @@ _DAYS = {
     "sun": "sun",
 }
 _WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)"
+_DAY = (
+    r"(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)"
+)
 _DAY_RANGE = re.compile(rf"\b(?P<d0>{_DAY})\.?\s*(?:-|–|—|to|through|thru)\s*(?P<d1>{_DAY})\b\.?", re.I)
 _CLOCK = r"(?P<{0}h>\d{{1,2}})(?:[:.](?P<{0}m>\d{{2}}))?\s*(?P<{0}ap>a\.?\s?m\.?|p\.?\s?m\.?)?"
 _HOURS_RANGE = re.compile(_CLOCK.format("a") + r"\s*(?:-|–|—|to|until)\s*" + _CLOCK.format("b"), re.I)
@@ -431,7 +435,8 @@ def _sentences(clause: Clause) -> Iterator[tuple[int, int]]:
     base = clause.span[0]
     pos = 0
     for m in re.finditer(
-        r"\n\s*\n|\n(?=\s*(?:[-*•|]|\d+[.)]|\((?:[a-h]|[ivx]{1,4}|\d{1,2})\))\s)|(?<=[.;!?])\s+(?=[A-Z(“\"])|\n(?=.*\|)",
+        r"\n\s*\n|\n(?=\s*(?:[-*•|]|\d+[.)]|\((?:[a-h]|[ivx]{1,4}|\d{1,2})\))\s)|(?<=[.;!?])\s+(?=[A-Z(“\"])|\n(?=.*\|)"
+        r"|\n(?=[^\n]*\S\t)|\n(?=[^\n]*\S {3,}\S)",
         text,
     ):
         if text[pos : m.start()].strip():
@@ -521,6 +526,7 @@ def extract(doc: Document, priority_overrides: Mapping[str, str] | None = None) 
     for c in doc.clauses:
         for m in _PRIORITY_NAME.finditer(c.heading + "\n" + c.text):
             names.append(_canon_name(m.group("name")))
+    names += _table_names(doc)
     names = list(dict.fromkeys(names))
     pmap: dict[str, str] = {}
     reasons: dict[str, str] = {}
@@ -537,8 +543,9 @@ def extract(doc: Document, priority_overrides: Mapping[str, str] | None = None) 
                 except PriorityNameError:
                     continue
 
+    pol = _calendar_policy(doc, pmap, any(e.field == "calendar.weekly" for e in b.items))
     for c in doc.clauses:
-        _target_terms(b, doc, c, pmap, day_hours)
+        _target_terms(b, doc, c, pmap, day_hours, pol)
         for s0, s1 in _sentences(c):
             _other_terms(b, c, text[s0:s1], s0)
     return Extraction(doc, b.items, pmap, reasons)
@@ -549,6 +556,12 @@ def _canon_name(name: str) -> str:
     return (
         n[0].upper() + n[1:].lower() if n.isalpha() else n.upper() if re.fullmatch(r"[ps]\d", n, re.I) else n
     )
+
+
+def _day_key(word: str) -> str:
+    """'Mondays' -> 'monday', 'Fri.' -> 'fri'."""
+    w = word.lower().rstrip(".")
+    return w[:-1] if w.endswith("days") else w
 
 
 def _business_day_hours(items: list[Extracted]) -> float:
@@ -594,8 +607,8 @@ def _calendar_terms(b: _Builder, c: Clause, s: str, s0: int) -> None:
             window = f"{a // 60:02d}:{a % 60:02d}-{bb // 60:02d}:{bb % 60:02d}"
             dr = _DAY_RANGE.search(s)
             if dr:
-                d0 = _WEEK.index(_DAYS[dr.group("d0").lower().rstrip(".")])
-                d1 = _WEEK.index(_DAYS[dr.group("d1").lower().rstrip(".")])
+                d0 = _WEEK.index(_DAYS[_day_key(dr.group("d0"))])
+                d1 = _WEEK.index(_DAYS[_day_key(dr.group("d1"))])
                 days = _WEEK[d0 : d1 + 1] if d1 >= d0 else _WEEK[d0:] + _WEEK[: d1 + 1]
                 note = ""
             elif re.search(r"\b(?:every day|seven days|7 days|daily)\b", s, re.I):
@@ -627,21 +640,25 @@ def _calendar_terms(b: _Builder, c: Clause, s: str, s0: int) -> None:
         b.once("calendar.holidays", value, c, (s0 + mh.start(), s0 + mh.end()), note=note)
 
 
-def _duration_value(m: re.Match[str], day_hours: float) -> tuple[str, str] | None:
-    """A duration match -> (target string, calendar kind)."""
+def _duration_value(
+    m: re.Match[str], day_hours: float, business_default: bool = False
+) -> tuple[str, str] | None:
+    """A duration match -> (target string, calendar kind).  ``business_default``: the
+    document measures its times in business hours, so a bare "1 day" is a business day."""
     n = _num(m.group("n"))
     unit = m.group("unit").lower()
     kind = (m.group("kind") or "").lower()
-    business = kind in ("working", "business")
+    business = kind in ("working", "business") or (business_default and kind not in ("clock", "calendar"))
     if unit.startswith("min"):
         seconds = n * 60
-    elif unit.startswith(("hour", "hr")):
+    elif unit.startswith(("hour", "hr")) or unit == "h":
         seconds = n * 3600
     else:
         seconds = n * (day_hours if business else 24) * 3600
     if seconds <= 0 or seconds != int(seconds):
         return None
-    return format_duration(int(seconds)), "business" if business else "24x7"
+    explicit = kind in ("working", "business") or (unit.startswith("day") and business)
+    return format_duration(int(seconds)), "business" if explicit else "24x7"
 
 
 _METRIC_RIGHT_AFTER = re.compile(r"\s*(?:(?:working|business|clock)\s+)?(?:first\s+)?(?=\w)")
@@ -669,8 +686,12 @@ def _metric_near(s: str, at: int, end: int | None = None) -> str | None:
     return min(hits)[1]
 
 
-def _times_in(s: str, day_hours: float) -> list[tuple[int, int, str, str]]:
-    """(start, end, target, calendar) of each time commitment in a sentence."""
+_RANGE_BEFORE = re.compile(r"\d+(?:\.\d+)?\s*(?:-|–|—|to)\s*$", re.I)
+
+
+def _times_in(s: str, day_hours: float, business_default: bool = False) -> list[tuple[int, int, str, str]]:
+    """(start, end, target, calendar) of each time commitment in a sentence; a range ("1 to 3
+    business days", "4–8 hours") gives its upper bound (the start of the span is the range's)."""
     out = []
     for m in _DURATION.finditer(s):
         pre = s[max(0, m.start() - 12) : m.start()].lower()
@@ -678,9 +699,10 @@ def _times_in(s: str, day_hours: float) -> list[tuple[int, int, str, str]]:
             m.group("n").lower() in _WORDNUM and m.group("n").lower() == "a"
         ):
             continue
-        dv = _duration_value(m, day_hours)
+        dv = _duration_value(m, day_hours, business_default)
         if dv:
-            out.append((m.start(), m.end(), dv[0], dv[1]))
+            rg = _RANGE_BEFORE.search(s, 0, m.start())
+            out.append((rg.start() if rg else m.start(), m.end(), dv[0], dv[1]))
     for m in _DAYWORD.finditer(s):
         if m.group("which"):
             which = m.group("which").lower()
@@ -691,71 +713,337 @@ def _times_in(s: str, day_hours: float) -> list[tuple[int, int, str, str]]:
     return out
 
 
-def _table_header(c: Clause) -> list[str] | None:
-    for line in c.text.splitlines():
-        if "|" in line:
-            cells = [x.strip().lower() for x in line.strip().strip("|").split("|")]
-            if any(_RESPONSE_WORDS.search(x) or _RESOLUTION_WORDS.search(x) for x in cells):
-                return cells
+# ------------------------------------------------------------ calendars of targets
+
+_ANYTIME = re.compile(
+    r"\bat any time\b|\bday or night\b|\b24\s*(?:x|/|×)\s*7\b|\b(?:a)?round[- ]the[- ]clock\b"
+    r"|\b24 hours a day\b|\b24/7/365\b",
+    re.I,
+)
+_BUSINESS_MEASURE = re.compile(
+    r"\b(?:measured|counted|count|run|runs|stated|apply|applies|based)\b[^.;]{0,40}?\b(?:in|within|during|on)"
+    r"\s+(?:the\s+|these\s+)?(?:support|business|service|working|office)\s+(?:hours|days)\b"
+    r"|\b(?:measured|counted|run)\b[^.;]{0,30}?\b(?:during|within|in)\s+(?:the\s+)?hours of cover\b"
+    r"|\btimes?\s+are\s+(?:in\s+)?(?:business|working|support)\s+hours\b"
+    r"|\b(?:business|working|support) hours only\b",
+    re.I,
+)
+
+
+@dataclass
+class _CalendarPolicy:
+    """How the document says its targets are measured: a default (``business`` when it says
+    times run in business hours, or names only some priorities as 24x7 and states a working
+    week), and the priorities it states as 24x7."""
+
+    default: str = "24x7"
+    round_the_clock: set[str] = dc_field(default_factory=set)
+    quotes: dict[str, str] = dc_field(default_factory=dict)
+
+    def calendar(self, prio: str | None, explicit: str, sentence: str = "") -> str:
+        if explicit == "business":
+            return "business"
+        if _ANYTIME.search(sentence):
+            return "24x7"
+        if prio in self.round_the_clock:
+            return "24x7"
+        return self.default
+
+
+def _calendar_policy(doc: Document, pmap: Mapping[str, str], weekly_stated: bool) -> _CalendarPolicy:
+    pol = _CalendarPolicy()
+    business = False
+    for c in doc.clauses:
+        for s0, s1 in _sentences(c):
+            s = doc.text[s0:s1]
+            if _BUSINESS_MEASURE.search(s):
+                business = True
+            if _ANYTIME.search(s):
+                names = [_canon_name(m.group("name")) for m in _PRIORITY_NAME.finditer(s)]
+                lab = _PRIORITY_LABEL.match(s.strip().lstrip("|").strip())
+                if lab:
+                    names.append(_canon_name(lab.group("name")))
+                names += [_canon_name(m.group(0)) for m in _BARE_PRIORITY_WORD.finditer(s)]
+                prios = {pmap[n] for n in names if n in pmap}
+                for p in prios:
+                    pol.round_the_clock.add(p)
+                    pol.quotes.setdefault(p, _clean(s))
+                if not prios and not _BUSINESS_MEASURE.search(s) and not business:
+                    pol.quotes.setdefault("*", _clean(s))
+    if business or (pol.round_the_clock and weekly_stated):
+        pol.default = "business"
+    return pol
+
+
+# ------------------------------------------------------------------------ tables
+
+_SEPARATOR_CELL = re.compile(r"^\s*:?-{2,}:?\s*$")
+_BARE_NUMBER = re.compile(r"^\s*(?P<n>[0-5])\s*(?:$|[-–—:.)]\s*\S)")
+_BARE_PRIORITY_WORD = re.compile(r"\b(?:Critical|Urgent|Emergency)\b")
+_RESPONSE_HEAD = re.compile(r"\brespon|\breaction\b|\binitial\b|\backnowledg|\bfirst repl", re.I)
+_COMPLIANCE_HEAD = re.compile(r"\bservice level\b|\bcompliance\b|\bachievement\b|%|\bpercent", re.I)
+_COVERAGE_HEAD = re.compile(r"\bcoverage\b|\bhours of (?:cover|service|support)\b|\bsupport hours\b", re.I)
+_HEAD_UNIT = re.compile(
+    r"\((?:in\s+)?(?P<kind>business |working )?(?P<unit>minutes|mins|hours|hrs|days)\)", re.I
+)
+
+
+@dataclass
+class _Table:
+    header: list[str]
+    rows: list[list[tuple[int, int]]]  # absolute spans of each row's cells
+    span: tuple[int, int]
+    transposed: bool = False
+
+
+def _cells(line: str, at: int, kind: str) -> list[tuple[int, int]]:
+    """Absolute (start, end) of each cell of a table line (stripped; an empty cell keeps its
+    column); ``kind`` is ``pipe``, ``tab`` or ``spaces`` (a table flattened to text)."""
+    if kind == "pipe":
+        body_start = len(line) - len(line.lstrip())
+        body = line.rstrip()
+        i0 = body_start + 1 if body[body_start:].startswith("|") else body_start
+        i1 = len(body) - 1 if body.endswith("|") and len(body) - 1 >= i0 else len(body)
+        seps = [i0 - 1, *[i for i in range(i0, i1) if line[i] == "|"], i1]
+    else:
+        rx = re.compile(r"\t+" if kind == "tab" else r"[ \t]{2,}")
+        inner = line.strip()
+        lead = len(line) - len(line.lstrip())
+        seps = [lead - 1]
+        ends = []
+        for m in rx.finditer(inner):
+            ends.append((lead + m.start(), lead + m.end()))
+        out = []
+        pos = lead
+        for a, b in ends:
+            out.append((at + pos, at + a))
+            pos = b
+        out.append((at + pos, at + lead + len(inner)))
+        return out
+    out = []
+    for a, b in zip(seps, seps[1:], strict=False):
+        cell = line[a + 1 : b]
+        lstrip = len(cell) - len(cell.lstrip())
+        out.append((at + a + 1 + lstrip, at + a + 1 + len(cell.rstrip())))
+    return out
+
+
+def _line_kind(line: str) -> str | None:
+    if "|" in line:
+        return "pipe"
+    if "\t" in line.strip():
+        return "tab"
+    if re.search(r"\S[ \t]{2,}\S", line.strip()):
+        return "spaces"
     return None
 
 
-def _target_terms(b: _Builder, doc: Document, c: Clause, pmap: Mapping[str, str], day_hours: float) -> None:
+def _metric_of(head: str) -> str | None:
+    h = head.lower()
+    resp = bool(_RESPONSE_HEAD.search(h))
+    reso = bool(_RESOLUTION_WORDS.search(h))
+    if resp and reso:
+        return "both"
+    return "response" if resp else "resolution" if reso else None
+
+
+def _label_name(cell: str, corner: str) -> str | None:
+    """The priority name a row label (or a transposed header cell) states: "P1 – Critical" ->
+    "P1", "Severity 2", "Sev1", "Critical"; a bare number under a Severity/Priority column ->
+    "Severity 1" / "Priority 1"."""
+    lab = _PRIORITY_LABEL.match(cell)
+    if lab:
+        return _canon_name(lab.group("name"))
+    m = _BARE_NUMBER.match(cell)
+    if m:
+        return ("Severity " if re.search(r"\bsev", corner, re.I) else "Priority ") + m.group("n")
+    return None
+
+
+def _tables(doc: Document, c: Clause) -> list[_Table]:
+    """The response/resolution tables of a clause: a header row naming the metrics (or, for a
+    table with priorities as columns, naming priorities), then its rows."""
+    out: list[_Table] = []
+    text = c.text
+    base = c.span[0]
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    for ln in text.splitlines(keepends=True):
+        lines.append((base + pos, ln.rstrip("\r\n")))
+        pos += len(ln)
+    i = 0
+    while i < len(lines):
+        at, line = lines[i]
+        kind = _line_kind(line)
+        if kind is None:
+            i += 1
+            continue
+        spans = _cells(line, at, kind)
+        heads = [doc.text[a:b] for a, b in spans]
+        metrics = [_metric_of(h) for h in heads]
+        prio_heads = [h for h in heads[1:] if _PRIORITY_LABEL.match(h) and len(h) < 30]
+        transposed = len(prio_heads) >= 2 and not any(metrics[1:])
+        if (
+            len(spans) < 2
+            or not (any(metrics[1:]) or transposed)
+            or (kind == "spaces" and len(spans) < 3)
+            or _DURATION.search(line)  # a header names columns; a row with times is no header
+            or any(len(h) > 60 for h in heads)
+        ):
+            i += 1
+            continue
+        table = _Table(heads, [], (at, at + len(line)), transposed)
+        j = i + 1
+        while j < len(lines):
+            at2, line2 = lines[j]
+            if _line_kind(line2) != kind:
+                break
+            cells = _cells(line2, at2, kind)
+            if kind == "spaces" and len(cells) < 2:
+                break
+            if all(_SEPARATOR_CELL.match(doc.text[a:b] or "--") for a, b in cells):
+                j += 1
+                continue
+            table.rows.append(cells)
+            table.span = (table.span[0], at2 + len(line2))
+            j += 1
+        out.append(table)
+        i = j
+    return out
+
+
+def _table_names(doc: Document) -> list[str]:
+    names: list[str] = []
+    for c in doc.clauses:
+        for t in _tables(doc, c):
+            corner = t.header[0] if t.header else ""
+            if t.transposed:
+                names += [n for h in t.header[1:] if (n := _label_name(h, corner))]
+                continue
+            for row in t.rows:
+                if row:
+                    n = _label_name(doc.text[row[0][0] : row[0][1]], corner)
+                    if n:
+                        names.append(n)
+    return names
+
+
+def _table_targets(
+    b: _Builder, doc: Document, c: Clause, t: _Table, pmap: Mapping[str, str], day_hours: float,
+    pol: _CalendarPolicy,
+) -> None:
     text = doc.text
-    header = _table_header(c)
+    corner = t.header[0] if t.header else ""
+    business_default = pol.default == "business"
+
+    def add_cell(prio: str, metric: str, span: tuple[int, int], head: str, row_cal: str | None,
+                 seen: set[str]) -> None:
+        cell = text[span[0] : span[1]]
+        unit = _HEAD_UNIT.search(head)
+        head_business = bool(unit and unit.group("kind")) or bool(
+            re.search(r"\b(?:business|working)\b", head, re.I)
+        )
+        times = _times_in(cell, day_hours, business_default or head_business or row_cal == "business")
+        if not times and unit and re.fullmatch(r"\s*\d+(?:\.\d+)?\s*", cell):
+            m = _DURATION.match(f"{cell.strip()} {unit.group('kind') or ''}{unit.group('unit')}")
+            dv = _duration_value(m, day_hours, business_default) if m else None
+            if dv:
+                times = [(0, len(cell), dv[0], dv[1])]
+        metrics = ["response", "resolution"] if metric == "both" else [metric]
+        for (t0, t1, target, cal), met in zip(times, metrics, strict=False):
+            explicit = "business" if head_business else cal
+            if row_cal == "24x7" and explicit != "business":
+                calendar = "24x7"
+            elif row_cal == "business":
+                calendar = "business"
+            else:
+                calendar = pol.calendar(prio, explicit, cell)
+            detail: dict[str, Any] = {"calendar": calendar}
+            if met in seen:
+                detail["variant"] = "alternative"
+            if re.search(r"\d\s*(?:-|–|—|to)\s*\d", cell[t0:t1]):
+                detail["note"] = "a range: the upper bound is taken"
+            seen.add(met)
+            b.add(f"targets.{prio}.{met}", target, c, (span[0] + t0, span[0] + t1), **detail)
+
+    if t.transposed:
+        prios = [pmap.get(n) if (n := _label_name(h, corner)) else None for h in t.header]
+        seen_by_prio: dict[str, set[str]] = {}
+        for row in t.rows:
+            metric = _metric_of(text[row[0][0] : row[0][1]]) if row else None
+            if metric is None:
+                continue
+            for idx, span in enumerate(row[1:], start=1):
+                prio = prios[idx] if idx < len(prios) else None
+                if prio:
+                    add_cell(prio, metric, span, t.header[0], None, seen_by_prio.setdefault(prio, set()))
+        return
+    metric_cols = [(i, m) for i, h in enumerate(t.header) if i > 0 and (m := _metric_of(h))]
+    plain = [(i, h) for i, h in enumerate(t.header) if i > 0 and not _metric_of(h)]
+    comp_cols = [i for i, h in plain if _COMPLIANCE_HEAD.search(h)]
+    cover_cols = [i for i, h in plain if _COVERAGE_HEAD.search(h)]
+    for row in t.rows:
+        if not row:
+            continue
+        name = _label_name(text[row[0][0] : row[0][1]], corner)
+        prio = pmap.get(name) if name else None
+        if prio is None:
+            continue
+        row_text = " ".join(text[a:b_] for a, b_ in row)
+        row_cal: str | None = None
+        for i in cover_cols:
+            if i < len(row):
+                cov = text[row[i][0] : row[i][1]]
+                row_cal = "24x7" if _ANYTIME.search(cov) else "business" if re.search(
+                    r"business|working|office|support hours", cov, re.I) else None
+        if row_cal is None and _ANYTIME.search(row_text) and len(metric_cols) and not any(
+            _ANYTIME.search(text[row[i][0] : row[i][1]]) for i, _ in metric_cols if i < len(row)
+        ):
+            row_cal = "24x7"
+        seen: set[str] = set()
+        for i, metric in metric_cols:
+            if i < len(row):
+                add_cell(prio, metric, row[i], t.header[i], row_cal, seen)
+        for i in comp_cols:
+            if i < len(row):
+                pm = _PERCENT.search(text[row[i][0] : row[i][1]])
+                if pm and pm.group("p"):
+                    b.add(f"targets.{prio}.compliance_target", float(pm.group("p")) / 100, c,
+                          (row[i][0] + pm.start(), row[i][0] + pm.end()))
+
+
+def _target_terms(
+    b: _Builder, doc: Document, c: Clause, pmap: Mapping[str, str], day_hours: float, pol: _CalendarPolicy
+) -> None:
+    text = doc.text
+    tables = _tables(doc, c)
+    for t in tables:
+        _table_targets(b, doc, c, t, pmap, day_hours, pol)
     context_names = [
         _canon_name(m.group("name"))
         for p in [c, *_parents(doc, c)]
         for m in [_PRIORITY_NAME.search(p.heading) or _PRIORITY_LABEL.match(p.heading)]
         if m
     ]
+    business_default = pol.default == "business"
     for s0, s1 in _sentences(c):
-        s = text[s0:s1]
-        if "|" in s and header is not None:
-            cells = [x for x in s.strip().strip("|").split("|")]
-            if [x.strip().lower() for x in cells] == header:
-                continue
-            lab = _PRIORITY_LABEL.match(cells[0]) if cells else None
-            prio = pmap.get(_canon_name(lab.group("name"))) if lab else None
-            if prio is None:
-                continue
-            off = s.index(cells[0]) if cells else 0
-            for idx, cell in enumerate(cells[1:], start=1):
-                off = s.find(cell, off)
-                if idx >= len(header):
-                    break
-                h = header[idx]
-                metric = (
-                    "response"
-                    if _RESPONSE_WORDS.search(h)
-                    else "resolution"
-                    if _RESOLUTION_WORDS.search(h)
-                    else None
-                )
-                if metric is None:
-                    continue
-                for t0, t1, target, cal in _times_in(cell, day_hours):
-                    b.add(f"targets.{prio}.{metric}", target, c, (s0 + off + t0, s0 + off + t1), calendar=cal)
-                    break
+        if any(s0 < t.span[1] and t.span[0] < s1 for t in tables):
             continue
-        times = _times_in(s, day_hours)
+        s = text[s0:s1]
+        times = _times_in(s, day_hours, business_default)
         pct = _PCT_WITHIN.search(s)
         if not times:
             continue
         names_here = [_canon_name(m.group("name")) for m in _PRIORITY_NAME.finditer(s)]
         if not names_here:
-            lab = _PRIORITY_LABEL.match(s)
+            lab = _PRIORITY_LABEL.match(s.strip().lstrip("-*•").strip())
             if lab:
                 names_here = [_canon_name(lab.group("name"))]
-        prios = [pmap[n] for n in dict.fromkeys(names_here or context_names) if n in pmap]
-        anytime = bool(
-            re.search(
-                r"\bat any time\b|\bday or night\b|\b24\s*(?:x|/|×)\s*7\b|\bround[- ]the[- ]"
-                r"clock\b",
-                s,
-                re.I,
-            )
-        )
+        prios = list(dict.fromkeys(pmap[n] for n in dict.fromkeys(names_here or context_names) if n in pmap))
+        if len(prios) > 1 and names_here:
+            # "a Priority 2 incident ... is raised to Priority 1": the first name is the subject
+            first = [pmap[n] for n in names_here if n in pmap][:1]
+            prios = first
         scope = "non-emergency" if _NON_EMERGENCY.search(s) else ""
         seen_metric: set[str] = set()
         for t0, t1, target, cal in times:
@@ -766,9 +1054,7 @@ def _target_terms(b: _Builder, doc: Document, c: Clause, pmap: Mapping[str, str]
             mv = _ENHANCED.match(s[t1:])
             if mv:
                 variant = mv.group("v").lower()
-            if anytime and cal == "business" and target.endswith("business_day") is False:
-                pass
-            calendar = "24x7" if (anytime and cal != "business") else cal
+            calendar = pol.calendar(prios[0] if len(prios) == 1 else None, cal, s)
             detail: dict[str, Any] = {"calendar": calendar}
             if variant:
                 detail["variant"] = variant

@@ -18,6 +18,9 @@ Segmentation rules (in order, line by line):
   dot (``1.`` Markdown list style, nested by indentation: an item indented under
   item 3 is ``3.1``), or a bare number followed by a tab (``1<TAB>Definitions``); a
   short title-like text after a top-level number is the clause's heading;
+* in a section under a numbered Markdown heading (``## 3. Service levels``), a ``1. text``
+  list item at the heading's level is a list item (the heading numbers the clause), not a
+  clause; indented items still nest under the heading (``3.1``);
 * anything else continues the current clause.  Text before the first clause is the
   ``preamble``.
 
@@ -35,12 +38,15 @@ apart from its text at a tab stop keeps the tab.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-DOCUMENT_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".text", ".docx", ".pdf")
+DOCUMENT_SUFFIXES: tuple[str, ...] = (
+    ".txt", ".md", ".markdown", ".text", ".html", ".htm", ".adoc", ".asciidoc", ".docx", ".pdf"
+)
 
 MONTHS: tuple[str, ...] = (
     "january",
@@ -165,6 +171,9 @@ def segment(text: str, source: str = "<text>") -> Document:
         pos += len(line)
     opened: list[_Open] = []
     stack: list[tuple[int, str]] = []  # (indent, full number) of list items
+    # inside a section under a numbered heading ("## 3. Service levels") the heading numbers
+    # the clause: a "1." list at the heading's own level is a list, not a clause
+    numbered_section = False
     current: _Open | None = None
 
     def start(number: str, heading: str, at: int) -> _Open:
@@ -190,6 +199,7 @@ def segment(text: str, source: str = "<text>") -> Document:
             num, head = _split_heading(m_md.group(2))
             start(num, head, at).end = end
             stack = [] if not num else [(0, num)]
+            numbered_section = bool(num)
             i += 1
             continue
         if (
@@ -203,15 +213,25 @@ def segment(text: str, source: str = "<text>") -> Document:
             c = start(num, head, at)
             c.end = offsets[i + 1] + len(nxt)
             stack = []
+            numbered_section = bool(num)
             i += 2
             continue
         m_kw = _KEYWORD.match(line)
         if m_kw and (_is_title(m_kw.group("rest")) or not m_kw.group("rest")):
             start(m_kw.group("num"), m_kw.group("rest").strip(), at).end = end
             stack = []
+            numbered_section = False
             i += 1
             continue
         m_num = _NUMBERED.match(line)
+        if (
+            m_num
+            and numbered_section
+            and not m_num.group("indent")
+            and re.fullmatch(r"\d{1,3}\.", m_num.group("num"))
+            and line[m_num.end("num")] == " "  # a Markdown list; DOCX list numbers keep their tab
+        ):
+            m_num = None
         if m_num:
             indent = _indent_width(m_num.group("indent"))
             tok = m_num.group("num").rstrip(".")
@@ -251,13 +271,138 @@ def segment(text: str, source: str = "<text>") -> Document:
 # ------------------------------------------------------------------------- readers
 
 
-def _table_lines(rows: list[list[str | None]]) -> list[str]:
+def _table_lines(rows: Sequence[Sequence[str | None]]) -> list[str]:
+    """Table rows as Markdown rows (``| a | b |``): an empty cell keeps its column, so a
+    header whose top-left cell is empty does not shift the others."""
     out = []
     for row in rows:
-        cells = [" ".join((c or "").split()) for c in row]
+        cells = [" ".join((c or "").replace("|", "/").split()) for c in row]
         if any(cells):
-            out.append(" | ".join(cells))
+            out.append("| " + " | ".join(cells) + " |")
     return out
+
+
+_HTML_SKIP = {"script", "style", "nav", "header", "footer", "noscript", "template", "head", "form", "button"}
+_HTML_BLOCK = {"p", "div", "li", "dt", "dd", "blockquote", "pre", "section", "article", "main", "br", "tr",
+               "caption", "figcaption", "address", "body", "ul", "ol", "dl"}
+
+
+def _html_text(path: Path) -> str:
+    """An HTML page's text: headings as Markdown headings, tables as Markdown rows, each block
+    on its own line; navigation, headers, footers, scripts and styles are left out."""
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(path.read_bytes())
+    except Exception as exc:  # lxml raises several types for bad input
+        raise DocumentError(f"{path}: not a readable HTML file ({exc})") from None
+    out: list[str] = []
+    line: list[str] = []
+
+    def flush() -> None:
+        text = " ".join(" ".join(line).split())
+        if text:
+            out.append(text)
+        line.clear()
+
+    def walk(el: Any) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in _HTML_SKIP:
+            if el.tail:
+                line.append(el.tail)
+            return
+        m = re.fullmatch(r"h([1-6])", tag)
+        if m:
+            flush()
+            out.extend(["", "#" * int(m.group(1)) + " " + " ".join(el.text_content().split()), ""])
+        elif tag == "table":
+            flush()
+            rows = [[c.text_content() for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
+                    for tr in el.iter("tr")]
+            out.extend(["", *_table_lines([r for r in rows if r]), ""])
+        else:
+            if tag in _HTML_BLOCK:
+                flush()
+            if el.text:
+                line.append(el.text)
+            for child in el:
+                walk(child)
+            if tag in _HTML_BLOCK:
+                flush()
+        if el.tail:
+            line.append(el.tail)
+
+    walk(root)
+    flush()
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip("\n") + "\n"
+
+
+_ADOC_TITLE = re.compile(r"^(=+)\s+(.*)$")
+_ADOC_COLS = re.compile(r"""cols\s*=\s*["']?([^"'\]]+)""")
+
+
+def _adoc_col_count(spec: str) -> int:
+    """Columns of an AsciiDoc ``cols`` attribute: "1,3,1,1" -> 4, "3*" -> 3."""
+    n = 0
+    for part in spec.split(","):
+        m = re.match(r"\s*(\d+)\*", part)
+        n += int(m.group(1)) if m else 1
+    return n
+
+
+def _adoc_text(text: str) -> str:
+    """AsciiDoc as the Markdown-like text the segmenter reads: section titles (``== 2. Targets``)
+    as Markdown headings, ``|===`` tables as Markdown rows (cells one per line or several per
+    line; the row width from ``cols`` or the first row), attribute and block lines dropped."""
+    out: list[str] = []
+    cols = 0
+    in_table = False
+    cells: list[str] = []
+    width = 0
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        if in_table:
+            if line.strip() == "|===":
+                if cells:
+                    out.extend(_table_lines([cells]))
+                in_table, cells = False, []
+                out.append("")
+                continue
+            if not line.strip():
+                if cells and not width:
+                    width = len(cells)
+                    out.extend(_table_lines([cells]))
+                    cells = []
+                continue
+            if line.lstrip().startswith("|"):
+                parts = [c.strip() for c in line.strip()[1:].split("|")]
+                cells.extend(parts)
+                if not width and len(parts) > 1 and not cols:
+                    width = len(parts)
+            elif cells:
+                cells[-1] = (cells[-1] + " " + line.strip()).strip()
+            w = width or cols
+            while w and len(cells) >= w:
+                out.extend(_table_lines([cells[:w]]))
+                cells = cells[w:]
+                width = w
+            continue
+        if line.strip() == "|===":
+            in_table, cells, width = True, [], cols
+            continue
+        m = _ADOC_TITLE.match(line)
+        if m:
+            out.extend(["#" * min(len(m.group(1)), 6) + " " + m.group(2).strip(), ""])
+            continue
+        mc = _ADOC_COLS.search(line) if line.startswith("[") else None
+        if line.startswith("[") and line.endswith("]"):
+            cols = _adoc_col_count(mc.group(1)) if mc else 0
+            continue
+        if re.match(r"^:[\w-]+:", line) or re.match(r"^\.[A-Za-z]", line):
+            continue
+        cols = 0 if line.strip() else cols
+        out.append(line)
+    return "\n".join(out) + "\n"
 
 
 def _roman(n: int) -> str:
@@ -557,7 +702,7 @@ def _pdf_text(path: Path) -> str:
 
 
 def read_text(path: str | Path) -> str:
-    """The text of a document file (tables as ``a | b | c`` lines, in document order)."""
+    """The text of a document file (tables as ``| a | b | c |`` lines, in document order)."""
     p = Path(path)
     suffix = p.suffix.lower()
     if p.is_dir():
@@ -573,12 +718,15 @@ def read_text(path: str | Path) -> str:
         return _docx_text(p)
     if suffix == ".pdf":
         return _pdf_text(p)
+    if suffix in (".html", ".htm"):
+        return _html_text(p)
     try:
-        return p.read_text(encoding="utf-8-sig")
+        text = p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        return p.read_text(encoding="cp1252", errors="replace")
+        text = p.read_text(encoding="cp1252", errors="replace")
     except OSError as exc:
         raise DocumentError(f"{p}: cannot read: {exc.strerror}") from None
+    return _adoc_text(text) if suffix in (".adoc", ".asciidoc") else text
 
 
 def load_document(path: str | Path) -> Document:
