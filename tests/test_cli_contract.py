@@ -12,6 +12,7 @@ import pytest
 
 from models.contract import load_contract
 from models.store import Workspace
+from workbench.app.contracts import value_at
 from workbench.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -148,17 +149,8 @@ def test_a_published_sla_gives_its_stated_terms_each_with_its_clause(
         assert json.loads(json.dumps(node, default=str)) == value
     for path in out["missing"]:
         head = path.split(".")[0]
-        assert path.startswith("calendars.") or head not in stored or not _at(stored, path)
+        assert path.startswith("calendars.") or head not in stored or not value_at(stored, path)
     assert stored.get("clauses"), "the version keeps the document's clauses for the redline"
-
-
-def _at(data: dict, path: str) -> object:
-    node: object = data
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
 
 
 def test_the_dxw_sla_reads_its_priority_matrix(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -262,3 +254,25 @@ def test_a_document_as_contract_is_marked_unconfirmed(
     assert json.loads(out)["unconfirmed_terms"] == [str(doc)]
     rc, out, _ = run(capsys, "simulate", "--workspace", ws, "--contract", SIGNED, "--json")
     assert "unconfirmed_terms" not in json.loads(out)
+
+
+def test_terms_corrected_and_defaulted_before_they_are_stored(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    ws = tmp_path / "w.slawb"
+    doc = SLA_TEXTS / "dxw_service_level_agreement.md"
+    out = add_json(capsys, ws, doc, "--set", "targets.P2.response=2h", "--set", "last_reviewed=",
+                   "--default", "targets.P3.resolution")
+    assert out["confirmed"]["targets.P2.response"] == "2h" and out["confirmed"]["last_reviewed"] is None
+    with Workspace.open(ws) as w:
+        stored = w.contract(out["version_id"])
+    assert stored.target("P2", "response") == "2h" and stored.last_reviewed is None
+    assert stored.target("P3", "resolution") is not None
+    assert stored.target("P1", "response") == "1h", "the terms not corrected stay as read"
+    everything = add_json(capsys, tmp_path / "all.slawb", doc, "--default", "missing")
+    assert everything["missing"] == []
+    before = md5(ws)
+    for bad, words in (("targets.P1.response", "PATH=VALUE"), ("targets.P1.response=soon", "bad duration")):
+        rc, _, err = run(capsys, "contract", "add", ws, doc, "--set", bad)
+        assert rc == 2 and words in err, err
+    assert md5(ws) == before

@@ -223,6 +223,16 @@ def _has(data: Mapping[str, Any], path: str) -> bool:
     return node not in (None, [], {}, ())
 
 
+def value_at(data: Mapping[str, Any], path: str) -> Any:
+    """The value at dotted ``path`` in contract data, None when it holds none."""
+    node: Any = data
+    for part in path.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
 def _get(data: Mapping[str, Any], path: str) -> Any:
     node: Any = data
     for part in path.split("."):

@@ -17,11 +17,15 @@ from typing import Any
 from workbench.app.contracts import (
     ContractFile,
     add_contract_version,
+    confirm_terms,
     list_versions,
+    parse_term_value,
     read_contract_file,
     remove_contract_version,
     resolve_version,
     term_table,
+    term_text,
+    value_at,
 )
 from workbench.commands._common import open_workspace, require_output_file
 from workbench.errors import CommandError
@@ -49,6 +53,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                      help="the version's status (default: the file's own; draft for a document)")
     add.add_argument("--label", metavar="TEXT", help="the version's label (default: the file's own, or "
                      "the document's file name)")
+    add.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
+                     help="correct or add a term before it is stored (repeatable), e.g. "
+                     "--set targets.P1.resolution=4h; VALUE is written as in contract files "
+                     "(YAML: 4h, next_business_day, {mon: ['09:00-17:00']}); an empty VALUE drops the term")
+    add.add_argument("--default", action="append", default=[], metavar="PATH",
+                     help="fill a term the file does not state with the 2026 template's value "
+                     "(repeatable; 'missing' fills every missing term)")
     add.add_argument("--json", action="store_true", help="print the result as JSON")
     add.set_defaults(run=run_add)
 
@@ -74,19 +85,31 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     rm.set_defaults(run=run_remove)
 
 
-def _read(args: argparse.Namespace) -> ContractFile:
-    from models.contract import ContractError
-
-    try:
-        return read_contract_file(args.file, status=args.status, label=args.label)
-    except ContractError as exc:
-        raise CommandError(str(exc)) from None
+def _read(args: argparse.Namespace) -> tuple[ContractFile, dict[str, Any]]:
+    """The file's version with the person's corrections (``--set``, ``--default``), and
+    the terms so set (path -> value as stored)."""
+    read = read_contract_file(args.file, status=args.status, label=args.label)
+    edits: dict[str, Any] = {}
+    for item in args.set:
+        path, sep, text = item.partition("=")
+        if not sep or not path.strip():
+            raise CommandError(f"--set {item!r}: write PATH=VALUE, e.g. targets.P1.resolution=4h")
+        try:
+            edits[path.strip()] = parse_term_value(path.strip(), text)
+        except ValueError as exc:
+            raise CommandError(f"--set {item!r}: {exc}") from None
+    defaults = [p for d in args.default for p in (read.missing if d == "missing" else (d,))]
+    if not edits and not defaults:
+        return read, {}
+    confirmed = confirm_terms(read, edits, defaults)
+    data = confirmed.contract.to_data()
+    return confirmed, {p: value_at(data, p) for p in [*edits, *defaults]}
 
 
 def run_add(args: argparse.Namespace) -> int:
     from models.contract import ContractError
 
-    read = _read(args)  # before the workspace is touched: a bad file changes nothing
+    read, confirmed = _read(args)  # before the workspace is touched: a bad file changes nothing
     with open_workspace(args.workspace, create=True) as ws:
         try:
             vid = add_contract_version(ws, read)
@@ -104,6 +127,8 @@ def run_add(args: argparse.Namespace) -> int:
             "terms": [t.to_json() for t in read.terms],
             "missing": list(read.missing),
         }
+        if confirmed:
+            out["confirmed"] = confirmed
         print(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
     print(f"{args.file}: added as version {vid} ({c.version}, {c.status}) to {args.workspace}")
@@ -111,6 +136,9 @@ def run_add(args: argparse.Namespace) -> int:
         print("terms read from the document (unconfirmed: check each against its clause):")
         for path, value, clause, quote in term_table(read.terms):
             print(f"  {path} = {value}   [clause {clause or '?'}: \u201c{quote}\u201d]")
+    for path, value in confirmed.items():
+        shown = "dropped" if value is None else term_text(value)
+        print(f"  {path} = {shown}   [set by you]")
     if read.missing:
         print("not stated: " + ", ".join(read.missing))
     return 0
