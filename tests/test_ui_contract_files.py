@@ -225,8 +225,9 @@ def test_navigator_exports_and_removes_versions(qtbot: Any, window: MainWindow, 
     signed, proposal = window.state.versions
     assert (signed.status, proposal.status) == ("signed", "proposal")
     menu = _actions(window.navigator.context_menu(signed))
-    assert not menu["Remove…"].isEnabled()
-    assert "immutable" in menu["Remove…"].toolTip()
+    remove = menu["Remove… (signed versions are immutable)"]
+    assert not remove.isEnabled()
+    assert "immutable" in remove.toolTip()
 
     out = tmp_path / "exported"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))

@@ -119,9 +119,12 @@ class ReviewDialog(QDialog):
         self.job: Any = None
         self.setObjectName("add_contract_dialog")
         self.setWindowTitle(f"Add contract version — {read.source}")
+        # a document's page holds two tables; a contract file's only what is not stated
+        width, height = (1200, 680) if read.extracted else (900, 460 if read.missing else 200)
         screen = window.screen().availableGeometry() if window.screen() is not None else None
-        self.resize(min(1200, screen.width() - 40) if screen else 1200,
-                    min(680, screen.height() - 60) if screen else 680)
+        if screen is not None:
+            width, height = min(width, screen.width() - 40), min(height, screen.height() - 60)
+        self.resize(width, height)
         layout = QVBoxLayout(self)
 
         c = read.contract
@@ -211,6 +214,9 @@ class ReviewDialog(QDialog):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         layout.addWidget(split, 1)
+        split.setVisible(read.extracted or bool(read.missing))
+        if not split.isVisibleTo(self):
+            layout.addStretch(1)
 
         self.error = QLabel()
         self.error.setWordWrap(True)

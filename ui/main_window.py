@@ -182,6 +182,7 @@ class Navigator(QTreeWidget):
         menu.addAction("Export as YAML…", lambda: contract_files.export_version(self.window_, v))
         remove = menu.addAction("Remove…", lambda: contract_files.remove_from_workspace(self.window_, v))
         if v.status == "signed" and v.draft_key is None:
+            remove.setText("Remove… (signed versions are immutable)")
             remove.setEnabled(False)
             remove.setToolTip("Signed versions are immutable: they cannot be removed")
         return menu
