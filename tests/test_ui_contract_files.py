@@ -16,7 +16,7 @@ from models.contract import load_contract
 from ui.contract_files import ReviewDialog
 from ui.main_window import MainWindow
 from ui.state import Version
-from workbench.app.contracts import NO_TERMS
+from workbench.app.contracts import NO_TERMS, Status
 from workbench.app.templates import load_template
 
 pytestmark = pytest.mark.gui
@@ -38,10 +38,10 @@ def _stored(qtbot: Any, w: MainWindow) -> list[tuple[int, Any]]:
     return list(w.db.wait(job, timeout=20))
 
 
-def _review(qtbot: Any, w: MainWindow, path: Path) -> ReviewDialog:
+def _review(qtbot: Any, w: MainWindow, path: Path, status: Status | None = None) -> ReviewDialog:
     """The review page of ``path``, once it shows."""
     w.contract_dialog = None
-    w.add_contract_version(str(path))
+    w.add_contract_version(str(path), status=status)
     qtbot.waitUntil(lambda: w.contract_dialog is not None and w.contract_dialog.isVisible(), timeout=20_000)
     assert w.contract_dialog is not None
     return w.contract_dialog
@@ -265,3 +265,15 @@ def test_new_contract_from_template_opens_a_draft_in_the_editor(qtbot: Any, wind
     assert window.current_view == "editor"
     assert window.stack.currentWidget() is window.views["editor"]
     assert window.act_add_contract.shortcut().toString() == "Ctrl+Shift+O"
+
+
+@pytest.mark.window(workspace=True)
+def test_a_step_proposes_its_status(qtbot: Any, window: MainWindow, shared_dir: Path) -> None:
+    doc = shared_dir / "data" / "sla-texts" / "dxw_service_level_agreement.md"
+    assert _review(qtbot, window, doc).status.currentData() == "draft"  # a document's own
+    window.contract_dialog = None
+    dlg = _review(qtbot, window, doc, status="signed")
+    assert dlg.status.currentData() == "signed"
+    qtbot.mouseClick(dlg.confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dlg.stored is not None, timeout=20_000)
+    assert [c.status for _, c in _stored(qtbot, window)] == ["signed"]

@@ -42,6 +42,7 @@ from ui.tasks import guard, run_in_background
 from workbench.app.contracts import (
     ContractFile,
     Route,
+    Status,
     confirm_terms,
     dropped_file_route,
     parse_term_value,
@@ -322,9 +323,12 @@ class ReviewDialog(QDialog):
 # ---------------------------------------------------------------------- the window's commands
 
 
-def add_contract_version(window: MainWindow, path: str | Path | None = None) -> Any:
+def add_contract_version(
+    window: MainWindow, path: str | Path | None = None, *, status: Status | None = None
+) -> Any:
     """File ▸ Add contract version…: pick ``path`` (asked when None), read it on a pool
-    thread, then show the review page.  Returns the reading task (None when nothing was
+    thread, then show the review page, with ``status`` proposed when given (else the
+    file's own; draft for a document).  Returns the reading task (None when nothing was
     picked)."""
     if not window.state.is_open:
         window._error("Open or create a workspace first: a contract version goes into a workspace.")
@@ -348,7 +352,7 @@ def add_contract_version(window: MainWindow, path: str | Path | None = None) -> 
         window._error(_named(p, exc))
 
     return run_in_background(
-        read_contract_file, p, on_done=guard(window, read), on_error=guard(window, failed)
+        read_contract_file, p, status=status, on_done=guard(window, read), on_error=guard(window, failed)
     )
 
 

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from models.store import Workspace
     from ui.contract_files import ReviewDialog
     from ui.import_wizard import ImportWizard
+    from workbench.app.contracts import Status
 
 MAX_RECENT = 8
 GROUPS = (("signed", "Signed"), ("draft", "Drafts"), ("proposal", "Proposals"))
@@ -627,10 +628,11 @@ class MainWindow(QMainWindow):
             a.setEnabled(False)
 
     # ------------------------------------------------------------------ commands
-    def add_contract_version(self, path: str | None = None) -> Any:
+    def add_contract_version(self, path: str | None = None, status: Status | None = None) -> Any:
+        """File ▸ Add contract version…; ``status`` is the one the review page proposes."""
         from ui.contract_files import add_contract_version
 
-        return add_contract_version(self, path)
+        return add_contract_version(self, path, status=status)
 
     def new_contract_from_template(self) -> Any:
         from ui.contract_files import new_contract_from_template
