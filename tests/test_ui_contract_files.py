@@ -267,6 +267,27 @@ def test_new_contract_from_template_opens_a_draft_in_the_editor(qtbot: Any, wind
     assert window.act_add_contract.shortcut().toString() == "Ctrl+Shift+O"
 
 
+@pytest.mark.window([PROPOSAL], workspace=True)
+def test_removing_the_baseline_and_a_working_draft(qtbot: Any, window: MainWindow,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    (proposal,) = window.state.versions
+    assert window.state.baseline == proposal and window.state.scenario == PROPOSAL
+    draft = window.new_contract_from_template()
+    window.autosave()  # the draft is stored as a working draft
+    qtbot.waitUntil(lambda: not window.state.dirty_draft, timeout=20_000)
+    assert window.db.wait(window.db.call(lambda ws: [d.key for d in ws.draft_records()])) == [draft.draft_key]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    _actions(window.navigator.context_menu(draft))["Remove…"].trigger()
+    qtbot.waitUntil(lambda: draft not in window.state.versions, timeout=20_000)
+    assert window.state.draft is None
+    assert window.db.wait(window.db.call(lambda ws: list(ws.draft_records()))) == []
+
+    _actions(window.navigator.context_menu(proposal))["Remove…"].trigger()
+    qtbot.waitUntil(lambda: not window.state.versions, timeout=20_000)
+    assert window.state.baseline is None and window.state.scenario is None
+    assert _stored(qtbot, window) == []
+
+
 @pytest.mark.window(workspace=True)
 def test_a_step_proposes_its_status(qtbot: Any, window: MainWindow, shared_dir: Path) -> None:
     doc = shared_dir / "data" / "sla-texts" / "dxw_service_level_agreement.md"

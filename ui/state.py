@@ -144,10 +144,12 @@ class AppState(QObject):
             self.draft_changed.emit()
         self.versions_changed.emit()
         if self.baseline is None or self.baseline not in self.versions:
+            old = self.baseline
             self.baseline = self.default_baseline()
             self.baseline_changed.emit()
-            if self.scenario is None and self.baseline is not None:
-                self.set_scenario(self.baseline.contract)
+            if self.scenario is None or (old is not None and self.scenario == old.contract):
+                # the scenario started from no baseline or from the one removed
+                self.set_scenario(self.baseline.contract if self.baseline is not None else None)
 
     def replace_version(self, old: Version, new: Version) -> None:
         self.versions = [new if v is old else v for v in self.versions]
