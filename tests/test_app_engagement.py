@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from test_ui_support import make_history
-
 from models.history import BackupJob, History, KpiSnapshot, Outage
+from tests.test_ui_support import make_history
 from workbench.app.engagement import STEP_KEYS, engagement_steps, needs_start
 
 

@@ -259,6 +259,7 @@ class MainWindow(QMainWindow):
         ("editor", "Contract"),
         ("warnings", "Warnings"),
         ("compare", "Compare"),
+        ("start", "Start"),
     )
 
     def __init__(self, db: DbWorker | None = None) -> None:
@@ -421,8 +422,9 @@ class MainWindow(QMainWindow):
         self.view_actions[key].setChecked(True)
         title = dict(self.VIEWS)[key]
         warming = self._warm is not None and not self._preloaded
-        if self.state.is_open and not self.views.is_built(key) and warming:
+        if self.state.is_open and not self.views.is_built(key) and warming and key != "start":
             # its modules are still being imported on a pool thread: shown when they are in
+            # (the start page imports nothing heavy: it never waits)
             self.loading_page.set_text(f"Preparing {title}…", "Loading charts and the simulation engine.")
             self.stack.setCurrentWidget(self.loading_page)
             return
@@ -554,6 +556,7 @@ class MainWindow(QMainWindow):
         versions, history = result
         self.loading = False
         self.state.load(path, versions, history, records_pending=True)
+        self._open_on_start_if_empty()
         self._add_recent(str(path))
         self.statusBar().showMessage(f"Opened {path}; reading backups, outages and KPIs…", 5000)
 
@@ -602,8 +605,17 @@ class MainWindow(QMainWindow):
         self._load_token += 1
         self.loading = False
         self.state.load(path, [], History())
+        self._open_on_start_if_empty()
         self._add_recent(str(path))
         self.statusBar().showMessage(f"Opened {path}", 5000)
+
+    def _open_on_start_if_empty(self) -> None:
+        """A new or empty workspace (no signed contract or no tickets yet) opens on the start page."""
+        from workbench.app.engagement import engagement_steps, needs_start
+
+        st = self.state
+        if needs_start(engagement_steps(st.versions, st.history, records_pending=st.records_pending)):
+            self.show_view("start")
 
     def choose_workspace(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

@@ -1,4 +1,5 @@
-"""Screenshots of every view on the demo workspace: ``python -m ui.screenshots [OUTDIR]``.
+"""Screenshots of every view on the demo workspace: ``python -m ui.screenshots [OUTDIR]``;
+of the start page of a new engagement: ``python -m ui.screenshots --start [OUTDIR]``.
 
 Run offscreen (``QT_QPA_PLATFORM=offscreen``) or under xvfb.  The demo workspace is
 built in a temporary folder; the PNGs go to OUTDIR (default ``docs/screenshots``).
@@ -150,5 +151,64 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+START_SIZES = ((1366, 768), (1920, 1080))
+
+
+def start_pages(out: Path) -> int:
+    """The start page of a new engagement, empty and half done (the demo's tickets and
+    backups imported, no contract or proposal yet), at each of ``START_SIZES``."""
+    out.mkdir(parents=True, exist_ok=True)
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from models.store import Workspace
+    from workbench.demo.generator import demo_dir
+    from workbench.importing.workspace import import_into_workspace
+
+    tmp = Path(tempfile.mkdtemp(prefix="sla-start-"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp))
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from ui.main_window import MainWindow
+
+    empty = tmp / "contoso-dental.slawb"
+    Workspace.create(str(empty)).close()
+    half = tmp / "fabrikam-clinics.slawb"
+    import_into_workspace(half, demo_dir() / "tickets.csv")
+    import_into_workspace(half, demo_dir() / "backups.csv")
+    for name, path in (("empty", empty), ("half-done", half)):
+        w = MainWindow()
+        w.quiet = True
+        w.show()
+        w.open_workspace(str(path))
+        _wait(app, lambda w=w: (w.state.is_open and not w.loading and not w.state.records_pending)
+              or bool(w.errors), 120)
+        if w.errors or w.current_view != "start":
+            print("\n".join(w.errors) or f"{path} did not open on the start page", file=sys.stderr)
+            return 1
+        for width, height in START_SIZES:
+            w.resize(width, height)
+            _settle(app)
+            target = out / f"gui-start-{name}-{width}x{height}.png"
+            w.grab().save(str(target))
+            print(target)
+        if name == "half-done":  # the records' own preview in the import wizard
+            from ui.import_wizard import ImportWizard
+
+            wiz = ImportWizard(w, records=True)
+            wiz.show()
+            wiz.file_page.path.setText(str(demo_dir() / "outages.csv"))
+            wiz.next()
+            _wait(app, wiz.records_page.isComplete, 60)
+            _settle(app)
+            wiz.grab().save(str(out / "gui-import-records.png"))
+            print(out / "gui-import-records.png")
+            wiz.close()
+        w.db.shutdown()
+        w.close()
+    return 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--start"]:
+        sys.exit(start_pages(Path(sys.argv[2] if len(sys.argv) > 2 else "docs/screenshots")))
     sys.exit(main())

@@ -18,6 +18,16 @@ from PySide6.QtWidgets import (
 )
 
 
+def heading(text: str = "", scale: float = 1.3) -> QLabel:
+    """A bold label, ``scale`` times the normal font size."""
+    label = QLabel(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * scale)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
 class EmptyState(QWidget):
     """A view with nothing to show says why, and what to do next."""
 
@@ -25,12 +35,8 @@ class EmptyState(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        self.title = QLabel(title)
+        self.title = heading(title, 1.5)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.title.setFont(font)
         self.text = QLabel(text)
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -56,8 +62,23 @@ class EmptyState(QWidget):
     def add_action(self, label: str, slot: Callable[[], None]) -> QPushButton:
         button = QPushButton(label)
         button.clicked.connect(slot)
+        return self.add_button(button)
+
+    def add_button(self, button: QPushButton) -> QPushButton:
         self.buttons.insertWidget(self.buttons.count() - 1, button)
         return button
+
+    def action_buttons(self) -> list[QPushButton]:
+        """The buttons, in order."""
+        items = (self.buttons.itemAt(i) for i in range(self.buttons.count()))
+        found = (item.widget() for item in items if item is not None)
+        return [w for w in found if isinstance(w, QPushButton)]
+
+    def clear_actions(self) -> None:
+        for button in self.action_buttons():
+            self.buttons.removeWidget(button)
+            button.hide()
+            button.deleteLater()
 
 
 class KpiCard(QFrame):

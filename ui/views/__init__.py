@@ -16,6 +16,7 @@ _MODULES = {
     "editor": ("ui.views.editor", "ContractEditorView"),
     "warnings": ("ui.views.warnings", "WarningsView"),
     "compare": ("ui.views.compare", "CompareView"),
+    "start": ("ui.views.start", "StartView"),
 }
 
 

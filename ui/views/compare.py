@@ -36,8 +36,10 @@ from PySide6.QtWidgets import (
 from models.contract import METRICS, PRIORITIES
 from ui.list_model import AnyIndex, ListTableModel
 from ui.state import AppState, Version
+from ui.steps import show_steps
 from ui.tasks import Debouncer, Task, guard, run_in_background
 from ui.widgets import EmptyState, figure_canvas
+from workbench.app.engagement import CONTRACT, PROPOSALS, TICKETS
 
 DIFFERS_BG = QColor("#fff4d6")
 
@@ -294,16 +296,19 @@ class CompareView(QWidget):
         if len(st.versions) < 2:
             self.empty.set_text(
                 "Nothing to compare yet",
-                "Compare needs two or more contract versions or proposals in the workspace. Add a draft in "
-                "the contract editor or the what-if view, or import a competitor's proposal.",
+                "Compare needs two or more contract versions or proposals in the workspace. Add the "
+                "provider's proposal or a competitor's, or save a draft from the contract editor or the "
+                "what-if view.",
             )
+            signed = any(v.status == "signed" for v in st.versions)
+            show_steps(self.empty, self.window_, [PROPOSALS] if signed else [CONTRACT, PROPOSALS])
             self.stack.setCurrentIndex(0)
         elif not len(st.history.tickets):
             self.empty.set_text(
                 "No ticket history",
-                "Proposals are compared on the client's own tickets. Import a ticket export with "
-                "File ▸ Import….",
+                "Proposals are compared on the client's own tickets. Import a ticket export.",
             )
+            show_steps(self.empty, self.window_, [TICKETS])
             self.stack.setCurrentIndex(0)
         else:
             self.stack.setCurrentIndex(1)

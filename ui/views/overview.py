@@ -17,8 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from ui.state import AppState
+from ui.steps import show_steps
 from ui.tasks import Task, guard, run_in_background
-from ui.widgets import EmptyState, KpiCard, figure_canvas
+from ui.widgets import EmptyState, KpiCard, figure_canvas, heading
+from workbench.app.engagement import CONTRACT, TICKETS
 from workbench.app.quarters import last_full_quarter
 
 CARDS = 8
@@ -68,11 +70,7 @@ class OverviewView(QWidget):
         self.stack.addWidget(self.empty)
         body = QWidget()
         layout = QVBoxLayout(body)
-        self.title = QLabel()
-        f = self.title.font()
-        f.setPointSizeF(f.pointSizeF() * 1.3)
-        f.setBold(True)
-        self.title.setFont(f)
+        self.title = heading()
         layout.addWidget(self.title)
         grid = QGridLayout()
         self.cards = [KpiCard("") for _ in range(CARDS)]
@@ -105,11 +103,20 @@ class OverviewView(QWidget):
             self._task.cancel()
             self._task = None
         if st.baseline is None or not len(st.history.tickets):
+            missing = [CONTRACT] if st.baseline is None else []
+            if not len(st.history.tickets):
+                missing.append(TICKETS)
+            if missing == [CONTRACT]:
+                then = "The tickets are in: add the contract they are measured against."
+            elif missing == [TICKETS]:
+                then = "The contract is in: import the ticket export to measure it on."
+            else:
+                then = "Import a ticket export and add the contract it is measured against."
             self.empty.set_text(
                 "Nothing to review yet",
-                "The QBR dashboard needs a signed contract version and the client's ticket history. "
-                "Import a ticket export with File ▸ Import…, or open the demo workspace.",
+                "The QBR dashboard needs a signed contract version and the client's ticket history. " + then,
             )
+            show_steps(self.empty, self.window_, missing)
             self.stack.setCurrentIndex(0)
             return
         self.stack.setCurrentIndex(1)

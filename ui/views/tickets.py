@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
 
 from models.contract import PRIORITIES
 from ui.state import AppState
+from ui.steps import show_steps
 from ui.ticket_model import TicketTableModel
 from ui.timeline import AuditPanel
 from ui.widgets import EmptyState
+from workbench.app.engagement import TICKETS
 from workbench.engine.ticketquery import OUTCOMES, TicketFilter
 
 
@@ -43,10 +45,10 @@ class TicketsView(QWidget):
         self.stack = QStackedWidget()
         self.empty = EmptyState(
             "No tickets yet",
-            "This workspace has no ticket history. Use File ▸ Import… to bring in an export "
-            "from ServiceNow, Jira, Zendesk, ConnectWise, Autotask, HaloPSA, osTicket or a "
-            "canonical tickets.csv.",
+            "This workspace has no ticket history. Import an export from ServiceNow, Jira, "
+            "Zendesk, ConnectWise, Autotask, HaloPSA, osTicket or a canonical tickets.csv.",
         )
+        show_steps(self.empty, window, [TICKETS])
         self.stack.addWidget(self.empty)
 
         body = QWidget()

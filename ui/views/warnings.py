@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
 
 from ui.list_model import ListTableModel
 from ui.state import AppState, Version
+from ui.steps import show_steps
 from ui.tasks import Task, guard, run_in_background
 from ui.widgets import EmptyState
+from workbench.app.engagement import CONTRACT, PROPOSALS
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 SEVERITY_COLORS = {"high": "#b42318", "medium": "#9a6700", "low": "#57606a"}
@@ -64,8 +66,9 @@ class WarningsView(QWidget):
         self.empty = EmptyState(
             "No contract to check",
             "Warnings come from checking a contract version against the warning-sign catalogue "
-            "(and the ticket history). Open a workspace with a contract version.",
+            "(and the ticket history). Add the signed contract or a proposal to check it.",
         )
+        show_steps(self.empty, window, [CONTRACT, PROPOSALS])
         self.stack.addWidget(self.empty)
         body = QWidget()
         layout = QVBoxLayout(body)

@@ -41,9 +41,11 @@ from models.contract import (
 from ui.list_model import AnyIndex, ListTableModel
 from ui.simulation import SimulationService, WhatIf
 from ui.state import AddVersion, AppState, SetScenario, Version
+from ui.steps import show_steps
 from ui.widgets import EmptyState, figure_canvas
 from workbench.app.coverage import PRESETS, CoveragePreset
 from workbench.app.drafts import new_draft_key
+from workbench.app.engagement import CONTRACT, TICKETS
 from workbench.app.scenarios import (
     AS_IN_CONTRACT,
     ScenarioEdit,
@@ -361,16 +363,16 @@ class WhatIfView(QWidget):
         if st.baseline is None:
             self.empty.set_text(
                 "No contract to simulate",
-                "Add a signed contract version (File ▸ Import… or the contract editor) to compare scenarios "
-                "against it.",
+                "Add the signed contract version to compare scenarios against it.",
             )
+            show_steps(self.empty, self.window_, [CONTRACT])
             self.stack.setCurrentIndex(0)
         elif not len(st.history.tickets):
             self.empty.set_text(
                 "No ticket history",
-                "The simulator replays the client's own tickets under each scenario. Import a ticket export "
-                "with File ▸ Import….",
+                "The simulator replays the client's own tickets under each scenario. Import a ticket export.",
             )
+            show_steps(self.empty, self.window_, [TICKETS])
             self.stack.setCurrentIndex(0)
         else:
             self.stack.setCurrentIndex(1)

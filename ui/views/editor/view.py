@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from models.contract import PRIORITIES, Contract, ContractError, contract_from_data
 from ui.records import RecordsModel
 from ui.state import AddVersion, AppState, EditDraft, Version
+from ui.steps import show_steps
 from ui.views.editor.backup import BackupSection
 from ui.views.editor.calendars import CalendarsSection
 from ui.views.editor.clauses import ClausesSection
@@ -39,6 +40,7 @@ from ui.views.editor.scope import ScopeSection
 from ui.views.editor.targets import TargetsSection
 from ui.widgets import EmptyState
 from workbench.app.drafts import new_draft_key
+from workbench.app.engagement import CONTRACT
 from workbench.app.workspace import Changes, save_draft_as_version
 
 ERROR_STYLE = "border: 2px solid #b42318;"
@@ -60,9 +62,11 @@ class ContractEditorView(QWidget):
         outer.addWidget(self.stack)
         self.empty = EmptyState(
             "No contract to edit",
-            "Open a workspace with a contract version, or import one. Editing a signed version makes a "
-            "new draft: the signed version itself never changes.",
+            "This workspace has no contract version yet: add the signed contract (a PDF, DOCX, text or "
+            "YAML file). Editing a signed version makes a new draft: the signed version itself never "
+            "changes.",
         )
+        show_steps(self.empty, window, [CONTRACT])
         self.stack.addWidget(self.empty)
         self.stack.addWidget(self._build_body())
         state.draft_changed.connect(self.reload)
