@@ -153,7 +153,10 @@ def _canvas_class() -> type:
             if self.figure is None or self.width() <= 0 or self.height() <= 0:
                 return
             fig = self.figure
-            w, h = fig.bbox.size
+            # the key and size matplotlib's get_renderer uses (whole physical pixels): a
+            # render keyed on the float bbox (466.99999999999994 high) would not be
+            # reused, and the paint would make a blank renderer in its place
+            w, h = self.get_width_height(physical=True)
             key = (w, h, fig.dpi)
             prepares, self._prepare = self._prepare, []
             hidden_of = self.hidden_while_rendering
@@ -164,7 +167,7 @@ def _canvas_class() -> type:
                     for step in prepares:
                         step()
                     hidden = list(hidden_of() if callable(hidden_of) else hidden_of)
-                    renderer = RendererAgg(int(w), int(h), fig.dpi)
+                    renderer = RendererAgg(w, h, fig.dpi)
                     for artist in hidden:
                         artist.set_visible(False)
                     try:
@@ -187,7 +190,9 @@ def _canvas_class() -> type:
 
         def _rendered(self, fig: Any, key: Any, renderer: Any) -> None:
             self.rendering = False
-            current = (*self.figure.bbox.size, self.figure.dpi) if self.figure is not None else None
+            current = (
+                (*self.get_width_height(physical=True), self.figure.dpi) if self.figure is not None else None
+            )
             fresh = renderer is not None and fig is self.figure and key == current
             if fresh:
                 self.renderer = renderer

@@ -1,0 +1,61 @@
+"""Charts hold at laptop sizes: the window goes through common sizes (a maximised
+window on a 1366x768 laptop is 1364x742) and every chart on screen must show its axes.
+A chart rendered on the worker thread was thrown away at some sizes (its key of float
+pixels, 466.99999999999994 high, did not match the whole pixels the paint asks for), and
+the canvas painted a blank renderer in its place, silently."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from models.contract import load_contract
+
+DEMO = Path(__file__).resolve().parents[1] / "resources" / "demo"
+SIZES = [(1280, 720), (1364, 742), (1366, 768), (1400, 768), (1400, 880), (1920, 1080)]
+
+pytestmark = [
+    pytest.mark.gui,
+    pytest.mark.window(
+        (load_contract(DEMO / "northwind-2025.yaml"), load_contract(DEMO / "northwind-2026-q4-proposal.yaml")),
+        tickets=3000,
+    ),
+]
+
+
+def _ink(widget: object) -> int:
+    """Pixels of the widget as painted that are not near-white."""
+    import numpy as np
+
+    image = widget.grab().toImage()  # type: ignore[attr-defined]
+    w, h = image.width(), image.height()
+    ptr = image.constBits()
+    arr = np.frombuffer(ptr, dtype=np.uint8, count=image.sizeInBytes()).reshape(h, image.bytesPerLine())
+    rgb = arr[:, : w * 4].reshape(h, w, 4)[..., :3]
+    return int((rgb < 200).any(axis=2).sum())
+
+
+@pytest.mark.parametrize("view", ["overview", "whatif"])
+def test_every_chart_shows_its_axes_at_every_size(window, qtbot: QtBot, view: str) -> None:
+    window.show()
+    window.show_view(view)
+    for width, height in SIZES:
+        window.resize(width, height)
+        qtbot.wait(50)
+        canvases = [c for c in window.findChildren(object) if hasattr(c, "hidden_while_rendering")]
+        shown = [c for c in canvases if c.isVisible() and c.width() > 50 and c.height() > 50]
+
+        def settled() -> bool:
+            return all(not c.rendering and c.renders > 0 for c in shown)  # noqa: B023
+
+        qtbot.waitUntil(settled, timeout=30_000)
+        qtbot.wait(50)
+        qtbot.waitUntil(settled, timeout=30_000)
+        assert shown, f"{view} shows no chart at {width}x{height}"
+        for c in shown:
+            assert c.figure.axes, f"{view} at {width}x{height}: a chart without axes"
+            ink = _ink(c)
+            area = c.width() * c.height()
+            assert ink > 0.01 * area, f"{view} at {width}x{height}: the chart is blank ({ink} px of ink)"
