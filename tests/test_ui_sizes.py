@@ -14,12 +14,13 @@ from pytestqt.qtbot import QtBot
 from models.contract import load_contract
 
 DEMO = Path(__file__).resolve().parents[1] / "resources" / "demo"
+CONTRACTS = tuple(load_contract(DEMO / f"{n}.yaml") for n in ("northwind-2025", "northwind-2026-q4-proposal"))
 SIZES = [(1280, 720), (1364, 742), (1366, 768), (1400, 768), (1400, 880), (1920, 1080)]
 
 pytestmark = [
     pytest.mark.gui,
     pytest.mark.window(
-        (load_contract(DEMO / "northwind-2025.yaml"), load_contract(DEMO / "northwind-2026-q4-proposal.yaml")),
+        CONTRACTS,
         tickets=3000,
     ),
 ]
