@@ -260,3 +260,20 @@ def test_file_menu_imports_records_in_the_same_wizard(qtbot, window, monkeypatch
     window.act_import_records.trigger()
     assert opened and isinstance(opened[0], ImportWizard)
     assert "outages" in opened[0].file_page.title()
+
+
+def test_a_dropped_backups_file_opens_the_wizard_on_its_records(qtbot, window, tmp_path) -> None:
+    from ui.contract_files import open_dropped
+
+    f = tmp_path / "backups.csv"
+    f.write_text(BACKUPS)
+    routes = open_dropped(window, [f])
+    assert routes == [(f, "import")]
+    wiz = window.import_wizard
+    assert isinstance(wiz, ImportWizard)
+    try:
+        assert wiz.records_kind == "backups" and wiz.windowTitle() == "Import backup jobs"
+        wiz.next()
+        assert wiz.currentPage() is wiz.records_page
+    finally:
+        wiz.close()  # deletes itself on close

@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 from models.contract import PRIORITIES
 from models.history import MISSING
 from ui.list_model import ListTableModel
-from ui.tasks import Task, run_in_background
+from ui.tasks import Task, guard, run_in_background
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 NOT_MAPPED = "(not in the file)"
@@ -171,6 +171,8 @@ class FilePage(QWizardPage):
             self.detected.setText("A ticket export: its format is detected on the next page.")
         else:
             self.detected.setText("")
+        if path.is_file():  # the title says what this file is imported as
+            self.wiz.setWindowTitle("Import tickets" if kind is None else f"Import {RECORD_TITLES[kind]}")
         self.status_log.setEnabled(kind is None)
         self.browse_status_log.setEnabled(kind is None)
         self.completeChanged.emit()
@@ -227,7 +229,9 @@ class PresetPage(QWizardPage):
         self.status.setText("Reading the file…")
         from workbench.importing.read import read_table
 
-        self.task = run_in_background(read_table, self.wiz.path, on_done=self._read, on_error=self._failed)
+        self.task = run_in_background(  # the wizard may be closed before the file is read
+            read_table, self.wiz.path, on_done=guard(self, self._read), on_error=guard(self, self._failed)
+        )
 
     def _failed(self, exc: BaseException) -> None:
         self.status.setText(f"<span style='color:#b42318'>{exc}</span>")
@@ -482,9 +486,9 @@ class PreviewPage(QWizardPage):
             date_order=w.mapped.date_order,
             status_log=status_log,
             pass_progress=True,
-            on_done=self._done,
-            on_error=self._failed,
-            on_cancel=self._cancelled,
+            on_done=guard(self, self._done),
+            on_error=guard(self, self._failed),
+            on_cancel=guard(self, self._cancelled),
         )
         self.task.signals.progress.connect(lambda f, _m: self.bar.setValue(int(f * 1000)))
         self.cancel.clicked.connect(self.task.cancel)
@@ -594,8 +598,8 @@ class RecordsPage(QWizardPage):
             read_records,
             self.wiz.path,
             self.tz.currentText().strip() or None,
-            on_done=lambda r: self._done(n, r),
-            on_error=lambda e: self._failed(n, e),
+            on_done=guard(self, lambda r: self._done(n, r)),  # the wizard may be closed by then
+            on_error=guard(self, lambda e: self._failed(n, e)),
         )
 
     def _failed(self, n: int, exc: BaseException) -> None:

@@ -55,6 +55,21 @@ def step_button(window: Any, key: str, label: str | None = None) -> QPushButton:
     return button
 
 
+TEMPLATE = "template"  # not a step of its own: a draft to start the contract from
+
+
+def template_button(window: Any) -> QPushButton:
+    """File ▸ New contract from template as a button (its ``step`` property: "template")."""
+    button = QPushButton("New contract from template")
+    button.setProperty("step", TEMPLATE)
+
+    def start() -> None:
+        window.new_contract_from_template()
+
+    button.clicked.connect(start)
+    return button
+
+
 def show_steps(empty: EmptyState, window: Any, keys: Iterable[str]) -> list[QPushButton]:
     """Make the buttons of ``empty`` the ones that start ``keys`` (none without a window)."""
     empty.clear_actions()

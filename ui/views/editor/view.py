@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from models.contract import PRIORITIES, Contract, ContractError, contract_from_data
 from ui.records import RecordsModel
 from ui.state import AddVersion, AppState, EditDraft, Version
-from ui.steps import show_steps
+from ui.steps import show_steps, template_button
 from ui.views.editor.backup import BackupSection
 from ui.views.editor.calendars import CalendarsSection
 from ui.views.editor.clauses import ClausesSection
@@ -63,10 +63,12 @@ class ContractEditorView(QWidget):
         self.empty = EmptyState(
             "No contract to edit",
             "This workspace has no contract version yet: add the signed contract (a PDF, DOCX, text or "
-            "YAML file). Editing a signed version makes a new draft: the signed version itself never "
-            "changes.",
+            "YAML file), or start a draft from the 2026 SLA template. Editing a signed version makes a new "
+            "draft: the signed version itself never changes.",
         )
-        show_steps(self.empty, window, [CONTRACT])
+        if window is not None:
+            show_steps(self.empty, window, [CONTRACT])
+            self.empty.add_button(template_button(window))
         self.stack.addWidget(self.empty)
         self.stack.addWidget(self._build_body())
         state.draft_changed.connect(self.reload)
