@@ -58,7 +58,10 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 STATUSES = (("signed", "Signed (the contract in force)"), ("proposal", "Proposal"), ("draft", "Draft"))
-FILE_FILTER = "Contracts and SLA documents (*.yaml *.yml *.json *.txt *.md *.docx *.pdf);;All files (*)"
+FILE_FILTER = (
+    "Contracts and SLA documents (*.yaml *.yml *.json *.txt *.md *.html *.htm *.adoc *.docx *.pdf)"
+    ";;All files (*)"
+)
 PATH_ROLE = Qt.ItemDataRole.UserRole
 TEXT_ROLE = Qt.ItemDataRole.UserRole + 1  # the value's text as read, to tell an edit
 
@@ -395,7 +398,7 @@ def open_dropped(window: MainWindow, paths: list[Path]) -> list[tuple[Path, Rout
     if refused:
         names = ", ".join(p.name for p in refused)
         window._error(f"{names}: not a ticket export (CSV/XLSX), contract file (YAML/JSON) or SLA document "
-                      "(.txt, .md, .docx, .pdf)")
+                      "(.txt, .md, .html, .adoc, .docx, .pdf)")
     imports = [p for p, route in routes if route == "import"]
     if imports:
         open_import(window, imports[0])

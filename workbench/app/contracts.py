@@ -1,6 +1,6 @@
 """Contract versions from the files people have, and the workspace operations on them.
 
-A contract file (YAML/JSON) is read as it is; a document (.txt, .md, .docx, .pdf) is
+A contract file (YAML/JSON) is read as it is; a document (.txt, .md, .html, .adoc, .docx, .pdf) is
 read, its terms extracted with the clause and the words each came from, and the
 version keeps the document's clauses for the redline.  :func:`read_contract_file`
 does all the reading and validating before anything touches a workspace, so a file

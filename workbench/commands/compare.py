@@ -31,8 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "compliance and credits exposure per priority, and a score from weights.",
     )
     p.add_argument("contracts", nargs="+", metavar="CONTRACT",
-                   help="2 or more: contract files (YAML or JSON), documents (txt/md/docx/pdf: their "
-                   "extracted terms, unconfirmed) or, with --workspace, stored versions (id or label)")
+                   help="2 or more: contract files (YAML or JSON), documents "
+                   "(txt/md/html/adoc/docx/pdf: their extracted terms, unconfirmed) or, with --workspace, "
+                   "stored versions (id or label)")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--tickets", help="canonical tickets.csv")
     src.add_argument("--workspace", help="workspace (.slawb file or database URL)")

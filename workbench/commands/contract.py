@@ -1,6 +1,6 @@
 """``sla-workbench contract add|list|export|remove``: the contract versions of a workspace.
 
-``add`` takes a contract file (YAML/JSON) or a document (.txt, .md, .docx, .pdf); for a
+``add`` takes a contract file (YAML/JSON) or a document (.txt, .md, .html, .adoc, .docx, .pdf); for a
 document the terms are extracted with the clause and words each came from (shown so
 a person can check them: they are unconfirmed).  Everything is read and checked
 before the workspace is opened, so a file that fails changes nothing.
@@ -42,7 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     add = verbs.add_parser(
         "add",
-        help="add a version from a contract file (YAML/JSON) or a document (.txt, .md, .docx, .pdf)",
+        help="add a version from a contract file (YAML/JSON) or a document "
+        "(.txt, .md, .html, .adoc, .docx, .pdf)",
         description="Add a contract version to WORKSPACE (created if missing) from FILE. For a document "
         "the terms are extracted with the clause and quote each came from, and what the document does "
         "not state is listed as missing. Nothing is stored if the file fails or equals a stored version.",

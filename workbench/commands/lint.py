@@ -3,7 +3,7 @@
     sla-workbench lint CONTRACT [--tickets T [--status-log S] | --workspace W]
                        [--as-of DATE|ISO] [--mandate NAME ...] [--json]
 
-CONTRACT is a contract file (.yaml/.yml/.json) or a document (.txt, .md, .docx, .pdf).
+CONTRACT is a contract file (.yaml/.yml/.json) or a document (.txt, .md, .html, .adoc, .docx, .pdf).
 History (tickets, or a workspace's full history with backups and restore tests)
 enables the history checks W08, W09, W16 and the W18 extension.
 """
@@ -28,7 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument(
         "contract", metavar="CONTRACT", nargs="?",
-        help="contract file (YAML/JSON) or document (txt/md/docx/pdf); or give --workspace W --version V",
+        help="contract file (YAML/JSON) or document (txt/md/html/adoc/docx/pdf); "
+        "or give --workspace W --version V",
     )
     add_version_option(p)
     src = p.add_mutually_exclusive_group()

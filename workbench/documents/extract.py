@@ -142,7 +142,21 @@ _RESOLUTION_WORDS = re.compile(
     r"|solved?)\b",
     re.I,
 )
-_PCT_WITHIN = re.compile(r"(?P<pct>\d{1,3}(?:\.\d+)?)\s*%\s*(?:of\s+[\w\s]{0,30}?)?(?:within|in)\b", re.I)
+_PCT_WITHIN = re.compile(r"(?P<pct>\d{1,3}(?:\.\d+)?)\s*%\s*(?:of\s+[\w\s]{0,50}?)?(?:within|in)\b", re.I)
+# "... or the Customer does not reply within 5 working days": the client's time, no target
+_CLIENT_TIME = re.compile(
+    r"\b(?:customer|client|user|you)\b[^.;]{0,40}?\b(?:does not|do not|doesn't|don't|fails? to)\s+"
+    r"(?:reply|respond|confirm)\w*(?:\s+(?:within|in))?\s*$",
+    re.I,
+)
+# "Medium and low priority requests": names joined by and/or/commas share the noun
+_JOIN = r"(?:\s*(?:,|&|/|\band\b|\bor\b)\s*)+"
+_LEVEL_WORD = "(?:Critical|Urgent|Emergency|High|Medium|Moderate|Normal|Low)"
+_NAME_GROUP_GAP = re.compile("^" + _JOIN + "$", re.I)
+_WORD_BEFORE_GROUP = re.compile(
+    rf"\b(?P<name>{_LEVEL_WORD})(?={_JOIN}{_LEVEL_WORD}\s+(?:priority|severity|tickets?|incidents?|issues?|requests?)\b)",
+    re.I,
+)
 
 _PRIORITY_NAME = re.compile(
     r"(?<![-\w])(?P<name>(?:P|Priority[ \t]*|Sev(?:erity)?[ \t]*-?[ \t]*)[0-4]|"
@@ -184,11 +198,16 @@ _DAY = (
 )
 _DAY_RANGE = re.compile(rf"\b(?P<d0>{_DAY})\.?\s*(?:-|–|—|to|through|thru)\s*(?P<d1>{_DAY})\b\.?", re.I)
 _CLOCK = r"(?P<{0}h>\d{{1,2}})(?:[:.](?P<{0}m>\d{{2}}))?\s*(?P<{0}ap>a\.?\s?m\.?|p\.?\s?m\.?)?"
-_HOURS_RANGE = re.compile(_CLOCK.format("a") + r"\s*(?:-|–|—|to|until)\s*" + _CLOCK.format("b"), re.I)
+_HOURS_RANGE = re.compile(_CLOCK.format("a") + r"\s*(?:-|–|—|to|until|and)\s*" + _CLOCK.format("b"), re.I)
 _COVERAGE = re.compile(r"\b(?P<h>24|8|9|10|12)\s*(?:x|×|/|\s?by\s?)\s*(?P<d>7|5|6)\b", re.I)
 
 _TIMEZONES: tuple[tuple[str, str], ...] = (
+    (
+        r"\b(?:Australian )?Eastern Standard Time \(Sydney\)|\bAEST\b|\bAEDT\b|\bSydney time\b",
+        "Australia/Sydney",
+    ),
     (r"\bUK time\b|\bBritish (?:Summer )?Time\b|\bGMT\b|\bBST\b|\bLondon time\b", "Europe/London"),
+    (r"\bIrish (?:Standard )?time\b|\bDublin time\b", "Europe/Dublin"),
     (r"\bEastern (?:Standard |Daylight )?Time\b|\bE[SD]T\b|\bET\b", "America/New_York"),
     (r"\bCentral (?:Standard |Daylight )?Time\b|\bCDT\b", "America/Chicago"),
     (r"\bPacific (?:Standard |Daylight )?Time\b|\bP[SD]T\b|\bPT\b", "America/Los_Angeles"),
@@ -197,7 +216,6 @@ _TIMEZONES: tuple[tuple[str, str], ...] = (
     (r"\bCentral European (?:Summer )?Time\b|\bCEST?\b", "Europe/Berlin"),
     (r"\bToronto time\b", "America/Toronto"),
     (r"\bVancouver time\b", "America/Vancouver"),
-    (r"\b(?:Australian )?Eastern Standard Time \(Sydney\)|\bAEST\b|\bAEDT\b", "Australia/Sydney"),
     (r"\bUTC\b", "UTC"),
 )
 _IANA = re.compile(
@@ -661,18 +679,27 @@ def _duration_value(
     return format_duration(int(seconds)), "business" if explicit else "24x7"
 
 
-_METRIC_RIGHT_AFTER = re.compile(r"\s*(?:(?:working|business|clock)\s+)?(?:first\s+)?(?=\w)")
+_METRIC_RIGHT_AFTER = re.compile(r"[ \t]*(?:(?:working|business|clock)[ \t]+)?(?:first[ \t]+)?(?=\w)")
 
 
-def _metric_near(s: str, at: int, end: int | None = None) -> str | None:
+def _metric_near(s: str, at: int, end: int | None = None, since: int = 0) -> str | None:
     """The metric a time at offset ``at`` (ending at ``end``) of sentence ``s`` belongs to: a
-    metric word right after the time ("4 hours resolution") names it, else the nearest one."""
+    metric word right after the time ("4 hours resolution") names it, else the nearest one
+    before it since the previous time ``since`` ("respond within 15 minutes and restore service
+    within 4 hours"), else the nearest one."""
     if end is not None:
         m = _METRIC_RIGHT_AFTER.match(s, end)
         if m is not None:
             for rx, metric in ((_RESPONSE_WORDS, "response"), (_RESOLUTION_WORDS, "resolution")):
-                if rx.match(s, m.end()):
+                word = rx.match(s, m.end())
+                # "4 hours resolution", but not the label of the next line ("Resolution: 4 hours")
+                if word and not re.match(r"[ \t]*(?:target|time)?[ \t]*:", s[word.end() :], re.I):
                     return metric
+    own: list[tuple[int, str]] = []
+    for rx, metric in ((_RESPONSE_WORDS, "response"), (_RESOLUTION_WORDS, "resolution")):
+        own += [(mm.end(), metric) for mm in rx.finditer(s, since, at)]
+    if own:
+        return max(own)[1]
     before = s[max(0, at - 90) : at]
     after = s[at : at + 40]
     hits: list[tuple[int, str]] = []
@@ -716,14 +743,15 @@ def _times_in(s: str, day_hours: float, business_default: bool = False) -> list[
 # ------------------------------------------------------------ calendars of targets
 
 _ANYTIME = re.compile(
-    r"\bat any time\b|\bday or night\b|\b24\s*(?:x|/|×)\s*7\b|\b(?:a)?round[- ]the[- ]clock\b"
-    r"|\b24 hours a day\b|\b24/7/365\b",
+    r"\bat any time\b|\bday or night\b|\b24\s*(?:x|/|×)\s*7(?:\s*(?:x|/|×)\s*365)?\b"
+    r"|\b(?:a)?round[- ]the[- ]clock\b|\b24 hours a day\b",
     re.I,
 )
 _BUSINESS_MEASURE = re.compile(
     r"\b(?:measured|counted|count|run|runs|stated|apply|applies|based)\b[^.;]{0,40}?\b(?:in|within|during|on)"
     r"\s+(?:the\s+|these\s+)?(?:support|business|service|working|office)\s+(?:hours|days)\b"
-    r"|\b(?:measured|counted|run)\b[^.;]{0,30}?\b(?:during|within|in)\s+(?:the\s+)?hours of cover\b"
+    r"|\b(?:measured|counted|run|apply|applies)\b[^.;]{0,30}?\b(?:during|within|in)\s+(?:the\s+|these\s+)?"
+    r"(?:hours of (?:cover|operation|service|support)|(?:these\s+)?service hours)\b"
     r"|\btimes?\s+are\s+(?:in\s+)?(?:business|working|support)\s+hours\b"
     r"|\b(?:business|working|support) hours only\b",
     re.I,
@@ -738,7 +766,6 @@ class _CalendarPolicy:
 
     default: str = "24x7"
     round_the_clock: set[str] = dc_field(default_factory=set)
-    quotes: dict[str, str] = dc_field(default_factory=dict)
 
     def calendar(self, prio: str | None, explicit: str, sentence: str = "") -> str:
         if explicit == "business":
@@ -755,21 +782,18 @@ def _calendar_policy(doc: Document, pmap: Mapping[str, str], weekly_stated: bool
     business = False
     for c in doc.clauses:
         for s0, s1 in _sentences(c):
-            s = doc.text[s0:s1]
-            if _BUSINESS_MEASURE.search(s):
-                business = True
-            if _ANYTIME.search(s):
-                names = [_canon_name(m.group("name")) for m in _PRIORITY_NAME.finditer(s)]
+            for s in doc.text[s0:s1].split(";"):
+                if _BUSINESS_MEASURE.search(s):
+                    business = True
+                if not _ANYTIME.search(s):
+                    continue
+                prios = {p for _, ps in _priority_mentions(s, pmap) for p in ps}
                 lab = _PRIORITY_LABEL.match(s.strip().lstrip("|").strip())
-                if lab:
-                    names.append(_canon_name(lab.group("name")))
-                names += [_canon_name(m.group(0)) for m in _BARE_PRIORITY_WORD.finditer(s)]
-                prios = {pmap[n] for n in names if n in pmap}
-                for p in prios:
-                    pol.round_the_clock.add(p)
-                    pol.quotes.setdefault(p, _clean(s))
-                if not prios and not _BUSINESS_MEASURE.search(s) and not business:
-                    pol.quotes.setdefault("*", _clean(s))
+                if lab and _canon_name(lab.group("name")) in pmap:
+                    prios.add(pmap[_canon_name(lab.group("name"))])
+                words = [_canon_name(m.group(0)) for m in _BARE_PRIORITY_WORD.finditer(s)]
+                prios |= {pmap[n] for n in words if n in pmap}
+                pol.round_the_clock |= prios
     if business or (pol.round_the_clock and weekly_stated):
         pol.default = "business"
     return pol
@@ -1012,6 +1036,70 @@ def _table_targets(
                           (row[i][0] + pm.start(), row[i][0] + pm.end()))
 
 
+_GROUP_SEP = r"(,|&|/|\band\b|\bor\b|\bto\b|-|–)"
+_NUMBER_GROUP = re.compile(
+    r"(?<![-\w])(?P<first>(?:P|Priority[ \t]*|Sev(?:erity)?[ \t]*-?[ \t]*)(?P<n>[0-4]))"
+    r"(?P<rest>(?:[ \t]*" + _GROUP_SEP + r"[ \t]*(?:P|Priority[ \t]*|Sev(?:erity)?[ \t]*)?[0-5]\b"
+    r"(?![ \t]*(?:min|hour|hr|h\b|day|business|working|%|[.:]\d)))+)",
+    re.I,
+)
+
+
+def _number_groups(s: str, pmap: Mapping[str, str]) -> list[tuple[int, int, list[str]]]:
+    """(start, end, priorities) of "Priority 1 and 2", "P2 to P4", "Severity 2, 3": the later
+    numbers count on the scale of the first name (a range takes the levels between)."""
+    out = []
+    for m in _NUMBER_GROUP.finditer(s):
+        first = pmap.get(_canon_name(m.group("first")))
+        if first is None:
+            continue
+        offset = int(first[1]) - int(m.group("n"))
+        levels = [int(m.group("n"))]
+        for sep, num in re.findall(_GROUP_SEP + r"[ \t]*\D*?([0-5])\b", m.group("rest"), re.I):
+            n = int(num)
+            if sep.lower() in ("to", "-", "–") and n > levels[-1]:
+                levels += list(range(levels[-1] + 1, n + 1))
+            else:
+                levels.append(n)
+        prios = [f"P{min(max(n + offset, 1), 4)}" for n in levels]
+        out.append((m.start(), m.end(), list(dict.fromkeys(prios))))
+    return out
+
+
+def _priority_mentions(s: str, pmap: Mapping[str, str]) -> list[tuple[int, list[str]]]:
+    """(offset, priorities) of each priority mention of a sentence; names joined by and/or
+    ("Medium and low priority requests", "P2 and P3") form one mention of both."""
+    found: list[tuple[int, int, str]] = []
+    for m in _PRIORITY_NAME.finditer(s):
+        n = _canon_name(m.group("name"))
+        if n in pmap:
+            found.append((m.start(), m.end(), pmap[n]))
+    for m in _WORD_BEFORE_GROUP.finditer(s):
+        n = _canon_name(m.group("name"))
+        if n in pmap:
+            found.append((m.start(), m.end(), pmap[n]))
+    groups = _number_groups(s, pmap)
+    found = [f for f in found if not any(a <= f[0] < e for a, e, _ in groups)]
+    found += [(a, e, p) for a, e, ps in groups for p in ps]
+    found.sort()
+    out: list[tuple[int, list[str]]] = []
+    last_end = -1
+    for a, e, p in found:
+        if out and (a < last_end or _NAME_GROUP_GAP.match(s[last_end:a])):
+            if p not in out[-1][1]:
+                out[-1][1].append(p)
+        else:
+            out.append((a, [p]))
+        last_end = max(last_end, e)
+    return out
+
+
+def _mention_for(mentions: list[tuple[int, list[str]]], at: int) -> list[str]:
+    """The priorities a time at ``at`` belongs to: the last mention before it, else the first."""
+    before = [m for m in mentions if m[0] < at]
+    return (before[-1] if before else mentions[0])[1]
+
+
 def _target_terms(
     b: _Builder, doc: Document, c: Clause, pmap: Mapping[str, str], day_hours: float, pol: _CalendarPolicy
 ) -> None:
@@ -1034,22 +1122,25 @@ def _target_terms(
         pct = _PCT_WITHIN.search(s)
         if not times:
             continue
-        names_here = [_canon_name(m.group("name")) for m in _PRIORITY_NAME.finditer(s)]
-        if not names_here:
+        mentions = _priority_mentions(s, pmap)
+        if not mentions:
             lab = _PRIORITY_LABEL.match(s.strip().lstrip("-*•").strip())
-            if lab:
-                names_here = [_canon_name(lab.group("name"))]
-        prios = list(dict.fromkeys(pmap[n] for n in dict.fromkeys(names_here or context_names) if n in pmap))
-        if len(prios) > 1 and names_here:
-            # "a Priority 2 incident ... is raised to Priority 1": the first name is the subject
-            first = [pmap[n] for n in names_here if n in pmap][:1]
-            prios = first
+            if lab and _canon_name(lab.group("name")) in pmap:
+                mentions = [(0, [pmap[_canon_name(lab.group("name"))]])]
+        context = list(dict.fromkeys(pmap[n] for n in context_names if n in pmap))
         scope = "non-emergency" if _NON_EMERGENCY.search(s) else ""
-        seen_metric: set[str] = set()
+        seen_metric: set[tuple[str, tuple[str, ...]]] = set()
+        previous_end = 0
         for t0, t1, target, cal in times:
-            metric = _metric_near(s, t0, t1)
+            since, previous_end = previous_end, t1
+            if _CLIENT_TIME.search(s, 0, t0):
+                continue
+            metric = _metric_near(s, t0, t1, since)
             if metric is None:
                 continue
+            if not mentions and len(context) > 1:
+                continue  # the clause names several priorities: whose time this is is not said
+            prios = _mention_for(mentions, t0) if mentions else context
             variant = ""
             mv = _ENHANCED.match(s[t1:])
             if mv:
@@ -1058,16 +1149,16 @@ def _target_terms(
             detail: dict[str, Any] = {"calendar": calendar}
             if variant:
                 detail["variant"] = variant
-            if metric in seen_metric and not variant:
+            if (metric, tuple(prios)) in seen_metric and not variant:
                 detail["variant"] = "alternative"
-            seen_metric.add(metric)
-            if len(prios) == 1:
-                b.add(f"targets.{prios[0]}.{metric}", target, c, (s0 + t0, s0 + t1), **detail)
-            elif not prios:
+            seen_metric.add((metric, tuple(prios)))
+            for prio in prios:
+                b.add(f"targets.{prio}.{metric}", target, c, (s0 + t0, s0 + t1), **detail)
+            if not prios:
                 if scope:
                     detail["applies_to"] = scope
                 b.add(f"targets.*.{metric}", target, c, (s0 + t0, s0 + t1), **detail)
-            if pct and len(prios) == 1 and pct.end() <= t1 + 1 and pct.start() < t0:
+            if pct and len(prios) == 1 and pct.end() <= t1 + 1 and pct.start() < t0 and since <= pct.start():
                 b.add(
                     f"targets.{prios[0]}.compliance_target",
                     float(pct.group("pct")) / 100,

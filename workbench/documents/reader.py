@@ -292,8 +292,14 @@ def _html_text(path: Path) -> str:
     on its own line; navigation, headers, footers, scripts and styles are left out."""
     import lxml.html
 
+    data = path.read_bytes()
     try:
-        root = lxml.html.fromstring(path.read_bytes())
+        data.decode("utf-8")
+        parser = lxml.html.HTMLParser(encoding="utf-8")
+    except UnicodeDecodeError:  # the page's own <meta charset>, else lxml's guess
+        parser = lxml.html.HTMLParser()
+    try:
+        root = lxml.html.fromstring(data, parser=parser)
     except Exception as exc:  # lxml raises several types for bad input
         raise DocumentError(f"{path}: not a readable HTML file ({exc})") from None
     out: list[str] = []
@@ -323,6 +329,8 @@ def _html_text(path: Path) -> str:
         else:
             if tag in _HTML_BLOCK:
                 flush()
+            if tag == "li":
+                line.append("-")
             if el.text:
                 line.append(el.text)
             for child in el:
