@@ -35,8 +35,9 @@ def _credit_percents(result: Any, months: list[str]) -> list[float]:
 
 
 class MonthlyBreachesChart:
-    """Breaches per month (all priorities, both metrics), baseline vs scenario, with the
-    projected service credits (percent of the monthly fee) of both on a second axis.
+    """Breaches per month (all priorities, both metrics), baseline vs scenario, and under
+    it, on an axis of its own, the projected service credits (percent of the monthly
+    fee) of both: two small multiples sharing the months, one y axis each.
 
     Built once into a figure and updated in place: while only the scenario moves (a
     slider drag) and its values fit the axes, :meth:`update` changes the scenario's bars
@@ -55,7 +56,7 @@ class MonthlyBreachesChart:
         self.scenario_bars: list[Any] = []
         self.scenario_line: Any = None
         self.ax: Any = None
-        self.ax2: Any = None
+        self.ax2: Any = None  # the credits' axes, under the breaches' (None without credit terms)
         self._ytop = 0.0
         self._y2top = 0.0
 
@@ -107,66 +108,85 @@ class MonthlyBreachesChart:
         fig = self.fig
         fig.clear()
         self.months, self.scenario_bars, self.scenario_line, self.ax2 = months, [], None, None
-        ax = self.ax = fig.add_subplot(1, 1, 1)
         if not months:
+            ax = self.ax = fig.add_subplot(1, 1, 1)
             self._ytop = self._y2top = -1.0
             ax.text(0.5, 0.5, "No tickets measured", ha="center", va="center", transform=ax.transAxes)
             ax.set_axis_off()
             return
+        if credited:
+            ax, ax2 = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [2, 1]})
+            self.ax, self.ax2 = ax, ax2
+        else:
+            ax = self.ax = fig.add_subplot(1, 1, 1)
         x = np.arange(len(months))
         w = 0.4
         base_totals = _month_totals(baseline, months)
-        ax.bar(x - w / 2, base_totals, w, color=BASELINE_COLOUR, label="baseline breaches")
-        bars = ax.bar(x + w / 2, totals, w, color=PROPOSED_COLOUR, label="scenario breaches")
+        ax.bar(x - w / 2, base_totals, w, color=BASELINE_COLOUR, label="baseline")
+        bars = ax.bar(x + w / 2, totals, w, color=PROPOSED_COLOUR, label="scenario")
         self.scenario_bars = list(bars.patches)
         # room above the higher series: a slider drag stays within these axes (no re-layout)
         self._ytop = 1.25 * max(max(base_totals, default=0), max(totals, default=0), 1)
         ax.set_ylim(0, self._ytop)
-        ax.set_ylabel("breached tickets")
-        step = max(1, len(months) // 12)
-        ax.set_xticks(x[::step], months[::step], rotation=45, ha="right", fontsize=7)
-        ax.spines[["top"]].set_visible(False)
-        handles, labels = ax.get_legend_handles_labels()
-        if credited:
-            ax2 = self.ax2 = ax.twinx()
+        ax.set_ylabel("breached tickets", fontsize=8)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.tick_params(labelsize=7)
+        title = "Breaches per month" if credited else "Breaches per month (no service credits here)"
+        ax.set_title(title, fontsize=9, loc="left", pad=4)
+        _legend_row(ax)
+        lowest = ax
+        if credited and self.ax2 is not None:
+            ax2 = self.ax2
             base_percents = _credit_percents(baseline, months)
             # baseline dashed and wider, drawn over the scenario: equal months stay visible
             (self.scenario_line,) = ax2.plot(
                 x, percents, color=CREDIT_COLOUR, marker="o", markersize=3, linewidth=1.4,
-                label="scenario credits", zorder=3,
+                label="scenario", zorder=3,
             )
             ax2.plot(
                 x, base_percents, color=BASELINE_CREDIT_COLOUR, linestyle=(0, (4, 3)), marker="s",
-                markersize=3, markerfacecolor="none", linewidth=1.6, label="baseline credits", zorder=4,
+                markersize=3, markerfacecolor="none", linewidth=1.6, label="baseline", zorder=4,
             )
             self._y2top = 1.25 * max(max(base_percents, default=0.0), max(percents, default=0.0), 1.0)
             ax2.set_ylim(0, self._y2top)
-            ax2.set_ylabel("credits, % of monthly fee")
-            h2, l2 = ax2.get_legend_handles_labels()
-            handles, labels = handles + h2[::-1], labels + l2[::-1]
-            title = "Breaches and service credits per month"
+            ax2.set_ylabel("% of fee", fontsize=8)
+            ax2.spines[["top", "right"]].set_visible(False)
+            ax2.tick_params(labelsize=7)
+            ax2.set_title("Service credits per month", fontsize=9, loc="left", pad=4)
+            _legend_row(ax2, reverse=True)  # baseline first, as above
+            lowest = ax2
         else:
             self._y2top = -1.0
-            title = "Breaches per month (no service credits in this scenario)"
-        ax.set_title(title, fontsize=10, pad=16)
-        # the legend in a row between the title and the plot: it never hides a bar
-        ax.legend(
-            handles, labels, fontsize=7, frameon=False, ncols=len(handles), loc="lower center",
-            bbox_to_anchor=(0.5, 1.0), borderaxespad=0.1, handlelength=2.5,
-        )
+        step = max(1, len(months) // 12)
+        lowest.set_xticks(x[::step], months[::step], rotation=45, ha="right", fontsize=7)
         self.fit(fig.get_figwidth() * fig.dpi, fig.get_figheight() * fig.dpi)
 
     def fit(self, width_px: float, height_px: float) -> None:
-        """Margins in pixels (axis labels, month labels, title and legend row) for a
-        figure of this size, so a narrow or short canvas never clips them."""
+        """Margins in pixels (axis labels, month labels, titles with their legend rows, the
+        gap between the two charts) for a figure of this size, so a narrow or short
+        canvas never clips them."""
         if self.ax is None or not self.months:
             return
         w, h = max(width_px, 200.0), max(height_px, 160.0)
-        right = 62 if self.ax2 is not None else 16
-        self.fig.subplots_adjust(
-            left=min(64 / w, 0.3), right=max(1 - right / w, 0.6), bottom=min(58 / h, 0.35),
-            top=max(1 - 62 / h, 0.55),
-        )
+        left, right = min(58 / w, 0.3), max(1 - 14 / w, 0.6)
+        bottom, top = min(50 / h, 0.35), max(1 - 22 / h, 0.6)
+        if self.ax2 is None:
+            self.fig.subplots_adjust(left=left, right=right, bottom=bottom, top=top)
+            return
+        gap = 30.0  # px: the lower chart's title row
+        avg = max((h * (top - bottom) - gap) / 2, 20.0)
+        self.fig.subplots_adjust(left=left, right=right, bottom=bottom, top=top, hspace=gap / avg)
+
+
+def _legend_row(ax: Any, reverse: bool = False) -> None:
+    """The axes' legend at the right end of its title row: it never hides a bar or a point."""
+    handles, labels = ax.get_legend_handles_labels()
+    if reverse:
+        handles, labels = handles[::-1], labels[::-1]
+    ax.legend(
+        handles, labels, fontsize=7, frameon=False, ncols=2, loc="lower right", bbox_to_anchor=(1.0, 1.0),
+        borderaxespad=0.1, handlelength=2.2, columnspacing=1.0,
+    )
 
 
 def sensitivity_figure(
