@@ -10,6 +10,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDockWidget,
@@ -31,6 +32,7 @@ from models.history import History
 from ui.state import AppState, Version
 from ui.tasks import DbWorker, guard, run_in_background, run_with_progress
 from ui.widgets import EmptyState
+from workbench.app.localtime import CONTRACT_ZONE, UTC_ZONE, format_instant, zone_choices
 from workbench.app.workspace import discard_draft, save_draft, start_draft
 
 if TYPE_CHECKING:
@@ -234,6 +236,16 @@ class PreferencesDialog(QDialog):
         self.autosave.setSuffix(" s")
         self.autosave.setValue(int(str(s.value("autosave_seconds", 30))))
         form.addRow("Autosave drafts every", self.autosave)
+        self.zone = QComboBox()
+        self.zone.setEditable(False)
+        for choice in zone_choices():
+            label = {CONTRACT_ZONE: "The contract's time zone", UTC_ZONE: "UTC"}.get(choice, choice)
+            self.zone.addItem(label, choice)
+        current = self.zone.findData(str(s.value("display_zone", CONTRACT_ZONE)))
+        self.zone.setCurrentIndex(max(current, 0))
+        self.zone.setToolTip("Times of tickets, clocks and the as-of date are shown in this zone; "
+                             "the contract's is the zone its business calendar runs in.")
+        form.addRow("Show times in", self.zone)
         self.reopen = QCheckBox("Reopen the last workspace at start")
         self.reopen.setChecked(s.value("reopen_last", "true") in (True, "true"))
         form.addRow(self.reopen)
@@ -248,6 +260,7 @@ class PreferencesDialog(QDialog):
         s = settings()
         s.setValue("autosave_seconds", self.autosave.value())
         s.setValue("reopen_last", self.reopen.isChecked())
+        s.setValue("display_zone", self.zone.currentData())
         super().accept()
 
 
@@ -292,6 +305,8 @@ class MainWindow(QMainWindow):
 
         self.state.workspace_changed.connect(self._workspace_changed)
         self.state.history_changed.connect(self._update_status)
+        self.state.zone_changed.connect(self._update_status)
+        self.state.zone_preference = str(settings().value("display_zone", CONTRACT_ZONE))
         self.state.message.connect(self._show_message)
         self.state.draft_discarded.connect(self._discard_draft)
         self.state.undo_stack.cleanChanged.connect(self._update_title)
@@ -462,9 +477,8 @@ class MainWindow(QMainWindow):
         if as_of is None:
             self.sb_asof.setText("As of: —")
         else:
-            from datetime import UTC, datetime
 
-            self.sb_asof.setText(f"As of: {datetime.fromtimestamp(as_of, UTC):%Y-%m-%d %H:%M} UTC")
+            self.sb_asof.setText(f"As of: {format_instant(as_of, st.display_zone(), with_zone=True)}")
 
     # ------------------------------------------------------------------ workspaces
     def open_demo(self, path: str | None = None) -> None:
@@ -696,6 +710,7 @@ class MainWindow(QMainWindow):
         dlg = PreferencesDialog(self)
         if dlg.exec():
             self.autosave_timer.start(dlg.autosave.value() * 1000)
+            self.state.set_zone_preference(str(dlg.zone.currentData()))
 
     def shortcut_rows(self) -> list[tuple[str, str, str]]:
         """(menu, command, keys) of every menu command with a shortcut, read from the menus

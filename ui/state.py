@@ -8,6 +8,7 @@ that call :meth:`AppState.set_scenario` / :meth:`AppState.set_draft`.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from models.contract import Contract
 from models.history import History
+from workbench.app.localtime import CONTRACT_ZONE, display_zone
 from workbench.app.workspace import Changes, apply_changes
 from workbench.app.workspace import Version as Version
 
@@ -30,6 +32,7 @@ class AppState(QObject):
     baseline_changed = Signal()
     message = Signal(str)  # status-bar notes
     draft_discarded = Signal(str)  # a working draft was taken back (undo): delete its autosave
+    zone_changed = Signal()  # times are shown in another zone (baseline or preference changed)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -45,6 +48,8 @@ class AppState(QObject):
         # True between a load of the contracts and tickets and the arrival of the other
         # records (backups, restore tests, outages, KPIs): views that need them wait
         self.records_pending = False
+        self.zone_preference = CONTRACT_ZONE  # "contract", "UTC" or an IANA zone (Preferences)
+        self.baseline_changed.connect(self.zone_changed)
 
     # ------------------------------------------------------------------ loading
     def load(
@@ -104,6 +109,15 @@ class AppState(QObject):
     @property
     def ticket_count(self) -> int:
         return len(self.history.tickets)
+
+    def display_zone(self) -> tzinfo:
+        """The zone times are shown in: the baseline contract's, or the preferred one."""
+        return display_zone(self.baseline.contract if self.baseline else None, self.zone_preference)
+
+    def set_zone_preference(self, preference: str) -> None:
+        if preference != self.zone_preference:
+            self.zone_preference = preference
+            self.zone_changed.emit()
 
     def as_of(self) -> int | None:
         latest = self.history.latest_instant()

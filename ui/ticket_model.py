@@ -3,7 +3,7 @@ formatted only when Qt asks for them, so a million tickets scroll smoothly."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, tzinfo
 from typing import Any
 
 import numpy as np
@@ -13,6 +13,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from models.contract import PRIORITIES
 from models.history import MISSING, TicketTable
+from workbench.app.localtime import format_instant, zone_label
 from workbench.engine import ticketquery
 from workbench.engine.ticketquery import OUTCOMES, TicketFilter
 
@@ -21,7 +22,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("priority", "Priority"),
     ("team", "Team"),
     ("category", "Category"),
-    ("opened", "Opened (UTC)"),
+    ("opened", "Opened"),
     ("first_response", "First response"),
     ("resolved", "Resolved"),
     ("response", "Response"),
@@ -37,10 +38,8 @@ _OUTCOME_COLORS = {
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-def _fmt_time(sec: int) -> str:
-    if sec == MISSING:
-        return ""
-    return datetime.fromtimestamp(int(sec), tz=UTC).strftime("%Y-%m-%d %H:%M")
+def _fmt_time(sec: int, zone: tzinfo) -> str:
+    return "" if sec == MISSING else format_instant(int(sec), zone)
 
 
 class TicketTableModel(QAbstractTableModel):
@@ -51,8 +50,16 @@ class TicketTableModel(QAbstractTableModel):
         self._filter = TicketFilter()
         self._rows: npt.NDArray[np.int64] = np.arange(len(self._tickets), dtype=np.int64)
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self.zone: tzinfo = UTC  # times shown in this zone (the contract's: set_zone)
 
     # ---------------------------------------------------------------- content
+    def set_zone(self, zone: tzinfo) -> None:
+        """Show the times in ``zone`` (named in the header of the first time column)."""
+        self.zone = zone
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, len(COLUMNS) - 1))
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+
     def set_tickets(
         self, tickets: TicketTable, outcomes: dict[str, npt.NDArray[np.int8]] | None = None
     ) -> None:
@@ -116,7 +123,10 @@ class TicketTableModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section][1] if 0 <= section < len(COLUMNS) else None
+            if not 0 <= section < len(COLUMNS):
+                return None
+            key, title = COLUMNS[section]
+            return f"{title} ({zone_label(self.zone)})" if key == "opened" else title
         return section + 1
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -149,7 +159,7 @@ class TicketTableModel(QAbstractTableModel):
             c = int(t.category[i])
             return t.category_names[c] if c >= 0 else ""
         if key in _TIME_COLUMNS:
-            return _fmt_time(int(getattr(t, key)[i]))
+            return _fmt_time(int(getattr(t, key)[i]), self.zone)
         arr = self._outcomes.get(key)
         if arr is None:
             return ""

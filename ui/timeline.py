@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, tzinfo
 from typing import Any
 
 from PySide6.QtCore import QRectF, QSize, Qt
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from models.contract import PRIORITIES, format_duration
 from ui.state import AppState
+from workbench.app.localtime import format_instant
 
 KIND_COLORS = {
     "covered": QColor("#2f81f7"),
@@ -45,13 +46,13 @@ class TimelineBar(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(400, 28)
 
-    def set_segments(self, segments: list[Any], budget_at: int | None = None) -> None:
+    def set_segments(self, segments: list[Any], budget_at: int | None = None, zone: tzinfo = UTC) -> None:
         self.segments = list(segments)
         self.budget_at = budget_at
         tips = [
             f"{KIND_LABELS.get(s.kind, s.kind)}: "
-            f"{datetime.fromtimestamp(s.start, UTC):%Y-%m-%d %H:%M} → "
-            f"{datetime.fromtimestamp(s.end, UTC):%Y-%m-%d %H:%M} UTC ({_hms(s.end - s.start)})"
+            f"{format_instant(s.start, zone)} → {format_instant(s.end, zone, with_zone=True)} "
+            f"({_hms(s.end - s.start)})"
             for s in self.segments[:30]
         ]
         self.setToolTip("\n".join(tips))
@@ -119,7 +120,7 @@ class AuditPanel(QWidget):
         layout.addLayout(legend)
         layout.addStretch(1)
         self.current: int | None = None
-        state.baseline_changed.connect(self._refresh)
+        state.zone_changed.connect(self._refresh)  # the baseline, or the zone times are shown in
 
     def _refresh(self) -> None:
         self.show_ticket(self.current)
@@ -165,7 +166,7 @@ class AuditPanel(QWidget):
                                 budget_at = s.start + (seconds - acc)
                                 break
                             acc += s.seconds
-            row.bar.set_segments(list(audit.segments), budget_at)
+            row.bar.set_segments(list(audit.segments), budget_at, self.state.display_zone())
             counted = audit.seconds("covered")
             parts = [f"counted {_hms(counted)}"]
             for kind in ("paused", "out_of_hours", "holiday"):

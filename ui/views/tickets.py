@@ -124,6 +124,8 @@ class TicketsView(QWidget):
         outer.addWidget(self.stack)
 
         state.history_changed.connect(self.reload)
+        state.zone_changed.connect(self._zone_changed)
+        self.model.set_zone(state.display_zone())
         service = getattr(window, "simulation", None)
         if service is not None:
             service.baseline_ready.connect(self._baseline_result)
@@ -135,6 +137,9 @@ class TicketsView(QWidget):
         self.set_outcomes({m: result.metric(m).outcome for m in ("response", "resolution")})
 
     # ---------------------------------------------------------------- loading
+    def _zone_changed(self) -> None:
+        self.model.set_zone(self.state.display_zone())
+
     def reload(self) -> None:
         tickets = self.state.history.tickets
         self.team.blockSignals(True)
