@@ -2,7 +2,11 @@
 baseline it started from) and returns a :class:`ScenarioEdit` — the new contract, the
 words an undo menu shows, and a key under which consecutive edits of the same control
 merge into one undo step.  The edits go through :meth:`workbench.engine.simulate.Scenario.apply`,
-the engine's own way of overriding a contract's targets, calendars and pause rules.
+the engine's own way of overriding a contract's targets, calendars, pause rules, backup
+terms and uptime commitments.  The recovery edits (:func:`with_rpo`, :func:`with_rto`,
+:func:`with_cadence`, :func:`with_uptime`) are replayed by
+:class:`workbench.engine.recovery_replay.RecoveryReplay` on
+``RecoveryScenario.from_contract(edit.contract)``.
 
 Both front ends call these: the What-if view pushes the edit on its undo stack; a
 script or the command line applies it directly.  An edit that would make an invalid
@@ -25,9 +29,13 @@ __all__ = [
     "ScenarioError",
     "coverage_choice",
     "draft_from_scenario",
+    "with_cadence",
     "with_coverage",
     "with_pauses",
+    "with_rpo",
+    "with_rto",
     "with_target",
+    "with_uptime",
 ]
 
 NAME = "what-if"
@@ -106,6 +114,68 @@ def with_pauses(scenario: Contract, applies_to: Iterable[str], statuses: Iterabl
         pause_applies_to=tuple(applies_to),
     ).apply(scenario)
     return ScenarioEdit(new, "Pause rules")
+
+
+# ------------------------------------------------------------------------ recovery
+
+
+def _backup_terms(scenario: Contract, which: str | int, term: str, hours: float) -> ScenarioEdit:
+    """``term`` (rpo or rto) of the system named ``which``, or of every system of tier
+    ``which`` (an int), set to ``hours``."""
+    if hours <= 0:
+        raise ScenarioError(f"An {term.upper()} must be longer than zero.")
+    backup = scenario.to_data().get("backup", {})
+    systems = [dict(s) for s in backup.get("systems", [])]
+    by_name = isinstance(which, str)
+    hit = [s for s in systems if (s["name"] if by_name else s.get("tier", 2)) == which]
+    if not hit:
+        what = f"system {which!r}" if by_name else f"system of tier {which}"
+        raise ScenarioError(f"This contract has no backup {what}.")
+    value = format_duration(round(hours * 3600))
+    for s in hit:
+        s[term] = value
+    new = Scenario(NAME, backup={**backup, "systems": systems}).apply(scenario)
+    label = which if by_name else f"tier {which} systems"
+    return ScenarioEdit(new, f"{term.upper()} {value} for {label}", f"{term}:{which}")
+
+
+def with_rpo(scenario: Contract, which: str | int, hours: float) -> ScenarioEdit:
+    """The RPO of the backup system ``which`` (a name), or of every system of a tier (an
+    int), set to ``hours``."""
+    return _backup_terms(scenario, which, "rpo", hours)
+
+
+def with_rto(scenario: Contract, which: str | int, hours: float) -> ScenarioEdit:
+    """The RTO of the backup system ``which`` (a name), or of every system of a tier (an
+    int), set to ``hours``."""
+    return _backup_terms(scenario, which, "rto", hours)
+
+
+def with_cadence(scenario: Contract, cadence: str | None) -> ScenarioEdit:
+    """The restore-test cadence (``monthly``, ``quarterly``, ``semiannual``, ``annual`` or a
+    duration such as ``30d``; None: no cadence).  A contract states one cadence for all
+    its systems."""
+    backup = dict(scenario.to_data().get("backup", {}))
+    if cadence is None:
+        backup.pop("restore_test_cadence", None)
+    else:
+        backup["restore_test_cadence"] = cadence
+    new = Scenario(NAME, backup=backup).apply(scenario)
+    return ScenarioEdit(new, f"Restore tests {cadence or 'without a cadence'}", "cadence")
+
+
+def with_uptime(scenario: Contract, service: str, percent: float) -> ScenarioEdit:
+    """``service``'s uptime target set to ``percent``; a service the contract does not
+    commit to is added (measured 24x7, maintenance excluded)."""
+    uptime = [dict(u) for u in scenario.to_data().get("uptime", [])]
+    mine = [u for u in uptime if u["service"] == service]
+    if mine:
+        for u in mine:
+            u["target_percent"] = percent
+    else:
+        uptime.append({"service": service, "target_percent": percent})
+    new = Scenario(NAME, uptime=tuple(uptime)).apply(scenario)
+    return ScenarioEdit(new, f"Uptime {percent:g}% for {service}", f"uptime:{service}")
 
 
 def draft_from_scenario(scenario: Contract, baseline: Contract, number: int) -> Contract:

@@ -4,7 +4,8 @@ The rule, as :class:`models.contract.ServiceCredit` defines it, month by month (
 ticket's outcome falls in the UTC month it was opened):
 
 * only ``response`` and ``resolution`` credits are measured on tickets; ``uptime``
-  credits need outages (see :mod:`workbench.engine.recovery`) and are left out;
+  credits need outages: :func:`uptime_credits` applies them to the months'
+  availability (see :mod:`workbench.engine.recovery_replay`);
 * a rule counts the tickets of its metric and of its priority (every priority when it
   names none); ``met`` and ``breached`` are the engine's outcomes (pending tickets
   count for neither);
@@ -20,6 +21,15 @@ ticket's outcome falls in the UTC month it was opened):
 :func:`monthly_credits` applies the rule to count arrays of shape
 ``(months, len(PRIORITIES), len(METRICS))``; :func:`outcome_counts` builds those arrays
 from per-ticket outcome codes.
+
+For ``uptime`` rules (a service-month is *breached* when its availability is below
+the service's target; a pending month counts for neither, unless the outages known
+already breach it):
+
+* ``per_breach``: ``percent_of_fee`` for each breached service in the month;
+* ``compliance_below``: ``percent_of_fee`` once in a month in which some service's
+  availability is below ``threshold`` (strictly);
+* the same caps, the contract's monthly cap over the uptime credits alone.
 """
 
 from __future__ import annotations
@@ -35,6 +45,11 @@ from workbench.engine.clock import BREACHED, MET
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
+
+
+def uptime_rules(contract: Contract) -> tuple[ServiceCredit, ...]:
+    """The contract's ``uptime`` credit rules, in the contract's order."""
+    return tuple(r for r in contract.service_credits if r.metric == "uptime")
 
 
 def ticket_rules(contract: Contract) -> tuple[ServiceCredit, ...]:
@@ -118,15 +133,45 @@ def monthly_credits(
             done = n_met + n_br
             comp = n_met / np.maximum(done, 1)
             pct = np.where((done > 0) & (comp < r.threshold), r.percent_of_fee, 0.0)
-        if r.cap_percent is not None:
-            pct = np.minimum(pct, r.cap_percent)
         per_rule[i] = pct
-    total = np.zeros(months, dtype=np.float64)
+    return _capped(contract, rules, per_rule)
+
+
+def _capped(contract: Contract, rules: tuple[ServiceCredit, ...], per_rule: F64) -> MonthlyCredits:
+    """Each rule's row capped at its ``cap_percent``, then the month's total at the
+    contract's ``credits_cap_percent``."""
+    for i, r in enumerate(rules):
+        if r.cap_percent is not None:
+            per_rule[i] = np.minimum(per_rule[i], r.cap_percent)
+    total = np.zeros(per_rule.shape[1], dtype=np.float64)
     for row in per_rule:  # rule by rule, in the contract's order
         total += row
     if contract.credits_cap_percent is not None:
         total = np.minimum(total, contract.credits_cap_percent)
     return MonthlyCredits(rules, per_rule, total, contract.monthly_fee)
+
+
+def uptime_credits(
+    contract: Contract, availability: npt.ArrayLike, breached: npt.ArrayLike
+) -> MonthlyCredits:
+    """Apply the contract's ``uptime`` credit terms (module docstring) to availability of
+    shape ``(services, months)`` (NaN: not measured) and the breached service-months
+    (same shape, bool)."""
+    av = np.asarray(availability, dtype=np.float64)
+    br = np.asarray(breached, dtype=bool)
+    if av.ndim != 2 or av.shape != br.shape:
+        raise ValueError(f"availability {av.shape} and breached {br.shape} must be (services, months)")
+    rules = uptime_rules(contract)
+    per_rule = np.zeros((len(rules), av.shape[1]), dtype=np.float64)
+    for i, r in enumerate(rules):
+        if r.trigger == "per_breach":
+            per_rule[i] = r.percent_of_fee * br.sum(axis=0).astype(np.float64)
+        else:
+            assert r.threshold is not None  # the model requires one for this trigger
+            with np.errstate(invalid="ignore"):
+                below = (av < r.threshold).any(axis=0)
+            per_rule[i] = np.where(below, r.percent_of_fee, 0.0)
+    return _capped(contract, rules, per_rule)
 
 
 def outcome_counts(

@@ -251,14 +251,20 @@ def monthly_availability(contract: Contract, outages: Sequence[Outage], first: i
 # ----------------------------------------------------------------------- report
 
 
-def recovery_report(contract: Contract, history: History, as_of: int | None = None) -> dict[str, Any]:
-    """RPO, RTO, restore cadence and monthly availability in one JSON-ready dict."""
+def history_as_of(history: History) -> int:
+    """The default ``as_of`` of the recovery checks: the latest instant anywhere in the
+    history (tickets, status log, backups, restore tests, outages); 0 for none."""
     instants = [to_epoch(b.finished_at) for b in history.backups]
     instants += [to_epoch(r.finished_at) for r in history.restore_tests]
     instants += [to_epoch(o.end) for o in history.outages]
+    latest = history.latest_instant()
+    return max([*instants, latest]) if instants or latest > 0 else 0
+
+
+def recovery_report(contract: Contract, history: History, as_of: int | None = None) -> dict[str, Any]:
+    """RPO, RTO, restore cadence and monthly availability in one JSON-ready dict."""
     if as_of is None:
-        latest = history.latest_instant()
-        as_of = max([*instants, latest]) if instants or latest > 0 else 0
+        as_of = history_as_of(history)
     systems = contract.backup.systems
     rpo = [rpo_check(s.name, parse_duration(s.rpo), history.backups, as_of) for s in systems]
     rto = rto_checks(contract, history.restore_tests, as_of)

@@ -185,7 +185,8 @@ class _Elapsed:
 @dataclass(frozen=True)
 class Scenario:
     """A what-if: a whole modified contract, or overrides of the baseline's targets,
-    calendars or pause rules."""
+    calendars, pause rules, backup terms (RPO, RTO, restore-test cadence) or uptime
+    commitments."""
 
     name: str
     contract: Contract | None = None
@@ -193,6 +194,8 @@ class Scenario:
     calendars: Mapping[str, CalendarSpec | Mapping[str, Any]] | None = None
     pause_statuses: tuple[str, ...] | None = None
     pause_applies_to: tuple[str, ...] | None = None
+    backup: Mapping[str, Any] | None = None  # the whole ``backup`` section, as in a contract file
+    uptime: tuple[Mapping[str, Any], ...] | None = None  # every uptime commitment
 
     def apply(self, base: Contract) -> Contract:
         if self.contract is not None:
@@ -212,6 +215,10 @@ class Scenario:
             data["pause_statuses"] = list(self.pause_statuses)
         if self.pause_applies_to is not None:
             data["pause_applies_to"] = list(self.pause_applies_to)
+        if self.backup is not None:
+            data["backup"] = dict(self.backup)
+        if self.uptime is not None:
+            data["uptime"] = [dict(u) for u in self.uptime]
         return contract_from_data(data, f"scenario {self.name}")
 
 
