@@ -124,9 +124,10 @@ def test_mapping_without_a_required_column_cannot_go_on(qtbot, window, shared_di
     qtbot.waitUntil(lambda: wiz.preset_page.isComplete(), timeout=10_000)
     wiz.next()
     page = wiz.mapping_page
-    combo: QComboBox = page.combos["opened_at"]
+    # an event log needs case id, status and update time (the opening may come from the first update)
+    combo: QComboBox = page.combos["updated_at"]
     combo.setCurrentIndex(0)
-    assert not page.isComplete() and "opened_at" in page.error.text()
+    assert not page.isComplete() and "updated_at" in page.error.text()
 
 
 def test_rejected_model_passes_qtmodeltester(qtmodeltester) -> None:

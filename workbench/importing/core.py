@@ -22,7 +22,11 @@ Two shapes of export are read:
     is measured against the final priority; ``first`` and ``highest`` are the
     alternatives.  Every change is kept in ``ImportResult.priority_changes``;
   - *reopenings*: a move from a resolved state back to an open one, or a
-    ``reopen_count`` above 0; ``resolved_at`` is the export's own (final) value;
+    ``reopen_count`` above 0; ``resolved_at`` is the export's own (final) value, and
+    where the export gives none (no column, or an empty cell), the time the ticket
+    entered its final run of ``resolved_statuses`` (a ticket reopened and not resolved
+    again has none); the notes say how many were derived;
+  - *opening*: the ``opened_at`` column, or without one the case's first update;
   - ``closed_at`` and the ``made_sla`` verdict (-> ``provider_sla_met``) are
     taken from the last update.
 
@@ -31,7 +35,23 @@ Two shapes of export are read:
 
 Rejection reasons: missing ticket id, duplicate, unknown priority, missing or
 unparseable date, an event before ``opened_at`` (``resolved before opened`` …),
-a true/false flag that reads as neither, a row with the wrong number of fields.
+a row with the wrong number of fields.  An optional value that cannot be read (a
+true/false flag that reads as neither, a first-reply time that is not a number)
+never rejects the ticket: it is left empty and counted in the notes.
+
+Honesty about what the data can measure (:meth:`ImportResult.coverage`): per metric
+(response = first response, resolution = resolved), how many tickets carry the
+event.  A metric no ticket carries is *not measured* (simulate and compare show it
+so, never as 0% compliance); one carried by fewer than a tenth of the tickets gets a
+warning.  Ticket exports whose preset says closing is resolving (``closure_resolves``:
+osTicket, ServiceNow lists, GLPI) take a closed ticket's resolution at its closure
+when the export gives no resolution time (an upper bound: its resolution compliance
+can only be better), said in the notes.
+
+Without a priority column every ticket gets ``default_priority`` (P3 unless given);
+given explicitly, it also fills empty priority cells.  A declared date order that
+the file's own values contradict (a day above 12 where the month should be, and
+nothing reading the other way) is refused naming the row and column.
 """
 
 from __future__ import annotations
@@ -47,14 +67,25 @@ import pyarrow.compute as pc
 
 from models.contract import PRIORITIES
 from models.history import MISSING, StatusLog, TicketTable
-from workbench.importing.dates import DateOrder, parse_timestamps, resolve_order, zone
-from workbench.importing.presets import Preset, detect, get_preset, norm_header
+from workbench.importing.dates import (
+    DateOrder,
+    first_proof,
+    order_evidence,
+    parse_timestamps,
+    resolve_order,
+    zone,
+)
+from workbench.importing.presets import Preset, detect, get_preset, norm_header, score
 from workbench.importing.read import RawTable, read_table
 from workbench.progress import ProgressCallback, report, scaled
 
 I64 = npt.NDArray[np.int64]
 Bool = npt.NDArray[np.bool_]
 DATE_FIELDS = ("opened_at", "first_response_at", "resolved_at", "closed_at", "updated_at", "at")
+DEFAULT_PRIORITY = "P3"
+NEARLY_ABSENT = 0.1  # a metric whose event fewer than this share of the tickets carry gets a warning
+COVERAGE_EVENTS = {"response": ("first_response", "first-response time"),
+                   "resolution": ("resolved", "resolution time")}
 
 
 class ImportFailed(ValueError):
@@ -109,6 +140,19 @@ class ImportResult:
     stats: dict[str, int] = field(default_factory=dict)
     priority_changes: PriorityChanges = field(default_factory=PriorityChanges)
     status_ids: npt.NDArray[np.object_] | None = None  # status_log kind: ticket ids of the rows
+    timezone: str | None = None  # the zone naive timestamps were read in
+
+    def coverage(self) -> dict[str, dict[str, Any]]:
+        """Per metric: tickets, how many carry the metric's event, and whether it can be measured."""
+        n = len(self.tickets)
+        out: dict[str, dict[str, Any]] = {}
+        for metric, (attr, _) in COVERAGE_EVENTS.items():
+            k = int((getattr(self.tickets, attr) != MISSING).sum())
+            out[metric] = {"tickets": n, "with_event": k, "measured": k > 0}
+        return out
+
+    def not_measured(self) -> list[str]:
+        return [m for m, c in self.coverage().items() if not c["measured"]]
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -117,6 +161,8 @@ class ImportResult:
             "status_rows": len(self.status_log),
             "rejected": [r.to_json() for r in self.rejected],
         }
+        if self.preset.kind != "status_log":
+            out["coverage"] = self.coverage()
         if self.notes:
             out["notes"] = list(self.notes)
         if self.stats:
@@ -168,7 +214,12 @@ def _np_str(arr: pa.Array) -> npt.NDArray[np.object_]:
     return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=object)
 
 
-def _priorities(cols: _Cols) -> tuple[npt.NDArray[np.int8], Bool]:
+def _priorities(cols: _Cols, default: str | None = None) -> tuple[npt.NDArray[np.int8], Bool]:
+    """Priority codes 0..3 and a mask of unknown values.  Without a priority column every row gets
+    ``default`` (P3 when None); an explicit ``default`` also fills empty cells."""
+    if not cols.has("priority"):
+        return (np.full(cols.raw.n_rows, PRIORITIES.index(default or DEFAULT_PRIORITY), np.int8),
+                np.zeros(cols.raw.n_rows, bool))
     enc = pc.dictionary_encode(cols.get("priority")).combine_chunks() if isinstance(
         cols.get("priority"), pa.ChunkedArray) else pc.dictionary_encode(cols.get("priority"))
     names = enc.dictionary.to_pylist()
@@ -177,11 +228,30 @@ def _priorities(cols: _Cols) -> tuple[npt.NDArray[np.int8], Bool]:
     ] + [-1], dtype=np.int8)
     idx = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
     codes = lookup[idx]
+    if default is not None:
+        codes = np.where(cols.missing("priority"), np.int8(PRIORITIES.index(default)), codes).astype(np.int8)
     return codes, codes < 0
 
 
+def _priority_reason(cols: _Cols, i: int) -> str:
+    if cols.has("priority") and not cols.missing("priority")[i]:
+        return f"unknown priority {cols.get('priority')[i].as_py()!r}"
+    value = cols.get("priority")[i].as_py() if cols.has("priority") else ""
+    return f"no priority ({value!r}): pass --default-priority P1..P4 to give one"
+
+
+def _priority_notes(cols: _Cols, default: str | None) -> list[str]:
+    if cols.has("priority"):
+        return [f"empty priority cells read as {default} (--default-priority)"] if default and \
+            cols.missing("priority").any() else []
+    chosen = default or DEFAULT_PRIORITY
+    how = "as given by --default-priority" if default else \
+        "the default; pass --default-priority P1..P4 to choose another"
+    return [f"no priority column: every ticket imported as {chosen} ({how})"]
+
+
 def _flags(cols: _Cols) -> tuple[npt.NDArray[np.int8], Bool, str | None]:
-    """provider_sla_met as -1/0/1 and a mask of unreadable values (and the field used)."""
+    """provider_sla_met as -1/0/1 and a mask of unreadable values (left -1), and the field used."""
     n = cols.raw.n_rows
     for fld, invert in (("provider_sla_met", False), ("provider_sla_breached", True)):
         if not cols.has(fld):
@@ -264,55 +334,112 @@ def _date_columns(cols: _Cols) -> list[pa.Array]:
 # ------------------------------------------------------------------ entry point
 
 
+NO_PRESET_ADVICE = ("pass --preset NAME (see: sla-workbench import --list-presets) or give the columns with "
+                    "--map FIELD=COLUMN (e.g. --map id='Ticket ID' --map opened_at=Created), "
+                    "and keep that mapping with --save-preset NAME")
+
+
 def import_file(
     path: str | Path,
     preset: str | Preset | None = None,
     tz: str | None = None,
     date_order: DateOrder | None = None,
     progress: ProgressCallback | None = None,
+    *,
+    sheet: str | None = None,
+    default_priority: str | None = None,
 ) -> ImportResult:
     """Read and validate one export.  Raises :class:`ImportFailed` for a file that cannot be read at all
-    (no preset matches, ambiguous dates, naive timestamps without ``tz``)."""
+    (no preset matches, ambiguous dates, naive timestamps without ``tz``, a declared date order the
+    file contradicts)."""
     from workbench.importing.dates import DateOrderError, TimezoneError
     from workbench.importing.presets import PresetError
     from workbench.importing.read import ReadError
 
     p = Path(path)
+    if default_priority is not None and default_priority not in PRIORITIES:
+        raise ImportFailed(f"default priority {default_priority!r}: use one of {', '.join(PRIORITIES)}")
     report(progress, 0.0, f"reading {p.name}")
     try:
-        raw = read_table(p)
+        given = preset if isinstance(preset, Preset) else get_preset(preset) if preset else None
+    except PresetError as exc:
+        raise ImportFailed(str(exc)) from exc
+    try:
+        raw = read_table(p, sheet, (lambda h: score(given, h)) if given else (lambda h: detect(h)[1]))
     except ReadError as exc:
         raise ImportFailed(str(exc)) from exc
     report(progress, 0.3, "detecting the format")
     try:
-        if isinstance(preset, Preset):
-            chosen = preset
-        elif preset:
-            chosen = get_preset(preset)
+        if given is not None:
+            chosen = given
         else:
             found, _ = detect(raw.headers)
             if found is None:
                 raise ImportFailed(
                     f"{p}: no import preset matches the columns ({', '.join(raw.headers[:12])}"
-                    f"{', …' if len(raw.headers) > 12 else ''}): pass --preset NAME or save a mapping"
+                    f"{', …' if len(raw.headers) > 12 else ''}): {NO_PRESET_ADVICE}"
                 )
             chosen = found
         cols = _Cols(raw, chosen)
         zone_name = tz or chosen.timezone
         zi = zone(zone_name) if zone_name else None
-        order = resolve_order(_date_columns(cols), date_order or chosen.date_order)
+        declared = date_order or chosen.date_order
+        if declared is not None:
+            _check_declared_order(cols, declared, "--date-order" if date_order else f"preset {chosen.name!r}")
+        order = resolve_order(_date_columns(cols), declared)
         sub = scaled(progress, 0.3, 1.0)
         if chosen.kind == "event_log":
-            result = _event_log(cols, order, zi, sub)
+            result = _event_log(cols, order, zi, sub, default_priority)
         elif chosen.kind == "status_log":
             result = _status_log(cols, order, zi)
         else:
-            result = _tickets(cols, order, zi, sub)
+            result = _tickets(cols, order, zi, sub, default_priority)
     except (DateOrderError, TimezoneError, PresetError) as exc:
         raise ImportFailed(f"{p}: {exc}") from exc
     result.notes[:0] = raw.notes
+    result.timezone = zone_name
+    if chosen.kind != "status_log":
+        result.notes.extend(_priority_notes(cols, default_priority))
+        result.notes.extend(coverage_warnings(result))
     report(progress, 1.0, "read")
     return result
+
+
+def coverage_warnings(result: ImportResult) -> list[str]:
+    """One warning per metric the export cannot measure, or barely."""
+    out = []
+    for metric, c in result.coverage().items():
+        what = COVERAGE_EVENTS[metric][1]
+        if c["tickets"] and not c["measured"]:
+            out.append(f"no {what} in this export: {metric} compliance cannot be measured "
+                       "(shown as not measured, never as 0%)")
+        elif c["tickets"] and c["with_event"] < NEARLY_ABSENT * c["tickets"]:
+            out.append(f"only {c['with_event']} of {c['tickets']} tickets carry a {what}: "
+                       f"{metric} compliance rests on those few")
+    return out
+
+
+def _check_declared_order(cols: _Cols, declared: DateOrder, by: str) -> None:
+    """Refuse a declared date order that the file's own values prove wrong (when no value proves it
+    right: a file that reads both ways keeps the declared order and rejects the others)."""
+    other: DateOrder = "mdy" if declared == "dmy" else "dmy"
+    if order_evidence(_date_columns(cols)) != other:
+        return
+    for fld in DATE_FIELDS:
+        if not cols.has(fld):
+            continue
+        i = first_proof(cols.get(fld), other)
+        if i is None:
+            continue
+        line = int(cols.raw.lines()[i])
+        value = cols.get(fld)[i].as_py()
+        pos = "first" if other == "dmy" else "second"
+        raise ImportFailed(
+            f"{cols.raw.path}:{line}: {cols.header[fld]} {value!r} can only be read {other} "
+            f"(its {pos} number, above 12, is a day), yet {by} says {declared} and no value in the file "
+            f"reads {declared}: "
+            f"pass --date-order {other}, or leave it out to read the order from the file"
+        )
 
 
 def _invalid_rows(raw: RawTable) -> list[Rejection]:
@@ -329,10 +456,25 @@ def _rejections(raw: RawTable, reasons: _Reasons, ids: npt.NDArray[np.object_], 
                       str(reasons.reason[i])) for i in bad.tolist()]
 
 
-def _tickets(cols: _Cols, order: DateOrder, tz: Any, progress: ProgressCallback | None) -> ImportResult:
+def _unreadable_flags(cols: _Cols, bad: Bool, fld: str | None, notes: list[str], stats: dict[str, int]
+                      ) -> None:
+    """An optional true/false column whose value reads as neither: left empty, counted, one note."""
+    if fld is None or not bad.any():
+        return
+    k = int(bad.sum())
+    example = cols.get(fld)[int(np.flatnonzero(bad)[0])].as_py()
+    stats[f"unreadable_{fld}"] = k
+    notes.append(f"{k} value(s) of {cols.header[fld]!r} read as neither true nor false (e.g. {example!r}): "
+                 f"left empty (the provider's verdict is unknown for those tickets)")
+
+
+def _tickets(cols: _Cols, order: DateOrder, tz: Any, progress: ProgressCallback | None,
+             default_priority: str | None = None) -> ImportResult:
     raw = cols.raw
     n = raw.n_rows
     reasons = _Reasons(n)
+    notes: list[str] = []
+    stats: dict[str, int] = {}
     ids = _np_str(cols.get("id"))
     id_missing = cols.missing("id")
     reasons.mark(id_missing, "id", "missing ticket id")
@@ -347,9 +489,8 @@ def _tickets(cols: _Cols, order: DateOrder, tz: Any, progress: ProgressCallback 
         first_of = first_idx[np.searchsorted(np.unique(codes), codes)]
         lines = raw.lines()
         reasons.mark(dup, "id", lambda i: f"duplicate of line {int(lines[first_of[i]])}")
-    prio, unknown = _priorities(cols)
-    pvals = cols.get("priority")
-    reasons.mark(unknown, "priority", lambda i: f"unknown priority {pvals[i].as_py()!r}")
+    prio, unknown = _priorities(cols, default_priority)
+    reasons.mark(unknown, "priority", lambda i: _priority_reason(cols, i))
     report(progress, 0.1, "parsing dates")
     d = _dates(cols, order, tz, reasons, ("opened_at", "first_response_at", "resolved_at", "closed_at"))
     opened = d["opened_at"]
@@ -365,25 +506,31 @@ def _tickets(cols: _Cols, order: DateOrder, tz: Any, progress: ProgressCallback 
             minutes[good] = np.asarray(pc.cast(pc.filter(vals, pa.array(good)), pa.float64())
                                        .to_numpy(zero_copy_only=False), float)
         except (pa.ArrowInvalid, ValueError):
+            unreadable = []
             for i in np.nonzero(good)[0].tolist():
                 try:
                     minutes[i] = float(vals[i].as_py())
                 except ValueError:
-                    reasons.mark(np.arange(n) == i, fld, f"not a number of minutes {vals[i].as_py()!r}")
+                    unreadable.append(i)
+            if unreadable:  # an optional value: left empty and counted, the ticket is kept
+                good[unreadable] = False
+                stats["unreadable_first_response_minutes"] = len(unreadable)
+                notes.append(f"{len(unreadable)} value(s) of {cols.header[fld]!r} are not a number of "
+                             f"minutes (e.g. {vals[unreadable[0]].as_py()!r}): left empty")
         neg = good & (minutes < 0)
         reasons.mark(neg, fld, "negative first reply time")
         ok = good & np.isfinite(minutes) & (opened != MISSING) & ~neg
         first = np.where(ok, opened + np.round(np.nan_to_num(minutes) * 60).astype(np.int64), MISSING)
     resolved = d.get("resolved_at", np.full(n, MISSING, np.int64))
     closed = d.get("closed_at", np.full(n, MISSING, np.int64))
+    if cols.preset.closure_resolves:
+        resolved = _resolved_at_closure(cols, resolved, closed, notes, stats)
     has_open = opened != MISSING
     for name, col in (("first_response_at", first), ("resolved_at", resolved), ("closed_at", closed)):
         label = name.removesuffix("_at").replace("_", " ")
         reasons.mark(has_open & (col != MISSING) & (col < opened), name, f"{label} before opened")
     flags, bad_flag, flag_field = _flags(cols)
-    if flag_field:
-        fv = cols.get(flag_field)
-        reasons.mark(bad_flag, flag_field, lambda i: f"not a true/false value {fv[i].as_py()!r}")
+    _unreadable_flags(cols, bad_flag & ~reasons.bad, flag_field, notes, stats)
     report(progress, 0.6, "building the ticket table")
     keep = ~reasons.bad
     rows = np.nonzero(keep)[0]
@@ -402,7 +549,28 @@ def _tickets(cols: _Cols, order: DateOrder, tz: Any, progress: ProgressCallback 
         )
     rejected = _invalid_rows(raw) + _rejections(raw, reasons, ids)
     rejected.sort(key=lambda r: r.line)
-    return ImportResult(cols.preset, raw.path, table, StatusLog.empty(), rejected, n)
+    return ImportResult(cols.preset, raw.path, table, StatusLog.empty(), rejected, n, notes=notes,
+                        stats=stats)
+
+
+def _resolved_at_closure(cols: _Cols, resolved: I64, closed: I64, notes: list[str], stats: dict[str, int]
+                         ) -> I64:
+    """Closed tickets (in a resolved status, or without a status column) with no resolution time:
+    resolved at the latest when they closed."""
+    take = (resolved == MISSING) & (closed != MISSING)
+    if cols.has("status"):
+        done = {s.lower() for s in cols.preset.resolved_statuses}
+        st = pc.utf8_lower(cols.get("status"))
+        take &= np.asarray(pc.is_in(st, value_set=pa.array(sorted(done), pa.string()))
+                           .to_numpy(zero_copy_only=False), bool)
+    k = int(take.sum())
+    if not k:
+        return resolved
+    stats["resolved_from_closure"] = k
+    col = cols.header.get("closed_at", "closed_at")
+    notes.append(f"{k} closed ticket(s) carry no resolution time: resolved taken at closure ({col!r}), "
+                 "the latest it can have been (their resolution compliance can only be better)")
+    return np.where(take, closed, resolved)
 
 
 def _status_log(cols: _Cols, order: DateOrder, tz: Any) -> ImportResult:
@@ -445,27 +613,27 @@ def attach_status_log(tickets: ImportResult, statuses: ImportResult) -> ImportRe
 # ------------------------------------------------------------------ event logs
 
 
-def _event_log(cols: _Cols, order: DateOrder, tz: Any, progress: ProgressCallback | None) -> ImportResult:
+def _event_log(cols: _Cols, order: DateOrder, tz: Any, progress: ProgressCallback | None,
+               default_priority: str | None = None) -> ImportResult:
     raw = cols.raw
     pre = cols.preset
     n = raw.n_rows
     reasons = _Reasons(n)
+    notes: list[str] = []
     ids = _np_str(cols.get("id"))
     reasons.mark(cols.missing("id"), "id", "missing ticket id")
-    prio, unknown = _priorities(cols)
-    pvals = cols.get("priority")
-    reasons.mark(unknown, "priority", lambda i: f"unknown priority {pvals[i].as_py()!r}")
+    prio, unknown = _priorities(cols, default_priority)
+    reasons.mark(unknown, "priority", lambda i: _priority_reason(cols, i))
     report(progress, 0.05, "parsing dates")
     d = _dates(cols, order, tz, reasons, ("updated_at", "opened_at", "resolved_at", "closed_at"))
-    upd, opened = d["updated_at"], d["opened_at"]
+    upd = d["updated_at"]
     reasons.mark(upd == MISSING, "updated_at", "missing update time")
-    reasons.mark(opened == MISSING, "opened_at", "missing opened_at")
+    opened = d.get("opened_at")
+    if opened is not None:
+        reasons.mark(opened == MISSING, "opened_at", "missing opened_at")
     resolved = d.get("resolved_at", np.full(n, MISSING, np.int64))
     closed = d.get("closed_at", np.full(n, MISSING, np.int64))
     flags, bad_flag, flag_field = _flags(cols)
-    if flag_field:
-        fv = cols.get(flag_field)
-        reasons.mark(bad_flag, flag_field, lambda i: f"not a true/false value {fv[i].as_py()!r}")
     report(progress, 0.4, "grouping updates by ticket")
 
     # ticket codes in order of first appearance
@@ -494,7 +662,11 @@ def _event_log(cols: _Cols, order: DateOrder, tz: Any, progress: ProgressCallbac
         bad_first[uc] = bad_rows[first_pos]
 
     first_row, last_row = srt[starts], srt[ends]
-    t_open = opened[first_row]
+    if opened is None:  # no opening column: the case opened at its first update
+        t_open = upd[first_row]
+        notes.append("no opening-time column: each case opened at its first update")
+    else:
+        t_open = opened[first_row]
     t_res = resolved[last_row]
     t_closed = closed[last_row]
     t_flag = flags[last_row]
@@ -534,6 +706,11 @@ def _event_log(cols: _Cols, order: DateOrder, tz: Any, progress: ProgressCallbac
         pos = np.asarray(pc.match_substring_regex(rc, r"^0*[1-9]\d*$").to_numpy(zero_copy_only=False), bool)
         reopened[code[pos]] = True
 
+    # resolution where the export gives none: entry into the final run of resolved states
+    derived_res = _resolution_from_statuses(srows, code, is_res, upd, n_codes)
+    fill = (t_res == MISSING) & (derived_res[tcode] != MISSING)
+    t_res = np.where(fill, derived_res[tcode], t_res)
+
     # first response: first update no longer in a "new" state
     responded = kept[~is_new[kept]]
     fr = np.full(n_codes, MISSING, np.int64)
@@ -569,7 +746,7 @@ def _event_log(cols: _Cols, order: DateOrder, tz: Any, progress: ProgressCallbac
     unknown_final = t_prio < 0
     for g in np.flatnonzero(unknown_final).tolist():
         r = int(last_row[g])
-        t_reason.setdefault(g, (r, "priority", f"unknown priority {pvals[r].as_py()!r}"))
+        t_reason.setdefault(g, (r, "priority", _priority_reason(cols, r)))
 
     good_g = np.ones(len(tcode), bool)
     rejected = _invalid_rows(raw)
@@ -587,6 +764,13 @@ def _event_log(cols: _Cols, order: DateOrder, tz: Any, progress: ProgressCallbac
     lr = last_row[gi]
     cat, cat_names = _encode_names(cols, "category", lr)
     team, team_names = _encode_names(cols, "team", lr)
+    derived = int(fill[gi].sum())
+    if derived:
+        notes.append(f"{derived} ticket(s) without a resolution time in the export: resolved when they "
+                     f"entered their final {'/'.join(pre.resolved_statuses)} status")
+    kept_rows = np.isin(code, tcode[gi])
+    flag_stats: dict[str, int] = {}
+    _unreadable_flags(cols, bad_flag & kept_rows, flag_field, notes, flag_stats)
     table = TicketTable(
         ids=ids[first_row[gi]], priority=t_prio[gi].astype(np.int8), opened=t_open[gi],
         first_response=fr[tcode[gi]], resolved=t_res[gi], closed=t_closed[gi],
@@ -613,4 +797,24 @@ def _event_log(cols: _Cols, order: DateOrder, tz: Any, progress: ProgressCallbac
         "reopened": int(reopened[tcode[gi]].sum()),
         "provider_verdicts": int((table.provider_sla_met >= 0).sum()),
     }
-    return ImportResult(pre, raw.path, table, log, rejected, n, stats=stats, priority_changes=changes)
+    if derived:
+        stats["resolution_derived"] = derived
+    stats.update(flag_stats)
+    return ImportResult(pre, raw.path, table, log, rejected, n, notes=notes, stats=stats,
+                        priority_changes=changes)
+
+
+def _resolution_from_statuses(srows: I64, code: I64, is_res: Bool, upd: I64, n_codes: int) -> I64:
+    """Per ticket code: when it entered the run of resolved states it ends in (MISSING when its last
+    status is not a resolved one).  ``srows``: status-change rows sorted by ticket, then time."""
+    out = np.full(n_codes, MISSING, np.int64)
+    if not len(srows):
+        return out
+    sc, res = code[srows], is_res[srows]
+    same = np.r_[False, sc[1:] == sc[:-1]]
+    run_start = res & ~(same & np.r_[False, res[:-1]])
+    start_pos = np.maximum.accumulate(np.where(run_start, np.arange(len(srows)), -1))
+    last = np.flatnonzero(np.r_[sc[1:] != sc[:-1], True])
+    ends_resolved = last[res[last] & (start_pos[last] >= 0)]
+    out[sc[ends_resolved]] = upd[srows[start_pos[ends_resolved]]]
+    return out

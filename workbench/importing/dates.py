@@ -332,3 +332,22 @@ def parse_timestamps(
     out[present] = result
     bad[present] = ~ok
     return ParsedTimes(out, bad, naive_count)
+
+
+def order_evidence(columns: list[pa.Array]) -> DateOrder | Literal["conflict"] | None:
+    """What the file's own numeric dates prove: day-first, month-first, both (conflict) or nothing."""
+    return _detect_order([_numeric_candidates(c) for c in columns])
+
+
+def first_proof(values: pa.Array, order: DateOrder) -> int | None:
+    """Index of the first value that can only be read in ``order`` (a first number above 12 proves
+    day-first, a second number above 12 month-first), or None."""
+    st = pc.extract_regex(values, NUMERIC_RE)
+    valid = np.asarray(pc.is_valid(st).to_numpy(zero_copy_only=False), bool)
+    if not valid.any():
+        return None
+    parts = pc.filter(st, pa.array(valid))
+    a, b = _ints(parts.field("a")), _ints(parts.field("b"))
+    proof = (a > 12) if order == "dmy" else (b > 12)
+    hits = np.flatnonzero(proof)
+    return None if not len(hits) else int(np.flatnonzero(valid)[hits[0]])

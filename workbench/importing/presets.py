@@ -10,8 +10,14 @@ Detection (:func:`detect`) scores every preset against a file's header: a preset
 whose required columns are not all present scores 0; otherwise the score is the
 weighted share of its columns found (required columns weigh 2, the others 1),
 plus a small bonus per matched column so that the more specific of two complete
-matches wins.  Header matching ignores case, surrounding spaces, a BOM, and the
-difference between spaces, underscores and hyphens.
+matches wins.  Header matching ignores case, surrounding spaces, a BOM, and every
+character that is not a letter or digit (spaces, underscores, hyphens, dots, brackets):
+``Ticket.Number`` (R's ``make.names``), ``ticket_number`` and ``Ticket Number`` are one header.
+
+Only the ticket id and the opening time are required of a ticket export; a file without a
+priority column imports every ticket under a default priority (P3 unless the import is told
+otherwise), said in the import's notes.  An event log needs only case id, status and update
+time: the opening is then the case's first update.
 """
 
 from __future__ import annotations
@@ -36,12 +42,19 @@ STATUS_LOG_FIELDS = ("ticket_id", "at", "status")
 ALL_FIELDS = TICKET_FIELDS + EVENT_FIELDS + STATUS_LOG_FIELDS
 
 REQUIRED: dict[str, tuple[str, ...]] = {
-    "tickets": ("id", "priority", "opened_at"),
-    "event_log": ("id", "priority", "opened_at", "status", "updated_at"),
+    "tickets": ("id", "opened_at"),
+    "event_log": ("id", "status", "updated_at"),
     "status_log": ("ticket_id", "at", "status"),
 }
 
 PriorityRule = Literal["last", "first", "highest"]
+
+# true/false words in the languages exports are written in (any case); a value that is neither is
+# left empty and counted, never a reason to reject the ticket
+TRUE_WORDS = ("true", "yes", "y", "1", "t", "met", "within", "ja", "j", "oui", "si", "sí", "sim", "vrai",
+              "wahr", "verdadero", "vero", "waar", "tak", "igen", "kyllä", "да", "erfüllt", "respecté")
+FALSE_WORDS = ("false", "no", "n", "0", "f", "breached", "missed", "out", "nein", "non", "não", "nao", "faux",
+               "falsch", "falso", "onwaar", "nee", "nej", "nie", "nem", "ei", "нет", "verletzt", "dépassé")
 
 
 class PresetError(ValueError):
@@ -62,11 +75,14 @@ class Preset(BaseModel):
     priority_rule: PriorityRule = "last"  # event logs: which of a ticket's priorities counts
     pause_statuses: tuple[str, ...] = ()  # the tool's "waiting on the client" states (a suggestion)
     new_statuses: tuple[str, ...] = ("New",)  # event logs: leaving these = first response
-    resolved_statuses: tuple[str, ...] = ("Resolved", "Closed")
+    resolved_statuses: tuple[str, ...] = ("Resolved", "Closed")  # event logs: entering these = resolution
+    # ticket exports: a ticket closed in one of resolved_statuses (or with no status column) but
+    # without a resolution time was resolved at the latest when it closed: resolved_at = closed_at
+    closure_resolves: bool = False
     ignore_statuses: tuple[str, ...] = ()  # junk states (ServiceNow's "-100"): no status row
     missing_values: tuple[str, ...] = ("", "?", "NULL", "null", "N/A", "n/a", "-")
-    true_values: tuple[str, ...] = ("true", "yes", "y", "1", "t", "met", "within")
-    false_values: tuple[str, ...] = ("false", "no", "n", "0", "f", "breached", "missed", "out")
+    true_values: tuple[str, ...] = TRUE_WORDS
+    false_values: tuple[str, ...] = FALSE_WORDS
     date_order: Literal["dmy", "mdy"] | None = None
     timezone: str | None = None
 
@@ -99,7 +115,7 @@ class Preset(BaseModel):
 
 
 def norm_header(h: str) -> str:
-    return re.sub(r"[\s_\-]+", " ", h.replace("\ufeff", "").strip().lower())
+    return re.sub(r"[\W_]+", " ", h.replace("\ufeff", "").lower()).strip()
 
 
 def _map(*pairs: tuple[str, str]) -> dict[str, str]:
@@ -107,6 +123,10 @@ def _map(*pairs: tuple[str, str]) -> dict[str, str]:
 
 
 _P_CRIT = {"critical": "P1", "high": "P2", "medium": "P3", "moderate": "P3", "low": "P4"}
+# ServiceNow's stored priority values (REST/table API, sysparm_display_value=false): 1 = "1 - Critical",
+# 2 = "2 - High", 3 = "3 - Moderate", 4 = "4 - Low", 5 = "5 - Planning" (read as P4, like its label)
+_SN_PRIORITIES = {"1 - Critical": "P1", "2 - High": "P2", "3 - Moderate": "P3", "4 - Low": "P4",
+                  "5 - Planning": "P4", "1": "P1", "2": "P2", "3": "P3", "4": "P4", "5": "P4", **_P_CRIT}
 
 BUILTIN: tuple[Preset, ...] = (
     Preset(
@@ -134,8 +154,7 @@ BUILTIN: tuple[Preset, ...] = (
                      ("category", "category")),
         signature=("active", "reassignment_count", "sys_updated_by", "sys_created_at", "impact", "urgency",
                    "assignment_group"),
-        priority_map={"1 - Critical": "P1", "2 - High": "P2", "3 - Moderate": "P3", "4 - Low": "P4",
-                      "5 - Planning": "P4", **_P_CRIT},
+        priority_map=_SN_PRIORITIES,
         pause_statuses=("Awaiting User Info", "Awaiting Evidence"),
         new_statuses=("New",),
         resolved_statuses=("Resolved", "Closed"),
@@ -149,9 +168,12 @@ BUILTIN: tuple[Preset, ...] = (
                      ("provider_sla_met", "made_sla"), ("status", "state")),
         signature=("short_description", "assignment_group", "assigned_to", "caller_id", "sys_updated_on",
                    "impact", "urgency"),
-        priority_map={"1 - Critical": "P1", "2 - High": "P2", "3 - Moderate": "P3", "4 - Low": "P4",
-                      "5 - Planning": "P4", **_P_CRIT},
+        priority_map=_SN_PRIORITIES,
         pause_statuses=("On Hold", "Awaiting User Info", "Awaiting Caller"),
+        # a list export leaves resolved_at empty on tickets closed without passing Resolved;
+        # the REST export writes the stored states 6 (Resolved) and 7 (Closed)
+        resolved_statuses=("Resolved", "Closed", "6", "7"),
+        closure_resolves=True,
     ),
     Preset(
         name="jira-service-management",
@@ -229,6 +251,36 @@ BUILTIN: tuple[Preset, ...] = (
                    "Team Assigned", "Thread Count", "Reopen Count", "Answered"),
         priority_map={"Emergency": "P1", "High": "P2", "Normal": "P3", "Low": "P4"},
         pause_statuses=("On Hold", "Awaiting Customer"),
+        # osTicket has no separate resolution time: closing (Resolved/Closed/Archived) is the resolution
+        resolved_statuses=("Resolved", "Closed", "Archived"),
+        closure_resolves=True,
+    ),
+    Preset(
+        name="glpi",
+        title="GLPI ticket search export (CSV)",
+        columns=_map(("id", "ID"), ("priority", "Priority"), ("opened_at", "Opening date"),
+                     ("resolved_at", "Resolution date"), ("closed_at", "Closing date"), ("status", "Status"),
+                     ("category", "Category"), ("team", "Assigned to - Group"),
+                     ("provider_sla_breached", "Time to resolve exceeded")),
+        signature=("Title", "Entity", "Last update", "Requester - Requester", "Assigned to - Technician",
+                   "Time to resolve", "Time to own", "Type"),
+        priority_map={"Major": "P1", "Very high": "P1", "High": "P2", "Medium": "P3", "Low": "P4",
+                      "Very low": "P4"},
+        pause_statuses=("Pending",),
+        resolved_statuses=("Solved", "Closed"),
+        closure_resolves=True,
+    ),
+    Preset(
+        name="it-event-log",
+        title="IT incident event log (case id, activity/status, timestamp)",
+        kind="event_log",
+        columns=_map(("id", "Case ID"), ("status", "Activity"), ("updated_at", "Timestamp"),
+                     ("priority", "Priority"), ("category", "Category")),
+        signature=("Variant", "Lifecycle transition", "Resource"),
+        priority_map={"Urgent": "P1", **_P_CRIT, "1": "P1", "2": "P2", "3": "P3", "4": "P4"},
+        pause_statuses=("Pending", "Wait", "Waiting", "On Hold"),
+        new_statuses=("New", "Open", "Opened", "Created", "Logged", "Registered", "Insert ticket"),
+        resolved_statuses=("Resolved", "Closed", "Solved", "Resolve ticket"),
     ),
 )
 
@@ -278,12 +330,17 @@ def get_preset(name: str) -> Preset:
     raise PresetError(f"no import preset named {name!r}; known presets: {known}")
 
 
+def check_preset_name(name: str) -> None:
+    """A name a preset can be saved under (raises :class:`PresetError`)."""
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
+        raise PresetError(f"preset name {name!r}: use letters, digits, '-', '_' and '.'")
+    if any(p.name == name for p in BUILTIN):
+        raise PresetError(f"{name!r} is a built-in preset: save the adjusted copy under a new name")
+
+
 def save_preset(preset: Preset, fmt: Literal["json", "yaml"] = "json") -> Path:
     """Save a (usually adjusted) preset under its name in the user's presets dir."""
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", preset.name):
-        raise PresetError(f"preset name {preset.name!r}: use letters, digits, '-', '_' and '.'")
-    if any(p.name == preset.name for p in BUILTIN):
-        raise PresetError(f"{preset.name!r} is a built-in preset: save the adjusted copy under a new name")
+    check_preset_name(preset.name)
     from models.atomic import atomic_write_text
 
     d = presets_dir()

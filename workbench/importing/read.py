@@ -57,7 +57,10 @@ class RawTable:
         return self._lines
 
 
-def read_table(path: str | Path) -> RawTable:
+HeaderScore = Callable[[list[str]], float]
+
+
+def read_table(path: str | Path, sheet: str | None = None, choose: HeaderScore | None = None) -> RawTable:
     p = Path(path)
     if p.is_dir():
         raise ReadError(f"{p}: is a folder, not a file")
@@ -67,7 +70,9 @@ def read_table(path: str | Path) -> RawTable:
     except OSError as exc:
         raise ReadError(f"{p}: cannot read: {exc.strerror or exc}") from exc
     if p.suffix.lower() in (".xlsx", ".xlsm") or head.startswith(b"PK\x03\x04"):
-        return _read_xlsx(p)
+        return _read_xlsx(p, sheet, choose)
+    if sheet is not None:
+        raise ReadError(f"{p}: --sheet {sheet} names a worksheet, but this is a CSV file (one table)")
     return _read_csv(p)
 
 
@@ -271,7 +276,65 @@ def _cell_text(v: object) -> str:
     return str(v).strip()
 
 
-def _read_xlsx(p: Path) -> RawTable:
+def _sheet_names(p: Path) -> list[str]:
+    """The worksheets of an XLSX workbook, in order (for the wizard's sheet choice)."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises assorted errors on damaged workbooks
+        raise ReadError(f"{p}: not a readable XLSX workbook: {type(exc).__name__}: {exc}") from exc
+    try:
+        return [ws.title for ws in wb.worksheets]
+    finally:
+        wb.close()
+
+
+def sheet_names(path: str | Path) -> list[str]:
+    """Worksheet names of an XLSX file; [] for a CSV file."""
+    p = Path(path)
+    with open(p, "rb") as fh:
+        head = fh.read(4)
+    if p.suffix.lower() in (".xlsx", ".xlsm") or head.startswith(b"PK\x03\x04"):
+        return _sheet_names(p)
+    return []
+
+
+def _header_row(ws: object) -> list[str]:
+    for values in ws.iter_rows(values_only=True):  # type: ignore[attr-defined]
+        cells = [_cell_text(v) for v in values]
+        if any(cells):
+            return cells
+    return []
+
+
+def _pick_sheet(p: Path, wb: object, sheet: str | None, choose: HeaderScore | None
+                ) -> tuple[object, str | None]:
+    sheets = list(wb.worksheets)  # type: ignore[attr-defined]
+    if not sheets:
+        raise ReadError(f"{p}: the workbook has no worksheet")
+    names = [ws.title for ws in sheets]
+    if sheet is not None:
+        if sheet in names:
+            return sheets[names.index(sheet)], None
+        if sheet.isdigit() and 1 <= int(sheet) <= len(sheets):
+            return sheets[int(sheet) - 1], None
+        raise ReadError(f"{p}: no worksheet {sheet!r}; the sheets are: {', '.join(names)} "
+                        "(pass --sheet NAME or its number)")
+    if len(sheets) == 1 or choose is None:
+        note = None if len(sheets) == 1 else (
+            f"read the first of {len(sheets)} worksheets ({names[0]!r}); pass --sheet NAME for another")
+        return sheets[0], note
+    scores = [choose(_header_row(ws)) for ws in sheets]
+    best = max(range(len(sheets)), key=lambda i: (scores[i], -i))
+    if scores[best] <= 0:
+        best = 0
+    others = ", ".join(repr(n) for i, n in enumerate(names) if i != best)
+    return sheets[best], (f"read worksheet {names[best]!r} (its header matches an import preset); "
+                          f"also in the workbook: {others}; pass --sheet NAME for another")
+
+
+def _read_xlsx(p: Path, sheet: str | None = None, choose: HeaderScore | None = None) -> RawTable:
     import openpyxl
 
     if p.stat().st_size == 0:
@@ -282,14 +345,13 @@ def _read_xlsx(p: Path) -> RawTable:
         raise ReadError(f"{p}: not a readable XLSX workbook: {exc}") from exc
     except Exception as exc:  # openpyxl raises assorted errors on damaged workbooks
         raise ReadError(f"{p}: not a readable XLSX workbook: {type(exc).__name__}: {exc}") from exc
+    note: str | None = None
     try:
-        ws = wb.worksheets[0] if wb.worksheets else None
-        if ws is None:
-            raise ReadError(f"{p}: the workbook has no worksheet")
+        ws, note = _pick_sheet(p, wb, sheet, choose)
         headers: list[str] | None = None
         rows: list[list[str]] = []
         lines: list[int] = []
-        for r, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        for r, values in enumerate(ws.iter_rows(values_only=True), start=1):  # type: ignore[attr-defined]
             cells = [_cell_text(v) for v in values]
             if headers is None:
                 if any(cells):
@@ -312,6 +374,6 @@ def _read_xlsx(p: Path) -> RawTable:
     names = _unique(headers)
     cols = {name: pa.array([(row[i] if i < len(row) else "") for row in rows], pa.string())
             for i, name in enumerate(names)}
-    rt = RawTable(p, names, cols, len(rows))
+    rt = RawTable(p, names, cols, len(rows), [note] if note else [])
     rt._lines = np.array(lines, dtype=np.int64)
     return rt

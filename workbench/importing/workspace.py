@@ -1,7 +1,8 @@
 """Import an export into a workspace, all or nothing.
 
 Default: the valid rows are imported and every rejected row is listed.
-``strict=True``: nothing is imported when any row is rejected.  Re-importing the
+``strict=True``: nothing is imported when any row is rejected.  An export from which
+no ticket can be imported fails (nothing is written) with the first rejected row.  Re-importing the
 same export updates the tickets it holds (same ``source`` and ticket id) and
 replaces their status rows, never duplicates (``Workspace.upsert_tickets``).  A
 failure or a cancel leaves the workspace as it was; a workspace created by the
@@ -43,9 +44,12 @@ def read_export(
     date_order: DateOrder | None = None,
     status_log: str | Path | None = None,
     progress: ProgressCallback | None = None,
+    sheet: str | None = None,
+    default_priority: str | None = None,
 ) -> ImportResult:
     """Read a ticket export (and optionally a separate status-log file) without writing anything."""
-    result = import_file(file, preset, tz, date_order, scaled(progress, 0.0, 0.8 if status_log else 1.0))
+    result = import_file(file, preset, tz, date_order, scaled(progress, 0.0, 0.8 if status_log else 1.0),
+                         sheet=sheet, default_priority=default_priority)
     if result.preset.kind == "status_log":
         raise ImportFailed(f"{file}: this is a status log ({result.preset.name}); import it with "
                            "--status-log beside its ticket file")
@@ -69,6 +73,8 @@ def import_into_workspace(
     strict: bool = False,
     source: str = "default",
     progress: ProgressCallback | None = None,
+    sheet: str | None = None,
+    default_priority: str | None = None,
 ) -> ImportResult | RecordsResult:
     """Read, validate and upsert into ``workspace`` (created if missing)."""
     from models.store import Workspace, WorkspaceError
@@ -77,9 +83,10 @@ def import_into_workspace(
         return import_records_into_workspace(workspace, file, tz=tz, strict=strict, source=source,
                                              progress=progress)
     result = read_export(file, preset=preset, tz=tz, date_order=date_order, status_log=status_log,
-                         progress=scaled(progress, 0.0, 0.5))
+                         progress=scaled(progress, 0.0, 0.5), sheet=sheet, default_priority=default_priority)
     if strict and result.rejected:
         raise Rejected(result)
+    check_not_empty(result, file)
     ws_path = Path(workspace)
     created = not ws_path.exists()
     try:
@@ -148,6 +155,25 @@ def import_records_into_workspace(
     return result
 
 
+class NothingImported(Rejected):
+    """Every row of the export was rejected (or it holds none): nothing is written."""
+
+    def __init__(self, result: ImportResult, file: str | Path) -> None:
+        self.result = result
+        if result.rejected:
+            why = (f"no ticket can be imported: {len(result.rejected)} row(s) rejected, nothing stored; "
+                   f"first: {result.rejected[0]}")
+        else:
+            why = "no ticket can be imported: the file holds no data rows, nothing stored"
+        ImportFailed.__init__(self, f"{file}: {why}" if not result.rejected else why)
+
+
+def check_not_empty(result: ImportResult, file: str | Path) -> None:
+    """Refuse an import that would store no ticket."""
+    if len(result.tickets) == 0:
+        raise NothingImported(result, file)
+
+
 def save_ticket_import(
     ws: Workspace, result: ImportResult, file_name: str, source: str = "default",
     progress: ProgressCallback | None = None,
@@ -156,9 +182,14 @@ def save_ticket_import(
     came from, in one transaction (the command line and the import wizard both call this)."""
     from models.store import NewDataSource
 
+    check_not_empty(result, file_name)
+    details = {"stats": result.stats, "notes": result.notes, "coverage": result.coverage(),
+               "not_measured": result.not_measured()}
+    if result.timezone:
+        details["timezone"] = result.timezone
     entry = NewDataSource(
         file_name, result.preset.name, tickets=len(result.tickets), status_rows=len(result.status_log),
-        rejected=len(result.rejected), details={"stats": result.stats, "notes": result.notes},
+        rejected=len(result.rejected), details=details,
     )
     return ws.upsert_tickets(result.tickets, result.status_log, source=source, progress=progress,
                              data_source=entry)
