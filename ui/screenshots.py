@@ -32,16 +32,22 @@ def _canvases(app: Any) -> list[Any]:
     return [w for w in app.allWidgets() if hasattr(w, "hidden_while_rendering")]
 
 
+def _application(prefix: str) -> tuple[Any, Path]:
+    """The QApplication (made when there is none) and a new temporary folder that holds
+    its settings, so that screenshots never read or change a person's own."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp))
+    return QApplication.instance() or QApplication(sys.argv[:1]), tmp
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     out = Path(args[0] if args else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
-    tmp = Path(tempfile.mkdtemp(prefix="sla-shots-"))
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp))
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app, tmp = _application("sla-shots-")
     from ui.export_dialog import ExportDialog
     from ui.import_wizard import ImportWizard
     from ui.main_window import MainWindow
@@ -158,16 +164,11 @@ def start_pages(out: Path) -> int:
     """The start page of a new engagement, empty and half done (the demo's tickets and
     backups imported, no contract or proposal yet), at each of ``START_SIZES``."""
     out.mkdir(parents=True, exist_ok=True)
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
     from models.store import Workspace
     from workbench.demo.generator import demo_dir
     from workbench.importing.workspace import import_into_workspace
 
-    tmp = Path(tempfile.mkdtemp(prefix="sla-start-"))
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp))
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app, tmp = _application("sla-start-")
     from ui.main_window import MainWindow
 
     empty = tmp / "contoso-dental.slawb"

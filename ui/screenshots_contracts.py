@@ -10,11 +10,10 @@ OUTDIR (default ``docs/screenshots``).
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from ui.screenshots import _wait
+from ui.screenshots import _application, _wait
 
 ROOT = Path(__file__).resolve().parents[1]
 SLA = ROOT.parent / "shared" / "data" / "sla-texts" / "dxw_service_level_agreement.md"
@@ -25,12 +24,10 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     out = Path(args[0] if args else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
-    from PySide6.QtCore import QPoint, QSettings
+    app, tmp = _application("sla-contracts-")
+    from PySide6.QtCore import QPoint
     from PySide6.QtWidgets import QApplication
 
-    tmp = Path(tempfile.mkdtemp(prefix="sla-shots-"))
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp))
-    app = QApplication.instance() or QApplication(sys.argv[:1])
     from models.store import Workspace
     from ui.main_window import MainWindow
 
