@@ -278,14 +278,16 @@ _KPIS = (
 _CREDITS = re.compile(
     r"\b(?:service|SLA|fee)\s+credits?\b|\bcredit of\b|\bcredits? (?:equal|of|to the customer)\b"
     r"|\brefund(?:ed)?\b[^.]{0,30}\b(?:fees?|charges?)\b|\bwaive[sd]?\b[^.]{0,40}\bfees?\b"
-    r"|\b(?:fee|price) (?:reduction|rebate|abatement)\b|\bliquidated damages\b|\bpenalt(?:y|ies)\b",
+    r"|\b(?:fee|price) (?:reduction|rebate|abatement)\b|\bliquidated damages\b|\bpenalt(?:y|ies)\b"
+    r"|\bcredit(?:s|ed)?\s+(?:you\s+|the (?:customer|client)\s+)?(?:with\s+)?\d{1,3}(?:\.\d+)?\s*%",
     re.I,
 )
 _NOT_CREDIT = re.compile(r"\bcredit (?:or|and) debit\b|\bcredit cards?\b", re.I)
 _PERCENT = re.compile(r"(?P<p>\d{1,3}(?:\.\d+)?)\s*%|\b(?P<w>five|ten|twenty|fifteen)\s+percent\b", re.I)
 _UPTIME = re.compile(
     r"(?P<p>\d{2,3}(?:\.\d+)?)\s*%\s*(?:\(\s*[“\"]?[\w ]+[”\"]?\s*\)\s*)?(?:uptime|availability|available)"
-    r"|(?:uptime|availability)\s+(?:of|target(?: of)?|guarantee(?: of)?|:)\s*(?P<q>\d{2,3}(?:\.\d+)?)\s*%",
+    r"|(?:uptime|availability)\s+(?:of|target(?: of)?|guarantee(?: of)?|:)\s*(?P<q>\d{2,3}(?:\.\d+)?)\s*%"
+    r"|\bis available\s+(?P<r>\d{2,3}(?:\.\d+)?)\s*%",
     re.I,
 )
 _RPO = re.compile(r"\b(?:RPO|recovery point objective)s?\b", re.I)
@@ -1225,13 +1227,13 @@ def _other_terms(b: _Builder, c: Clause, raw: str, s0: int) -> None:
             pct = (
                 float(p.group("p"))
                 if p.group("p")
-                else {"five": 5, "ten": 10, "fifteen": 15, "twenty": 20}[p.group("w").lower()]
+                else {"five": 5.0, "ten": 10.0, "fifteen": 15.0, "twenty": 20.0}[p.group("w").lower()]
             )
         b.add("service_credits", pct if pct is not None else _clean(m.group(0)), c, span(m))
         break
     m = _UPTIME.search(s)
     if m:
-        b.once("uptime", float(m.group("p") or m.group("q")), c, span(m))
+        b.once("uptime", float(m.group("p") or m.group("q") or m.group("r")), c, span(m))
     for rx, fld in ((_RPO, "backup.rpo"), (_RTO, "backup.rto")):
         m = rx.search(s)
         if m:
@@ -1432,6 +1434,8 @@ def proposed_values(ex: Extraction) -> dict[str, Any]:
         if f in ("reporting.cadence", "review.cadence"):
             out[f] = list(dict.fromkeys(e.value for e in items))
             continue
+        if f == "service_credits":  # the credit that says how much, else the first that names one
+            items = [e for e in items if isinstance(e.value, float)] or items
         chosen = _chosen(items)
         if chosen is not None:
             out[f] = chosen.value
