@@ -322,3 +322,8 @@ def test_availability_per_uptime_commitment() -> None:
     assert prev.availability == {"ERP": 1.0}
     rows = {r.label: r for r in ctx.report(at(10, 1), at(12, 1)).rows()}
     assert rows["Availability ERP"].current == pytest.approx(1 - 2 * H / (61 * D))
+
+
+def test_every_headline_row_has_a_definition(ctx: KpiContext) -> None:
+    for row in ctx.report(at(10, 1), at(12, 1)).rows():
+        assert row.definition, f"{row.label} has no definition"

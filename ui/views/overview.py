@@ -3,6 +3,7 @@ before, the period chart and the top warning signs of the baseline contract."""
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ from ui.tasks import Task, guard, run_in_background
 from ui.widgets import EmptyState, KpiCard, figure_canvas, heading
 from workbench.app.engagement import CONTRACT, TICKETS
 from workbench.app.quarters import last_full_quarter
+from workbench.app.words import finding_heading
 
 CARDS = 8
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -178,6 +180,7 @@ class OverviewView(QWidget):
         rows = sorted(headline_rows(report.current, report.previous), key=lambda r: rank.get(r.unit, 3))
         for card, row in zip(self.cards, rows, strict=False):
             card.label.setText(row.label)
+            card.setToolTip(f"<b>{html.escape(row.label)}</b><br>{html.escape(row.definition)}")
             text, good = _delta(row)
             card.set(_fmt(row.current, row.unit), text, good)
         for card in self.cards[len(rows) :]:
@@ -190,10 +193,11 @@ class OverviewView(QWidget):
         self.canvas.draw_idle()
         self.warnings.clear()
         for f in sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9))[:12]:
-            self.warnings.addItem(f"[{f.severity}] {f.code} (clause {f.clause}): {f.evidence[:120]}")
+            words = finding_heading(f)
+            self.warnings.addItem(f"{words}: {f.evidence[:120]}")
             item = self.warnings.item(self.warnings.count() - 1)
             if item is not None:
-                item.setToolTip(f"{f.code} (clause {f.clause})\n{f.evidence}")
+                item.setToolTip(f"{words}\n{f.evidence}")
 
     def _open_warning(self, *_: Any) -> None:
         if self.window_ is not None:

@@ -3,6 +3,7 @@ severity, clause and evidence; activating one opens the clause or the tickets.""
 
 from __future__ import annotations
 
+from html import escape as esc
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
@@ -26,6 +27,7 @@ from ui.steps import show_steps
 from ui.tasks import Task, guard, run_in_background
 from ui.widgets import EmptyState
 from workbench.app.engagement import CONTRACT, PROPOSALS
+from workbench.app.words import clause_words, code_title
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 SEVERITY_COLORS = {"high": "#b42318", "medium": "#9a6700", "low": "#57606a"}
@@ -33,7 +35,7 @@ HISTORY_CODES = {"W08", "W09", "W16", "W18"}
 
 
 class FindingsModel(ListTableModel):
-    HEADERS = ("Code", "Severity", "Clause", "Evidence")
+    HEADERS = ("Warning sign", "Severity", "Where", "Evidence")
 
     def set_findings(self, findings: list[Any]) -> None:
         order = {"high": 0, "medium": 1, "low": 2}
@@ -44,7 +46,9 @@ class FindingsModel(ListTableModel):
         if f is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return (f.code, f.severity, f.clause, f.evidence.replace("\n", " "))[index.column()]
+            cells = (code_title(f.code), f.severity.capitalize(), clause_words(f.clause),
+                     f.evidence.replace("\n", " "))
+            return cells[index.column()]
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 1:
             return QBrush(QColor(SEVERITY_COLORS.get(f.severity, "#000")))
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -163,8 +167,9 @@ class WarningsView(QWidget):
             return
         f = self.model.items[current.row()]
         self.detail.setHtml(
-            f"<h3>{f.code} — {f.severity}</h3><p><b>Clause:</b> {f.clause}</p>"
-            f"<p><b>Evidence:</b> {f.evidence}</p><p><b>Suggested wording:</b> {f.suggestion}</p>"
+            f"<h3>{esc(code_title(f.code))} — {esc(f.severity)}</h3>"
+            f"<p><b>Where:</b> {esc(clause_words(f.clause))}</p>"
+            f"<p><b>Evidence:</b> {esc(f.evidence)}</p><p><b>Suggested wording:</b> {esc(f.suggestion)}</p>"
         )
 
     def _activated(self, index: QModelIndex) -> None:

@@ -58,6 +58,7 @@ from workbench.app.scenarios import (
 )
 
 SLIDER_STEP_H = 0.25  # slider resolution: a quarter of an hour
+NO_TARGET = "no target"  # the slider's left end removes the target: said in words
 MAX_HOURS = {"P1": 24.0, "P2": 72.0, "P3": 168.0, "P4": 336.0}
 
 
@@ -148,7 +149,8 @@ class TargetControl(QWidget):
         self.spin.setSuffix(" h")
         self.spin.setKeyboardTracking(False)
         self.spin.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToNearestValue)
-        self.spin.setMinimumWidth(130)
+        words = self.spin.fontMetrics().horizontalAdvance("next business day")
+        self.spin.setMinimumWidth(max(130, words + 40))
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, int(MAX_HOURS[prio] / SLIDER_STEP_H))
         self.slider.setMinimumWidth(90)
@@ -162,17 +164,17 @@ class TargetControl(QWidget):
         """Show ``target``; the minimum (0) stands for a day target or no target."""
         self._syncing = True
         if target is None:
-            self.spin.setSpecialValueText("none")
+            self.spin.setSpecialValueText(NO_TARGET)
             value = 0.0
         else:
             kind, seconds = parse_target(target)
             if seconds is None:
                 self.spin.setSpecialValueText(
-                    {"same_business_day": "same bus. day"}.get(kind, "next bus. day")
+                    {"same_business_day": "same business day"}.get(kind, "next business day")
                 )
                 value = 0.0
             else:
-                self.spin.setSpecialValueText("none")
+                self.spin.setSpecialValueText(NO_TARGET)
                 value = seconds / 3600
         if value > self.spin.maximum():
             self.spin.setMaximum(value)

@@ -327,6 +327,54 @@ class KpiRow:
             return None
         return self.current - self.previous
 
+    @property
+    def definition(self) -> str:
+        """What the figure is, in a sentence a client can read (the module docstring
+        gives the exact rule)."""
+        return kpi_definition(self.label)
+
+
+KPI_DEFINITIONS: dict[str, str] = {
+    "Tickets": "Tickets opened in the period (tickets with impossible data are left out).",
+    "MTTR (wall clock)": "Mean time to resolve: the average time from opening to resolution of the "
+    "period's resolved tickets, counting every hour.",
+    "MTTR (business)": "Mean time to resolve in the contract's covered hours only (each priority's "
+    "calendar; time waiting for the client is left out).",
+    "Response p90": "9 in 10 of the period's tickets had a first response within this time "
+    "(wall clock).",
+    "Resolution p90": "9 in 10 of the period's resolved tickets were resolved within this time "
+    "(wall clock).",
+    "Response compliance": "Share of the period's tickets whose first response met the contract's target: "
+    "met ÷ (met + breached); tickets still open within their target are not counted.",
+    "Resolution compliance": "Share of the period's tickets resolved within the contract's target: "
+    "met ÷ (met + breached).",
+    "Breaches": "Response and resolution targets missed by the period's tickets (a ticket can miss both).",
+    "Credits owed": "Service credits the period's missed targets earn under the contract's credit terms, "
+    "month by month, with their caps.",
+    "Patch compliance": "Share of devices patched on time, as the provider's monthly reports give it "
+    "(the mean of the period's months).",
+    "Threats detected": "Security threats the provider's monthly reports count for the period.",
+    "Threats resolved": "Security threats the provider's monthly reports count as resolved in the period.",
+    "Restore tests passed": "Restore tests started in the period that succeeded.",
+    "Client-caused waiting": "Time the period's tickets spent waiting for the client (the contract's "
+    "pause statuses): the client's share of mutual accountability.",
+    "Escalation routing": "Among tickets whose category is an incident type of the escalation matrix, "
+    "the share handled by the team the matrix names (NOC, SOC, Helpdesk).",
+}
+
+
+def kpi_definition(label: str) -> str:
+    """The definition of the KPI named ``label`` (see :data:`KPI_DEFINITIONS`)."""
+    if label in KPI_DEFINITIONS:
+        return KPI_DEFINITIONS[label]
+    if label.startswith("Availability "):
+        return (f"Share of the period's covered time that {label.removeprefix('Availability ')} was up, "
+                "against the contract's uptime commitment (planned maintenance left out where the "
+                "contract says so).")
+    if label.endswith(" tickets"):
+        return f"Tickets opened in the period: {label.removesuffix(' tickets')}."
+    return ""
+
 
 def _overall_compliance(k: KpiSet, metric: str) -> float | None:
     met = sum(v[metric]["met"] for v in k.compliance.values())

@@ -62,3 +62,4 @@ def term_label(path: str) -> str:
         return path
     head = parts[0][:1].upper() + parts[0][1:]
     return ": ".join([head, *parts[1:]]) if len(parts) > 1 else head
+

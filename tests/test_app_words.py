@@ -1,0 +1,46 @@
+"""Codes in words: warning codes with their names, clauses and cited terms in words,
+KPIs with their definitions."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.analytics.kpis import KPI_DEFINITIONS, KpiRow, kpi_definition
+from workbench.app.words import clause_words, code_title, finding_heading
+from workbench.warnings import catalogue
+from workbench.warnings.base import Finding
+
+
+@pytest.mark.parametrize(
+    ("clause", "words"),
+    [
+        ("2", "clause 2"),
+        ("2.2", "clause 2.2"),
+        ("Annex A", "clause Annex A"),
+        ("", "no clause"),
+        ("last_reviewed", "Last reviewed"),
+        ("security.log_monitoring", "Security log monitoring"),
+        ("security.escalation_rule", "NOC/SOC escalation matrix"),
+        ("targets.P1.resolution", "P1 resolution target"),
+    ],
+)
+def test_where_a_finding_points_in_words(clause: str, words: str) -> None:
+    assert clause_words(clause) == words
+
+
+def test_every_code_has_its_name() -> None:
+    for code, info in catalogue().items():
+        assert code_title(code) == f"{code} {info.title}" and info.title
+    assert code_title("W99") == "W99"
+
+
+def test_a_finding_heading() -> None:
+    f = Finding("W07", "high", "2", "P1 resolution 8h", "Write 4h")
+    assert finding_heading(f) == f"High · {code_title('W07')} · clause 2"
+
+
+def test_every_headline_kpi_has_a_definition() -> None:
+    for label in [*KPI_DEFINITIONS, "P1 tickets", "NOC tickets", "Availability Dentrix"]:
+        row = KpiRow(label, 1.0, 1.0, "share", True)
+        assert row.definition and row.definition == kpi_definition(label)
+    assert kpi_definition("Something new") == ""

@@ -1,0 +1,31 @@
+"""Codes in words, written once for both front ends: a warning code with its name, a
+finding's heading, where a finding points (a clause number, or the term a contract
+file cites by its key)."""
+
+from __future__ import annotations
+
+from workbench.app.term_labels import term_label
+from workbench.documents.extract import contract_path
+from workbench.warnings.base import REGISTRY, Finding, discover
+
+
+def clause_words(clause: str) -> str:
+    """``clause 2.1`` for a numbered clause; the term's label for a term a contract
+    names by its key (``security.log_monitoring`` -> "Security log monitoring")."""
+    text = clause.strip()
+    if not text:
+        return "no clause"
+    if text.replace(".", "").isdigit() or not all(part.isidentifier() for part in text.split(".")):
+        return f"clause {text}"
+    return term_label(contract_path(text))
+
+
+def code_title(code: str) -> str:
+    """``W07 Targets weaker than the reference matrix``: the code with its catalogue name."""
+    info = REGISTRY.get(code) or discover().get(code)
+    return f"{code} {info.title}" if info is not None else code
+
+
+def finding_heading(f: Finding) -> str:
+    """``High · W07 Targets weaker than the reference matrix · clause 2``."""
+    return f"{f.severity.capitalize()} · {code_title(f.code)} · {clause_words(f.clause)}"
