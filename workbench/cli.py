@@ -37,15 +37,29 @@ from workbench.errors import CommandError  # noqa: E402
 
 __all__ = ["CommandError", "main"]
 
-COMMANDS = ("schema", "simulate", "import", "contract", "audit", "lint", "redline", "compare", "demo")
+COMMANDS = (
+    "schema", "simulate", "import", "contract", "audit", "lint", "redline", "compare", "report", "demo",
+)
 
 
 def _command_modules() -> dict[str, ModuleType]:
     # imported when the parser is built (under the SIGINT handler), not at module import
-    from workbench.commands import audit, compare, contract, demo, import_, lint, redline, schema, simulate
+    from workbench.commands import (
+        audit,
+        compare,
+        contract,
+        demo,
+        import_,
+        lint,
+        redline,
+        report,
+        schema,
+        simulate,
+    )
 
     return {"schema": schema, "simulate": simulate, "import": import_, "contract": contract,
-            "audit": audit, "lint": lint, "redline": redline, "compare": compare, "demo": demo}
+            "audit": audit, "lint": lint, "redline": redline, "compare": compare, "report": report,
+            "demo": demo}
 
 
 def build_parser() -> argparse.ArgumentParser:
