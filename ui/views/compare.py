@@ -99,6 +99,11 @@ def _pct(v: Any) -> str:
     return "n/a" if v is None else f"{100 * float(v):.1f}%"
 
 
+def _compliance(counts: dict[str, Any]) -> str:
+    """A metric's compliance cell: "not measured" when the history carries none of its events."""
+    return "not measured" if counts.get("measured") is False else _pct(counts.get("compliance"))
+
+
 def _table(model: GridModel) -> QTableView:
     view = QTableView()
     view.setModel(model)
@@ -441,7 +446,7 @@ class CompareView(QWidget):
             for metric in METRICS:
                 perf.append(
                     [p, f"{metric} compliance"]
-                    + [_pct(v.by_priority.get(p, {}).get(metric, {}).get("compliance")) for v in cmp.versions]
+                    + [_compliance(v.by_priority.get(p, {}).get(metric, {})) for v in cmp.versions]
                 )
             perf.append([p, "breaches"] + [f"{v.breaches_by_priority.get(p, 0):,}" for v in cmp.versions])
             perf.append([p, "credits"] + [self._money(v, v.credits_by_priority.get(p)) for v in cmp.versions])

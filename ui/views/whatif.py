@@ -79,9 +79,11 @@ class ComplianceModel(ListTableModel):
         "Resolution\nscenario",
         "Δ\nresolution",
     )
+    not_measured: frozenset[str] = frozenset()  # metrics the history carries no event of
 
     def set_whatif(self, w: WhatIf | None) -> None:
         rows: list[tuple[str, int, list[float | None]]] = []
+        self.not_measured = frozenset(w.baseline.engine.not_measured) if w is not None else frozenset()
         if w is not None:
             for p in PRIORITIES:
                 b = w.baseline.by_priority.get(p)
@@ -108,6 +110,8 @@ class ComplianceModel(ListTableModel):
             if c == 1:
                 return f"{n:,}"
             v = vals[c - 2]
+            if METRICS[(c - 2) // 3] in self.not_measured:
+                return "" if c in (4, 7) else "not measured"
             if c in (4, 7):
                 return "" if v is None else f"{100 * v:+.1f} pts"
             return _pct(v)

@@ -118,7 +118,8 @@ def render(result) -> str:  # type: ignore[no-untyped-def]
             if bp is None:
                 continue
             cells = "  ".join(
-                f"{m} {_pct(bp[m]['compliance']):>6} ({bp[m]['breached']} breached)" for m in METRICS
+                f"{m} not measured" if bp[m].get("measured") is False
+                else f"{m} {_pct(bp[m]['compliance']):>6} ({bp[m]['breached']} breached)" for m in METRICS
             )
             credit = v.credits_by_priority.get(p)
             lines.append(f"    {p} {bp['tickets']:>7} tickets  {cells}  credits {_money(credit, c.currency)}")

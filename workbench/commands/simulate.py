@@ -135,10 +135,15 @@ def render_table(result: Any, per_ticket: bool = False, source: str | None = Non
         for m in METRICS:
             x = r.metric(m)
             target = TARGET_WORDS.get(x.target or "", x.target or "—")
+            if not x.measured:
+                cells.append(f"{target:>19} {'not measured':>31}")
+                continue
             cells.append(
                 f"{target:>19} {x.met:>7} {x.breached:>8} {x.pending:>7} {_pct(x.compliance):>7}"
             )
         lines.append(f"{p:4} {r.tickets:>8}  " + "  ".join(cells))
+    for why in result.engine.not_measured.values():
+        lines.append(f"not measured: {why}")
     if result.issues:
         lines.append("")
         lines.append(f"{len(result.issues)} ticket(s) left out for bad data, e.g.:")

@@ -25,6 +25,12 @@ Choices where the spec leaves room (documented here and in the README):
   the ticket is left out of every count: an unknown priority, a missing opening, or
   an event (first response, resolution, closure) before the opening.
 * Months (breaches per month, credits) are UTC calendar months of ``opened_at``.
+* A metric whose event no ticket of the history carries, although some ticket got past
+  it (resolved or closed tickets without any first response; closed tickets without any
+  resolution), is *not measured*: the export lacks the event.  Its counts are 0 with
+  ``measured: false`` and no compliance, ``not_measured`` in the JSON says why, and it
+  gives no breaches or credits: never 0% compliance.  A history of tickets that are all
+  still open keeps its pending and breached counts.
 """
 
 from __future__ import annotations
@@ -94,16 +100,20 @@ class MetricCounts:
     not_applicable: int
     target: str | None
     calendar: str | None
+    measured: bool = True  # False: the history carries no event of this metric
 
     @property
     def compliance(self) -> float | None:
         done = self.met + self.breached
-        return None if done == 0 else self.met / done
+        return None if done == 0 or not self.measured else self.met / done
 
     def as_json(self) -> dict[str, Any]:
         c = self.compliance
-        return {"met": self.met, "breached": self.breached, "pending": self.pending,
-                "compliance": None if c is None else round(c, 4)}
+        out: dict[str, Any] = {"met": self.met, "breached": self.breached, "pending": self.pending,
+                               "compliance": None if c is None else round(c, 4)}
+        if not self.measured:
+            out["measured"] = False
+        return out
 
 
 @dataclass(frozen=True)
@@ -295,6 +305,15 @@ class Engine:
                 has = (ev != MISSING) & (ev <= self.as_of)
                 ends[metric] = (np.where(has, ev, self.as_of), has)
             self.ends.append(ends)
+        self.not_measured: dict[str, str] = {}
+        resolved_or_closed = (tickets.resolved != MISSING) | (tickets.closed != MISSING)
+        for metric, col, done, what in (
+                ("response", tickets.first_response, resolved_or_closed, "first-response time"),
+                ("resolution", tickets.resolved, tickets.closed != MISSING, "resolution time")):
+            # no ticket carries the event although some ticket got past it: the data lacks it
+            if ((done & self.valid).any() and not ((col != MISSING) & self.valid).any()):
+                self.not_measured[metric] = (f"no ticket carries a {what}: "
+                                             f"{metric} compliance cannot be measured")
         valid_open = tickets.opened[self.valid]
         self.lo = int(valid_open.min()) if len(valid_open) else self.as_of
         self.hi = self.as_of
@@ -423,6 +442,10 @@ class Engine:
                 if target is None or n_p == 0:
                     parts[(p, metric)] = (None, None)
                     counts[metric] = MetricCounts(0, 0, 0, n_p, target, cal_name)
+                    continue
+                if metric in self.not_measured:
+                    parts[(p, metric)] = (None, None)
+                    counts[metric] = MetricCounts(0, 0, 0, 0, target, cal_name, measured=False)
                     continue
                 pauses = tuple(contract.pause_statuses) if contract.pauses(metric) else ()
                 el = self.elapsed(p, metric, self._spec(contract, cal_name), pauses)
@@ -698,6 +721,8 @@ class SimulationResult:
                 for p, r in self.by_priority.items()
             },
         }
+        if self.engine.not_measured:
+            doc["not_measured"] = dict(self.engine.not_measured)
         if per_ticket:
             doc["tickets"] = self.ticket_rows()
         doc["issues"] = [i.as_dict() for i in self.issues]
@@ -720,7 +745,10 @@ class SimulationResult:
             for metric in METRICS:
                 bs, bud, oc = cols[metric]
                 o = oc[j]
-                if o == NOT_APPLICABLE:
+                if metric in eng.not_measured:
+                    row[metric] = {"business_seconds": None, "budget_seconds": None,
+                                   "outcome": "not_measured"}
+                elif o == NOT_APPLICABLE:
                     row[metric] = {"business_seconds": None, "budget_seconds": None,
                                    "outcome": "not_applicable"}
                 else:

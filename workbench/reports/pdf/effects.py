@@ -40,6 +40,7 @@ class Stats:
     breached: int = 0
     pending: int = 0
     compliance: float | None = None
+    measured: bool = True  # False: the history carries none of the metric's events
 
 
 @dataclass
@@ -112,7 +113,8 @@ def _stats(js: Mapping[str, Any]) -> dict[str, dict[str, Stats]]:
         for m in METRICS:
             s = d.get(m) or {}
             out[p][m] = Stats(
-                int(s.get("met", 0)), int(s.get("breached", 0)), int(s.get("pending", 0)), s.get("compliance")
+                int(s.get("met", 0)), int(s.get("breached", 0)), int(s.get("pending", 0)),
+                s.get("compliance"), s.get("measured", True) is not False,
             )
     return out
 
@@ -223,6 +225,8 @@ def _metric_line(meas: Measurement, p: str, m: str) -> str | None:
     n = meas.proposed.get(p, {}).get(m)
     if b is None and n is None:
         return None
+    if (b is None or not b.measured) and (n is None or not n.measured):
+        return f"{p} {m} compliance not measured (no ticket carries the event)"
     bc = b.compliance if b else None
     nc = n.compliance if n else None
     line = f"{p} {m} compliance {_pct(bc)} → {_pct(nc)}"

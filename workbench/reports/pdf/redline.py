@@ -74,6 +74,8 @@ def _kpi_rows(m: Measurement) -> list[list[str]]:
     def cell(s: Any) -> tuple[str, str]:
         if s is None:
             return "—", "n/a"
+        if not s.measured:
+            return "—", "not measured"
         comp = "n/a" if s.compliance is None else f"{100 * s.compliance:.1f}%"
         return f"{s.met} / {s.breached} / {s.pending}", comp
 
@@ -84,8 +86,8 @@ def _kpi_rows(m: Measurement) -> list[list[str]]:
             n = m.proposed.get(p, {}).get(metric)
             if b is None and n is None:
                 continue
-            if (b is None or b.met + b.breached + b.pending == 0) and (
-                n is None or n.met + n.breached + n.pending == 0
+            if (b is None or (b.met + b.breached + b.pending == 0 and b.measured)) and (
+                n is None or (n.met + n.breached + n.pending == 0 and n.measured)
             ):
                 continue
             rows.append([p, metric, *cell(b), *cell(n)])
