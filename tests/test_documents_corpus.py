@@ -101,3 +101,16 @@ def test_priority_names_of_every_form_are_mapped_and_shown() -> None:
         ex = extract(load_document(CORPUS / name))
         for k, v in want.items():
             assert ex.priority_map.get(k) == v and ex.priority_reasons.get(k), (name, k, ex.priority_map)
+
+
+def test_lint_says_a_document_is_no_sla_instead_of_listing_signs(capsys: pytest.CaptureFixture[str]) -> None:
+    from workbench.cli import main
+
+    rc = main(["lint", str(CORPUS / "23-not-an-sla.md"), "--json"])
+    out, err = capsys.readouterr()
+    assert rc != 0 and not out
+    assert "23-not-an-sla.md: not an SLA" in err
+    # a support policy that commits to nothing is still an SLA document: W02 says so
+    rc = main(["lint", str(CORPUS / "18-best-effort.md"), "--json", "--as-of", "2026-11-01"])
+    out, _ = capsys.readouterr()
+    assert rc == 0 and '"code": "W02"' in out

@@ -31,6 +31,7 @@ from workbench.documents.extract import (
     contract_path,
     extract,
     proposed_values,
+    states_sla_terms,
     to_contract,
 )
 from workbench.documents.reader import DOCUMENT_SUFFIXES, DocumentError, load_document
@@ -153,7 +154,7 @@ def read_contract_file(
                                     "(a scanned PDF needs OCR first)") from None
         raise ContractFileError(str(exc)) from None
     ex = extract(doc)
-    if not _states_sla_terms(ex):
+    if not states_sla_terms(ex):
         raise ContractFileError(f"{p}: {NO_TERMS}")
     contract = to_contract(ex, overrides, version=label or p.stem)
     contract = _relabel(contract, status or "draft", label)
@@ -176,17 +177,6 @@ def _relabel(contract: Contract, status: Status | None, label: str | None) -> Co
     if label is not None and label != contract.version:
         update["version"] = label
     return contract.model_copy(update=update) if update else contract
-
-
-def _states_sla_terms(ex: Extraction) -> bool:
-    """An SLA states priority targets, service hours, availability, service credits or
-    recovery objectives; a licence or an invoice states none of these."""
-    return any(e.field.startswith("targets.") or e.field in _SLA_FIELDS for e in ex.items)
-
-
-_SLA_FIELDS = frozenset(
-    {"coverage.hours", "calendar.weekly", "uptime", "service_credits", "backup.rpo", "backup.rto"}
-)
 
 
 Route = Literal["import", "contract"]

@@ -17,7 +17,8 @@ from typing import Any
 from workbench.app.asof import AS_OF_HELP, parse_as_of
 from workbench.cli import CommandError
 from workbench.commands._common import add_version_option, load_history, require_file, stored_contract
-from workbench.documents.reader import DocumentError
+from workbench.documents.extract import extract, is_sla
+from workbench.documents.reader import Document, DocumentError
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -65,6 +66,12 @@ def run(args: argparse.Namespace) -> int:
             target = load_target(path)
         except DocumentError as exc:
             raise CommandError(str(exc)) from None
+        if isinstance(target, Document) and not is_sla(extract(target)):
+            raise CommandError(
+                f"{path}: not an SLA: it states no priority targets, service hours, availability, "
+                "credits or recovery objectives and speaks of no service levels, support, incidents "
+                "or tickets, so it has no warning signs of an SLA to list"
+            )
     else:
         raise CommandError("give a CONTRACT file or document, or --workspace W --version VERSION")
     as_of = parse_as_of(args.as_of) if args.as_of else None

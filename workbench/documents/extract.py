@@ -1356,6 +1356,31 @@ def _other_terms(b: _Builder, c: Clause, raw: str, s0: int) -> None:
                     b.add(fld, d, c, (at(m.start()), at(dm.end(), end=True)))
 
 
+# ------------------------------------------------------------------- is it an SLA
+
+_SLA_FIELDS = frozenset(
+    {"coverage.hours", "calendar.weekly", "uptime", "service_credits", "backup.rpo", "backup.rto"}
+)
+_SLA_WORDS = re.compile(
+    r"\bservice[- ]levels?\b|\bSLAs?\b|\bsupport\b|\bhelp ?desk\b|\bservice desk\b|\bincidents?\b"
+    r"|\btickets?\b|\buptime\b|\bavailability\b|\bresponse times?\b|\bresolution\b",
+    re.I,
+)
+
+
+def states_sla_terms(ex: Extraction) -> bool:
+    """An SLA states priority targets, service hours, availability, service credits or
+    recovery objectives; a licence or an invoice states none of these."""
+    return any(e.field.startswith("targets.") or e.field in _SLA_FIELDS for e in ex.items)
+
+
+def is_sla(ex: Extraction) -> bool:
+    """The document is an SLA (or a support policy that fails to be one): it states SLA terms,
+    or at least speaks of service levels, support, incidents, tickets or availability.  A
+    privacy notice or a licence does neither, and has no warning signs of an SLA to list."""
+    return states_sla_terms(ex) or bool(_SLA_WORDS.search(ex.document.text))
+
+
 # --------------------------------------------------------------------- to_contract
 
 _SCALAR_FIELDS = {
