@@ -88,6 +88,7 @@ class OverviewView(QWidget):
         side.addWidget(QLabel("<b>Top warning signs</b> (double-click to open)"))
         self.warnings = QListWidget()
         self.warnings.itemActivated.connect(self._open_warning)
+        self.shown_findings: list[Any] = []
         side.addWidget(self.warnings, 1)
         row.addLayout(side, 2)
         layout.addLayout(row, 1)
@@ -192,16 +193,27 @@ class OverviewView(QWidget):
             fig.set_size_inches(w / fig.dpi, h / fig.dpi)
         self.canvas.draw_idle()
         self.warnings.clear()
-        for f in sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9))[:12]:
+        self.shown_findings = sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9))[:12]
+        for f in self.shown_findings:
             words = finding_heading(f)
             self.warnings.addItem(f"{words}: {f.evidence[:120]}")
             item = self.warnings.item(self.warnings.count() - 1)
             if item is not None:
                 item.setToolTip(f"{words}\n{f.evidence}")
 
-    def _open_warning(self, *_: Any) -> None:
-        if self.window_ is not None:
-            self.window_.show_view("warnings")
+    def _open_warning(self, item: Any = None) -> None:
+        """A warning about tickets opens exactly those tickets; the others, the Warnings view."""
+        if self.window_ is None:
+            return
+        row = self.warnings.row(item) if item is not None else -1
+        f = self.shown_findings[row] if 0 <= row < len(self.shown_findings) else None
+        if f is not None and f.tickets:
+            self.window_.show_view("tickets")
+            tickets = self.window_.views.get("tickets")
+            if tickets is not None:
+                tickets.show_tickets(f.tickets, f"{finding_heading(f)}")
+            return
+        self.window_.show_view("warnings")
 
 
 def _legend_below(fig: Any) -> None:

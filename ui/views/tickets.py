@@ -95,6 +95,25 @@ class TicketsView(QWidget):
         bar.addWidget(self.search, 1)
         layout.addLayout(bar)
 
+        # a drill-down's set of tickets, named in a chip that removes it
+        self.drill: frozenset[str] | None = None
+        self.chip = QWidget()
+        chip_row = QHBoxLayout(self.chip)
+        chip_row.setContentsMargins(0, 0, 0, 0)
+        self.chip_label = QLabel()
+        self.chip_label.setStyleSheet(
+            "background: palette(highlight); color: palette(highlighted-text); border-radius: 9px; "
+            "padding: 2px 8px;"
+        )
+        self.chip_clear = QToolButton()
+        self.chip_clear.setText("✕ Show all tickets")
+        self.chip_clear.setToolTip("Remove this filter")
+        self.chip_clear.clicked.connect(self.clear_drill)
+        chip_row.addWidget(self.chip_label)
+        chip_row.addWidget(self.chip_clear)
+        chip_row.addStretch(1)
+        self.chip.hide()
+        layout.addWidget(self.chip)
         self.count = QLabel()
         layout.addWidget(self.count)
         split = QSplitter(Qt.Orientation.Vertical)
@@ -187,9 +206,12 @@ class TicketsView(QWidget):
             start=start,
             end=end,
             text=self.search.text().strip(),
+            ids=self.drill,
         )
 
     def _apply_filter(self, *_: Any) -> None:
+        if getattr(self, "_clearing", False):
+            return
         self.model.set_filter(self.current_filter())
         self._update_count()
 
@@ -200,9 +222,30 @@ class TicketsView(QWidget):
             note = " — outcomes appear once the simulation has run"
         self.count.setText(f"{n:,} of {total:,} tickets{note}")
 
-    def show_tickets(self, ids: list[str]) -> None:
-        """Jump here with a set of tickets (from a warning's evidence)."""
-        self.search.setText(ids[0] if len(ids) == 1 else "")
+    def show_tickets(self, ids: list[str] | tuple[str, ...], label: str = "") -> None:
+        """Show exactly the tickets ``ids`` (a drill-down from a warning, a card or a
+        chart): every other filter is cleared, and a chip names the set and removes it."""
+        self._clearing = True
+        try:
+            for b in self.priority_buttons.values():
+                b.setChecked(False)
+            self.team.setCurrentIndex(0)
+            self.outcome.setCurrentIndex(0)
+            self.period.setChecked(False)
+            self.search.clear()
+        finally:
+            self._clearing = False
+        self.drill = frozenset(ids)
+        what = label or "the chosen tickets"
+        self.chip_label.setText(f"{len(self.drill):,} tickets: {what}")
+        self.chip.show()
+        self._apply_filter()
+
+    def clear_drill(self) -> None:
+        """Back to every ticket (the drill-down's chip removed)."""
+        self.drill = None
+        self.chip.hide()
+        self._apply_filter()
 
     def _row_changed(self, current: Any, _previous: Any) -> None:
         if current.isValid():

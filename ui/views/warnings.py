@@ -177,7 +177,12 @@ class WarningsView(QWidget):
         if not index.isValid() or self.window_ is None:
             return
         f = self.model.items[index.row()]
-        if f.code in HISTORY_CODES:
+        if f.tickets:
+            self.window_.show_view("tickets")
+            tickets = self.window_.views.get("tickets")
+            if tickets is not None:
+                tickets.show_tickets(f.tickets, f"{code_title(f.code)} — {f.evidence[:80]}")
+        elif f.code in HISTORY_CODES:
             self.window_.show_view("tickets")
         else:
             self.window_.show_view("editor")

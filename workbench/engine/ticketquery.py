@@ -28,6 +28,7 @@ class TicketFilter:
     start: int | None = None
     end: int | None = None
     text: str = ""  # substring of the ticket id
+    ids: frozenset[str] | None = None  # exactly these tickets (a drill-down), None: any
 
 
 def select(
@@ -60,6 +61,8 @@ def select(
         mask &= tickets.opened >= flt.start
     if flt.end is not None:
         mask &= (tickets.opened < flt.end) & (tickets.opened != MISSING)
+    if flt.ids is not None:
+        mask &= np.isin(tickets.ids.astype(str), np.array(sorted(flt.ids), dtype=str))
     if flt.text:
         needle = flt.text.lower()
         candidates = np.flatnonzero(mask)

@@ -57,6 +57,8 @@ class Finding:
     clause: str
     evidence: str
     suggestion: str
+    # the tickets behind a history finding (ids), for a drill-down; not part of the JSON
+    tickets: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from models.contract import LITERAL_24X7
+from models.contract import LITERAL_24X7, PRIORITIES
 from workbench.warnings.base import Finding, LintContext, check
 
 MATERIAL_SHARE = 0.10  # a tenth of a priority's tickets
@@ -27,11 +27,14 @@ def coverage(ctx: LintContext) -> Iterator[Finding]:
             spec = ctx.contract.calendars.get(name)
             if spec is None:
                 continue
-            n = len(engine.opened[("P1", "P2").index(p)])
+            group = PRIORITIES.index(p)
+            n = len(engine.opened[group])
             share = engine.opened_outside(spec)[p]
             if share is None or n < MIN_TICKETS or share < MATERIAL_SHARE:
                 continue
             outside = round(share * n)
+            uncovered = ~engine.calendar(spec).is_covered(engine.opened[group])
+            behind = tuple(str(i) for i in ctx.history.tickets.ids[engine.group_index[group][uncovered]])
             yield Finding(
                 "W08",
                 "high" if p == "P1" or share >= 0.25 else "medium",
@@ -40,4 +43,5 @@ def coverage(ctx: LintContext) -> Iterator[Finding]:
                 f"({spec.timezone}) that their clock runs on",
                 f"Run {p} on a round-the-clock calendar: “{p} targets are measured 24x7, including weekends "
                 "and public holidays” — or add an out-of-hours on-call window priced separately.",
+                tickets=behind,
             )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from models.contract import PRIORITIES
+from workbench.engine.clock import BREACHED
 from workbench.warnings.base import Finding, LintContext, check
 
 TARGET_WORDS = {"same_business_day": "the same business day", "next_business_day": "the next business day"}
@@ -16,7 +18,13 @@ def missed(ctx: LintContext) -> Iterator[Finding]:
     from workbench.engine.simulate import simulate
 
     c = ctx.contract
-    result = simulate(c, ctx.history.tickets, ctx.history.status_log, ctx.as_of, ctx.progress)
+    tickets = ctx.history.tickets
+    result = simulate(c, tickets, ctx.history.status_log, ctx.as_of, ctx.progress)
+
+    def breached(p: str, metric: str) -> tuple[str, ...]:
+        mask = (result.metric(metric).outcome == BREACHED) & (tickets.priority == PRIORITIES.index(p))
+        return tuple(str(i) for i in tickets.ids[mask])
+
     for p, pr in sorted(result.by_priority.items()):
         t = c.targets.get(p)  # type: ignore[call-overload]
         if t is None:
@@ -41,6 +49,7 @@ def missed(ctx: LintContext) -> Iterator[Finding]:
                     f"Hold the provider to {committed:.0%}: “Where monthly {p} {metric} compliance falls "
                     f"below {committed:.0%}, the Provider credits 5% of the monthly fee and presents a "
                     "remediation plan within 10 business days.”",
+                    tickets=breached(p, metric),
                 )
             credited = any(
                 sc.metric == metric and (sc.priority is None or sc.priority == p) for sc in c.service_credits
@@ -54,4 +63,5 @@ def missed(ctx: LintContext) -> Iterator[Finding]:
                     f"{comp:.1%}) carry no service credit",
                     f"Tie a credit to the {p} {metric} target: “Each {p} {metric} breach credits 2% of the "
                     "monthly fee, capped at 20% per month.”",
+                    tickets=breached(p, metric),
                 )

@@ -64,6 +64,7 @@ def routing(ctx: LintContext) -> Iterator[Finding]:
             f"Enforce the matrix: “{_sentence_case(r['incident_type'])} is escalated to the {r['owner']} "
             f"({r['team']}) within 15 minutes of detection; tickets opened elsewhere are re-routed and the "
             "re-routing is reported monthly.”",
+            tickets=tuple(str(tt.ids[i]) for i in wrong),
         )
 
 
