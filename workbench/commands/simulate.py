@@ -1,7 +1,15 @@
 """``sla-workbench simulate``: replay a ticket history under a contract version.
 
     sla-workbench simulate --contract C (--tickets T [--status-log S] | --workspace W)
+                           [--backups B] [--restore-tests R] [--outages O]
                            [--as-of ISO] [--per-ticket] [--json]
+
+When the history holds backups, restore tests or outages (the workspace's, or the
+canonical CSV files of ``--backups/--restore-tests/--outages``, which replace the
+workspace's records of their kind), the output adds ``"recovery"``: the contract's RPO,
+RTO, restore-test cadence and uptime replayed on them
+(:func:`workbench.engine.recovery_replay.replay_json`).  Without such records the
+output is the ticket replay alone.
 """
 
 from __future__ import annotations
@@ -14,10 +22,16 @@ from typing import Any
 import numpy as np
 
 from models.contract import METRICS, Contract
-from models.history import StatusLog, TicketTable
+from models.history import History, StatusLog, TicketTable
 from workbench.app.asof import AS_OF_HELP, parse_as_of
 from workbench.cli import CommandError
-from workbench.commands._common import UNCONFIRMED, add_version_option, read_contract_arg, stored_contract
+from workbench.commands._common import (
+    UNCONFIRMED,
+    add_version_option,
+    read_contract_arg,
+    require_file,
+    stored_contract,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -30,6 +44,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     src.add_argument("--tickets", help="canonical tickets.csv")
     src.add_argument("--workspace", help="workspace (.slawb file or database URL)")
     p.add_argument("--status-log", help="canonical status_log.csv (with --tickets)")
+    for flag, what in RECORD_FILES.items():
+        p.add_argument(flag, help=f"canonical {what} CSV (as `sla-workbench import` reads it): adds the "
+                       "recovery replay; replaces the workspace's")
     p.add_argument("--as-of", help=f"{AS_OF_HELP} (default: the latest instant in the data)")
     add_version_option(p)
     p.add_argument("--per-ticket", action="store_true", help="include every ticket's outcome")
@@ -50,10 +67,40 @@ def _contract(args: argparse.Namespace) -> tuple[Contract | None, bool]:
     return None, False
 
 
+RECORD_FILES = {"--backups": "backups", "--restore-tests": "restore tests", "--outages": "outages"}
+
+
+def _record_files(args: argparse.Namespace) -> dict[str, tuple[Any, ...]]:
+    """The records of ``--backups/--restore-tests/--outages``, by kind; a file of another
+    kind or with a rejected row is an error naming the file (and the row)."""
+    from workbench.importing.core import ImportFailed
+    from workbench.importing.records import read_records
+
+    out: dict[str, tuple[Any, ...]] = {}
+    for flag in RECORD_FILES:
+        kind = flag[2:].replace("-", "_")
+        path = getattr(args, kind)
+        if not path:
+            continue
+        try:
+            result = read_records(require_file(path))
+        except ImportFailed as exc:
+            raise CommandError(str(exc)) from None
+        if result.kind != kind:
+            raise CommandError(f"{path}: holds {result.kind.replace('_', ' ')}, not {RECORD_FILES[flag]} "
+                               f"(for {flag})")
+        if result.rejected:
+            more = f" (and {len(result.rejected) - 1} more rows)" if len(result.rejected) > 1 else ""
+            raise CommandError(f"{result.rejected[0]}{more}")
+        out[kind] = tuple(result.records)
+    return out
+
+
 def _tickets(
     args: argparse.Namespace, contract: Contract | None
-) -> tuple[Contract, TicketTable, StatusLog | None]:
+) -> tuple[Contract, TicketTable, StatusLog | None, dict[str, tuple[Any, ...]]]:
     status_log_path = getattr(args, "status_log", None)
+    records: dict[str, tuple[Any, ...]] = {}
     if args.tickets:
         from workbench.importing.canonical_csv import CsvError, read_tickets_csv
 
@@ -72,6 +119,9 @@ def _tickets(
             raise CommandError(str(exc)) from None
         try:
             tickets, log = ws.load_tickets()
+            stored = ws.load_records()
+            records = {"backups": stored.backups, "restore_tests": stored.restore_tests,
+                       "outages": stored.outages}
             if contract is None:
                 versions = ws.contract_versions()
                 if not versions:
@@ -81,18 +131,37 @@ def _tickets(
             ws.close()
     if contract is None:
         raise CommandError("--contract is required with --tickets")
-    return contract, tickets, log
+    return contract, tickets, log, records
+
+
+def recovery_json(contract: Contract, tickets: TicketTable, log: StatusLog | None,
+                  records: dict[str, tuple[Any, ...]], as_of: int | None) -> dict[str, Any] | None:
+    """The ``"recovery"`` document when the records hold any backup, restore test or
+    outage (as of ``as_of``, else the latest instant of the whole history); else None."""
+    if not any(records.values()):
+        return None
+    from workbench.engine.recovery_replay import replay_json
+
+    history = History(tickets=tickets, status_log=log if log is not None else StatusLog.empty(),
+                      backups=records.get("backups", ()), restore_tests=records.get("restore_tests", ()),
+                      outages=records.get("outages", ()))
+    return replay_json(history, contract, as_of)
 
 
 def run(args: argparse.Namespace) -> int:
     from workbench.engine.simulate import simulate
 
     first, unconfirmed = _contract(args)
-    contract, tickets, log = _tickets(args, first)
+    files = _record_files(args)
+    contract, tickets, log, records = _tickets(args, first)
+    records.update(files)
     as_of = parse_as_of(args.as_of) if args.as_of else None
     result = simulate(contract, tickets, log, as_of=as_of)
+    recovery = recovery_json(contract, tickets, log, records, as_of)
     if args.json:
         out = result.to_json(per_ticket=args.per_ticket)
+        if recovery is not None:
+            out["recovery"] = recovery
         if unconfirmed:
             out["unconfirmed_terms"] = True
         json.dump(out, sys.stdout, ensure_ascii=False)
@@ -102,7 +171,37 @@ def run(args: argparse.Namespace) -> int:
     if unconfirmed:
         print(UNCONFIRMED.format(file=args.contract))
     print(render_table(result, per_ticket=args.per_ticket, source=source, rows=bool(args.tickets)))
+    if recovery is not None:
+        print()
+        print(render_recovery(recovery))
     return 0
+
+
+def _hours(seconds: int | None) -> str:
+    return "—" if seconds is None else f"{seconds / 3600:.1f}h"
+
+
+def render_recovery(doc: dict[str, Any]) -> str:
+    """The recovery document as a few lines: per system, then per service."""
+    lines = [f"recovery as of {doc['as_of']} (days and months in {doc['zone']})",
+             f"{'system':32} {'RPO':>7} {'breaches':>8} {'days met':>11} {'RTO':>7} {'over':>5} "
+             f"{'cadence':>8} {'missing':>7}"]
+    for name, s in doc["systems"].items():
+        r, t, c = s["rpo"], s["rto"], s["cadence"]
+        days = f"{r['days_met']}/{r['days']}"
+        cadence = "—" if c["cadence_seconds"] is None else f"{c['cadence_seconds'] // 86400}d"
+        lines.append(f"{name[:32]:32} {_hours(r['rpo_seconds']):>7} {r['breaches']:>8} {days:>11} "
+                     f"{_hours(t['rto_seconds']):>7} {t['over_rto']:>5} {cadence:>8} {c['missing']:>7}")
+    for service, a in doc["availability"].items():
+        lines.append(f"{service}: {a['breached_months']} of {len(a['months'])} month(s) below "
+                     f"{100 * a['target']:g}%")
+    credits = doc["uptime_credits"]
+    if credits["total_percent"]:
+        amount = "" if credits["total_amount"] is None else f" ({credits['total_amount']:.2f})"
+        months = len(credits["by_month"])
+        lines.append(f"uptime credits: {credits['total_percent']:g}% of the monthly fee over {months} "
+                     f"month(s){amount}")
+    return "\n".join(lines)
 
 
 TARGET_WORDS = {"same_business_day": "same business day", "next_business_day": "next business day"}
