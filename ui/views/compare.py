@@ -285,7 +285,11 @@ class CompareView(QWidget):
             item.setToolTip(f"{v.contract.name}\n{v.label} ({v.status})")
             item.setData(Qt.ItemDataRole.UserRole, v)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            on = v.status in ("signed", "proposal") if checked is None else id(v.contract) in checked
+            # a template without priority targets is not an offer: left unticked (tick to add it)
+            offer = v.status in ("signed", "proposal") and bool(v.contract.targets)
+            on = offer if checked is None else id(v.contract) in checked
+            if not v.contract.targets:
+                item.setToolTip(item.toolTip() + "\nNo priority targets: not ticked by default.")
             item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
             self.version_list.addItem(item)
         self.version_list.blockSignals(False)
