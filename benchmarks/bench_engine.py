@@ -14,7 +14,17 @@ Prints, from one run on this machine:
 Targets: full recompute <= 80 ms and >= 5,000x businesstimedelta; target change
 <= 2 ms; the CLI <= 5 s.
 
+The recovery replay (``workbench.engine.recovery_replay``): 10 years of 15-minute
+backups for 20 systems (about 7M jobs, 2% failed, some missed windows), quarterly
+restore tests and outages of 5 services; the time of a scenario change (RPO, RTO,
+cadence or uptime of some systems, then the whole replay: 20 systems, 5 services,
+credits), against two baselines measured in the same run: an unprepared numpy pass
+per change (mask, sort, diff and compare every system's backups, breaches per month)
+and the one-version ``recovery.rpo_check`` loop over backup rows (timed on a
+subsample, extrapolated to the 20 systems).  Target: <= 100 ms per scenario change.
+
     .venv/bin/python benchmarks/bench_engine.py [--tickets 1000000] [--no-cli]
+    .venv/bin/python benchmarks/bench_engine.py --recovery-only [--recovery-years 10] [--recovery-systems 20]
 """
 
 from __future__ import annotations
@@ -35,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from models.contract import contract_from_data  # noqa: E402
 from models.history import MISSING, StatusLog, TicketTable  # noqa: E402
+from workbench.engine.recovery_replay import RecoveryColumns, RecoveryReplay, RecoveryScenario  # noqa: E402
 from workbench.engine.simulate import Engine  # noqa: E402
 
 PAUSE = "Awaiting User Info"
@@ -172,13 +183,163 @@ def write_csvs(t: TicketTable, log: StatusLog, folder: Path) -> tuple[Path, Path
     return tp, sp
 
 
+# ------------------------------------------------------------------------ recovery
+
+QUARTER = 15 * 60
+
+
+def recovery_data(years: int, n_systems: int, seed: int = 2) -> tuple[RecoveryColumns, int]:
+    """15-minute backups (finished 0-5 min after the slot, 2% failed, a missed window of
+    1-12 h about every 10 days per system), restore tests every ~80-100 days (10% failed),
+    outages of 5 services; columns as the replay reads them, and as_of."""
+    rng = np.random.default_rng(seed)
+    end = START + years * YEAR
+    slots = np.arange(START, end, QUARTER, dtype=np.int64)
+    sys_parts, fin_parts, ok_parts = [], [], []
+    for k in range(n_systems):
+        keep = np.ones(len(slots), bool)
+        for a in rng.integers(0, len(slots), years * 36):
+            keep[a:a + rng.integers(4, 48)] = False
+        fin = slots[keep] + rng.integers(0, 300, int(keep.sum()))
+        sys_parts.append(np.full(len(fin), k, np.int64))
+        fin_parts.append(fin)
+        ok_parts.append(rng.random(len(fin)) >= 0.02)
+    t_sys, t_start = [], []
+    for k in range(n_systems):
+        at = START + int(rng.integers(0, 30 * 86400))
+        while at < end:
+            t_sys.append(k)
+            t_start.append(at)
+            at += int(rng.integers(80, 100)) * 86400
+    t_start_a = np.array(t_start, np.int64)
+    o_n = years * 60
+    o_start = np.sort(START + rng.integers(0, years * YEAR, o_n)).astype(np.int64)
+    cols = RecoveryColumns(
+        system_names=tuple(f"system {k:02d}" for k in range(n_systems)),
+        backup_system=np.concatenate(sys_parts), backup_finished=np.concatenate(fin_parts),
+        backup_success=np.concatenate(ok_parts),
+        test_system=np.array(t_sys, np.int64), test_started=t_start_a,
+        test_finished=t_start_a + rng.integers(1800, 12 * 3600, len(t_start_a)),
+        test_success=rng.random(len(t_start_a)) >= 0.1,
+        service_names=tuple(f"service {k}" for k in range(5)),
+        outage_service=rng.integers(0, 5, o_n).astype(np.int64), outage_start=o_start,
+        outage_end=o_start + rng.integers(300, 6 * 3600, o_n), outage_maintenance=rng.random(o_n) < 0.3,
+    )
+    return cols, end
+
+
+def recovery_contract(n_systems: int):  # type: ignore[no-untyped-def]
+    return contract_from_data({
+        "name": "bench", "version": "recovery", "monthly_fee": 20000.0, "credits_cap_percent": 30.0,
+        "calendars": {"business": {"timezone": "America/Toronto", "weekly": {
+            d: ["08:00-17:00"] for d in ("mon", "tue", "wed", "thu", "fri")}}},
+        "backup": {"systems": [{"name": f"system {k:02d}", "tier": 1 + k % 3, "rpo": "1h", "rto": "8h"}
+                               for k in range(n_systems)], "restore_test_cadence": "quarterly"},
+        "uptime": [{"service": f"service {k}", "target_percent": 99.9,
+                    "calendar": "business" if k % 2 else "24x7"} for k in range(5)],
+        "service_credits": [{"metric": "uptime", "percent_of_fee": 5.0, "cap_percent": 15.0},
+                            {"metric": "uptime", "percent_of_fee": 10.0, "trigger": "compliance_below",
+                             "threshold": 0.999}],
+    })
+
+
+def unprepared_pass(cols: RecoveryColumns, as_of: int, rpo: dict[str, int], months: np.ndarray) -> int:
+    """What a replay without prepared columns does on every change: per system, mask its
+    successful backups, sort, diff (with the gap to as_of), compare with the RPO and count
+    the breaches per month."""
+    total = 0
+    for k, name in enumerate(cols.system_names):
+        ok = (cols.backup_system == k) & cols.backup_success & (cols.backup_finished <= as_of)
+        times = np.sort(cols.backup_finished[ok])
+        gaps = np.diff(np.append(times, as_of))
+        over = gaps > rpo[name]
+        month = np.searchsorted(months, times[over] + rpo[name], side="right") - 1
+        total += int(np.bincount(month, minlength=len(months)).sum())
+    return total
+
+
+def bench_recovery(years: int, n_systems: int, subsample: int) -> None:
+    from models.history import BackupJob
+    from workbench.engine.recovery import rpo_check
+
+    print(f"generating {years} years of 15-minute backups for {n_systems} systems …")
+    cols, as_of = recovery_data(years, n_systems)
+    n_jobs = len(cols.backup_finished)
+    print(f"  {n_jobs:,} backup jobs, {len(cols.test_started):,} restore tests, "
+          f"{len(cols.outage_start):,} outages")
+    c = recovery_contract(n_systems)
+    t0 = time.perf_counter()
+    replay = RecoveryReplay(cols, c, as_of)
+    prep = time.perf_counter() - t0
+    base = RecoveryScenario.from_contract(c)
+    replay.run(base)
+    print(f"prepare the recovery history (once per data set): {prep * 1000:8.1f} ms")
+    names = [s.name for s in base.systems]
+    rng = np.random.default_rng(5)
+    scenarios = []
+    sc = base
+    for i in range(40):  # each change edits one term of one system, tier or service
+        kind = i % 4
+        if kind == 0:
+            which = names[int(rng.integers(len(names)))]
+            sc = sc.with_rpo(which, int(rng.choice([900, 1800, 3600, 4 * 3600])))
+        elif kind == 1:
+            sc = sc.with_rto(1 + i % 3, int(rng.choice([2, 4, 8, 24])) * 3600)
+        elif kind == 2:
+            sc = sc.with_cadence(None, int(rng.choice([31, 92, 183])) * 86400)
+        else:
+            sc = sc.with_uptime(f"service {i % 5}", float(rng.choice([99.0, 99.5, 99.9, 99.95])))
+        scenarios.append(sc)
+    it = iter(scenarios)
+    change_med, change_all = timeit(lambda: replay.run(next(it)), len(scenarios))
+    change_cpu = statistics.median(CPU)
+    last = replay.run(scenarios[-1])
+    rpo = {s.name: s.rpo_seconds for s in scenarios[-1].systems}
+    months = replay.month_edges
+    assert unprepared_pass(cols, as_of, rpo, months) == sum(r.breaches for r in last.rpo.values())
+    floor_med, _ = timeit(lambda: unprepared_pass(cols, as_of, rpo, months), 3)
+    floor_cpu = statistics.median(CPU)
+    # the one-version check: BackupJob rows of one system's first ``subsample`` backups
+    first = np.flatnonzero(cols.backup_system == 0)[:subsample]
+    rows = [BackupJob(system="system 00", finished_at=dt.datetime.fromtimestamp(int(x), dt.UTC),
+                      success=bool(ok)) for x, ok in zip(cols.backup_finished[first],
+                                                        cols.backup_success[first], strict=True)]
+    sub_as_of = int(cols.backup_finished[first].max())
+    one_med, _ = timeit(lambda: rpo_check("system 00", 3600, rows, sub_as_of), 3)
+    # each call reads every row of the history: n_systems calls over n_jobs rows
+    one_total = one_med * (n_jobs / len(rows)) * n_systems
+    print(f"recovery scenario change (whole replay, {n_systems} systems, 5 services, credits): "
+          f"{change_med * 1000:8.2f} ms (min {min(change_all) * 1000:.2f}, CPU {change_cpu * 1000:.2f})"
+          "  target <= 100 ms")
+    print(f"unprepared numpy pass per change (mask, sort, diff, compare): {floor_med * 1000:8.1f} ms "
+          f"(CPU {floor_cpu * 1000:.1f})  -> replay is {floor_med / change_med:,.0f}x faster "
+          f"({floor_cpu / change_cpu:,.0f}x in CPU)")
+    print(f"one-version rpo_check loop: {one_med * 1000:.1f} ms for {len(rows):,} rows, extrapolated "
+          f"{one_total:.1f} s for {n_systems} systems x {n_jobs:,} rows -> replay is "
+          f"{one_total / change_med:,.0f}x faster")
+    worst = max(last.rpo.values(), key=lambda r: r.breaches)
+    print(f"last scenario: {sum(r.breaches for r in last.rpo.values()):,} RPO breaches "
+          f"({worst.system}: {worst.breaches:,}), {sum(r.over for r in last.rto.values())} tests over "
+          f"the RTO, {sum(c.missing for c in last.cadence.values())} tests missing, "
+          f"smallest RPO met on 99% of days ({names[0]}): {replay.smallest_rpo(names[0], 99)} s")
+    print(f"load average: {', '.join(f'{x:.2f}' for x in __import__('os').getloadavg())}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tickets", type=int, default=1_000_000)
     ap.add_argument("--pauses", type=int, default=300_000)
     ap.add_argument("--sample", type=int, default=1500, help="businesstimedelta sample size")
     ap.add_argument("--no-cli", action="store_true")
+    ap.add_argument("--recovery-years", type=int, default=10)
+    ap.add_argument("--recovery-systems", type=int, default=20)
+    ap.add_argument("--recovery-subsample", type=int, default=20_000, help="rows for the rpo_check baseline")
+    ap.add_argument("--recovery-only", action="store_true", help="only the recovery replay")
+    ap.add_argument("--no-recovery", action="store_true")
     args = ap.parse_args()
+    if args.recovery_only:
+        bench_recovery(args.recovery_years, args.recovery_systems, args.recovery_subsample)
+        return 0
 
     print(f"generating {args.tickets:,} tickets, {args.pauses:,} pause intervals …")
     t, log = make_data(args.tickets, args.pauses)
@@ -265,6 +426,8 @@ def main() -> int:
                   f"{statistics.median(runs):.2f} s end to end (runs {', '.join(f'{r:.2f}' for r in runs)}; "
                   f"CPU user+sys {statistics.median(cpus):.2f} s)  target <= 5 s")
             print(f"load average: {', '.join(f'{x:.2f}' for x in __import__('os').getloadavg())}")
+    if not args.no_recovery:
+        bench_recovery(args.recovery_years, args.recovery_systems, args.recovery_subsample)
     return 0
 
 
