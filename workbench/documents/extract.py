@@ -159,13 +159,13 @@ _WORD_BEFORE_GROUP = re.compile(
 )
 
 _PRIORITY_NAME = re.compile(
-    r"(?<![-\w])(?P<name>(?:P|Priority[ \t]*|Sev(?:erity)?[ \t]*-?[ \t]*)[0-4]|"
+    r"(?<![-\w])(?P<name>(?:P|Priority[ \t]*|Sev(?:erity)?[ \t]*-?[ \t]*)[0-5]|"
     r"(?:Critical|Urgent|Emergency|High|Medium|Moderate|Normal|Low)(?=[ \t]+(?:priority|severity|tickets?|"
     r"incidents?|issues?|requests?|impact)\b))\b",
     re.I,
 )
 _PRIORITY_LABEL = re.compile(
-    r"^\s*(?P<name>(?:P|Priority[ \t]*|Sev(?:erity)?[ \t]*-?[ \t]*)[0-4]|"
+    r"^\s*(?P<name>(?:P|Priority[ \t]*|Sev(?:erity)?[ \t]*-?[ \t]*)[0-5]|"
     r"Critical|Urgent|Emergency|High|Medium|"
     r"Moderate|Normal|Low)\b",
     re.I,
@@ -808,6 +808,11 @@ _BARE_NUMBER = re.compile(r"^\s*(?P<n>[0-5])\s*(?:$|[-–—:.)]\s*\S)")
 _BARE_PRIORITY_WORD = re.compile(r"\b(?:Critical|Urgent|Emergency)\b")
 _RESPONSE_HEAD = re.compile(r"\brespon|\breaction\b|\binitial\b|\backnowledg|\bfirst repl", re.I)
 _COMPLIANCE_HEAD = re.compile(r"\bservice level\b|\bcompliance\b|\bachievement\b|%|\bpercent", re.I)
+_PLAN_HEAD = re.compile(
+    r"\b(standard|premium|enhanced|gold|silver|bronze|basic|enterprise|professional)\b"
+    r"(?:\s+(?:plan|tier|support))?",
+    re.I,
+)
 _COVERAGE_HEAD = re.compile(r"\bcoverage\b|\bhours of (?:cover|service|support)\b|\bsupport hours\b", re.I)
 _HEAD_UNIT = re.compile(
     r"\((?:in\s+)?(?P<kind>business |working )?(?P<unit>minutes|mins|hours|hrs|days)\)", re.I
@@ -985,7 +990,10 @@ def _table_targets(
             else:
                 calendar = pol.calendar(prio, explicit, cell)
             detail: dict[str, Any] = {"calendar": calendar}
-            if met in seen:
+            plan = _PLAN_HEAD.search(head)
+            if plan:  # "Response (Premium plan)": a plan variant; the standard plan is the target
+                detail["variant"] = plan.group(1).lower()
+            elif met in seen:
                 detail["variant"] = "alternative"
             if re.search(r"\d\s*(?:-|–|—|to)\s*\d", cell[t0:t1]):
                 detail["note"] = "a range: the upper bound is taken"
