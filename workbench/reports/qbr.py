@@ -30,6 +30,7 @@ from workbench.analytics.kpis import (
     KpiSet,
     Period,
     headline_rows,
+    kpi_definition,
     month_starts,
 )
 from workbench.app.quarters import Quarter
@@ -329,17 +330,20 @@ def _kpi_section(b: _Builder) -> QbrSection:
         ),
         definitions=(
             "Tickets are counted in the quarter they were opened in (local dates in the contract's zone); "
-            "each column names its quarter and its ticket count.",
-            "Compliance is met / (met + breached) from the SLA clock under the contract's terms; pending "
-            "tickets count for neither.",
-            "MTTR is the mean time from opening to resolution of the resolved tickets (wall clock, and "
-            "business time of the priority's coverage calendar without client pauses); p90 by nearest rank.",
+            "each column names its quarter and its ticket count; 'not measured' means the data holds no "
+            "such figure, not that it was zero.",
             "Credits owed: the contract's credit rules applied month by month (UTC months of opening) "
             "with their caps; uptime credits are not included.",
-            "Patch compliance and threats come from the monthly KPI records; 'not measured' means the "
-            "data holds no such figure, not that it was zero.",
+            *(
+                f"{r.label}: {kpi_definition(r.label)}"
+                for r in rows_prev
+                if kpi_definition(r.label) and r.label not in ("Credits owed", *TICKET_GROUP_ROWS)
+            ),
         ),
     )
+
+
+TICKET_GROUP_ROWS = tuple(f"{p} tickets" for p in PRIORITIES) + tuple(f"{g} tickets" for g in TEAM_GROUPS)
 
 
 def _compliance_section(b: _Builder) -> QbrSection:
@@ -712,8 +716,12 @@ SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
 def _warnings_section(b: _Builder, findings: Sequence[Finding], note: str) -> QbrSection:
+    from workbench.app.words import clause_words, code_title
+
     ordered = sorted(findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.code))
-    rows = tuple((f.code, f.severity, f.clause, f.evidence, f.suggestion) for f in ordered)
+    rows = tuple(
+        (code_title(f.code), f.severity, clause_words(f.clause), f.evidence, f.suggestion) for f in ordered
+    )
     high = sum(1 for f in findings if f.severity == "high")
     if note:
         message = note
@@ -730,9 +738,9 @@ def _warnings_section(b: _Builder, findings: Sequence[Finding], note: str) -> Qb
         message,
         tables=(
             QbrTable(
-                ("Code", "Severity", "Clause", "What we found", "Fix to ask for"),
+                ("Warning sign", "Severity", "Where", "What we found", "Fix to ask for"),
                 rows,
-                (0.5, 0.7, 0.7, 2.6, 2.6),
+                (1.0, 0.75, 0.9, 2.4, 2.4),
             ),
         )
         if rows
@@ -826,12 +834,32 @@ def _whatif_section(b: _Builder, label: str, prop: QuarterFigures, proposal: Con
     )
 
 
-def _redline_section(b: _Builder, label: str, proposal: Contract, limit: int = 12) -> QbrSection:
+# The sections of the changes in the order a client reads them: what is measured and paid first.
+MATERIAL_ORDER = (
+    "Response and resolution targets",
+    "Fees and credits",
+    "Uptime",
+    "Backup and recovery",
+    "Cybersecurity",
+    "Escalation matrix",
+    "Clock pauses",
+    "Coverage calendars",
+    "Client obligations",
+    "Compliance mandates",
+    "Reporting and reviews",
+    "Service scope",
+)
+
+
+def _redline_section(b: _Builder, label: str, proposal: Contract, limit: int = 10) -> QbrSection:
     from workbench.documents.diff import diff_contracts
 
     d = diff_contracts(b.contract, proposal)
     admin = [t for t in d.terms if t.path in ADMINISTRATIVE_TERMS]
-    material = [t for t in d.terms if t.path not in ADMINISTRATIVE_TERMS]
+    material = sorted(
+        (t for t in d.terms if t.path not in ADMINISTRATIVE_TERMS),
+        key=lambda t: MATERIAL_ORDER.index(t.section) if t.section in MATERIAL_ORDER else len(MATERIAL_ORDER),
+    )
     rows = tuple((t.section, t.label, t.old or "—", t.new or "—") for t in material[:limit])
     kinds: dict[str, int] = {}
     for c in d.clauses:

@@ -20,6 +20,11 @@ from workbench.reports.analytics_charts import (
 QUARTER_SHADES = ("#C8CCD2", "#8A8F98", "#0072B2")  # same quarter last year, previous, this quarter
 
 
+def _ink(shade: int) -> str:
+    """Label colour inside a bar: white on the dark shades, dark on the light one."""
+    return "#222222" if QUARTER_SHADES[shade % len(QUARTER_SHADES)] == QUARTER_SHADES[0] else "white"
+
+
 def _compliance(k: Any, p: str, metric: str) -> float | None:
     if k is None:
         return None
@@ -52,6 +57,10 @@ def compliance_quarters_figure(
         for xi, v in zip(xs, vals, strict=True):
             if v is None:
                 ax.text(xi, 0.02, "not\nmeasured", ha="center", va="bottom", fontsize=6, color="#555555")
+            elif v >= 0.12:  # inside the bar's top, clear of the committed-level line
+                ax.text(
+                    xi, v - 0.02, f"{100 * v:.0f}%", ha="center", va="top", fontsize=6.5, color=_ink(j - n)
+                )
             else:
                 ax.text(xi, v + 0.015, f"{100 * v:.0f}%", ha="center", va="bottom", fontsize=6.5)
     if targets:

@@ -276,15 +276,14 @@ def _section(s: QbrSection, width: float, st: dict[str, ParagraphStyle]) -> list
         story += [Spacer(1, 2 * mm), _table(tb, width, st), Spacer(1, 3 * mm)]
     for ch in s.charts:
         story.append(KeepTogether([_image(ch.png, width * 0.92), Paragraph(esc(ch.caption), st["caption"])]))
-    if s.definitions:
+    if s.definitions:  # the heading stays with the first definition; the rest may run on
+        first, *rest = s.definitions
         story.append(
             KeepTogether(
-                [
-                    Paragraph("How these figures are measured", st["defs_h"]),
-                    *(Paragraph(esc(d), st["defs"]) for d in s.definitions),
-                ]
+                [Paragraph("How these figures are measured", st["defs_h"]), Paragraph(esc(first), st["defs"])]
             )
         )
+        story += [Paragraph(esc(d), st["defs"]) for d in rest]
     return story
 
 

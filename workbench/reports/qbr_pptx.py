@@ -192,24 +192,33 @@ class _Deck:
         )
 
     def section(self, sec: QbrSection) -> None:
+        """The section's slides: its tables one under the other while they fit (a long one
+        continues on further slides), its bullets under them or on a slide of their own,
+        then one slide per chart."""
         notes = list(sec.definitions)
         width = SLIDE_W_IN - 2 * MARGIN_IN
-        pending = list(sec.bullets)  # bullets go under the first table when they fit, else on their own slide
+        bottom = BODY_TOP_IN + 0.1 + TABLE_HEIGHT_IN
+        slide, y = None, bottom  # the open slide and where its next block goes
         for tb in sec.tables:
+            widths = _widths(tb, width)
+            height = _row_in(tb.header, widths) + sum(_row_in(r, widths) for r in tb.rows)
+            if slide is not None and y + 0.25 + height <= bottom:
+                self.table(slide, tb.header, tb.rows, y + 0.25, widths)
+                y += 0.25 + height
+                continue
             pages = table_pages(tb, width)
             for k, rows in enumerate(pages):
                 title = sec.title + (f" ({k + 1}/{len(pages)})" if len(pages) > 1 else "")
-                s = self.slide(title, sec.message, notes)
-                self.table(s, tb.header, rows, BODY_TOP_IN + 0.1, _widths(tb, width))
-                widths = _widths(tb, width)
-                below = BODY_TOP_IN + 0.4 + _row_in(tb.header, widths) + sum(_row_in(r, widths) for r in rows)
-                room = SLIDE_H_IN - 0.6 - below
-                if pending and len(pages) == 1 and room >= 0.45 * len(pending):
-                    self.bullets(s, pending, below, room)
-                    pending = []
-        if pending or not (sec.tables or sec.charts):
-            s = self.slide(sec.title, sec.message, notes)
-            self.bullets(s, pending, BODY_TOP_IN + 0.1, SLIDE_H_IN - BODY_TOP_IN - 0.6)
+                slide = self.slide(title, sec.message, notes)
+                self.table(slide, tb.header, rows, BODY_TOP_IN + 0.1, widths)
+                y = BODY_TOP_IN + 0.1 + _row_in(tb.header, widths) + sum(_row_in(r, widths) for r in rows)
+        if sec.bullets:
+            room = SLIDE_H_IN - 0.6 - (y + 0.3)
+            if slide is None or room < 0.45 * len(sec.bullets):
+                slide, y = self.slide(sec.title, sec.message, notes), BODY_TOP_IN - 0.2
+            self.bullets(slide, sec.bullets, y + 0.3, SLIDE_H_IN - 0.6 - (y + 0.3))
+        elif slide is None and not sec.charts:
+            self.slide(sec.title, sec.message, notes)
         for ch in sec.charts:
             s = self.slide(sec.title, ch.title, [ch.caption, *notes])
             self.picture(s, ch, BODY_TOP_IN)
