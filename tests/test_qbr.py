@@ -312,7 +312,8 @@ def test_deck_has_one_message_per_slide_with_definitions_in_the_notes(
     n, body, notes = _deck_text(out)
     assert n >= 9
     assert "50.00 CAD of service credits are owed for Q3 2026, 6 tickets." in body
-    assert "Compliance is met / (met + breached)" in notes
+    assert "Credits owed: the contract's credit rules applied month by month" in notes
+    assert "a breach is a response or resolution past its target" in notes
     assert str(tmp_path) not in body + notes and "slawb" not in body + notes
     from pptx import Presentation
 
