@@ -180,11 +180,22 @@ FrozenMap = Annotated[dict[K, V], AfterValidator(_freeze)]
 # --------------------------------------------------------------------------- calendars
 
 
+def _supported_date(v: date) -> date:
+    from models.limits import EARLIEST_DATE, EARLIEST_YEAR, LATEST_DATE, LATEST_YEAR
+
+    if not EARLIEST_DATE <= v <= LATEST_DATE:
+        raise ValueError(f"date {v.isoformat()} is outside the supported range {EARLIEST_YEAR}-{LATEST_YEAR}")
+    return v
+
+
+SupportedDate = Annotated[date, AfterValidator(_supported_date)]
+
+
 class HolidaySpec(Frozen):
     country: str | None = None
     subdivision: str | None = None
-    add: tuple[date, ...] = ()
-    remove: tuple[date, ...] = ()
+    add: tuple[SupportedDate, ...] = ()
+    remove: tuple[SupportedDate, ...] = ()
 
     @field_validator("country")
     @classmethod
@@ -461,8 +472,8 @@ class Contract(Frozen):
     provider: str = ""
     client: str = ""
     status: ContractStatus = "draft"
-    effective_date: date | None = None
-    last_reviewed: date | None = None
+    effective_date: SupportedDate | None = None
+    last_reviewed: SupportedDate | None = None
     monthly_fee: float | None = Field(default=None, ge=0)
     currency: str = "CAD"
     scope: ServiceScope = ServiceScope()
@@ -577,9 +588,17 @@ def _contract_error(exc: ValidationError, source: str) -> ContractError:
 
 
 def contract_from_data(data: Any, source: str = "<data>") -> Contract:
+    from models.limits import LimitExceeded, check_contract_data
+
     if not isinstance(data, dict):
         what = "a contract file must hold a mapping at top level"
         raise ContractError(f"{source}: {what}", [FieldError("", what)])
+    try:
+        check_contract_data(data, source)
+    except LimitExceeded as exc:
+        what = f"{exc.value}; the limit is {exc.limit}"
+        where = "" if exc.what == "(top level)" else exc.what
+        raise ContractError(str(exc), [FieldError(where, what)]) from None
     targets = data.get("targets")
     if isinstance(targets, dict):
         for key in targets:
@@ -595,9 +614,14 @@ def contract_from_data(data: Any, source: str = "<data>") -> Contract:
 def read_contract_data(path: str | Path) -> Any:
     """The parsed, not yet validated content of a YAML or JSON contract file; a file that
     cannot be read or parsed is a ContractError naming it."""
+    from models.limits import CONTRACT_FILE_BYTES, LimitExceeded, check_file_size
+
     p = Path(path)
     try:
+        check_file_size(p, CONTRACT_FILE_BYTES)
         text = p.read_text(encoding="utf-8-sig")
+    except LimitExceeded as exc:
+        raise ContractError(str(exc)) from None
     except OSError as exc:
         raise ContractError(f"{p}: cannot read: {exc.strerror}") from None
     except UnicodeDecodeError as exc:
@@ -611,6 +635,11 @@ def read_contract_data(path: str | Path) -> Any:
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         raise ContractError(f"{p}: {where}: not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        from models.limits import NESTING_DEPTH
+
+        raise ContractError(f"{p}: nesting: lists or mappings nested too deep to read; the limit is "
+                            f"{NESTING_DEPTH} levels") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""

@@ -308,6 +308,15 @@ class _Reasons:
         return self._marked.copy()
 
 
+def date_problem(value: object, out_of_range: Bool | None, i: int) -> str:
+    """Why a date cell was rejected: outside the supported years, or not a date at all."""
+    if out_of_range is not None and out_of_range[i]:
+        from models.limits import EARLIEST_YEAR, LATEST_YEAR
+
+        return f"date {value!r} is outside the supported range {EARLIEST_YEAR}-{LATEST_YEAR}"
+    return f"unparseable date {value!r}"
+
+
 def _dates(cols: _Cols, order: DateOrder, tz: Any, reasons: _Reasons, fields: tuple[str, ...]
            ) -> dict[str, I64]:
     out: dict[str, I64] = {}
@@ -317,7 +326,8 @@ def _dates(cols: _Cols, order: DateOrder, tz: Any, reasons: _Reasons, fields: tu
         miss = cols.missing(fld)
         parsed = parse_timestamps(cols.get(fld), miss, order, tz)
         values = cols.get(fld)
-        reasons.mark(parsed.bad, fld, lambda i, v=values: f"unparseable date {v[i].as_py()!r}")
+        reasons.mark(parsed.bad, fld,
+                     lambda i, v=values, r=parsed.out_of_range: date_problem(v[i].as_py(), r, i))
         out[fld] = parsed.values
     return out
 

@@ -287,6 +287,15 @@ class ParsedTimes:
     values: I64
     bad: Bool
     naive_count: int
+    out_of_range: Bool | None = None  # among ``bad``: read, but outside 1970-2100
+
+
+def _in_range(out: I64, bad: Bool, naive_count: int) -> ParsedTimes:
+    """The parsed column with instants outside the supported years (``models.limits``) marked bad."""
+    from models.limits import EARLIEST_INSTANT, LATEST_INSTANT
+
+    outside = (out != MISSING) & ((out < EARLIEST_INSTANT) | (out > LATEST_INSTANT)) & ~bad
+    return ParsedTimes(out, bad | outside, naive_count, outside)
 
 
 def parse_timestamps(
@@ -309,7 +318,7 @@ def parse_timestamps(
     fast = _fast_iso(sub, tz)
     if fast is not None:
         out[present] = fast[0]
-        return ParsedTimes(out, bad, fast[1])
+        return _in_range(out, bad, fast[1])
     p = _split(sub)
     if order == "mdy":
         p.mo = np.where(p.numeric, p.ambiguous_a, p.mo)
@@ -331,7 +340,7 @@ def parse_timestamps(
         result[naive] = local_to_utc(wall[naive], tz)
     out[present] = result
     bad[present] = ~ok
-    return ParsedTimes(out, bad, naive_count)
+    return _in_range(out, bad, naive_count)
 
 
 def order_evidence(columns: list[pa.Array]) -> DateOrder | Literal["conflict"] | None:

@@ -11,7 +11,6 @@ row; cells are read as text (dates as ISO 8601 without offset).
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import zipfile
 from collections.abc import Callable
@@ -23,6 +22,8 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.csv as pacsv
+
+from models.limits import gunzip
 
 
 class ReadError(ValueError):
@@ -166,7 +167,7 @@ def _read_csv(p: Path) -> RawTable:
     try:
         raw = p.read_bytes()
         if raw.startswith(b"\x1f\x8b"):  # gzip: exports are often kept compressed
-            raw = gzip.decompress(raw)
+            raw = gunzip(p, raw)  # within the budget of models.limits
     except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
         raise ReadError(f"{p}: cannot read: {getattr(exc, 'strerror', None) or exc}") from exc
     if not raw or raw.isspace():  # (no stripped copy of the whole file)

@@ -29,7 +29,8 @@ import pyarrow as pa
 from pydantic import ValidationError
 
 from models.history import MISSING, BackupJob, History, KpiSnapshot, Outage, RestoreTest
-from workbench.importing.core import ImportFailed, Rejection, one_line
+from models.limits import EARLIEST_DATE, EARLIEST_YEAR, LATEST_DATE, LATEST_YEAR
+from workbench.importing.core import ImportFailed, Rejection, date_problem, one_line
 from workbench.importing.dates import DateOrderError, TimezoneError, parse_timestamps, resolve_order, zone
 from workbench.importing.presets import norm_header
 from workbench.importing.read import ReadError, read_table
@@ -117,6 +118,8 @@ def read_records(path: str | Path, tz: str | None = None) -> RecordsResult:
     lines = raw.lines()
     times: dict[str, np.ndarray] = {}
     bad_time: dict[str, np.ndarray] = {}
+    outside: dict[str, Any] = {}
+    months: dict[date, int] = {}  # KPI month -> the line that gave it
     try:
         zi = zone(tz) if tz else None
         tcols = [c for c in TIME_COLUMNS if c in cols]
@@ -127,6 +130,7 @@ def read_records(path: str | Path, tz: str | None = None) -> RecordsResult:
                               .to_numpy(zero_copy_only=False), bool)
             parsed = parse_timestamps(vals, miss, order, zi)
             times[c], bad_time[c] = parsed.values, parsed.bad | miss
+            outside[c] = parsed.out_of_range
     except (DateOrderError, TimezoneError) as exc:
         raise ImportFailed(f"{p}: {exc}") from exc
     out = RecordsResult(kind, p)
@@ -142,7 +146,7 @@ def read_records(path: str | Path, tz: str | None = None) -> RecordsResult:
             v = text[c][i]
             if c in times:
                 if bad_time[c][i] or times[c][i] == MISSING:
-                    problem = (c, "missing date" if v == "" else f"unparseable date {v!r}")
+                    problem = (c, "missing date" if v == "" else date_problem(v, outside[c], i))
                     break
                 data[c] = datetime.fromtimestamp(int(times[c][i]), UTC)
             elif c in ("success", "maintenance"):
@@ -160,6 +164,13 @@ def read_records(path: str | Path, tz: str | None = None) -> RecordsResult:
                 except ValueError:
                     problem = (c, f"not a month {v!r} (use 2026-03 or 2026-03-01)")
                     break
+                if not EARLIEST_DATE <= data[c] <= LATEST_DATE:
+                    problem = (c, f"month {v!r} is outside the supported range {EARLIEST_YEAR}-{LATEST_YEAR}")
+                    break
+                if data[c] in months:
+                    problem = (c, f"month {v!r} given twice (first on line {months[data[c]]})")
+                    break
+                months[data[c]] = line
             elif v != "":
                 data[c] = v
         if problem is None:

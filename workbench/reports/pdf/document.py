@@ -61,6 +61,8 @@ MARGIN_X = 18 * mm
 MARGIN_TOP = 22 * mm
 MARGIN_BOTTOM = 20 * mm
 BODY_W = PAGE_W - 2 * MARGIN_X
+BODY_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM
+COVER_H = PAGE_H - 50 * mm - MARGIN_BOTTOM
 TOTAL_FORM = "slawbPageTotal"
 
 
@@ -179,13 +181,26 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 class Heading(Paragraph):
-    """A paragraph that also becomes an outline entry (bookmark)."""
+    """A paragraph that also becomes an outline entry (bookmark).
 
-    def __init__(self, text: str, style: ParagraphStyle, level: int, key: str, outline: str) -> None:
-        super().__init__(text, style)
+    A heading too long for the rest of a page splits like any paragraph: reportlab builds
+    the parts through this class with its own keywords, and only the first part keeps the
+    outline entry."""
+
+    def __init__(
+        self, text: str | None, style: ParagraphStyle, level: int = 0, key: str = "", outline: str = "",
+        **kw: Any,
+    ) -> None:
+        super().__init__(text, style, **kw)
         self.outline_level = level
         self.outline_key = key
         self.outline_text = outline
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts = list(super().split(availWidth, availHeight))
+        if parts and isinstance(parts[0], Heading):
+            parts[0].outline_level, parts[0].outline_text = self.outline_level, self.outline_text
+        return parts
 
 
 # ------------------------------------------------------------------ doc template
@@ -213,7 +228,7 @@ class RedlineDocTemplate(BaseDocTemplate):
             MARGIN_X,
             MARGIN_BOTTOM,
             BODY_W,
-            PAGE_H - MARGIN_TOP - MARGIN_BOTTOM,
+            BODY_H,
             id="body",
             leftPadding=0,
             rightPadding=0,
@@ -224,7 +239,7 @@ class RedlineDocTemplate(BaseDocTemplate):
             MARGIN_X + 6 * mm,
             MARGIN_BOTTOM,
             BODY_W - 12 * mm,
-            PAGE_H - 50 * mm - MARGIN_BOTTOM,
+            COVER_H,
             id="cover",
             leftPadding=0,
             rightPadding=0,
@@ -287,7 +302,7 @@ class RedlineDocTemplate(BaseDocTemplate):
 
     # outline --------------------------------------------------------------------
     def afterFlowable(self, flowable: Flowable) -> None:
-        if isinstance(flowable, Heading):
+        if isinstance(flowable, Heading) and flowable.outline_text:
             key = f"h{self._outline_seq}"
             self._outline_seq += 1
             self.canv.bookmarkPage(key)
@@ -311,9 +326,14 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 
     if stringWidth(text, font, size) <= width:
         return text
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text + "…"
+    lo, hi = 0, len(text)  # the longest prefix that fits with the ellipsis (a search: names may be long)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if stringWidth(text[:mid] + "…", font, size) > width:
+            hi = mid - 1
+        else:
+            lo = mid
+    return text[:lo] + "…"
 
 
 # -------------------------------------------------------------------- redline markup
@@ -379,7 +399,25 @@ def _whole(text: str, op: str) -> str:
 # ------------------------------------------------------------------------- story
 
 
-class GroupedTable(Table):
+class SplittingTable(Table):
+    """A table whose rows move whole to the next page, except a row taller than a whole
+    page (a long rationale, hundreds of holidays): that one is split inside, across as
+    many pages as it needs, instead of failing the layout."""
+
+    frame_height = BODY_H
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        if not getattr(self, "splitInRow", 0):
+            self._calc(availWidth, availHeight)
+            rr = self.repeatRows
+            head = rr if isinstance(rr, int) else max(rr, default=-1) + 1
+            room = self.frame_height - sum(self._rowHeights[:head])
+            if any(h > room for h in self._rowHeights[head:]):
+                self.splitInRow = 1
+        return list(super().split(availWidth, availHeight))
+
+
+class GroupedTable(SplittingTable):
     """A table whose group heading rows (``keep_rows``) never end a page: the page
     break moves above such a row so it stays with the rows it introduces."""
 
@@ -481,7 +519,8 @@ def _cover(diff: ContractDiff, ctx: _Ctx, measured_note: str, history_given: boo
             _p("FINAL" if o.final else "DRAFT — for discussion, not for signature", st["cell"]),
         ],
     ]
-    t = Table(rows, colWidths=[38 * mm, BODY_W - 12 * mm - 38 * mm], hAlign="LEFT")
+    t = SplittingTable(rows, colWidths=[38 * mm, BODY_W - 12 * mm - 38 * mm], hAlign="LEFT")
+    t.frame_height = COVER_H
     t.setStyle(
         TableStyle(
             [
@@ -842,7 +881,7 @@ def _signatures(diff: ContractDiff, ctx: _Ctx) -> list[Flowable]:
                 _p("Date: " + line[:30], st["base"]),
             ]
         )
-    t = Table([cells], colWidths=[col, col], hAlign="LEFT", spaceBefore=4)
+    t = SplittingTable([cells], colWidths=[col, col], hAlign="LEFT", spaceBefore=4)
     t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     status = (
         "The parties approve the proposed version as redlined above."

@@ -1,0 +1,247 @@
+"""The size and shape budget of every input: what SLA Workbench agrees to read.
+
+Each limit is checked before the work it guards starts (a file's size before it is
+read, a contract's shape before it is validated, a compressed file's unpacked size
+before it is unpacked), and a refusal is one :class:`LimitExceeded` line naming the
+file, the limit and the value found::
+
+    big.yaml: calendars.business.holidays.add: 10,000 dates; the limit is 1,000
+
+The numbers are set well above any real SLA, ticket export or contract document (the
+largest exports seen have a few million rows; an SLA has tens of clauses), and low
+enough that no accepted file can make a command run for minutes or use gigabytes of
+memory.  The README's "Reliability" section lists them.
+
+This module sits in ``models/`` (the bottom layer) so that the contract model, the
+store and everything above check against the same numbers.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+MiB = 1 << 20
+GiB = 1 << 30
+
+# ------------------------------------------------------------------ dates
+EARLIEST_YEAR = 1970
+LATEST_YEAR = 2100
+EARLIEST_DATE = date(EARLIEST_YEAR, 1, 1)
+LATEST_DATE = date(LATEST_YEAR, 12, 31)
+EARLIEST_INSTANT = 0  # 1970-01-01T00:00:00Z, epoch seconds
+LATEST_INSTANT = 4133980799  # 2100-12-31T23:59:59Z
+
+# ------------------------------------------------------------------ contract files (YAML/JSON)
+CONTRACT_FILE_BYTES = 20 * MiB
+NESTING_DEPTH = 40  # mappings and lists inside each other
+TEXT_CHARS = 200_000  # any one text value (a clause text, notes, a rationale)
+SHORT_TEXT_CHARS = 10_000  # a name, label, heading, party, status or list item
+LIST_ITEMS = 10_000  # any one list or mapping not named below
+CLAUSES = 5_000
+CALENDARS = 100
+WINDOWS_PER_DAY = 96  # one every quarter hour
+HOLIDAY_DATES = 2_000  # added or removed dates of one calendar
+PAUSE_STATUSES = 500
+
+# ------------------------------------------------------------------ rationale / weights files
+RATIONALE_FILE_BYTES = 10 * MiB
+RATIONALE_ENTRIES = 10_000
+
+# ------------------------------------------------------------------ tabular exports (CSV, TSV, XLSX)
+TABLE_FILE_BYTES = 4 * GiB
+TABLE_ROWS = 20_000_000
+TABLE_COLUMNS = 1_000
+FIELD_CHARS = 100_000  # one cell
+
+# ------------------------------------------------------------------ compressed inputs
+DECOMPRESSED_BYTES = 8 * GiB  # a .csv.gz unpacked
+COMPRESSION_RATIO = 200  # unpacked / packed, checked once the unpacked size passes RATIO_FLOOR
+RATIO_FLOOR = 64 * MiB
+ZIP_MEMBERS = 10_000  # parts of a DOCX or XLSX
+ZIP_UNPACKED_BYTES = 1 * GiB  # all parts of a DOCX or XLSX unpacked
+
+# ------------------------------------------------------------------ contract documents
+DOCUMENT_FILE_BYTES = 100 * MiB
+DOCUMENT_TEXT_CHARS = 5_000_000  # the text read out of one document
+DOCUMENT_LINE_CHARS = 200_000  # one line or paragraph of it
+DOCUMENT_LINES = 50_000  # lines (paragraphs, table rows) of it
+PARSE_SECONDS = 30  # a DOCX, PDF or XLSX parser runs at most this long (in a child process)
+PARSE_MEMORY_BYTES = 2 * GiB  # ... and with at most this much memory
+
+
+class LimitExceeded(ValueError):
+    """An input outside the budget: ``FILE: WHAT: VALUE; the limit is LIMIT``."""
+
+    def __init__(self, source: str | os.PathLike[str], what: str, value: str, limit: str) -> None:
+        self.source, self.what, self.value, self.limit = str(source), what, value, limit
+        super().__init__(f"{source}: {what}: {value}; the limit is {limit}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.source, self.what, self.value, self.limit))
+
+
+def _n(value: int) -> str:
+    return f"{value:,}"
+
+
+def size_text(n: int) -> str:
+    """A byte count for people: ``12.3 MB``, ``4 GB``."""
+    for unit, scale in (("GB", GiB), ("MB", MiB), ("KB", 1 << 10)):
+        if n >= scale:
+            v = n / scale
+            return f"{v:.0f} {unit}" if v >= 100 or v == int(v) else f"{v:.1f} {unit}"
+    return f"{n} bytes"
+
+
+def check_count(source: str | os.PathLike[str], what: str, value: int, limit: int, unit: str = "") -> None:
+    """Refuse ``value`` above ``limit`` (``what`` names the thing counted, ``unit`` its items)."""
+    if value > limit:
+        tail = f" {unit}" if unit else ""
+        raise LimitExceeded(source, what, f"{_n(value)}{tail}", _n(limit))
+
+
+def check_file_size(path: str | os.PathLike[str], limit: int, what: str = "file size") -> int:
+    """The size of the file at ``path`` (refused above ``limit`` bytes; 0 when it cannot be
+    stat'ed: reading it then reports the real problem)."""
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        return 0
+    if size > limit:
+        raise LimitExceeded(path, what, size_text(size), size_text(limit))
+    return size
+
+
+def check_date(source: str | os.PathLike[str], where: str, value: date) -> None:
+    """Refuse a date outside 1970-2100 (the range the clock, calendars and store support)."""
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise LimitExceeded(source, where, f"date {value.isoformat()} is outside the supported range",
+                            f"{EARLIEST_YEAR}-{LATEST_YEAR}")
+
+
+# ------------------------------------------------------------------ compressed files
+
+
+def gunzip(source: str | os.PathLike[str], data: bytes, limit: int = DECOMPRESSED_BYTES) -> bytes:
+    """The content of gzip ``data`` (all members), unpacked piece by piece and refused as soon
+    as it passes ``limit`` bytes or the ratio of a bomb; damaged data is a ``gzip.BadGzipFile``
+    (an OSError) saying so, truncated data an EOFError, as :mod:`gzip` reports them."""
+    import gzip
+    import zlib
+
+    out: list[bytes] = []
+    total = 0
+    packed = max(len(data), 1)
+    rest = data
+    try:
+        while rest:
+            d = zlib.decompressobj(wbits=31)
+            chunk = d.decompress(rest, 1 << 24)
+            while True:
+                total += len(chunk)
+                if total > limit:
+                    raise LimitExceeded(source, "unpacked size", f"more than {size_text(limit)}",
+                                        size_text(limit))
+                if total > RATIO_FLOOR and total > COMPRESSION_RATIO * packed:
+                    raise LimitExceeded(
+                        source, "compression ratio",
+                        f"more than {total // packed:,} to 1 "
+                        f"({size_text(packed)} unpacks past {size_text(total)})",
+                        f"{COMPRESSION_RATIO} to 1")
+                out.append(chunk)
+                if d.eof or not d.unconsumed_tail:
+                    break
+                chunk = d.decompress(d.unconsumed_tail, 1 << 24)
+            if not d.eof:
+                raise EOFError("Compressed file ended before the end-of-stream marker was reached")
+            rest = d.unused_data.lstrip(b"\0")  # gzip allows zero padding after a member
+    except zlib.error as exc:
+        raise gzip.BadGzipFile(f"damaged gzip data ({exc})") from None
+    return b"".join(out)
+
+
+def check_zip(path: str | os.PathLike[str], kind: str = "file") -> None:
+    """Refuse a DOCX/XLSX (a zip) whose parts are too many or unpack too large, by its
+    directory, before any part is unpacked (a zip bomb).  A file that is no zip is left to
+    the reader to report."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return
+    check_count(path, f"parts in the {kind}", len(infos), ZIP_MEMBERS)
+    unpacked = sum(max(i.file_size, 0) for i in infos)
+    packed = sum(max(i.compress_size, 0) for i in infos)
+    if unpacked > ZIP_UNPACKED_BYTES:
+        raise LimitExceeded(path, "unpacked size", size_text(unpacked), size_text(ZIP_UNPACKED_BYTES))
+    if unpacked > RATIO_FLOOR and unpacked > COMPRESSION_RATIO * max(packed, 1):
+        raise LimitExceeded(path, "compression ratio", f"{unpacked // max(packed, 1):,} to 1",
+                            f"{COMPRESSION_RATIO} to 1")
+
+
+def check_document_text(source: str | os.PathLike[str], text: str) -> None:
+    """Refuse the text read out of a contract document when it is too long, has too many
+    lines, or a line too long to split into clauses in reasonable time."""
+    check_count(source, "text", len(text), DOCUMENT_TEXT_CHARS, "characters")
+    lines = text.count("\n") + 1
+    check_count(source, "lines", lines, DOCUMENT_LINES, "lines")
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if end - start > DOCUMENT_LINE_CHARS:
+            line = text.count("\n", 0, start) + 1
+            raise LimitExceeded(source, f"line {line}", f"{end - start:,} characters", f"{DOCUMENT_LINE_CHARS:,}")
+        start = end + 1
+
+
+# ------------------------------------------------------------------ contract data
+
+# list-valued fields with their own limit, by dotted path pattern ("*" is any key or index)
+_LIST_LIMITS: dict[tuple[str, ...], tuple[int, str]] = {
+    ("clauses",): (CLAUSES, "clauses"),
+    ("calendars",): (CALENDARS, "calendars"),
+    ("calendars", "*", "weekly", "*"): (WINDOWS_PER_DAY, "windows"),
+    ("calendars", "*", "holidays", "add"): (HOLIDAY_DATES, "dates"),
+    ("calendars", "*", "holidays", "remove"): (HOLIDAY_DATES, "dates"),
+    ("pause_statuses",): (PAUSE_STATUSES, "statuses"),
+}
+# text fields that may be long (everything else is a short text)
+_LONG_TEXT = frozenset({"text", "notes", "description", "rationale", "action", "evidence"})
+
+
+def _matches(pattern: tuple[str, ...], path: tuple[str, ...]) -> bool:
+    return len(pattern) == len(path) and all(p in ("*", q) for p, q in zip(pattern, path, strict=True))
+
+
+def _walk(value: Any, path: tuple[str, ...], depth: int) -> Iterator[tuple[tuple[str, ...], Any, int]]:
+    yield path, value, depth
+    if depth > NESTING_DEPTH:
+        return
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _walk(v, (*path, str(k)), depth + 1)
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            yield from _walk(v, (*path, str(i)), depth + 1)
+
+
+def check_contract_data(data: Any, source: str | os.PathLike[str]) -> None:
+    """Refuse parsed contract data (YAML/JSON) outside the budget: nesting, list lengths and
+    text lengths, each named by its dotted field path (dates are checked by the model)."""
+    for path, value, depth in _walk(data, (), 0):
+        where = ".".join(path) or "(top level)"
+        if depth > NESTING_DEPTH:
+            raise LimitExceeded(source, where, f"nested more than {NESTING_DEPTH} levels deep",
+                                f"{NESTING_DEPTH} levels")
+        if isinstance(value, dict | list | tuple):
+            limit, unit = next((v for p, v in _LIST_LIMITS.items() if _matches(p, path)),
+                               (LIST_ITEMS, "items"))
+            check_count(source, where, len(value), limit, unit)
+        elif isinstance(value, str):
+            long = bool(path) and (path[-1] in _LONG_TEXT or (path[0] == "clauses" and path[-1] != "number"))
+            check_count(source, where, len(value), TEXT_CHARS if long else SHORT_TEXT_CHARS, "characters")
