@@ -195,7 +195,8 @@ def check_document_text(source: str | os.PathLike[str], text: str) -> None:
         end = len(text) if end < 0 else end
         if end - start > DOCUMENT_LINE_CHARS:
             line = text.count("\n", 0, start) + 1
-            raise LimitExceeded(source, f"line {line}", f"{end - start:,} characters", f"{DOCUMENT_LINE_CHARS:,}")
+            raise LimitExceeded(source, f"line {line}", f"{end - start:,} characters",
+                                f"{DOCUMENT_LINE_CHARS:,}")
         start = end + 1
 
 
