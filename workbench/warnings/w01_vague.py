@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from workbench.warnings.base import Finding, LintContext, check, quote
 
 VAGUE = re.compile(
-    r"\bas soon as (?:is )?(?:reasonably )?(?:possible|practicable|practical)\b"
+    r"\bas soon as (?:is )?(?:reasonably )?(?:possible|practicable|practical)\b|\bASAP\b"
     r"|\bas quickly as (?:is )?(?:reasonably )?(?:possible|practicable)\b"
     r"|\bas much notice as (?:is )?(?:reasonably )?(?:possible|practicable)\b"
     r"|\bpromptly\b|\bprompt (?:response|attention|action|manner)\b"
@@ -27,7 +27,24 @@ SERVICE = re.compile(r"\b(respon|repl|resol|fix|support|tickets?|issues?|inciden
 
 
 def _sentences(text: str) -> Iterator[str]:
-    yield from re.split(r"(?<=[.;!?])\s+|\n\s*\n", text)
+    """Sentences; in a table row (Markdown, tab-separated or flattened), a cell holding a vague
+    phrase without a number ("| P4 | ASAP | 10 business days |") counts on its own, quoted with
+    the row's label."""
+    for s in re.split(r"(?<=[.;!?])\s+|\n\s*\n", text):
+        prose = []
+        for line in s.splitlines():
+            if line.count("|") >= 2:
+                cells = line.strip().strip("|").split("|")
+            elif len(re.findall(r"\t+|\S {3,}(?=\S)", line.strip())) >= 2:  # tab-separated, flattened
+                cells = re.split(r"\t+| {3,}", line.strip())
+            else:
+                prose.append(line)
+                continue
+            if any(VAGUE.search(c) and not NUMBER.search(c) for c in cells):
+                label = cells[0].strip()
+                yield " | ".join([label, *(c.strip() for c in cells[1:] if VAGUE.search(c))])
+        if any(p.strip() for p in prose):
+            yield "\n".join(prose)
 
 
 @check("W01", "Vague commitments", "text")
