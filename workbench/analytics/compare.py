@@ -28,7 +28,16 @@ Scoring formula
     ``recovery``
         the share of four checks met: every backup system has an RPO and RTO (at least
         one system); restore tests at least quarterly (cadence <= 92 days); cloud
-        backup monitoring stated; on-prem backup monitoring stated.
+        backup monitoring stated; on-prem backup monitoring stated.  When the history
+        holds backups, restore tests or outages, the mean of that share and the share
+        of the proposal's recovery terms the history met (:func:`recovery_met`, the
+        replay of :mod:`workbench.engine.recovery_replay` as of the comparison's
+        ``as_of``): the mean, over the parts the history measures, of the RPO part
+        (per backup system the share of days that met its RPO, averaged over the
+        systems), the RTO part (the share of the systems' restore tests within the RTO
+        and successful), the cadence part (the share of systems that met the
+        restore-test cadence) and the uptime part (the share of complete service-months
+        that met their target); a part is 0 when the proposal states no such term.
     ``accountability``
         the share of four checks met: a service credit tied to a missed target;
         scheduled reporting (a monthly report or QBR); reported KPIs include MTTR,
@@ -329,8 +338,31 @@ def _share(checks: Sequence[float]) -> float:
     return float(sum(checks)) / len(checks)
 
 
-def component_scores(c: Contract, counts: Mapping[str, Any], lowest_fee: float | None) -> dict[str, float]:
-    """The six component scores in ``[0, 1]`` (see the module docstring)."""
+def recovery_met(result: Any, history: History) -> float | None:
+    """The share of a proposal's recovery terms the history met (module docstring, under
+    ``recovery``) from its :class:`workbench.engine.recovery_replay.RecoveryResult`; None
+    when the history holds no backup, restore test or outage."""
+    parts = []
+    systems = list(result.rpo)
+    if history.backups:
+        days = [r.days_met / r.days if r.days else 0.0 for r in result.rpo.values()]
+        parts.append(sum(days) / len(days) if days else 0.0)
+    if history.restore_tests:
+        judged = sum(r.tests for r in result.rto.values())
+        within = judged - sum(r.over for r in result.rto.values())
+        parts.append(within / judged if judged else 0.0)
+        parts.append(sum(bool(result.cadence[s].met) for s in systems) / len(systems) if systems else 0.0)
+    if history.outages:
+        outcomes = [o for a in result.availability.values()
+                    for o, done in zip(a.outcome, a.complete, strict=True) if done and o is not None]
+        parts.append(sum(o == "met" for o in outcomes) / len(outcomes) if outcomes else 0.0)
+    return sum(parts) / len(parts) if parts else None
+
+
+def component_scores(c: Contract, counts: Mapping[str, Any], lowest_fee: float | None,
+                     recovery_history: float | None = None) -> dict[str, float]:
+    """The six component scores in ``[0, 1]`` (see the module docstring); ``recovery_history``
+    is :func:`recovery_met` of the proposal, None without recovery records."""
     met = sum(v[m]["met"] for v in counts.values() for m in METRICS)
     br = sum(v[m]["breached"] for v in counts.values() for m in METRICS)
     compliance = met / (met + br) if met + br else 0.0
@@ -367,6 +399,8 @@ def component_scores(c: Contract, counts: Mapping[str, Any], lowest_fee: float |
         bool(b.cloud_backup_monitoring),
         bool(b.onprem_backup_monitoring),
     ])
+    if recovery_history is not None:
+        recovery = 0.5 * recovery + 0.5 * recovery_history
 
     kpis = " ".join(c.reporting.kpis).lower()
     cadence_txt = " ".join(c.reporting.cadence).lower()
@@ -537,6 +571,18 @@ class Comparison:
         )
 
 
+def _recovery_on_history(
+    contracts: Sequence[Contract], history: History | None, as_of: int
+) -> list[float | None]:
+    """:func:`recovery_met` of each contract (the records prepared once), or None each."""
+    if history is None or not (history.backups or history.restore_tests or history.outages):
+        return [None] * len(contracts)
+    from workbench.engine.recovery_replay import RecoveryColumns, RecoveryReplay
+
+    columns = RecoveryColumns.from_history(history)
+    return [recovery_met(RecoveryReplay(columns, c, as_of).run(), history) for c in contracts]
+
+
 def compare(
     proposals: Sequence[Proposal | Contract],
     tickets: TicketTable,
@@ -563,6 +609,7 @@ def compare(
     lowest = min(fees) if fees else None
     results = []
     step = (1.0 - split) / len(props)
+    recovery = _recovery_on_history(contracts, history, as_of)
     for k, (prop, sim) in enumerate(zip(props, sims, strict=True)):
         c = prop.contract
         by_p = sim.to_json()["by_priority"]
@@ -575,7 +622,7 @@ def compare(
                 continue
             credits_p[p] = sim.service_credits(priorities=(p,)).total_amount()
             breaches_p[p] = sum(by_p[p][m]["breached"] for m in METRICS)
-        comps = component_scores(c, by_p, lowest)
+        comps = component_scores(c, by_p, lowest, recovery[k])
         total, breakdown = score(comps, w)
         warns = None
         if with_warnings:
