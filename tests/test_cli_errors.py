@@ -212,9 +212,11 @@ CASES: list[tuple[str, list[str], list[str]]] = [
     ("demo-seed-without-out", ["demo", "--seed", "3"], ["--seed"]),
     ("demo-zero-tickets", ["demo", "--out", "{out}/d", "--tickets", "0"], ["--tickets"]),
     # report
-    ("report-bad-quarter", ["report", "--workspace", "{old}", "--quarter", "2026Q5", "-o", "{out}/q.pdf"],
+    ("report-bad-quarter",
+     ["report", "--workspace", "{old}", "--quarter", "2026Q5", "-o", "{out}/q.pdf"],
      ["--quarter", "2026Q5", "2026Q3"]),
-    ("report-yaml-as-workspace", ["report", "--workspace", "{old}", "--quarter", "2026Q3", "-o", "{out}/q.pdf"],
+    ("report-yaml-as-workspace",
+     ["report", "--workspace", "{old}", "--quarter", "2026Q3", "-o", "{out}/q.pdf"],
      ["northwind-2025.yaml", "not an SLA Workbench workspace"]),
     ("report-bad-form", ["report", "--workspace", "{old}", "--quarter", "2026Q3", "-o", "{out}/q.docx"],
      ["q.docx", ".pdf or .pptx"]),

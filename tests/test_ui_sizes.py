@@ -49,7 +49,8 @@ def test_every_chart_shows_its_axes_at_every_size(window, qtbot: QtBot, view: st
         shown = [c for c in canvases if c.isVisible() and c.width() > 50 and c.height() > 50]
 
         def settled() -> bool:
-            return all(not c.rendering and c.renders > 0 for c in shown)  # noqa: B023
+            # drawn, and with the view's figure (not the empty one it starts with)
+            return all(not c.rendering and c.renders > 0 and c.figure.axes for c in shown)  # noqa: B023
 
         qtbot.waitUntil(settled, timeout=30_000)
         qtbot.wait(50)

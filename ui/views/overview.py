@@ -22,7 +22,7 @@ from ui.steps import show_steps
 from ui.tasks import Task, guard, run_in_background
 from ui.widgets import EmptyState, KpiCard, figure_canvas, heading
 from workbench.app.engagement import CONTRACT, TICKETS
-from workbench.app.quarters import last_full_quarter
+from workbench.app.quarters import Quarter, last_full_quarter
 from workbench.app.words import finding_heading
 
 CARDS = 8
@@ -138,11 +138,13 @@ class OverviewView(QWidget):
             from workbench.warnings import lint
 
             zone = report_zone(contract)
-            start, end = last_full_quarter(int(as_of or 0), zone).bounds(zone)
+            quarter = last_full_quarter(int(as_of or 0), zone)
+            start, end = quarter.bounds(zone)
             from workbench.reports.analytics_charts import kpi_period_figure
 
-            report = kpi_report(
-                contract, history, start, end, as_of=as_of, progress=scaled(progress, 0.0, 0.5)
+            report = kpi_report(  # against the previous calendar quarter, not 92 days before
+                contract, history, start, end, as_of=as_of, progress=scaled(progress, 0.0, 0.5),
+                previous=quarter.previous().bounds(zone),
             )
             findings = lint(contract, history, as_of=as_of, progress=scaled(progress, 0.5, 1.0))
             fig = kpi_period_figure(report)  # built here, rendered on a pool thread too
@@ -172,10 +174,11 @@ class OverviewView(QWidget):
         zone = report.zone or UTC
         d0 = datetime.fromtimestamp(cur.start, zone).date()
         d1 = datetime.fromtimestamp(cur.end - 1, zone).date()
+        quarter = Quarter.of(d0)
         c = self.state.baseline.contract if self.state.baseline else None
         self.title.setText(
-            f"{c.client if c else ''} — quarter {d0:%Y-%m-%d} to {d1:%Y-%m-%d} under "
-            f"{report.contract_version}"
+            f"{c.client if c else ''} — {quarter.label} ({d0:%b} {d0.day} – {d1:%b} {d1.day}, {d1.year}) "
+            f"against {quarter.previous().label}, under {report.contract_version}"
         )
         rank = {"share": 0, "seconds": 1, "currency": 2}
         rows = sorted(headline_rows(report.current, report.previous), key=lambda r: rank.get(r.unit, 3))

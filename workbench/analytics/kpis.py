@@ -572,13 +572,19 @@ class KpiContext:
             and (r.finished_at - r.started_at).total_seconds() <= rto[r.system]
         )
 
-    def report(self, start: datetime | int, end: datetime | int) -> KpiReport:
+    def report(
+        self, start: datetime | int, end: datetime | int, previous: tuple[int, int] | None = None
+    ) -> KpiReport:
+        """The KPIs of ``[start, end)`` beside those of ``previous`` (``[start, end)`` of
+        the period to compare with, e.g. the previous calendar quarter); by default the
+        period of equal length just before."""
         period = Period.of(start, end)
+        before = Period.of(*previous) if previous is not None else period.previous()
         return KpiReport(
             self.contract.name,
             self.contract.version,
             current=self.kpis(period),
-            previous=self.kpis(period.previous()),
+            previous=self.kpis(before),
             zone=self.zone,
         )
 
@@ -654,6 +660,8 @@ def kpi_report(
     end: datetime | int,
     as_of: int | None = None,
     progress: ProgressCallback | None = None,
+    previous: tuple[int, int] | None = None,
 ) -> KpiReport:
-    """KPIs of ``[start, end)`` and of the previous period of equal length."""
-    return KpiContext(contract, history, as_of=as_of, progress=progress).report(start, end)
+    """KPIs of ``[start, end)`` and of ``previous`` (by default the period of equal
+    length just before)."""
+    return KpiContext(contract, history, as_of=as_of, progress=progress).report(start, end, previous)
