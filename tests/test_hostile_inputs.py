@@ -209,3 +209,67 @@ def test_limits_module_messages() -> None:
         limits.check_count("f.csv", "rows", 21, 20, "rows")
     limits.check_count("f.csv", "rows", 20, 20, "rows")
     assert copy.copy(limits.LimitExceeded("a", "b", "c", "d")).args == ("a: b: c; the limit is d",)
+
+
+# ----------------------------------------------------------------- spreadsheets and archives
+
+
+def _xlsx_with_dimension(path: Path, rows: list[list[str]], dimension: str) -> Path:
+    """An XLSX whose sheet's <dimension> tag says ``dimension`` whatever the sheet holds (as
+    some exporters write it)."""
+    import re
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in rows:
+        ws.append(r)
+    plain = path.with_suffix(".plain.xlsx")
+    wb.save(plain)
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data, n = re.subn(rb'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"'.encode(), data)
+                assert n == 1
+            dst.writestr(info, data)
+    plain.unlink()
+    return path
+
+
+def test_every_spreadsheet_row_is_read_whatever_the_dimension_tag_says(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    header = ["id", "priority", "opened_at", "first_response_at", "resolved_at"]
+    days = [f"2026-03-{i % 28 + 1:02d}" for i in range(50)]
+    rows = [[f"T{i}", f"P{i % 4 + 1}", f"{d}T10:00:00Z", f"{d}T11:00:00Z", ""] for i, d in enumerate(days)]
+    xlsx = _xlsx_with_dimension(tmp_path / "export.xlsx", [header, *rows], "A1:E5")
+    ws = tmp_path / "ws.slawb"
+    assert main(["import", str(ws), str(xlsx), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["tickets"] == 50 and out["rejected"] == []
+
+
+def test_archive_bombs_are_refused_by_their_directory(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    import zipfile
+
+    big = b"\0" * (80 << 20)
+    for name in ("bomb.xlsx", "bomb.docx"):
+        p = tmp_path / name
+        with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("[Content_Types].xml", "<Types/>")
+            z.writestr("xl/worksheets/sheet1.xml" if name.endswith("xlsx") else "word/document.xml", big)
+        assert p.stat().st_size < 1 << 20
+    ws = tmp_path / "ws.slawb"
+    _fails_in_one_line(capsys, ["import", str(ws), str(tmp_path / "bomb.xlsx")],
+                       "bomb.xlsx: compression ratio", "the limit is 200 to 1")
+    assert not ws.exists()
+    _fails_in_one_line(capsys, ["lint", str(tmp_path / "bomb.docx")], "bomb.docx: compression ratio")
+    gz = tmp_path / "bomb.csv.gz"
+    gz.write_bytes(gzip.compress(b"id,priority,opened_at,first_response_at,resolved_at\n" + big, 9))
+    _fails_in_one_line(capsys, ["import", str(ws), str(gz)], "bomb.csv.gz: compression ratio")
+    _fails_in_one_line(capsys, ["simulate", "--contract", str(OLD), "--tickets", str(gz)],
+                       "bomb.csv.gz: compression ratio")
+    assert not ws.exists()

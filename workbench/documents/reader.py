@@ -722,10 +722,11 @@ def read_text(path: str | Path) -> str:
             f"{p}: not a contract document ({suffix}); documents are "
             f"{', '.join(DOCUMENT_SUFFIXES)}, contract files .yaml, .yml or .json"
         )
-    if suffix == ".docx":
-        return _docx_text(p)
-    if suffix == ".pdf":
-        return _pdf_text(p)
+    if suffix in (".docx", ".pdf"):  # parsed in a child process within time and memory limits
+        from workbench.sandbox import read_document_isolated
+
+        return read_document_isolated(_docx_text if suffix == ".docx" else _pdf_text, p, DocumentError)
+    _check_budget(p, None)
     if suffix in (".html", ".htm"):
         return _html_text(p)
     try:
@@ -737,10 +738,24 @@ def read_text(path: str | Path) -> str:
     return _adoc_text(text) if suffix in (".adoc", ".asciidoc") else text
 
 
+def _check_budget(p: Path, text: str | None) -> None:
+    """The file's size (``text`` None) or its text against ``models.limits``, as a DocumentError."""
+    from models import limits
+
+    try:
+        if text is None:
+            limits.check_file_size(p, limits.DOCUMENT_FILE_BYTES)
+        else:
+            limits.check_document_text(p, text)
+    except limits.LimitExceeded as exc:
+        raise DocumentError(str(exc)) from None
+
+
 def load_document(path: str | Path) -> Document:
     """Read and segment a plain-text, Markdown, DOCX or PDF contract document."""
     p = Path(path)
     text = read_text(p)
+    _check_budget(p, text)
     if not text.strip():
         raise DocumentError(f"{p}: the document holds no text (a scanned PDF needs OCR first)")
     return segment(text, source=str(p))

@@ -71,7 +71,7 @@ def read_table(path: str | Path, sheet: str | None = None, choose: HeaderScore |
     except OSError as exc:
         raise ReadError(f"{p}: cannot read: {exc.strerror or exc}") from exc
     if p.suffix.lower() in (".xlsx", ".xlsm") or head.startswith(b"PK\x03\x04"):
-        return _read_xlsx(p, sheet, choose)
+        return _xlsx_apart(p, sheet, choose)
     if sheet is not None:
         raise ReadError(f"{p}: --sheet {sheet} names a worksheet, but this is a CSV file (one table)")
     return _read_csv(p)
@@ -335,6 +335,27 @@ def _pick_sheet(p: Path, wb: object, sheet: str | None, choose: HeaderScore | No
                           f"also in the workbook: {others}; pass --sheet NAME for another")
 
 
+def _xlsx_apart(p: Path, sheet: str | None, choose: HeaderScore | None) -> RawTable:
+    """An XLSX workbook checked against the budget (a zip bomb is refused by its directory),
+    then read in a child process within the time and memory limits (workbench.sandbox)."""
+    from models.limits import LimitExceeded, check_zip
+    from workbench.sandbox import run_isolated
+
+    try:
+        check_zip(p, "workbook")
+    except LimitExceeded as exc:
+        raise ReadError(str(exc)) from None
+    return run_isolated(_read_xlsx, p, sheet, choose, error=ReadError)
+
+
+def _every_row(wb: object) -> None:
+    """openpyxl's read-only mode reads a sheet only as far as its ``<dimension>`` tag says, and
+    writers get the tag wrong (understating the sheet): forget it, so every row is read."""
+    for ws in wb.worksheets:  # type: ignore[attr-defined]
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()
+
+
 def _read_xlsx(p: Path, sheet: str | None = None, choose: HeaderScore | None = None) -> RawTable:
     import openpyxl
 
@@ -348,6 +369,7 @@ def _read_xlsx(p: Path, sheet: str | None = None, choose: HeaderScore | None = N
         raise ReadError(f"{p}: not a readable XLSX workbook: {type(exc).__name__}: {exc}") from exc
     note: str | None = None
     try:
+        _every_row(wb)
         ws, note = _pick_sheet(p, wb, sheet, choose)
         headers: list[str] | None = None
         rows: list[list[str]] = []
