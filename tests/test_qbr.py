@@ -372,3 +372,14 @@ def test_deck_opens_in_libreoffice_impress(workspace: Path, tmp_path: Path) -> N
     pages = PdfReader(tmp_path / "qbr.pdf").pages
     assert len(pages) == n
     assert "Q3 2026" in pages[1].extract_text()
+
+
+def test_headline_changes_take_every_section_in_turn() -> None:
+    from workbench.documents.diff import TermChange
+    from workbench.reports.qbr import headline_changes
+
+    changes = [TermChange(f"t{i}", f"target {i}", "a", "b", "changed", "Targets") for i in range(5)]
+    changes += [TermChange("fee", "Monthly fee", "1", "2", "changed", "Fees"),
+                TermChange("scope", "Scope notes", "x", "y", "changed", "Scope")]
+    assert [t.path for t in headline_changes(changes, 4)] == ["t0", "t1", "fee", "scope"]
+    assert [t.path for t in headline_changes(changes, 10)] == [t.path for t in changes]

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -38,6 +39,9 @@ from workbench.engine import recovery
 from workbench.engine.credits import monthly_credits, outcome_counts
 from workbench.progress import ProgressCallback, report, scaled
 from workbench.warnings.base import Finding
+
+if TYPE_CHECKING:
+    from workbench.documents.diff import TermChange
 
 NOT_MEASURED = "not measured"
 
@@ -851,6 +855,24 @@ MATERIAL_ORDER = (
 )
 
 
+def headline_changes(changes: Sequence[TermChange], limit: int) -> list[TermChange]:
+    """At most ``limit`` changes, taken section by section in turn (the first change of
+    every section, then the second …) so that one section's many changes do not hide
+    the others; shown in the sections' order."""
+    by_section: dict[str, list[TermChange]] = {}
+    for t in changes:
+        by_section.setdefault(t.section, []).append(t)
+    picked: list[TermChange] = []
+    depth = 0
+    while len(picked) < min(limit, len(changes)):
+        for group in by_section.values():
+            if depth < len(group) and len(picked) < limit:
+                picked.append(group[depth])
+        depth += 1
+    order = {id(t): i for i, t in enumerate(changes)}
+    return sorted(picked, key=lambda t: order[id(t)])
+
+
 def _redline_section(b: _Builder, label: str, proposal: Contract, limit: int = 10) -> QbrSection:
     from workbench.documents.diff import diff_contracts
 
@@ -860,7 +882,7 @@ def _redline_section(b: _Builder, label: str, proposal: Contract, limit: int = 1
         (t for t in d.terms if t.path not in ADMINISTRATIVE_TERMS),
         key=lambda t: MATERIAL_ORDER.index(t.section) if t.section in MATERIAL_ORDER else len(MATERIAL_ORDER),
     )
-    rows = tuple((t.section, t.label, t.old or "—", t.new or "—") for t in material[:limit])
+    rows = tuple((t.section, t.label, t.old or "—", t.new or "—") for t in headline_changes(material, limit))
     kinds: dict[str, int] = {}
     for c in d.clauses:
         kinds[c.kind] = kinds.get(c.kind, 0) + 1

@@ -26,7 +26,8 @@ BLUE = (0x1F, 0x4F, 0xD0)
 GREY = (0x5F, 0x63, 0x68)
 HEAD_BG = (0xE8, 0xEC, 0xF2)
 TABLE_HEIGHT_IN = 4.9  # the room for a table on one slide
-ROW_IN, LINE_IN = 0.08, 0.165  # a row's padding and one line of 10 pt text
+ROW_IN, LINE_IN, MIN_ROW_IN = 0.08, 0.165, 0.25  # a row's padding, one line of 10 pt text, a row at least
+SAFETY = 1.15
 CHARS_PER_INCH = 14  # 10 pt text
 
 
@@ -42,7 +43,12 @@ def _lines(text: str, width_in: float) -> int:
 
 
 def _row_in(cells: Sequence[str], widths: Sequence[float]) -> float:
-    return ROW_IN + LINE_IN * max(_lines(c, w) for c, w in zip(cells, widths, strict=True))
+    return max(MIN_ROW_IN, ROW_IN + LINE_IN * max(_lines(c, w) for c, w in zip(cells, widths, strict=True)))
+
+
+def _height_in(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]) -> float:
+    """A table's estimated height, with a margin for a renderer that wraps sooner."""
+    return SAFETY * (_row_in(header, widths) + sum(_row_in(r, widths) for r in rows))
 
 
 def table_pages(
@@ -201,7 +207,7 @@ class _Deck:
         slide, y = None, bottom  # the open slide and where its next block goes
         for tb in sec.tables:
             widths = _widths(tb, width)
-            height = _row_in(tb.header, widths) + sum(_row_in(r, widths) for r in tb.rows)
+            height = _height_in(tb.header, tb.rows, widths)
             if slide is not None and y + 0.25 + height <= bottom:
                 self.table(slide, tb.header, tb.rows, y + 0.25, widths)
                 y += 0.25 + height
@@ -211,7 +217,7 @@ class _Deck:
                 title = sec.title + (f" ({k + 1}/{len(pages)})" if len(pages) > 1 else "")
                 slide = self.slide(title, sec.message, notes)
                 self.table(slide, tb.header, rows, BODY_TOP_IN + 0.1, widths)
-                y = BODY_TOP_IN + 0.1 + _row_in(tb.header, widths) + sum(_row_in(r, widths) for r in rows)
+                y = BODY_TOP_IN + 0.1 + _height_in(tb.header, rows, widths)
         if sec.bullets:
             room = SLIDE_H_IN - 0.6 - (y + 0.3)
             if slide is None or room < 0.45 * len(sec.bullets):
