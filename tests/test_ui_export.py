@@ -81,3 +81,21 @@ def test_the_dialog_takes_its_as_of_from_the_injected_clock(qtbot) -> None:
         assert dlg.as_of.date().toString("yyyy-MM-dd") == "2027-02-03"
     finally:
         w.db.shutdown()
+
+
+def test_rationale_only_for_material_changes_and_a_clean_default_file(qtbot, window) -> None:
+    from pathlib import Path
+
+    from workbench.app.redline import ADMINISTRATIVE, redline_file_name
+
+    dlg = ExportDialog(window)
+    qtbot.addWidget(dlg)
+    keys = [table_item(dlg.changes, r, 2).data(256) for r in range(dlg.changes.rowCount())]
+    assert not ADMINISTRATIVE & set(keys), "no rationale asked for version, status or dates"
+    assert any(t.key == "version" for t in dlg.diff.terms) and "also version" in dlg.status.text()
+    path = Path(dlg.path.text())
+    assert path.name == "Redline 2025 signed to 2026 proposal.pdf"
+    from ui.export_dialog import documents_folder
+
+    assert path.parent == documents_folder()  # not the workspace's (for the demo: a hidden data folder)
+    assert redline_file_name("2025/26: a*b", "  ") == "Redline 2025-26- a-b to version.pdf"

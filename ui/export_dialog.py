@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QUrl
+from PySide6.QtCore import QDate, QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -39,6 +39,14 @@ from PySide6.QtWidgets import (
 from ui.state import Version
 from ui.tasks import Task, run_with_progress
 from workbench.app.asof import Clock, default_as_of, utc_now
+from workbench.app.redline import administrative_terms, material_terms, redline_file_name
+
+
+def documents_folder() -> Path:
+    """The user's Documents folder (where a person looks for an exported PDF), else home."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    path = Path(folder) if folder else Path.home()
+    return path if path.is_dir() else Path.home()
 
 
 class ExportDialog(QDialog):
@@ -148,7 +156,12 @@ class ExportDialog(QDialog):
         if old is None or new is None:
             return
         self.diff = diff_contracts(old.contract, new.contract)
-        rows: list[tuple[str, str, str]] = [(t.describe(), t.section, t.key) for t in self.diff.terms]
+        # a rationale for each material change; the agreement's version, status and dates
+        # change with every version and are named once in the status line
+        rows: list[tuple[str, str, str]] = [
+            (t.describe(), t.section, t.key) for t in material_terms(self.diff.terms)
+        ]
+        admin = administrative_terms(self.diff.terms)
         for c in self.diff.clause_changes:
             rows.append((f"Clause {c.title}: {c.kind}", "Clause text", c.key))
         self.changes.blockSignals(True)
@@ -167,12 +180,11 @@ class ExportDialog(QDialog):
         as_of = default_as_of(self.state.history, new.contract, self.clock)
         self.as_of.setDate(QDate(as_of.year, as_of.month, as_of.day))
         if not self.path.text() or self.written is None:
-            folder = self.state.path.parent if self.state.path else Path.home()
-            safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in new.contract.version)
-            self.path.setText(str(folder / f"redline-{safe}.pdf"))
+            self.path.setText(str(documents_folder() / redline_file_name(old.label, new.label)))
         same = old is new
         self.export_button.setEnabled(not same)
-        self.status.setText("Choose two different versions." if same else f"{len(rows)} change(s).")
+        also = f"; also {', '.join(t.label.lower() for t in admin)}" if admin else ""
+        self.status.setText("Choose two different versions." if same else f"{len(rows)} change(s){also}.")
         self._update_preview()
 
     def set_rationale(self, key: str, text: str) -> None:

@@ -1,0 +1,33 @@
+"""What both front ends need around a redline: which changes a rationale is asked for
+(the material ones; the agreement's own version, status and dates change with every
+new version and are listed once, not argued), and the file name a person expects."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+ADMINISTRATIVE = frozenset({"name", "version", "status", "effective_date", "last_reviewed"})
+"""Term keys of the agreement's own bookkeeping: no rationale is asked for them."""
+
+
+def material_terms(terms: Iterable[Any]) -> list[Any]:
+    """The term changes a rationale is asked for (not :data:`ADMINISTRATIVE`)."""
+    return [t for t in terms if t.key not in ADMINISTRATIVE]
+
+
+def administrative_terms(terms: Iterable[Any]) -> list[Any]:
+    return [t for t in terms if t.key in ADMINISTRATIVE]
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def redline_file_name(old_label: str, new_label: str) -> str:
+    """``Redline 2025 to 2026-Q4 proposal.pdf``: both versions' labels, readable, with
+    only the characters no file system refuses."""
+    def clean(text: str) -> str:
+        return " ".join(_UNSAFE.sub("-", text).split()).strip(" .-") or "version"
+
+    return f"Redline {clean(old_label)} to {clean(new_label)}.pdf"
