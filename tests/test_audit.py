@@ -58,7 +58,7 @@ def test_agreement_under_contract_hand_made() -> None:
             tk("C", "P1", 0.5, 5, False),  # resolution breached, provider breached: agree
             tk("D", "P1", 0.5, 3, False),  # ours met, provider breached: disagree
             tk("E", "P2", 1, 7, True),  # agree
-            tk("F", "P2", 1, None, True),  # resolution pending at as_of: undecided
+            tk("F", "P2", 1, None, True),  # still open at as_of: left out, counted apart
             tk("G", "P2", 1, 6, None),  # no flag: not audited
         ]
     )
@@ -76,10 +76,11 @@ def test_agreement_under_contract_hand_made() -> None:
         "response_seconds": 7200,
         "resolution_seconds": 10800,
     }
-    assert (p2.tickets, p2.agreeing, p2.undecided) == (2, 1, 1)
-    assert res.agreement_under_contract == pytest.approx(3 / 6)
+    assert (p2.tickets, p2.agreeing, p2.undecided) == (1, 1, 0)
+    assert res.open_tickets == 1 and res.audited == 5
+    assert res.agreement_under_contract == pytest.approx(3 / 5)
     out = res.to_json()
-    assert out["agreement_under_contract"] == 0.5
+    assert out["agreement_under_contract"] == 0.6 and out["open_tickets"] == 1
     assert set(out["best_explanation"]) >= {"metric", "calendar", "targets", "agreement"}
 
 

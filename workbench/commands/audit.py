@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from workbench.app.asof import AS_OF_HELP, parse_as_of
 from workbench.cli import CommandError
@@ -38,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.engine.audit import NEVER_MET, audit
+    from workbench.engine.audit import NEVER_MET, TRIVIAL, audit
 
     if args.contract and args.contract_version:
         raise CommandError("give --contract C or --version VERSION, not both")
@@ -50,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
         read = read_contract_arg(args.contract)
         contract, unconfirmed = read.contract, read.extracted
     as_of = parse_as_of(args.as_of) if args.as_of else None
+    data_zone = args.tz
     if args.workspace:
         with open_workspace(args.workspace, upgrade=True) as ws:
             history = ws.load_history()
@@ -57,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
                 versions = ws.contract_versions()
                 if versions:
                     contract = versions[-1][1]
+            data_zone = data_zone or _import_zone(ws)
         tickets, log = history.tickets, history.status_log
     else:
         from workbench.importing.core import ImportFailed
@@ -67,10 +70,13 @@ def run(args: argparse.Namespace) -> int:
         except ImportFailed as exc:
             raise CommandError(str(exc)) from exc
         tickets, log = res.tickets, res.status_log
-    result = audit(tickets, log, contract, as_of)
+    result = audit(tickets, log, contract, as_of, data_zone=data_zone)
     if result.tickets_with_flag == 0:
         raise CommandError("no ticket carries the provider's SLA verdict (provider_sla_met): nothing to audit"
                            )
+    if result.audited == 0:
+        raise CommandError(f"all {result.tickets_with_flag} tickets with the provider's verdict are still "
+                           "open: nothing to audit yet (pass --as-of a later instant, or import newer data)")
     out = result.to_json()
     if unconfirmed:
         out["unconfirmed_terms"] = True
@@ -80,6 +86,9 @@ def run(args: argparse.Namespace) -> int:
     if unconfirmed:
         print(UNCONFIRMED.format(file=args.contract))
     print(f"tickets with the provider's verdict: {result.tickets_with_flag} ({result.provider_met} met)")
+    if result.open_tickets:
+        print(f"left out: {result.open_tickets} still open (their verdict is provisional); "
+              f"{result.audited} audited")
     if contract is None:
         why = "no contract version in the workspace; " if args.workspace else ""
         print(f"agreement under a contract: not measured ({why}pass --contract C)")
@@ -95,6 +104,22 @@ def run(args: argparse.Namespace) -> int:
             else f"{p} {t}"
             for p, t in b.targets.items()
         )
-        print(f"best explanation: {b.metric} on {b.calendar}{' with pauses' if b.pauses else ''}, "
-              f"targets {targets}: {b.agreement:.1%} agreement")
+        if b.metric == TRIVIAL:
+            print(f"best explanation: none better than the trivial rule '{b.targets_rule}': "
+                  f"{b.agreement:.1%} agreement (no clock reproduces the provider's verdicts)")
+        else:
+            print(f"best explanation: {b.metric} on {b.calendar}{' with pauses' if b.pauses else ''}, "
+                  f"targets {targets}: {b.agreement:.1%} agreement")
+    base = ", ".join(f"{x.targets_rule} {x.agreement:.1%}" for x in result.baselines)
+    if base:
+        print(f"trivial rules: {base}; zones searched: {', '.join(result.zones)}")
     return 0
+
+
+def _import_zone(ws: Any) -> str | None:
+    """The zone the latest ticket import read its naive timestamps in (None when not recorded)."""
+    for src in reversed(ws.data_sources()):
+        zone = (src.details or {}).get("timezone")
+        if zone:
+            return str(zone)
+    return None

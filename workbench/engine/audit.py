@@ -10,16 +10,27 @@ Two questions, for the tickets that carry the provider tool's flag (ServiceNow
    equals the flag / all flagged tickets (undecided tickets count as not agreeing,
    and are reported).  Per priority, with the disagreeing tickets.
 
+   Open tickets (neither resolved nor closed by ``as_of``) are left out of both
+   questions and counted apart (``open_tickets``): the provider's flag on a ticket
+   still running is provisional.
+
 2. **The clock that best reproduces the flags.**  For each metric (response =
    opened -> first response, resolution = opened -> resolved, closure = opened ->
-   closed), each calendar (24x7, and Mon-Fri business windows whose start and end
-   hours are searched, in the contract's business time zone or UTC), with and
-   without the contract's pause statuses, and for each priority separately, the
-   threshold that maximises agreement is found exactly: sort the elapsed business
-   seconds, and the number of agreeing tickets for "met iff elapsed <= T" is a
-   prefix count (ties are kept together); the roundest duration inside the best
-   interval is reported.  Tickets without the metric's event count as not
-   agreeing, so the candidates are ranked on the same denominator.
+   closed), each calendar (24x7, and business windows of every start from 06:00 to
+   10:00 and every length from 7 to 12 hours, in hour steps, on the weekday sets of
+   common contracts: Mon-Fri, Mon-Sat, every day), in each zone that may be the
+   provider's (the contract's business zone, the data's own zone as the import read
+   it, and UTC), with and without the contract's pause statuses, and for each
+   priority separately, the threshold that maximises agreement is found exactly:
+   sort the elapsed business seconds, and the number of agreeing tickets for "met
+   iff elapsed <= T" is a prefix count (ties are kept together); the roundest
+   duration inside the best interval is reported.  Tickets without the metric's
+   event count as not agreeing, so the candidates are ranked on the same
+   denominator.
+
+   The trivial rules "always met" and "never met" are reported beside it
+   (``baselines``), and take the place of the best explanation when no clock agrees
+   more (a tie goes to the trivial rule: such a clock explains nothing).
 
 Elapsed times come from :class:`workbench.engine.simulate.Engine` (the engine's clock).
 """
@@ -40,8 +51,15 @@ I64 = npt.NDArray[np.int64]
 Bool = npt.NDArray[np.bool_]
 
 AUDIT_METRICS = ("response", "resolution", "closure")
-START_HOURS = (7, 8, 9)
-END_HOURS = (16, 17, 18, 19)
+START_HOURS = (6, 7, 8, 9, 10)
+WINDOW_HOURS = (7, 8, 9, 10, 11, 12)
+WEEKDAY_SETS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Mon-Fri", ("mon", "tue", "wed", "thu", "fri")),
+    ("Mon-Sat", ("mon", "tue", "wed", "thu", "fri", "sat")),
+    ("Mon-Sun", ("mon", "tue", "wed", "thu", "fri", "sat", "sun")),
+)
+ALWAYS_MET = "always met"
+TRIVIAL = "trivial rule"
 MAX_LISTED = 50
 
 
@@ -157,6 +175,11 @@ class Explanation:
     def agreement(self) -> float:
         return 0.0 if self.tickets == 0 else self.agreeing / self.tickets
 
+    @property
+    def targets_rule(self) -> str:
+        """A trivial rule's name ("always met"/"never met"), else the metric."""
+        return next(iter(self.targets.values())) if self.metric == TRIVIAL and self.targets else self.metric
+
     def to_json(self) -> dict[str, Any]:
         return {"metric": self.metric, "calendar": self.calendar, "pauses": self.pauses,
                 "targets": dict(self.targets), "agreement": _r(self.agreement),
@@ -175,12 +198,20 @@ class AuditResult:
     by_priority: dict[str, PriorityAgreement] = field(default_factory=dict)
     best: Explanation | None = None
     candidates: list[Explanation] = field(default_factory=list)
+    open_tickets: int = 0
+    baselines: list[Explanation] = field(default_factory=list)
+    zones: list[str] = field(default_factory=list)
+
+    @property
+    def audited(self) -> int:
+        """The flagged tickets compared: those no longer open."""
+        return self.tickets_with_flag - self.open_tickets
 
     @property
     def agreement_under_contract(self) -> float | None:
-        if not self.by_priority or self.tickets_with_flag == 0:
+        if not self.by_priority or self.audited <= 0:
             return None
-        return sum(p.agreeing for p in self.by_priority.values()) / self.tickets_with_flag
+        return sum(p.agreeing for p in self.by_priority.values()) / self.audited
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -191,6 +222,9 @@ class AuditResult:
             "by_priority": {p: a.to_json() for p, a in self.by_priority.items()},
             "best_explanation": None if self.best is None else self.best.to_json(),
             "runners_up": [c.to_json() for c in self.candidates[1:6]],
+            "open_tickets": self.open_tickets,
+            "baselines": {b.targets_rule: _r(b.agreement) for b in self.baselines},
+            "zones_searched": list(self.zones),
         }
 
 
@@ -241,19 +275,38 @@ def _sec(v: Any) -> int | None:
     return None if int(v) < 0 else int(v)
 
 
-def candidate_calendars(zone: str) -> list[tuple[str, CalendarSpec | str]]:
+def candidate_calendars(zones: str | list[str]) -> list[tuple[str, CalendarSpec | str]]:
+    """24x7, then every searched business window in each zone."""
     out: list[tuple[str, CalendarSpec | str]] = [(LITERAL_24X7, LITERAL_24X7)]
-    for s in START_HOURS:
-        for e in END_HOURS:
-            w = f"{s:02d}:00-{e:02d}:00"
-            spec = CalendarSpec(timezone=zone, weekly={d: (w,) for d in ("mon", "tue", "wed", "thu", "fri")})
-            out.append((f"Mon-Fri {w} {zone}", spec))
+    for zone in [zones] if isinstance(zones, str) else zones:
+        for days_name, days in WEEKDAY_SETS:
+            for s in START_HOURS:
+                for length in WINDOW_HOURS:
+                    w = f"{s:02d}:00-{s + length:02d}:00"
+                    spec = CalendarSpec(timezone=zone, weekly={d: (w,) for d in days})
+                    out.append((f"{days_name} {w} {zone}", spec))
+    return out
+
+
+def trivial_baselines(tickets: TicketTable) -> list[Explanation]:
+    """"Always met" and "never met" over the same tickets as the candidates."""
+    flag = tickets.provider_sla_met == 1
+    out = []
+    for rule, agrees in ((ALWAYS_MET, flag), (NEVER_MET, ~flag)):
+        per: dict[str, float | None] = {}
+        targets: dict[str, str] = {}
+        for p, pname in enumerate(PRIORITIES):
+            sel = tickets.priority == p
+            if sel.any():
+                per[pname] = float(agrees[sel].mean())
+                targets[pname] = rule
+        out.append(Explanation(TRIVIAL, "none", False, targets, int(agrees.sum()), len(tickets), per))
     return out
 
 
 def best_explanations(
-    tickets: TicketTable, log: StatusLog | None, pause_statuses: tuple[str, ...] = (), zone: str = "UTC",
-    as_of: int | None = None, progress: ProgressCallback | None = None,
+    tickets: TicketTable, log: StatusLog | None, pause_statuses: tuple[str, ...] = (),
+    zone: str | list[str] = "UTC", as_of: int | None = None, progress: ProgressCallback | None = None,
 ) -> list[Explanation]:
     """Every (metric, calendar, pauses) candidate with its best per-priority targets, best first."""
     from workbench.engine.simulate import Engine
@@ -300,23 +353,49 @@ def audit(
     contract: Contract | None = None,
     as_of: int | None = None,
     progress: ProgressCallback | None = None,
+    data_zone: str | None = None,
 ) -> AuditResult:
-    """Both audits over the tickets that carry ``provider_sla_met``."""
+    """Both audits over the finished tickets that carry ``provider_sla_met``.  ``data_zone``: the zone
+    the tickets' export was written in (searched besides the contract's zone and UTC)."""
     mask = (tickets.provider_sla_met >= 0) & (tickets.opened != MISSING) & (tickets.priority >= 0)
     t, log = subset(tickets, status_log, mask)
     result = AuditResult(tickets_with_flag=len(t), provider_met=int((t.provider_sla_met == 1).sum()))
+    t, log, result.open_tickets = _without_open(t, log, as_of)
     if len(t) == 0:
         return result
     report(progress, 0.0, "auditing the provider's verdicts")
-    zone = "UTC"
+    zones: list[str] = []
     pauses: tuple[str, ...] = ()
     if contract is not None:
         result.contract_name = f"{contract.name} — {contract.version}" if contract.version else contract.name
         result.by_priority = agreement_under_contract(contract, t, log, as_of, scaled(progress, 0.0, 0.2))
         pauses = tuple(contract.pause_statuses)
-        if contract.calendars:
-            zone = next(iter(contract.calendars.values())).timezone
-    result.candidates = best_explanations(t, log, pauses, zone, as_of, scaled(progress, 0.2, 1.0))
-    result.best = result.candidates[0] if result.candidates else None
+        zones += [c.timezone for c in contract.calendars.values()][:1]
+    for z in ([data_zone] if data_zone else []) + ["UTC"]:
+        if z not in zones:
+            zones.append(z)
+    result.zones = zones
+    result.candidates = best_explanations(t, log, pauses, zones, as_of, scaled(progress, 0.2, 1.0))
+    result.baselines = trivial_baselines(t)
+    best = result.candidates[0] if result.candidates else None
+    top = max(result.baselines, key=lambda b: b.agreeing)
+    if best is None or top.agreeing >= best.agreeing:
+        best = top
+        result.candidates.insert(0, top)
+    result.best = best
     report(progress, 1.0, "audit done")
     return result
+
+
+def _without_open(tickets: TicketTable, log: StatusLog, as_of: int | None
+                  ) -> tuple[TicketTable, StatusLog, int]:
+    """The tickets resolved or closed by ``as_of`` (all events count when it is None), and how many
+    were still open."""
+    limit = np.iinfo(np.int64).max if as_of is None else int(as_of)
+    done = ((tickets.resolved != MISSING) & (tickets.resolved <= limit)) | (
+        (tickets.closed != MISSING) & (tickets.closed <= limit))
+    n_open = int((~done).sum())
+    if not n_open:
+        return tickets, log, 0
+    t, lg = subset(tickets, log, done)
+    return t, lg, n_open
