@@ -336,11 +336,13 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.loading_page)
 
     def _build_view(self, key: str) -> QWidget:
+        from ui import exports
         from ui.views import build_view
 
         view = build_view(key, self.state, self)
         view.setObjectName(f"view_{key}")
         self.stack.addWidget(view)
+        exports.install(view)  # every table and chart: copy, save as CSV/XLSX, PNG/SVG
         return view
 
     def _build_navigator(self) -> None:
