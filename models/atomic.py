@@ -12,7 +12,8 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     """Write to a temporary file in the same folder, fsync, then rename over ``path``."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    remove_stale_temporaries(p, ".tmp")
+    fd, tmp = tempfile.mkstemp(prefix=temporary_prefix(p), suffix=".tmp", dir=p.parent)
     try:
         # mkstemp makes 0600 files: give the result the mode a plain open() would
         # (the replaced file's mode, else 0666 less the umask).
@@ -29,6 +30,52 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
             pass
         raise
     _fsync_dir(p.parent)
+
+
+def temporary_prefix(path: Path) -> str:
+    """The name a temporary file for ``path`` starts with: hidden, the target's name and the
+    writing process's id (``.review.pdf.4711.``), so that the next write can tell the leftovers
+    of a killed writer from the file of one still at work."""
+    return f".{path.name}.{os.getpid()}."
+
+
+def remove_stale_temporaries(path: Path, suffix: str) -> list[Path]:
+    """Remove the temporary files (``suffix``: ``.tmp``, ``.creating``) that writers of ``path``
+    left behind when they were killed: those whose process is gone.  Returns what was removed."""
+    removed: list[Path] = []
+    prefix = f".{path.name}."
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return removed
+    for name in names:
+        if not name.startswith(prefix):
+            continue
+        rest = name[len(prefix):]
+        pid_text, _, tail = rest.partition(".")
+        if not pid_text.isdigit() or not (tail.endswith(suffix) or tail.endswith(suffix + "-journal")):
+            continue
+        if _alive(int(pid_text)):
+            continue
+        leftover = path.parent / name
+        try:
+            leftover.unlink()
+            removed.append(leftover)
+        except OSError:
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid() or os.name == "nt":  # (Windows' os.kill would end the process)
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone else's process, or no way to tell: leave its file alone
+    return True
 
 
 def _target_mode(path: Path) -> int:

@@ -72,6 +72,9 @@ DOCUMENT_LINES = 50_000  # lines (paragraphs, table rows) of it
 PARSE_SECONDS = 30  # a DOCX, PDF or XLSX parser runs at most this long (in a child process)
 PARSE_MEMORY_BYTES = 2 * GiB  # ... and with at most this much memory
 
+# ------------------------------------------------------------------ workspaces
+WORKSPACE_BUSY_SECONDS = 15  # a write waits this long for another program's write to finish
+
 
 class LimitExceeded(ValueError):
     """An input outside the budget: ``FILE: WHAT: VALUE; the limit is LIMIT``."""

@@ -113,6 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run_command(args_list: list[str]) -> int:
     from models.contract import ContractError  # imported under the SIGINT handler
     from models.limits import LimitExceeded
+    from models.store.errors import WorkspaceError
 
     parser = build_parser()
     args = parser.parse_args(args_list)
@@ -120,7 +121,7 @@ def _run_command(args_list: list[str]) -> int:
         rc = int(args.run(args) or 0)
         sys.stdout.flush()  # a closed pipe shows here, not as a complaint at exit
         return rc
-    except (CommandError, ContractError, LimitExceeded) as exc:
+    except (CommandError, ContractError, LimitExceeded, WorkspaceError) as exc:
         if _sigint.received:
             raise KeyboardInterrupt from None
         print(f"sla-workbench {args.command}: error: {one_line(str(exc))}", file=sys.stderr)

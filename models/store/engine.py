@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.pool import NullPool, StaticPool
 
+from models.limits import WORKSPACE_BUSY_SECONDS
 from models.store.errors import WorkspaceError
 from models.store.revisions import Revisions
 from models.store.schema import APP_ID, t_meta
@@ -61,12 +62,13 @@ def _file_engine(path: Path, readonly: bool = False) -> Engine:
         uri = f"file:{urllib.parse.quote(str(path))}?mode=ro"
 
         def creator() -> sqlite3.Connection:
-            return sqlite3.connect(uri, uri=True, check_same_thread=False)
+            return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=WORKSPACE_BUSY_SECONDS)
 
         engine = sa.create_engine("sqlite://", creator=creator, poolclass=NullPool)
     else:
         url = URL.create("sqlite", database=str(path))
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False})
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False,
+                                                     "timeout": WORKSPACE_BUSY_SECONDS})
     _sqlite_events(engine)
     return engine
 
@@ -160,5 +162,18 @@ def _is_empty_database(url: URL) -> bool:
 
 def _db_error(where: str, exc: BaseException) -> WorkspaceError:
     orig = getattr(exc, "orig", None) or exc
+    if is_locked(orig):
+        return WorkspaceError(in_use(where))
     return WorkspaceError(f"{where}: damaged or unreadable workspace ({orig})")
+
+
+def is_locked(exc: BaseException | None) -> bool:
+    """Whether SQLite's error is another connection holding the file ("database is locked")."""
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower()
+
+
+def in_use(where: str) -> str:
+    """The one line for a workspace another program kept locked past the busy timeout."""
+    return (f"{where}: in use by another SLA Workbench (its write did not finish within "
+            f"{WORKSPACE_BUSY_SECONDS} s); nothing was changed: try again when it is done")
 

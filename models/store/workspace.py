@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import URL, Connection, Engine
 
+from models.atomic import remove_stale_temporaries, temporary_prefix
 from models.clock import Clock
 from models.contract import Contract, ContractError, contract_from_data
 from models.history import (
@@ -64,6 +65,8 @@ from models.store.engine import (
     _journal,
     _resolve,
     _url_engine,
+    in_use,
+    is_locked,
 )
 from models.store.errors import WorkspaceError
 from models.store.records import ContractVersionInfo, DataSourceRecord, DraftRecord, NewDataSource, Records
@@ -88,6 +91,10 @@ from models.store.schema import (
 REMOVED_VERSION_KEY = "contract_versions_removed_id"
 
 
+class _Exists(WorkspaceError):
+    """The workspace file to create is there already (perhaps made by another program just now)."""
+
+
 class Workspace:
     """An open workspace.  Build with :meth:`create` or :meth:`open`; close when done
     (or use it as a context manager).  Thread-confined: one thread at a time."""
@@ -100,6 +107,7 @@ class Workspace:
         self.revision = revision
         self._clock: Clock = clock or (lambda: datetime.now(UTC))
         self._contracts: dict[int, tuple[str, Contract]] = {}  # id -> (stored JSON, parsed)
+        self.created = False  # made by this call (create, or open with create=True), not found
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -135,10 +143,11 @@ class Workspace:
             return cls(engine, url, None, head_revision(migrations_dir), clock)
 
         if path.exists() or _journal(path).exists():
-            raise WorkspaceError(f"{path}: already exists; open it instead of creating it")
+            raise _Exists(f"{path}: already exists; open it instead of creating it")
         path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(path, ".creating")  # left by a creator that was killed
         # Build it beside the target and move it into place: a crash never leaves half a workspace.
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".creating", dir=path.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=temporary_prefix(path), suffix=".creating", dir=path.parent)
         os.close(fd)
         tmp = Path(tmp_name)
         try:
@@ -153,7 +162,7 @@ class Workspace:
             try:
                 os.link(tmp, path)  # fails if someone created ``path`` meanwhile
             except FileExistsError:
-                raise WorkspaceError(f"{path}: already exists; open it instead of creating it") from None
+                raise _Exists(f"{path}: already exists; open it instead of creating it") from None
             except OSError:
                 os.replace(tmp, path)
         except sa.exc.SQLAlchemyError as exc:
@@ -162,7 +171,9 @@ class Workspace:
             for leftover in (tmp, _journal(tmp)):
                 with contextlib.suppress(FileNotFoundError):
                     leftover.unlink()
-        return cls(_file_engine(path), url, path, head_revision(migrations_dir), clock)
+        ws = cls(_file_engine(path), url, path, head_revision(migrations_dir), clock)
+        ws.created = True
+        return ws
 
     @classmethod
     def open(cls, path_or_url: str | os.PathLike[str], upgrade: bool = True, *, create: bool = False,
@@ -177,7 +188,10 @@ class Workspace:
         url, path = _resolve(path_or_url)
         where = _display(url, path)
         if create and path is not None and not path.exists():
-            return cls.create(path, clock=clock, migrations_dir=migrations_dir)
+            try:
+                return cls.create(path, clock=clock, migrations_dir=migrations_dir)
+            except _Exists:
+                pass  # another program made it meanwhile: open theirs (never replace or delete it)
         if create and path is None and _is_empty_database(url):
             return cls.create(url.render_as_string(hide_password=False), clock=clock,
                               migrations_dir=migrations_dir)
@@ -185,6 +199,7 @@ class Workspace:
         head = revisions.head
 
         if path is not None:
+            remove_stale_temporaries(path, ".creating")  # a creator of this file that was killed
             hot = _check_sqlite_file(path)
             # Validate through a read-only connection (unless a killed writer left a hot
             # journal: then a normal connection rolls it back, restoring the last commit).
@@ -268,6 +283,8 @@ class Workspace:
                     if saved:
                         _restore_pragmas(conn, saved)
         except sa.exc.OperationalError as exc:
+            if is_locked(exc.orig):
+                raise WorkspaceError(in_use(self.label)) from exc
             raise WorkspaceError(f"{self.label}: write failed, nothing was changed ({exc.orig})") from exc
 
     # ---------------------------------------------------------------- metadata

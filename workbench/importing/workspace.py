@@ -88,11 +88,11 @@ def import_into_workspace(
         raise Rejected(result)
     check_not_empty(result, file)
     ws_path = Path(workspace)
-    created = not ws_path.exists()
     try:
         ws = Workspace.open(ws_path, create=True)
     except WorkspaceError as exc:
         raise ImportFailed(str(exc)) from exc
+    created = ws.created  # only a workspace this import made is removed again on failure
     ok = False
     try:
         report(progress, 0.5, "saving tickets")
@@ -135,11 +135,11 @@ def import_records_into_workspace(
             f"{len(result.rejected)} row(s) rejected, nothing imported (strict); first: {first}"
         )
     ws_path = Path(workspace)
-    created = not ws_path.exists()
     try:
         ws = Workspace.open(ws_path, create=True)
     except WorkspaceError as exc:
         raise ImportFailed(str(exc)) from exc
+    created = ws.created  # only a workspace this import made is removed again on failure
     ok = False
     try:
         store_records(ws, result, source=source, progress=scaled(progress, 0.1, 1.0))
