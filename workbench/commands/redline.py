@@ -3,6 +3,11 @@
     sla-workbench redline OLD NEW -o OUT.pdf [--tickets T [--status-log S] | --workspace W]
                           [--rationale FILE.yaml] [--as-of DATE|ISO] [--prepared-by NAME]
                           [--prepared-on DATE] [--final]
+    sla-workbench redline OLD NEW --list-changes [--workspace W]
+
+``--list-changes`` prints the keys a rationale file takes: every change's key with its
+label, then the group keys (``service_credits``, ``targets.P1`` …) whose text goes to
+every change below them that has none of its own.
 
 OLD and NEW are contract files (YAML/JSON) or contract documents (Markdown, text,
 DOCX, PDF).  The PDF is written atomically: on any error nothing is written and an
@@ -36,7 +41,7 @@ from workbench.commands._common import (
 )
 
 if TYPE_CHECKING:
-    from workbench.documents.diff import Version
+    from workbench.documents.diff import ContractDiff, Version
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -50,7 +55,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    "--workspace a stored version (its id or label)")
     p.add_argument("new", metavar="NEW", help="proposed version: contract file or document, or with "
                    "--workspace a stored version (its id or label)")
-    p.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help="PDF to write")
+    p.add_argument("-o", "--output", metavar="OUT.pdf", help="PDF to write (required unless --list-changes)")
+    p.add_argument(
+        "--list-changes",
+        action="store_true",
+        help="print the change keys a --rationale file takes, with their labels, and write nothing",
+    )
     src = p.add_mutually_exclusive_group()
     src.add_argument("--tickets", help="canonical tickets.csv (for the simulated effects)")
     src.add_argument("--workspace", help="workspace (.slawb file or database URL) holding the history")
@@ -125,13 +135,44 @@ def _clock(ref: str, workspace: str | None) -> Clock:
     return file_clock(ref if is_file_ref(ref, workspace) else str(workspace))
 
 
+def print_change_keys(d: ContractDiff) -> None:
+    """The keys a rationale file takes, one a line: ``key  label``, then the group keys."""
+    from workbench.documents.diff import change_keys, group_keys
+
+    keys = change_keys(d)
+    groups = sorted(group_keys(d).items())
+    width = min(max((len(k) for k, _ in [*keys, *((g, "") for g, _ in groups)]), default=0), 44)
+    if not keys:
+        print("no changes")
+        return
+    for key, label in keys:
+        print(f"{key:<{width}}  {label}")
+    if groups:
+        print()
+        print("group keys (the text goes to every change below that has none of its own):")
+        for key, covered in groups:
+            print(f"{key:<{width}}  {len(covered)} change{'s' if len(covered) != 1 else ''}")
+
+
 def run(args: argparse.Namespace) -> int:
-    from workbench.documents.diff import diff_versions, load_version
+    from workbench.documents.diff import (
+        change_keys,
+        diff_versions,
+        expand_rationale,
+        group_keys,
+        load_version,
+    )
     from workbench.reports.pdf import RedlineOptions, write_redline
 
     for ref in (args.old, args.new):
         if is_file_ref(ref, args.workspace):
             require_file(ref)
+    if args.list_changes:
+        old, new = (_version(ref, args.workspace, load_version) for ref in (args.old, args.new))
+        print_change_keys(diff_versions(old, new))
+        return 0
+    if not args.output:
+        raise CommandError("-o OUT.pdf is required (or --list-changes to list the change keys)")
     out = require_output_file(args.output)
     old, new = (_version(ref, args.workspace, load_version) for ref in (args.old, args.new))
     rationale = load_rationale(args.rationale) if args.rationale else {}
@@ -146,15 +187,15 @@ def run(args: argparse.Namespace) -> int:
     prepared_on = _date(args.prepared_on, "--prepared-on") if args.prepared_on else as_of
     if rationale:
         d = diff_versions(old, new)
-        known = {t.key for t in d.terms} | {c.key for c in d.clauses if c.kind != "unchanged"}
-        for k in rationale:
-            if k not in known:
-                hint = _closest_key(k, known)
-                print(
-                    f"sla-workbench redline: warning: rationale for {k!r} matches no change"
-                    + (f" (did you mean {hint!r}?)" if hint else ""),
-                    file=sys.stderr,
-                )
+        known = {k for k, _ in change_keys(d)} | set(group_keys(d))
+        rationale, unmatched = expand_rationale(d, rationale)
+        for k in unmatched:
+            hint = _closest_key(k, known)
+            print(
+                f"sla-workbench redline: warning: rationale for {k!r} matches no change"
+                + (f" (did you mean {hint!r}?)" if hint else ""),
+                file=sys.stderr,
+            )
     opts = RedlineOptions(
         as_of=as_of,
         as_of_instant=as_of_instant,

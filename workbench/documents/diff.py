@@ -21,7 +21,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -891,3 +891,63 @@ def diff_versions(old: Version, new: Version) -> ContractDiff:
 
 def diff_contracts(old: Contract, new: Contract) -> ContractDiff:
     return diff_versions(version_from_contract(old), version_from_contract(new))
+
+
+# ------------------------------------------------------------------- rationale keys
+
+
+def change_keys(diff: ContractDiff) -> list[tuple[str, str]]:
+    """Every change's key with its label, in the order the redline lists them: the
+    structured terms (``targets.P1.resolution``), then the clauses (``clause:6 Service
+    credits``) that changed, were added, removed or moved."""
+    out = [(t.key, t.label) for t in diff.terms]
+    out += [(c.key, f"{c.kind} clause") for c in diff.clause_changes]
+    return out
+
+
+def _parents(key: str) -> list[str]:
+    """The group keys above a term key, nearest last: ``backup.systems[ERP].rpo`` ->
+    ``backup``, ``backup.systems``, ``backup.systems[ERP]``."""
+    out = []
+    depth = 0
+    for i, ch in enumerate(key):
+        if ch == "[":
+            if depth == 0 and i:
+                out.append(key[:i])
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        elif ch == "." and depth == 0:
+            out.append(key[:i])
+    return out
+
+
+def group_keys(diff: ContractDiff) -> dict[str, list[str]]:
+    """Rationale keys that stand for the term changes below them (``service_credits``
+    for every credit rule changed, ``targets.P1`` for every P1 target), each with the
+    change keys it covers."""
+    groups: dict[str, list[str]] = {}
+    own = {t.key for t in diff.terms}
+    for t in diff.terms:
+        for parent in _parents(t.key):
+            groups.setdefault(parent, []).append(t.key)
+    return {k: v for k, v in groups.items() if k not in own}
+
+
+def expand_rationale(diff: ContractDiff, rationale: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The rationale per change key: a change's own key gives its text; a group key
+    (:func:`group_keys`) gives the text of every change it covers that has none of its
+    own (the nearest group first).  Returns (text per change key, the keys that match
+    no change nor group, in the file's order)."""
+    known = {k for k, _ in change_keys(diff)}
+    groups = group_keys(diff)
+    out = {k: v for k, v in rationale.items() if k in known}
+    for t in diff.terms:
+        if t.key in out:
+            continue
+        for parent in reversed(_parents(t.key)):
+            if parent in rationale and parent in groups:
+                out[t.key] = rationale[parent]
+                break
+    unmatched = [k for k in rationale if k not in known and k not in groups]
+    return out, unmatched
