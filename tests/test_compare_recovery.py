@@ -32,17 +32,26 @@ def contract(version: str, rpo: str) -> Contract:
 
 
 AS_OF = to_epoch(z(2025, 3, 10, 7))
-HISTORY = History(
-    tickets=TicketTable.from_tickets([Ticket(id="1", priority="P1", opened_at=z(2025, 3, 1),
-                                             first_response_at=z(2025, 3, 1, 0, 30))]),
-    backups=tuple(BackupJob(system="db", finished_at=z(2025, 3, d, h), success=True)
-                  for d, h in ((9, 3), (9, 8), (9, 22), (10, 5))),
-    restore_tests=(
-        RestoreTest(system="db", started_at=z(2025, 3, 1), finished_at=z(2025, 3, 1, 3), success=True),
-        RestoreTest(system="db", started_at=z(2025, 3, 5), finished_at=z(2025, 3, 5, 1), success=True),
-    ),
-    outages=(Outage(service="erp", start=z(2025, 1, 15), end=z(2025, 1, 15, 1)),),
-)
+
+
+def recovery_history(first_test: dt.datetime) -> History:
+    """One ticket; db backed up Mar 9 03:00Z, 08:00Z, 22:00Z, Mar 10 05:00Z; a 3-hour
+    restore test at ``first_test`` and a 1-hour one on Mar 5; erp down 1 h on Jan 15."""
+    return History(
+        tickets=TicketTable.from_tickets([Ticket(id="1", priority="P1", opened_at=z(2025, 3, 1),
+                                                 first_response_at=z(2025, 3, 1, 0, 30))]),
+        backups=tuple(BackupJob(system="db", finished_at=z(2025, 3, d, h), success=True)
+                      for d, h in ((9, 3), (9, 8), (9, 22), (10, 5))),
+        restore_tests=(
+            RestoreTest(system="db", started_at=first_test, finished_at=first_test + dt.timedelta(hours=3),
+                        success=True),
+            RestoreTest(system="db", started_at=z(2025, 3, 5), finished_at=z(2025, 3, 5, 1), success=True),
+        ),
+        outages=(Outage(service="erp", start=z(2025, 1, 15), end=z(2025, 1, 15, 1)),),
+    )
+
+
+HISTORY = recovery_history(z(2025, 3, 1))
 
 
 def test_recovery_component_on_the_history_by_hand() -> None:

@@ -9,6 +9,12 @@ P1 resolution CAD 4,800.00 → CAD 2,400.00 (−CAD 2,400.00)".
 The engine is reached through ``SimulationResult.to_json()`` (the ``simulate --json``
 shape), ``credits()`` and ``compliance_curve()``, so a test may inject another
 ``simulate`` callable; nothing here ever invents a figure.
+
+With backups, restore tests or outages (``records``), the recovery changes (a system's
+RPO or RTO, the restore-test cadence, an uptime target, uptime credits) are measured
+by :mod:`workbench.engine.recovery_replay` under both versions: "RPO 24 hours → 15
+minutes for the practice database: 212 of 365 days had a longer gap between successful
+backups (2 under 24 hours)".
 """
 
 from __future__ import annotations
@@ -21,8 +27,8 @@ from typing import Any
 import numpy as np
 
 from models.contract import PRIORITIES, Contract, parse_duration
-from models.history import StatusLog, TicketTable
-from workbench.documents.diff import ContractDiff
+from models.history import History, StatusLog, TicketTable
+from workbench.documents.diff import ContractDiff, human_duration
 from workbench.engine.credits import ticket_rules
 from workbench.progress import ProgressCallback, report, scaled
 
@@ -58,6 +64,9 @@ class Measurement:
     currency: str
     curves: dict[str, dict[str, tuple[np.ndarray, np.ndarray, float | None]]] = field(default_factory=dict)
     effects: dict[str, str] = field(default_factory=dict)
+    # the recovery replay under both versions (None without backups, restore tests, outages)
+    recovery_old: Any = None
+    recovery_new: Any = None
 
     def compliance(self, which: str) -> dict[str, dict[str, float | None]]:
         src = self.baseline if which == "baseline" else self.proposed
@@ -181,13 +190,15 @@ def measure_effects(
     as_of: int | None = None,
     simulate: SimulateFn | None = None,
     progress: ProgressCallback | None = None,
+    records: History | None = None,
 ) -> Measurement:
     """Simulate the old and the new contract on the same history and describe the
     effect of each structured change.  ``simulate`` (default: the engine's) is called as
     ``simulate(contract, tickets, status_log, as_of)`` and must return an object with
     ``to_json()`` (the ``simulate --json`` shape) and, optionally, ``credits()`` and
-    ``compliance_curve()`` as the engine's SimulationResult.  Raises EffectsUnavailable
-    when there is no engine or either side has no contract model."""
+    ``compliance_curve()`` as the engine's SimulationResult.  ``records`` (a History with
+    backups, restore tests, outages) gives the recovery changes' effects.  Raises
+    EffectsUnavailable when there is no engine or either side has no contract model."""
     old, new = diff.old.contract, diff.new.contract
     if old is None or new is None:
         raise EffectsUnavailable("the documents' terms could not be read, so nothing can be simulated")
@@ -212,6 +223,14 @@ def measure_effects(
         currency=new.currency,
         curves=_curves(new, res_new),
     )
+    if records is not None and (records.backups or records.restore_tests or records.outages):
+        from workbench.engine.recovery import history_as_of
+        from workbench.engine.recovery_replay import RecoveryColumns, RecoveryReplay
+
+        columns = RecoveryColumns.from_history(records)
+        at = as_of if as_of is not None else history_as_of(records)
+        meas.recovery_old = RecoveryReplay(columns, old, at).run()
+        meas.recovery_new = RecoveryReplay(columns, new, at).run()
     for tc in diff.terms:
         text = _effect_for(tc.path, meas, old, new)
         if text:
@@ -248,7 +267,89 @@ def _changed_lines(meas: Measurement, pairs: list[tuple[str, str]]) -> list[str]
     return lines
 
 
+def _system_term(path: str) -> tuple[str, str] | None:
+    """``backup.systems[NAME].rpo`` -> (NAME, "rpo"); None for other paths."""
+    head = "backup.systems["
+    if not path.startswith(head) or not path.endswith(("].rpo", "].rto")):
+        return None
+    return path[len(head):-5], path[-3:]
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _recovery_effect(path: str, meas: Measurement, old: Contract, new: Contract) -> str | None:
+    """The effect of a recovery change on the backups, restore tests and outages."""
+    ro, rn = meas.recovery_old, meas.recovery_new
+    if ro is None or rn is None:
+        return None
+    months = rn.months
+    on = f" ({months[0]}..{months[-1]} records)" if months else ""
+    term = _system_term(path)
+    if term is not None:
+        name, which = term
+        o_sys = {s.name: s for s in old.backup.systems}
+        n_sys = {s.name: s for s in new.backup.systems}
+        if name not in o_sys or name not in n_sys:
+            return None
+        was, now = human_duration(getattr(o_sys[name], which)), human_duration(getattr(n_sys[name], which))
+        if which == "rpo":
+            a, b = ro.rpo[name], rn.rpo[name]
+            if b.successful_backups == 0:
+                return f"RPO {was} → {now} for {name}: no successful backup of it in the history{on}"
+            return (f"RPO {was} → {now} for {name}: {b.days - b.days_met} of {b.days} days had a longer "
+                    f"gap between successful backups ({a.days - a.days_met} under {was}); "
+                    f"{_count(b.breaches, 'gap')} longer than the RPO ({a.breaches} before){on}")
+        t_old, t_new = ro.rto[name], rn.rto[name]
+        if t_new.tests == 0:
+            return f"RTO {was} → {now} for {name}: no restore test of it in the history{on}"
+        longest = "" if t_new.supported_rto_seconds is None else \
+            f"; the longest successful test took {t_new.supported_rto_seconds / 3600:.1f} hours"
+        return (f"RTO {was} → {now} for {name}: {t_new.over} of {t_new.tests} restore tests took longer "
+                f"or failed ({t_old.over} before){longest}{on}")
+    if path == "backup.restore_test_cadence":
+        missing_old = sum(c.missing for c in ro.cadence.values())
+        missing_new = sum(c.missing for c in rn.cadence.values())
+        met = sum(bool(c.met) for c in rn.cadence.values())
+        return (f"restore tests {old.backup.restore_test_cadence or 'unstated'} → "
+                f"{new.backup.restore_test_cadence or 'unstated'}: {missing_new} tests missing across "
+                f"the systems ({missing_old} before); {met} of {len(rn.cadence)} systems kept the "
+                f"cadence{on}")
+    if path.startswith("uptime[") and path.endswith("]"):
+        service = path[len("uptime["):-1]
+        a_new, a_old = rn.availability.get(service), ro.availability.get(service)
+        if a_new is None:
+            return None
+        before = "" if a_old is None else f" ({a_old.breached_months} under {100 * a_old.target:g}%)"
+        return (f"{a_new.breached_months} of {len(a_new.labels)} months of {service} below "
+                f"{100 * a_new.target:g}%{before}{on}")
+    if path.startswith("service_credits[") and path[len("service_credits["):-1].rsplit(" ", 1)[0] \
+            .split(" ", 1)[-1] == "uptime":
+        return _uptime_credits(meas, old, new) or f"no uptime credits owed under either version{on}"
+    return None
+
+
+def _uptime_credits(meas: Measurement, old: Contract, new: Contract) -> str | None:
+    """The uptime credits of both versions on the outages, or None when neither owes any
+    (or there are no records)."""
+    ro, rn = meas.recovery_old, meas.recovery_new
+    if ro is None or rn is None:
+        return None
+    po, pn = ro.credits.total_percent(), rn.credits.total_percent()
+    if po == 0 and pn == 0:
+        return None
+    mo, mn = ro.credits.total_amount(), rn.credits.total_amount()
+    money = "" if mo is None or mn is None else f" ({_m(mo, old.currency)} → {_m(mn, new.currency)})"
+    months = rn.months
+    on = f" ({months[0]}..{months[-1]} records)" if months else ""
+    return f"uptime credits owed, summed over the months: {po:g}% → {pn:g}% of the monthly fee{money}{on}"
+
+
 def _effect_for(path: str, meas: Measurement, old: Contract, new: Contract) -> str | None:
+    recovery = _recovery_effect(path, meas, old, new)
+    if recovery is not None:
+        return recovery
     on = f" on {meas.period} tickets"
     if path.startswith("targets."):
         _t, p, rest = path.split(".", 2)
@@ -282,5 +383,7 @@ def _effect_for(path: str, meas: Measurement, old: Contract, new: Contract) -> s
         return f"credits owed for {key} {credit}{on}" if credit else f"no credits owed for {key}{on}"
     if path.startswith(("service_credits", "credits_cap_percent", "monthly_fee")):
         credit = meas.credits_text("total")
-        return f"credits owed {credit}{on}" if credit else f"no credits owed under either version{on}"
+        text = f"credits owed {credit}{on}" if credit else f"no credits owed under either version{on}"
+        uptime = _uptime_credits(meas, old, new)
+        return text if uptime is None else f"{text}; {uptime}"
     return None

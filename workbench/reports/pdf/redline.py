@@ -163,6 +163,7 @@ def build_redline(
                 as_of_instant(options),
                 simulate=simulate,
                 progress=scaled(progress, 0.1, 0.35),
+                records=history,
             )
         except EffectsUnavailable as exc:
             note = f"Effects not measured: {exc}."
