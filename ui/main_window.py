@@ -380,6 +380,10 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         self.act_save = file.addAction("&Save draft now", self.autosave)
         self.act_save.setShortcut(QKeySequence.StandardKey.Save)
+        self.act_save_as = file.addAction("Save workspace &as…", self.save_workspace_as)
+        self.act_save_as.setShortcut(QKeySequence.StandardKey.SaveAs)
+        self.act_close_ws = file.addAction("&Close workspace", self.close_workspace)
+        self.act_close_ws.setShortcut(QKeySequence.StandardKey.Close)
         file.addSeparator()
         act_quit = file.addAction("&Quit", self.close)
         act_quit.setShortcut(QKeySequence.StandardKey.Quit)
@@ -794,6 +798,46 @@ class MainWindow(QMainWindow):
             self._update_title()
 
         return self.db.call(save, on_done=saved, on_error=self._failed("Could not save the draft"))
+
+    def save_workspace_as(self, path: str | None = None) -> Any:
+        """Copy the open workspace (drafts saved first) to a new file and go on in the copy."""
+        if not self.state.is_open or self.state.path is None:
+            self.statusBar().showMessage("Open a workspace first.", 5000)
+            return None
+        if path is None:
+            suggested = str(self.state.path.with_name(self.state.path.stem + " copy.slawb"))
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Save workspace as", suggested, "SLA Workbench workspace (*.slawb)"
+            )
+            if not path:
+                return None
+        target = path if path.lower().endswith(".slawb") else path + ".slawb"
+        self.autosave()
+
+        def copy(ws: Any) -> Any:
+            from workbench.app.workspace import save_workspace_as
+
+            return save_workspace_as(ws, target)
+
+        def copied(dest: Any) -> None:
+            self.statusBar().showMessage(f"Saved a copy as {dest}; it is open now", 5000)
+            self.open_workspace(str(dest))
+
+        return self.db.call(copy, on_done=copied, on_error=self._failed("Could not save the workspace"))
+
+    def close_workspace(self) -> Any:
+        """Save the drafts, close the workspace and show the welcome page."""
+        if not self.state.is_open:
+            return None
+        self.autosave()
+
+        def closed(_: Any) -> None:
+            self._load_token += 1  # a load still in flight no longer applies
+            self.state.load(None, [], History())
+            self.show_view("overview")
+            self.statusBar().showMessage("Workspace closed", 5000)
+
+        return self.db.close_workspace(on_done=closed)
 
     def _discard_draft(self, key: str) -> Any:
         """A working draft was undone: remove its autosaved copy from the workspace."""

@@ -8,6 +8,7 @@ import itertools
 import json
 import operator
 import os
+import sqlite3
 import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -242,6 +243,39 @@ class Workspace:
                     f"{where}: upgrade from schema revision {rev!r} failed, nothing was changed ({exc})"
                 ) from exc
         return cls(engine, url, path, head, clock)
+
+    def save_copy(self, target: str | os.PathLike[str]) -> Path:
+        """Write a consistent copy of this workspace file to ``target`` (SQLite's online
+        backup, through a temporary file in the target's folder renamed into place: a
+        failure leaves no partial file and an existing ``target`` as it was)."""
+        if self.path is None:
+            raise WorkspaceError(
+                f"{self.label}: a database workspace is copied with its database's own tools"
+            )
+        dest = Path(target)
+        if dest.resolve() == self.path.resolve():
+            raise WorkspaceError(f"{dest}: is this workspace itself; choose another file")
+        if not dest.parent.is_dir():
+            raise WorkspaceError(f"{dest}: the folder {dest.parent} does not exist")
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            with self.engine.connect() as conn:
+                source = conn.connection.dbapi_connection
+                copy = sqlite3.connect(tmp)
+                try:
+                    source.backup(copy)  # type: ignore[union-attr]
+                finally:
+                    copy.close()
+            os.replace(tmp, dest)
+        except (OSError, sqlite3.Error, sa.exc.SQLAlchemyError) as exc:
+            tmp.unlink(missing_ok=True)
+            raise WorkspaceError(f"{dest}: could not write the copy, nothing was written ({exc})") from exc
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return dest
 
     def close(self) -> None:
         if self._engine is not None:

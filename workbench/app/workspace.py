@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from models.contract import Contract, contract_from_data
@@ -35,6 +36,7 @@ __all__ = [
     "remove_version",
     "save_draft",
     "save_draft_as_version",
+    "save_workspace_as",
     "start_draft",
 ]
 
@@ -162,6 +164,12 @@ def promote_version(ws: Workspace, version: Version, status: str) -> Changes:
         return save_draft_as_version(ws, Version(None, promoted, version.draft_key, version.parent_id))
     vid = ws.add_contract_version(promoted, parent_id=version.id)
     return Changes(added=(Version(int(vid), promoted, None, version.id),))
+
+
+def save_workspace_as(ws: Workspace, target: str | Path) -> Path:
+    """A copy of the whole workspace (versions, drafts, history, records) at ``target``;
+    the open workspace is left as it is (the front end then opens the copy)."""
+    return ws.save_copy(target)
 
 
 def apply_changes(versions: Sequence[Version], changes: Changes) -> list[Version]:
