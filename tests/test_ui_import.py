@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QComboBox, QWizard
@@ -278,3 +279,22 @@ def test_a_dropped_backups_file_opens_the_wizard_on_its_records(qtbot, window, t
         assert wiz.currentPage() is wiz.records_page
     finally:
         wiz.close()  # deletes itself on close
+
+
+def test_workbook_sheets_listed_and_the_tickets_sheet_found(qtbot, window) -> None:
+    xlsx = Path(__file__).parent / "fixtures" / "exports" / "autotask-two-sheets.xlsx"
+    wiz = ImportWizard(window)
+    qtbot.addWidget(wiz)
+    wiz.show()
+    wiz.file_page.path.setText(str(xlsx))
+    wiz.next()
+    page = wiz.preset_page
+    qtbot.waitUntil(lambda: page.isComplete(), timeout=10_000)
+    assert page.sheets.isVisible()
+    assert [page.sheets.itemText(i) for i in range(page.sheets.count())] == ["Report", "Tickets"]
+    assert page.sheets.currentText() == "Tickets" and wiz.sheet == "Tickets"
+    assert wiz.preset.name == "autotask" and "Worksheet <b>Tickets</b> of 2" in page.status.text()
+    page.sheets.setCurrentIndex(0)
+    page.sheets.activated.emit(0)  # the user picks the cover sheet: read again
+    qtbot.waitUntil(lambda: wiz.raw is not None and wiz.raw.sheet == "Report", timeout=10_000)
+    assert wiz.sheet == "Report" and "No preset matches" in page.status.text()

@@ -210,6 +210,15 @@ class PresetPage(QWizardPage):
         self.status = QLabel()
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
+        sheet_row = QHBoxLayout()
+        self.sheet_label = QLabel("Worksheet:")
+        sheet_row.addWidget(self.sheet_label)
+        self.sheets = QComboBox()  # shown for a workbook with several sheets
+        self.sheets.activated.connect(self._sheet_picked)
+        sheet_row.addWidget(self.sheets, 1)
+        layout.addLayout(sheet_row)
+        self.sheet_label.hide()
+        self.sheets.hide()
         row = QHBoxLayout()
         row.addWidget(QLabel("Read it as:"))
         self.combo = QComboBox()
@@ -223,15 +232,27 @@ class PresetPage(QWizardPage):
         self.task: Task | None = None
 
     def initializePage(self) -> None:
+        self.wiz.sheet = None
+        self._start_read()
+
+    def _start_read(self) -> None:
         self.wiz.raw = None
         self.combo.clear()
         self.table.setRowCount(0)
         self.status.setText("Reading the file…")
+        from workbench.importing.presets import detect
         from workbench.importing.read import read_table
 
         self.task = run_in_background(  # the wizard may be closed before the file is read
-            read_table, self.wiz.path, on_done=guard(self, self._read), on_error=guard(self, self._failed)
+            read_table, self.wiz.path, self.wiz.sheet, lambda h: detect(h)[1],
+            on_done=guard(self, self._read), on_error=guard(self, self._failed)
         )
+
+    def _sheet_picked(self, index: int) -> None:
+        name = self.sheets.itemText(index)
+        if self.wiz.raw is not None and name != self.wiz.raw.sheet:
+            self.wiz.sheet = name
+            self._start_read()
 
     def _failed(self, exc: BaseException) -> None:
         self.status.setText(f"<span style='color:#b42318'>{exc}</span>")
@@ -241,6 +262,16 @@ class PresetPage(QWizardPage):
         from workbench.importing.presets import all_presets, norm_header, score
 
         self.wiz.raw = raw
+        several = len(raw.sheets) > 1
+        self.sheet_label.setVisible(several)
+        self.sheets.setVisible(several)
+        self.sheets.blockSignals(True)
+        self.sheets.clear()
+        self.sheets.addItems(list(raw.sheets))
+        if raw.sheet in raw.sheets:
+            self.sheets.setCurrentIndex(raw.sheets.index(raw.sheet))
+        self.sheets.blockSignals(False)
+        self.wiz.sheet = raw.sheet if several else None
         have = {norm_header(h) for h in raw.headers}
         scored = sorted(((score(p, raw.headers), p) for p in all_presets()), key=lambda sp: -sp[0])
         self.table.setRowCount(len(scored))
@@ -260,14 +291,15 @@ class PresetPage(QWizardPage):
             self.combo.addItem(f"{p.title or p.name} — score {s:.2f}", p)
         self.combo.blockSignals(False)
         best = scored[0] if scored and scored[0][0] > 0 else None
+        where = f"Worksheet <b>{raw.sheet}</b> of {len(raw.sheets)}: " if several else ""
         if best is None:
-            self.status.setText(
+            self.status.setText(where +
                 f"{raw.n_rows:,} rows, columns: {', '.join(raw.headers[:12])}. No preset matches all its "
                 "required columns: pick the closest and map the columns on the next page."
             )
         else:
             self.status.setText(
-                f"{raw.n_rows:,} rows. Detected: <b>{best[1].title or best[1].name}</b> "
+                where + f"{raw.n_rows:,} rows. Detected: <b>{best[1].title or best[1].name}</b> "
                 f"(score {best[0]:.2f}; "
                 "the share of its columns found in the header). Change it below if it is wrong."
             )
@@ -485,6 +517,7 @@ class PreviewPage(QWizardPage):
             tz=w.tz,
             date_order=w.mapped.date_order,
             status_log=status_log,
+            sheet=w.sheet,
             pass_progress=True,
             on_done=guard(self, self._done),
             on_error=guard(self, self._failed),
@@ -700,6 +733,7 @@ class ImportWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.resize(980, 640)
         self.raw: Any = None
+        self.sheet: str | None = None  # XLSX: the worksheet chosen (None: the one whose header matches)
         self.preset: Any = None
         self.mapped: Any = None
         self.tz: str | None = None

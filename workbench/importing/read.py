@@ -47,6 +47,8 @@ class RawTable:
     invalid: list[InvalidRow] = field(default_factory=list)
     _line_fn: Callable[[], npt.NDArray[np.int64]] | None = None
     _lines: npt.NDArray[np.int64] | None = None
+    sheet: str | None = None  # XLSX: the worksheet read
+    sheets: tuple[str, ...] = ()  # XLSX: every worksheet of the workbook
 
     def lines(self) -> npt.NDArray[np.int64]:
         """1-based line (CSV) or sheet row (XLSX) where each data row starts."""
@@ -277,30 +279,6 @@ def _cell_text(v: object) -> str:
     return str(v).strip()
 
 
-def _sheet_names(p: Path) -> list[str]:
-    """The worksheets of an XLSX workbook, in order (for the wizard's sheet choice)."""
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises assorted errors on damaged workbooks
-        raise ReadError(f"{p}: not a readable XLSX workbook: {type(exc).__name__}: {exc}") from exc
-    try:
-        return [ws.title for ws in wb.worksheets]
-    finally:
-        wb.close()
-
-
-def sheet_names(path: str | Path) -> list[str]:
-    """Worksheet names of an XLSX file; [] for a CSV file."""
-    p = Path(path)
-    with open(p, "rb") as fh:
-        head = fh.read(4)
-    if p.suffix.lower() in (".xlsx", ".xlsm") or head.startswith(b"PK\x03\x04"):
-        return _sheet_names(p)
-    return []
-
-
 def _header_row(ws: object) -> list[str]:
     for values in ws.iter_rows(values_only=True):  # type: ignore[attr-defined]
         cells = [_cell_text(v) for v in values]
@@ -371,6 +349,8 @@ def _read_xlsx(p: Path, sheet: str | None = None, choose: HeaderScore | None = N
     try:
         _every_row(wb)
         ws, note = _pick_sheet(p, wb, sheet, choose)
+        sheet_title = str(ws.title)  # type: ignore[attr-defined]
+        all_titles = tuple(str(w.title) for w in wb.worksheets)
         headers: list[str] | None = None
         rows: list[list[str]] = []
         lines: list[int] = []
@@ -397,6 +377,6 @@ def _read_xlsx(p: Path, sheet: str | None = None, choose: HeaderScore | None = N
     names = _unique(headers)
     cols = {name: pa.array([(row[i] if i < len(row) else "") for row in rows], pa.string())
             for i, name in enumerate(names)}
-    rt = RawTable(p, names, cols, len(rows), [note] if note else [])
+    rt = RawTable(p, names, cols, len(rows), [note] if note else [], sheet=sheet_title, sheets=all_titles)
     rt._lines = np.array(lines, dtype=np.int64)
     return rt
