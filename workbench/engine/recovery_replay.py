@@ -250,6 +250,7 @@ class _Backups:
     successful: int
     start: I64  # gap starts, in time order (the last gap is the open one, to as_of)
     end: I64
+    length: I64  # in time order
     by_length: I64  # gap indices sorted by length (stable)
     sorted_length: I64
     first_day: int  # index of the system's first day in the replay's day grid
@@ -519,7 +520,7 @@ class RecoveryReplay:
     def _prepare_backups(self, times: I64) -> _Backups:
         e0 = np.empty(0, np.int64)
         if len(times) == 0:
-            return _Backups(0, e0, e0, e0, e0, 0, e0, e0)
+            return _Backups(0, e0, e0, e0, e0, e0, 0, e0, e0)
         start = times
         end = np.append(times[1:], self.as_of)
         length = end - start
@@ -543,7 +544,7 @@ class RecoveryReplay:
                 heads = np.concatenate(([0], np.flatnonzero(np.diff(ends_day)) + 1))
                 days = ends_day[heads]  # distinct: the gaps are in time order
                 exposure[days] = np.maximum(exposure[days], np.maximum.reduceat(lengths, heads))
-        return _Backups(len(times), start, end, by_length, length[by_length], first_day, exposure,
+        return _Backups(len(times), start, end, length, by_length, length[by_length], first_day, exposure,
                         np.sort(exposure))
 
     def _prepared_uptime(self, s: ServiceTerms) -> _Uptime:
@@ -621,7 +622,12 @@ class RecoveryReplay:
             return RpoReplay(system, rpo_seconds, 0, 0, e0, e0, np.empty(0, bool), e0, 0, 0,
                              np.zeros(n_months, np.int64), None)
         cut = int(np.searchsorted(p.sorted_length, rpo_seconds, side="right"))
-        idx = np.sort(p.by_length[cut:])
+        n_over = len(p.start) - cut
+        # few breaches: sort their indices; many: one pass over the gaps in time order
+        if n_over * max(int(n_over).bit_length(), 1) < len(p.start):
+            idx = np.sort(p.by_length[cut:])
+        else:
+            idx = np.flatnonzero(p.length > rpo_seconds)
         start, end = p.start[idx], p.end[idx]
         days_met = int(np.searchsorted(p.sorted_exposure, rpo_seconds, side="right"))
         missed = np.flatnonzero(p.exposure > rpo_seconds)
