@@ -412,7 +412,7 @@ def test_effects_come_from_the_simulator() -> None:
     assert calls == ["2025", "2026-Q4 proposal"]
     assert m.effects["targets.P1.resolution"] == (
         "P1 resolution compliance 71% → 88%; credits owed for P1 resolution CAD 2,400.00 → CAD 0.00 "
-        "(−CAD 2,400.00) on 2025-10..2026-09 tickets"
+        "(−CAD 2,400.00) on the 100 P1 tickets opened 2025-10..2026-09"
     )
     assert "credits owed CAD 2,400.00 → CAD 0.00 (−CAD 2,400.00)" in m.effects["service_credits"]
     assert "scope.helpdesk_hours" not in m.effects  # no clock effect: nothing invented

@@ -3,8 +3,9 @@
 Everything goes through one function, :func:`measure_effects`: it runs the clock
 engine (``workbench.engine.simulate.simulate``) on the old and the new contract over
 the same tickets and turns the two results into per-change sentences such as
-"P1 resolution compliance 71% → 88% on 2025-10..2026-09 tickets; credits owed for
-P1 resolution CAD 4,800.00 → CAD 2,400.00 (−CAD 2,400.00)".
+"P1 resolution compliance 71% → 88%; credits owed for P1 resolution CAD 4,800.00 →
+CAD 2,400.00 (−CAD 2,400.00) on the 412 P1 tickets opened 2025-10..2026-09": every
+figure names the tickets it is measured on (how many, opened when).
 
 The engine is reached through ``SimulationResult.to_json()`` (the ``simulate --json``
 shape), ``credits()`` and ``compliance_curve()``, so a test may inject another
@@ -67,6 +68,14 @@ class Measurement:
     # the recovery replay under both versions (None without backups, restore tests, outages)
     recovery_old: Any = None
     recovery_new: Any = None
+    tickets_by_priority: dict[str, int] = field(default_factory=dict)  # as the engine counted them
+
+    def on(self, priority: str | None = None) -> str:
+        """' on the 412 P1 tickets opened 2025-10..2026-09': what a figure is measured on."""
+        n = self.tickets_by_priority.get(priority) if priority else None
+        if priority and n is not None:
+            return f" on the {n:,} {priority} tickets opened {self.period}"
+        return f" on the {self.tickets:,} tickets opened {self.period}"
 
     def compliance(self, which: str) -> dict[str, dict[str, float | None]]:
         src = self.baseline if which == "baseline" else self.proposed
@@ -222,6 +231,9 @@ def measure_effects(
         fee_new=new.monthly_fee,
         currency=new.currency,
         curves=_curves(new, res_new),
+        tickets_by_priority={
+            p: int(d.get("tickets", 0)) for p, d in (js_old.get("by_priority") or {}).items()
+        },
     )
     if records is not None and (records.backups or records.restore_tests or records.outages):
         from workbench.engine.recovery import history_as_of
@@ -350,9 +362,10 @@ def _effect_for(path: str, meas: Measurement, old: Contract, new: Contract) -> s
     recovery = _recovery_effect(path, meas, old, new)
     if recovery is not None:
         return recovery
-    on = f" on {meas.period} tickets"
+    on = meas.on()
     if path.startswith("targets."):
         _t, p, rest = path.split(".", 2)
+        on = meas.on(p)
         m = "response" if rest.startswith("response") else "resolution"
         if rest == "compliance_target":
             lines = [x for x in (_metric_line(meas, p, mm) for mm in METRICS) if x]
@@ -380,6 +393,8 @@ def _effect_for(path: str, meas: Measurement, old: Contract, new: Contract) -> s
         if key.split(" ", 1)[-1] not in METRICS:
             return None  # uptime credits need outages, not tickets
         credit = meas.credits_text(key)
+        prio = key.split(" ", 1)[0]
+        on = meas.on(prio if prio in PRIORITIES else None)
         return f"credits owed for {key} {credit}{on}" if credit else f"no credits owed for {key}{on}"
     if path.startswith(("service_credits", "credits_cap_percent", "monthly_fee")):
         credit = meas.credits_text("total")

@@ -24,6 +24,13 @@ from workbench.warnings import lint as default_lint
 
 LintFn = Callable[..., Sequence[Any]]
 
+# The history was made under the current terms: say so wherever it is replayed under others.
+HISTORY_CAVEAT = (
+    "The history was produced under the current terms, which the provider worked to: the "
+    "proposed terms' figures show how the same past would score under them, not how the provider "
+    "will perform once it works to them."
+)
+
 
 def _as_version(v: Version | str | Path) -> Version:
     return v if isinstance(v, Version) else load_version(v)
@@ -109,8 +116,8 @@ def _chart_pngs(m: Measurement, new: Any = None) -> list[tuple[str, bytes]]:
             fig = compliance_chart(base, prop, metric, targets=committed)
             out.append(
                 (
-                    f"{metric.capitalize()} compliance per priority on {m.period} tickets: current terms "
-                    f"(grey) vs proposed terms (blue); dashed: committed level.",
+                    f"{metric.capitalize()} compliance per priority on the {m.tickets:,} tickets opened "
+                    f"{m.period}: current terms (grey) vs proposed terms (blue); dashed: committed level.",
                     figure_png(fig),
                 )
             )
@@ -120,8 +127,8 @@ def _chart_pngs(m: Measurement, new: Any = None) -> list[tuple[str, bytes]]:
             fig = sensitivity_chart(curves, title=f"{metric.capitalize()}: compliance if the target were…")
             out.append(
                 (
-                    f"Sensitivity of {metric} compliance to the target under the proposed clock; dotted "
-                    "lines mark the proposed targets.",
+                    f"Sensitivity of {metric} compliance to the target under the proposed clock, on the "
+                    f"{m.tickets:,} tickets opened {m.period}; dotted lines mark the proposed targets.",
                     figure_png(fig),
                 )
             )
@@ -172,13 +179,15 @@ def build_redline(
             effects = m.effects
             note = (
                 f"Effects simulated with the SLA clock on {m.tickets:,} tickets opened {m.period} "
-                f"(history as of {options.as_of_text()}), current terms vs proposed terms."
+                f"(history as of {options.as_of_text()}), current terms vs proposed terms. "
+                + HISTORY_CAVEAT
             )
             charts = _chart_pngs(m, diff.new.contract)
             kpi_rows = _kpi_rows(m)
             total = m.credits_text("total")
             kpi_note = (
-                "Credits owed over the period under the response/resolution credit rules: "
+                f"Credits owed on the {m.tickets:,} tickets opened {m.period} under the response/resolution "
+                "credit rules: "
                 + (total if total else "none under either version")
                 + "."
             )
