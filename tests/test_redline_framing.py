@@ -43,7 +43,7 @@ def test_every_effect_names_its_tickets_and_period() -> None:
     m = measure_effects(diff, tickets(), None, AS_OF)
     assert m.period == "2026-02..2026-03" and m.tickets_by_priority["P1"] == 3
     assert m.effects, "the demo's changes have effects on the history"
-    tail = re.compile(r" on the [\d,]+ (P[1-4] )?tickets opened 2026-02\.\.2026-03$")
+    tail = re.compile(r" on the [\d,]+ (P[1-4] )?tickets? opened 2026-02\.\.2026-03$")
     for key, text in m.effects.items():
         assert tail.search(text), (key, text)
     assert m.effects["targets.P1.resolution"].endswith(" on the 3 P1 tickets opened 2026-02..2026-03")

@@ -59,8 +59,8 @@ def test_recovery_effects_by_hand() -> None:
     assert e["uptime[erp]"] == f"1 of 3 months of erp below 99.9% (0 under 99%){ON}"
     # the credits section is new: the tickets owe none, the January uptime breach 5 %
     assert e["service_credits"] == (
-        "no credits owed under either version on 2025-03 tickets; uptime credits owed, summed over "
-        f"the months: 0% → 5% of the monthly fee (CAD 0.00 → CAD 50.00){ON}")
+        "no credits owed under either version on the 1 ticket opened 2025-03; uptime credits owed, summed "
+        f"over the months: 0% → 5% of the monthly fee (CAD 0.00 → CAD 50.00){ON}")
     # a changed uptime rule on its own
     rule = contract_from_data({**terms("6h", "2h", "monthly", 99.9, 10.0), "version": "x"})
     diff = diff_versions(version_from_contract(NEW), version_from_contract(rule))
@@ -73,7 +73,7 @@ def test_recovery_effects_by_hand() -> None:
 def test_no_recovery_effects_without_records() -> None:
     e = effects(None)
     assert not any(k.startswith(("backup.", "uptime")) for k in e)
-    assert e["service_credits"] == "no credits owed under either version on 2025-03 tickets"
+    assert e["service_credits"] == "no credits owed under either version on the 1 ticket opened 2025-03"
 
 
 def test_the_redline_pdf_states_them() -> None:

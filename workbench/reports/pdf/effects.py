@@ -74,8 +74,8 @@ class Measurement:
         """' on the 412 P1 tickets opened 2025-10..2026-09': what a figure is measured on."""
         n = self.tickets_by_priority.get(priority) if priority else None
         if priority and n is not None:
-            return f" on the {n:,} {priority} tickets opened {self.period}"
-        return f" on the {self.tickets:,} tickets opened {self.period}"
+            return f" on the {n:,} {priority} ticket{'s' if n != 1 else ''} opened {self.period}"
+        return f" on the {self.tickets:,} ticket{'s' if self.tickets != 1 else ''} opened {self.period}"
 
     def compliance(self, which: str) -> dict[str, dict[str, float | None]]:
         src = self.baseline if which == "baseline" else self.proposed
