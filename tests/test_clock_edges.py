@@ -294,9 +294,10 @@ def test_as_of_default_includes_closures_and_status_rows() -> None:
     a = W
     res = run([(a, None, a + 600, a + 2 * H)])
     assert res.as_of_epoch == a + 2 * H  # closed_at is ticket data
-    res2 = run([(a, None, a + 600)], [(0, a + 3 * H, "Active")])
+    # (a second ticket with a first response: a history without any is "not measured")
+    res2 = run([(a, None, a + 600), (a, a + 60, None)], [(0, a + 3 * H, "Active")])
     assert res2.as_of_epoch == a + 3 * H  # and so is the status log
-    assert res2.response.business_seconds.tolist() == [3 * H]
+    assert res2.response.business_seconds.tolist() == [3 * H, 60]
 
 
 @pytest.mark.parametrize("which", [1, 2, 3])

@@ -130,7 +130,8 @@ def ref_day_budget(ref: Reference, opened: int, next_day: bool) -> int:
 
 def ref_outcomes(data: dict, contract: dict, tickets: list[dict], logs: list[list[tuple[int, str]]],
                  as_of: int | None):
-    """Per ticket and metric: (business, budget, outcome name); and the as_of used."""
+    """Per ticket and metric: (business, budget, outcome name); the as_of used; and the
+    metrics the history cannot measure."""
     ref = Reference(data) if data else None
     instants = [x for t in tickets for x in (t["opened"], t["response"], t["resolution"], t["closed"])
                 if x != MISSING]
@@ -173,7 +174,29 @@ def ref_outcomes(data: dict, contract: dict, tickets: list[dict], logs: list[lis
                 oc = "breached" if b > budget else "pending"
             row[metric] = (b, budget, oc)
         out.append(row)
-    return out, as_of
+    return out, as_of, _not_measured(tickets, out)
+
+
+def _not_measured(tickets: list[dict], out: list[dict]) -> set[str]:
+    """The data-coverage rule of ``workbench.engine.simulate`` (its module docstring), on top
+    of the clock: a metric whose event no ticket of the history carries, although some
+    ticket got past it (resolved or closed without any first response; closed without any
+    resolution), is not measured — no ticket gets an outcome for it."""
+    marked: set[str] = set()
+    valid = [row["response"][2] != "excluded" for row in out]
+    got_past = {
+        "response": [t["resolution"] != MISSING or t["closed"] != MISSING for t in tickets],
+        "resolution": [t["closed"] != MISSING for t in tickets],
+    }
+    for metric in ("response", "resolution"):
+        carried = any(v and t[metric] != MISSING for v, t in zip(valid, tickets, strict=True))
+        past = any(v and g for v, g in zip(valid, got_past[metric], strict=True))
+        if past and not carried:
+            marked.add(metric)
+            for v, row in zip(valid, out, strict=True):
+                if v:
+                    row[metric] = (-1, -1, "not_applicable")
+    return marked
 
 
 # ------------------------------------------------------------------ strategies
@@ -341,7 +364,7 @@ def test_engine_matches_reference(situation) -> None:
     engine = Engine(table, log, as_of)
     engine.run(build(cal, warm, tickets, logs)[0]).to_json(per_ticket=True)
     res = engine.run(contract)
-    expected, exp_as_of = ref_outcomes(cal, con, tickets, logs, as_of)
+    expected, exp_as_of, unmeasured = ref_outcomes(cal, con, tickets, logs, as_of)
     assert res.as_of_epoch == exp_as_of
     for metric in ("response", "resolution"):
         arr = res.metric(metric)
@@ -364,7 +387,10 @@ def test_engine_matches_reference(situation) -> None:
             names = [expected[i][metric][2] for i in idx]
             met, br, pe = names.count("met"), names.count("breached"), names.count("pending")
             comp = None if met + br == 0 else round(met / (met + br), 4)
-            assert got_p[metric] == {"met": met, "breached": br, "pending": pe, "compliance": comp}
+            want = {"met": met, "breached": br, "pending": pe, "compliance": comp}
+            if metric in unmeasured:
+                want["measured"] = False
+            assert got_p[metric] == want
     # the interval-search path (long spans, odd offsets) answers as the per-minute table does
     spec = CalendarSpec.model_validate(cal)
     pts = np.array(sorted({x for t in tickets for x in (t["opened"], t["response"], t["resolution"])
