@@ -20,7 +20,9 @@ def _import_options() -> set[str]:
 
 
 def _advice(err: str) -> set[str]:
-    return set(re.findall(r"(--[a-z][a-z-]+)", err))
+    """The options a message tells the user to pass (a whole command it names, such as
+    "sla-workbench import --list-presets", is run as it stands and not counted)."""
+    return set(re.findall(r"(--[a-z][a-z-]+)", re.sub(r"sla-workbench \w+ --[a-z-]+", "", err)))
 
 
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -44,7 +46,7 @@ def test_no_preset_advice_followed(cfg: Path, capsys: pytest.CaptureFixture[str]
     rc, _, err = _run(["import", str(cfg / "w.slawb"), str(f)], capsys)
     assert rc != 0 and "no import preset matches" in err
     assert _advice(err) <= _import_options()
-    assert {"--preset", "--list-presets", "--map", "--save-preset"} <= _advice(err)
+    assert {"--preset", "--map", "--mapping", "--save-preset"} <= _advice(err)
     assert "sla-workbench import --list-presets" in err
     rc, out, _ = _run(["import", "--list-presets"], capsys)
     assert rc == 0 and "osticket" in out and "glpi" in out
@@ -122,3 +124,30 @@ def test_import_of_nothing_fails_and_stores_nothing(cfg: Path, capsys: pytest.Ca
     )
     assert rc != 0 and "missing opened_at" in err  # the priority was not the only problem
     assert not ws.exists()
+
+
+def test_audit_of_an_export_follows_the_same_advice(cfg: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = cfg / "ours.csv"
+    f.write_text(
+        "Ref,Logged,Level,Fixed,Met\nA1,2026-03-02T09:00:00Z,P2,2026-03-02T12:00:00Z,yes\n"
+        "A2,2026-03-02T10:00:00Z,P2,2026-03-03T10:00:00Z,no\n"
+    )
+    rc, _, err = _run(["audit", "--tickets", str(f)], capsys)
+    assert rc != 0 and "no import preset matches" in err
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    audit_options = {o for a in sub.choices["audit"]._actions for o in a.option_strings}  # type: ignore[index]
+    assert _advice(err) <= audit_options and "--map" in _advice(err)  # what audit says, audit accepts
+    maps = [
+        "--map",
+        "id=Ref",
+        "--map",
+        "opened_at=Logged",
+        "--map",
+        "priority=Level",
+        "--map",
+        "resolved_at=Fixed",
+        "--map",
+        "provider_sla_met=Met",
+    ]
+    rc, out, err = _run(["audit", "--tickets", str(f), *maps], capsys)
+    assert rc == 0 and "tickets with the provider's verdict: 2 (1 met)" in out, err

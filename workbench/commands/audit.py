@@ -15,6 +15,7 @@ from workbench.commands._common import (
     read_contract_arg,
     stored_contract,
 )
+from workbench.commands.import_ import add_mapping_options, preset_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -30,6 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     src.add_argument("--tickets", metavar="T", help="a ticket export (any import preset)")
     p.add_argument("--status-log", metavar="S", help="with --tickets: a canonical status log")
     p.add_argument("--tz", help="with --tickets: time zone of timestamps without an offset")
+    add_mapping_options(p, "with --tickets: ")
     p.add_argument("--contract", metavar="C", help="contract file or document (its extracted terms, "
                    "unconfirmed); default: the workspace's latest version")
     add_version_option(p)
@@ -66,7 +68,9 @@ def run(args: argparse.Namespace) -> int:
         from workbench.importing.workspace import read_export
 
         try:
-            res = read_export(args.tickets, tz=args.tz, status_log=args.status_log)
+            res = read_export(args.tickets, preset=preset_from_args(args), tz=args.tz,
+                              date_order=args.date_order, status_log=args.status_log, sheet=args.sheet,
+                              default_priority=args.default_priority)
         except ImportFailed as exc:
             raise CommandError(str(exc)) from exc
         tickets, log = res.tickets, res.status_log

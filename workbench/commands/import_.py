@@ -37,28 +37,33 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("file", metavar="FILE", nargs="?")
     p.add_argument("--list-presets", action="store_true", help="list the import presets (built-in and saved) "
                    "and exit")
-    p.add_argument("--preset", help="import preset name (see --list-presets)")
-    p.add_argument("--mapping", metavar="FILE.yaml", help="a column mapping: a preset file (YAML/JSON, as "
-                   "--save-preset writes it) or lines 'field: column header' (fields: id, priority, "
-                   "opened_at, first_response_at, resolved_at, closed_at, category, team, "
-                   "provider_sla_met, …)")
-    p.add_argument("--map", metavar="FIELD=COLUMN", action="append", default=[],
-                   help="the export's column for one field, e.g. --map id='Ticket ID' (repeatable; adds "
-                   "to or overrides --preset/--mapping)")
+    add_mapping_options(p)
     p.add_argument("--save-preset", metavar="NAME", help="after the import, save the mapping used as preset "
                    "NAME where presets are loaded from (the path is printed)")
     p.add_argument("--tz", help="time zone of timestamps without an offset (IANA name, e.g. Europe/London)")
-    p.add_argument("--date-order", choices=("dmy", "mdy"), help="for numeric dates like 03/04/2016 (refused "
-                   "when the file's own dates prove the other order)")
-    p.add_argument("--sheet", metavar="NAME", help="XLSX: the worksheet to read (name or number; default: "
-                   "the sheet whose header matches a preset)")
-    p.add_argument("--default-priority", choices=("P1", "P2", "P3", "P4"), help="priority of tickets "
-                   "without one (no priority column: P3 unless given; also fills empty priority cells)")
     p.add_argument("--status-log", metavar="S", help="a separate status log (ticket_id, at, status)")
     p.add_argument("--strict", action="store_true", help="import nothing if any row is rejected")
     p.add_argument("--source", default="default", help="name of the data source inside the workspace")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(run=run)
+
+
+def add_mapping_options(p: argparse.ArgumentParser, scope: str = "") -> None:
+    """How to read an export: preset, mapping, column map, date order, sheet, default priority."""
+    p.add_argument("--preset", help=f"{scope}import preset name (see: sla-workbench import --list-presets)")
+    p.add_argument("--mapping", metavar="FILE.yaml", help=f"{scope}a column mapping: a preset file "
+                   "(YAML/JSON, as import --save-preset writes it) or lines 'field: column header' "
+                   "(fields: id, priority, opened_at, first_response_at, resolved_at, closed_at, category, "
+                   "team, provider_sla_met, …)")
+    p.add_argument("--map", metavar="FIELD=COLUMN", action="append", default=[],
+                   help=f"{scope}the export's column for one field, e.g. --map id='Ticket ID' (repeatable; "
+                   "adds to or overrides --preset/--mapping)")
+    p.add_argument("--date-order", choices=("dmy", "mdy"), help=f"{scope}for numeric dates like 03/04/2016 "
+                   "(refused when the file's own dates prove the other order)")
+    p.add_argument("--sheet", metavar="NAME", help=f"{scope}XLSX: the worksheet to read (name or number; "
+                   "default: the sheet whose header matches a preset)")
+    p.add_argument("--default-priority", choices=("P1", "P2", "P3", "P4"), help=f"{scope}priority of tickets "
+                   "without one (no priority column: P3 unless given; also fills empty priority cells)")
 
 
 def _list_presets(as_json: bool) -> int:
@@ -116,7 +121,7 @@ def load_mapping(path: str | Path) -> Preset:
         raise CommandError(f"{p}: not a valid mapping: {where}: {first['msg']}") from exc
 
 
-def _preset(args: argparse.Namespace) -> Preset | str | None:
+def preset_from_args(args: argparse.Namespace) -> Preset | str | None:
     from workbench.importing.presets import PresetError, get_preset
 
     if args.preset and args.mapping:
@@ -162,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
         return _list_presets(args.json)
     if not args.workspace or not args.file:
         raise CommandError("import needs WORKSPACE and FILE (or --list-presets)")
-    preset = _preset(args)
+    preset = preset_from_args(args)
     if args.save_preset:
         try:
             check_preset_name(args.save_preset)
@@ -185,7 +190,9 @@ def run(args: argparse.Namespace) -> int:
                 print(f"rejected: {r}", file=sys.stderr)
         raise CommandError(str(exc)) from exc
     except (ImportFailed, PresetError) as exc:
-        raise CommandError(str(exc)) from exc
+        keep = "--map FIELD=COLUMN" in str(exc)
+        hint = "; --save-preset NAME keeps the mapping for next time" if keep else ""
+        raise CommandError(str(exc) + hint) from exc
     saved = None
     if args.save_preset and not isinstance(result, RecordsResult):
         try:

@@ -344,9 +344,9 @@ def _date_columns(cols: _Cols) -> list[pa.Array]:
 # ------------------------------------------------------------------ entry point
 
 
-NO_PRESET_ADVICE = ("pass --preset NAME (see: sla-workbench import --list-presets) or give the columns with "
-                    "--map FIELD=COLUMN (e.g. --map id='Ticket ID' --map opened_at=Created), "
-                    "and keep that mapping with --save-preset NAME")
+NO_PRESET_ADVICE = ("pass --preset NAME (see: sla-workbench import --list-presets), or give the columns with "
+                    "--map FIELD=COLUMN (e.g. --map id='Ticket ID' --map opened_at=Created) or "
+                    "--mapping FILE.yaml")
 
 
 def import_file(
