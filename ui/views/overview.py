@@ -176,8 +176,9 @@ class OverviewView(QWidget):
         d1 = datetime.fromtimestamp(cur.end - 1, zone).date()
         quarter = Quarter.of(d0)
         c = self.state.baseline.contract if self.state.baseline else None
+        who = (c.client or c.name) if c else ""  # a contract that names no client: its own name
         self.title.setText(
-            f"{c.client if c else ''} — {quarter.label} ({d0:%b} {d0.day} – {d1:%b} {d1.day}, {d1.year}) "
+            f"{who} — {quarter.label} ({d0:%b} {d0.day} – {d1:%b} {d1.day}, {d1.year}) "
             f"against {quarter.previous().label}, under {report.contract_version}"
         )
         rank = {"share": 0, "seconds": 1, "currency": 2}
