@@ -379,7 +379,20 @@ def test_headline_changes_take_every_section_in_turn() -> None:
     from workbench.reports.qbr import headline_changes
 
     changes = [TermChange(f"t{i}", f"target {i}", "a", "b", "changed", "Targets") for i in range(5)]
-    changes += [TermChange("fee", "Monthly fee", "1", "2", "changed", "Fees"),
-                TermChange("scope", "Scope notes", "x", "y", "changed", "Scope")]
+    changes += [
+        TermChange("fee", "Monthly fee", "1", "2", "changed", "Fees"),
+        TermChange("scope", "Scope notes", "x", "y", "changed", "Scope"),
+    ]
     assert [t.path for t in headline_changes(changes, 4)] == ["t0", "t1", "fee", "scope"]
     assert [t.path for t in headline_changes(changes, 10)] == [t.path for t in changes]
+
+
+def test_a_quarter_not_over_is_reported_to_date() -> None:
+    at = int(datetime(2026, 10, 20, tzinfo=UTC).timestamp())
+    r = build_qbr(history(), contract(), Quarter(2026, 4), as_of=at, lint=no_lint)
+    assert r.partial and r.current.kpis.tickets == 1  # I, opened 15 Oct
+    summary = section(r, "summary")
+    assert summary.message.startswith(
+        "The quarter is not over at the as-of instant: its figures are to date."
+    )
+    assert r.as_of == date(2026, 10, 20)
