@@ -321,6 +321,13 @@ def test_deck_has_one_message_per_slide_with_definitions_in_the_notes(
     pictures = [sh for s in prs.slides for sh in s.shapes if sh.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
     assert len(pictures) == 2  # the two compliance charts, as images
     assert prs.core_properties.created == datetime(2026, 10, 15)
+    again = tmp_path / "again.pptx"
+    assert _report(workspace, again) == 0
+    assert again.read_bytes() == out.read_bytes()  # the package's members are dated by the as-of too
+    import zipfile
+
+    with zipfile.ZipFile(out) as z:
+        assert {i.date_time for i in z.infolist()} == {(2026, 10, 15, 0, 0, 0)}
 
 
 def test_bad_quarter_is_a_one_line_error(

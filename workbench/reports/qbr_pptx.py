@@ -3,8 +3,8 @@
 Each section of :class:`workbench.reports.qbr.QbrReport` becomes a slide whose title
 is its message; a long table continues on further slides, each chart gets a slide of
 its own, and the notes of every slide carry the definitions of its figures.  Charts
-are the report's PNG images.  The deck's core properties carry the as-of date, not
-the time it was written.
+are the report's PNG images.  The deck's core properties and its package members carry
+the as-of date, not the time it was written, so the same report gives the same bytes.
 """
 
 from __future__ import annotations
@@ -264,7 +264,21 @@ class _Deck:
         props.revision = 1
         buf = io.BytesIO()
         self.prs.save(buf)
-        return buf.getvalue()
+        return _stamped(buf.getvalue(), (r.as_of.year, r.as_of.month, r.as_of.day, 0, 0, 0))
+
+
+def _stamped(data: bytes, date_time: tuple[int, int, int, int, int, int]) -> bytes:
+    """The package with every member dated ``date_time`` (the zip writer dates them with
+    the clock): the same report gives the same bytes."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=date_time)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(member, src.read(info.filename))
+    return out.getvalue()
 
 
 def render_qbr_pptx(r: QbrReport, progress: ProgressCallback | None = None) -> bytes:
