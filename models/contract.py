@@ -229,12 +229,12 @@ class CalendarSpec(Frozen):
     @field_validator("timezone")
     @classmethod
     def _zone_known(cls, v: str) -> str:
+        if v not in _known_zones():  # first: ZoneInfo fails on a tzdata folder or a long name
+            raise ValueError(f"unknown time zone {v!r}")
         try:
             ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             raise ValueError(f"unknown time zone {v!r}") from None
-        if v not in _known_zones():
-            raise ValueError(f"unknown time zone {v!r}")
         return v
 
     @field_validator("weekly")

@@ -273,3 +273,16 @@ def test_archive_bombs_are_refused_by_their_directory(tmp_path: Path,
     _fails_in_one_line(capsys, ["simulate", "--contract", str(OLD), "--tickets", str(gz)],
                        "bomb.csv.gz: compression ratio")
     assert not ws.exists()
+
+
+@pytest.mark.parametrize("name", ["America", "Europe/", "A" * 300])
+def test_a_zone_that_is_a_tzdata_folder_or_too_long_is_unknown(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    tickets = tmp_path / "t.csv"
+    tickets.write_text(TICKETS.format(opened="2026-03-03T10:00:00Z"), encoding="utf-8")
+    _fails_in_one_line(capsys, ["import", str(tmp_path / "ws.slawb"), str(tickets), "--tz", name],
+                       f"unknown time zone {name!r}")
+    c = _base()
+    c["calendars"]["business"]["timezone"] = name
+    with pytest.raises(ContractError, match=r"calendars\.business\.timezone: unknown time zone"):
+        load_contract(_write(tmp_path / "z.yaml", c))

@@ -48,7 +48,7 @@ def display_zone(contract: Contract | None, preference: str = CONTRACT_ZONE) -> 
 def _zone(name: str) -> ZoneInfo | None:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a tzdata folder, a too long name
         return None
 
 

@@ -65,7 +65,7 @@ class TimezoneError(ValueError):
 def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a tzdata folder, a too long name
         raise TimezoneError(
             f"unknown time zone {name!r}: use an IANA name such as Europe/London or UTC"
         ) from exc
