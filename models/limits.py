@@ -36,11 +36,12 @@ EARLIEST_INSTANT = 0  # 1970-01-01T00:00:00Z, epoch seconds
 LATEST_INSTANT = 4133980799  # 2100-12-31T23:59:59Z
 
 # ------------------------------------------------------------------ contract files (YAML/JSON)
-CONTRACT_FILE_BYTES = 20 * MiB
+CONTRACT_FILE_BYTES = 2 * MiB  # a long SLA is 100 KB; YAML reads about 0.3 MB a second
 NESTING_DEPTH = 40  # mappings and lists inside each other
-TEXT_CHARS = 200_000  # any one text value (a clause text, notes, a rationale)
+TEXT_CHARS = 50_000  # any one text value (a clause text, notes): about 15 pages
 SHORT_TEXT_CHARS = 10_000  # a name, label, heading, party, status or list item
 LIST_ITEMS = 10_000  # any one list or mapping not named below
+VALUES = 200_000  # values in the whole file (YAML aliases may repeat one list a billion times)
 CLAUSES = 5_000
 CALENDARS = 100
 WINDOWS_PER_DAY = 96  # one every quarter hour
@@ -50,6 +51,7 @@ PAUSE_STATUSES = 500
 # ------------------------------------------------------------------ rationale / weights files
 RATIONALE_FILE_BYTES = 10 * MiB
 RATIONALE_ENTRIES = 10_000
+RATIONALE_CHARS = 20_000  # the reason given for one change
 
 # ------------------------------------------------------------------ tabular exports (CSV, TSV, XLSX)
 TABLE_FILE_BYTES = 4 * GiB
@@ -234,10 +236,17 @@ def _walk(value: Any, path: tuple[str, ...], depth: int) -> Iterator[tuple[tuple
             yield from _walk(v, (*path, str(i)), depth + 1)
 
 
+def _counted(source: str | os.PathLike[str], walk: Iterator[Any]) -> Iterator[Any]:
+    for n, item in enumerate(walk):
+        if n >= VALUES:
+            raise LimitExceeded(source, "(top level)", f"more than {VALUES:,} values", f"{VALUES:,}")
+        yield item
+
+
 def check_contract_data(data: Any, source: str | os.PathLike[str]) -> None:
     """Refuse parsed contract data (YAML/JSON) outside the budget: nesting, list lengths and
     text lengths, each named by its dotted field path (dates are checked by the model)."""
-    for path, value, depth in _walk(data, (), 0):
+    for path, value, depth in _counted(source, _walk(data, (), 0)):
         where = ".".join(path) or "(top level)"
         if depth > NESTING_DEPTH:
             raise LimitExceeded(source, where, f"nested more than {NESTING_DEPTH} levels deep",

@@ -115,13 +115,15 @@ def run_isolated(
     memory: int | None = None,
     cancel: Callable[[], bool] | None = None,
     error: Callable[[str], Exception] = ParseStopped,
+    passes: tuple[type[BaseException], ...] = (BaseException,),
 ) -> T:
     """``fn(path, *args)`` run in a child process and its result returned; an exception it
     raises is raised here as it was.  Past ``seconds`` of wall time, past ``memory`` bytes, on a
     crash of the child or when ``cancel()`` turns true the child is killed and
     :class:`ParseStopped` (or ``error``) says which in one line naming the file.  Where the
     child is a fresh interpreter (not Linux) ``fn`` and its arguments must pickle; when they do
-    not, ``fn`` runs here."""
+    not, ``fn`` runs here.  An exception of ``fn`` of a type in ``passes`` is raised as it was,
+    any other becomes ``error``'s one line (a parser's internal failure on a damaged file)."""
     if os.environ.get("SLA_WORKBENCH_PARSE_IN_PROCESS") == "1":  # debugging a parser
         return fn(path, *args)
     seconds = limits.PARSE_SECONDS if seconds is None else seconds
@@ -158,7 +160,10 @@ def run_isolated(
     if status == "ok":
         return value  # type: ignore[no-any-return]
     if status == "error":
-        raise value
+        if isinstance(value, passes):
+            raise value
+        raise error(f"{name}: cannot be read, the file may be damaged ({type(value).__name__}: "
+                    f"{' '.join(str(value).split())[:200]})")
     if status == "memory":
         raise error(f"{name}: could not be read within {limits.size_text(memory)} of memory "
                     "(the file may be damaged)")
@@ -179,4 +184,5 @@ def read_document_isolated(
             limits.check_zip(path, "document")
     except limits.LimitExceeded as exc:
         raise error(str(exc)) from None
-    return run_isolated(fn, path, cancel=cancel, error=error)
+    passes = (error,) if isinstance(error, type) else (BaseException,)
+    return run_isolated(fn, path, cancel=cancel, error=error, passes=passes)

@@ -88,7 +88,10 @@ def _date(text: str, flag: str) -> dt.date:
 
 def load_rationale(path: str | Path) -> dict[str, str]:
     """A YAML mapping of change key (``targets.P1.resolution``, ``clause:4.2`` …) to text."""
+    from models import limits
+
     p = Path(path)
+    limits.check_file_size(p, limits.RATIONALE_FILE_BYTES)
     try:
         data = yaml_load(p.read_text(encoding="utf-8-sig"))
     except OSError as exc:
@@ -99,11 +102,13 @@ def load_rationale(path: str | Path) -> dict[str, str]:
         return {}
     if not isinstance(data, dict):
         raise CommandError(f"{p}: the rationale file must be a mapping of change key to text")
+    limits.check_count(p, "entries", len(data), limits.RATIONALE_ENTRIES)
     out: dict[str, str] = {}
     for k, v in data.items():
         if not isinstance(v, (str, int, float)):
             raise CommandError(f"{p}: {k}: the rationale must be text")
         out[str(k)] = str(v)
+        limits.check_count(p, str(k), len(out[str(k)]), limits.RATIONALE_CHARS, "characters")
     return out
 
 

@@ -323,7 +323,7 @@ def _xlsx_apart(p: Path, sheet: str | None, choose: HeaderScore | None) -> RawTa
         check_zip(p, "workbook")
     except LimitExceeded as exc:
         raise ReadError(str(exc)) from None
-    return run_isolated(_read_xlsx, p, sheet, choose, error=ReadError)
+    return run_isolated(_read_xlsx, p, sheet, choose, error=ReadError, passes=(ReadError,))
 
 
 def _every_row(wb: object) -> None:
