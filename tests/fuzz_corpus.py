@@ -77,12 +77,9 @@ def make_xlsx(rows: list[list[str]]) -> bytes:
     import openpyxl
 
     wb = openpyxl.Workbook()
-    ws = wb.active
     for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        wb.active.append(r)
+    return _saved(wb)
 
 
 def make_docx(paragraphs: list[str]) -> bytes:
@@ -91,8 +88,13 @@ def make_docx(paragraphs: list[str]) -> bytes:
     d = docx.Document()
     for p in paragraphs:
         d.add_paragraph(p)
+    return _saved(d)
+
+
+def _saved(doc: Any) -> bytes:
+    """The bytes of an openpyxl workbook or python-docx document."""
     buf = io.BytesIO()
-    d.save(buf)
+    doc.save(buf)
     return buf.getvalue()
 
 
@@ -474,3 +476,23 @@ def commands(case: Case, old: Path, tickets: Path, ws: Path, out: Path) -> list[
                  "--rationale", f]]
     return [["compare", str(old), str(DEMO / "northwind-2026-q4-proposal.yaml"), "--tickets", str(tickets),
              "--weights", f, "--json"]]
+
+
+def problems_of(label: str, rc: int, stderr: str, output_left: bool, workspace_changed: bool) -> list[str]:
+    """What is wrong with one finished run: a traceback; on failure an exit code other than 1
+    or 2, more than one line (exit 2), an output file left behind, a changed workspace."""
+    problems = []
+    if "Traceback" in stderr:
+        problems.append(f"{label}: traceback on stderr")
+    if rc == 0:
+        return problems
+    lines = stderr.strip().splitlines()
+    if rc not in (1, 2):
+        problems.append(f"{label}: exit {rc}")
+    if rc == 2 and len(lines) != 1:
+        problems.append(f"{label}: {len(lines)} lines on stderr: {stderr[:300]!r}")
+    if output_left:
+        problems.append(f"{label}: output file left after a failure")
+    if rc == 2 and workspace_changed:
+        problems.append(f"{label}: workspace changed by a failed run")
+    return problems

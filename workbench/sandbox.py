@@ -73,9 +73,25 @@ def _quiet() -> None:
         pass
 
 
-def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], memory: int) -> None:
+def _limit_cpu(seconds: float) -> None:
+    """A backstop: the child also stops itself past its time in CPU, should the parent that
+    watches it be killed."""
+    try:
+        import resource
+
+        _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        want = int(seconds) + 5
+        if hard != resource.RLIM_INFINITY:
+            want = min(want, hard)
+        resource.setrlimit(resource.RLIMIT_CPU, (want, hard))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], memory: int, seconds: float) -> None:
     _quiet()
     _limit_memory(memory)
+    _limit_cpu(seconds)
     try:
         result: tuple[str, Any] = ("ok", fn(*args))
     except MemoryError:
@@ -133,7 +149,7 @@ def run_isolated(
     if ctx.get_start_method() != "fork" and not _picklable(fn, path, args):
         return fn(path, *args)  # a fresh interpreter cannot be handed a closure: read here
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, fn, (path, *args), memory), daemon=True)
+    proc = ctx.Process(target=_child, args=(child, fn, (path, *args), memory, seconds), daemon=True)
     proc.start()
     child.close()
     deadline = time.monotonic() + seconds
