@@ -287,3 +287,30 @@ def test_a_zone_that_is_a_tzdata_folder_or_too_long_is_unknown(
     c["calendars"]["business"]["timezone"] = name
     with pytest.raises(ContractError, match=r"calendars\.business\.timezone: unknown time zone"):
         load_contract(_write(tmp_path / "z.yaml", c))
+
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-be", "utf-16"])
+def test_a_csv_with_a_utf32_or_utf16_mark_is_read_in_its_encoding(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str) -> None:
+    text = TICKETS.format(opened="2026-03-03T10:00:00Z")
+    f = tmp_path / "t.csv"
+    data = text.encode(encoding)
+    f.write_bytes(data if encoding in ("utf-32", "utf-16") else b"\x00\x00\xfe\xff" + data)
+    assert main(["import", str(tmp_path / "ws.slawb"), str(f), "--json"]) == 0, capsys.readouterr().err
+    out = json.loads(capsys.readouterr().out)
+    assert out["tickets"] == 3 and out["rejected"] == []
+
+
+def test_a_broken_preset_file_is_reported_and_skipped(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "config"
+    (config / "presets").mkdir(parents=True)
+    (config / "presets" / "broken.yaml").write_bytes(b"name: [unclosed\n\xff")
+    monkeypatch.setenv("SLA_WORKBENCH_CONFIG", str(config))
+    tickets = tmp_path / "t.csv"
+    tickets.write_text(TICKETS.format(opened="2026-03-03T10:00:00Z"), encoding="utf-8")
+    for extra in ([], ["--preset", "canonical"]):
+        ws = tmp_path / f"ws{len(extra)}.slawb"
+        assert main(["import", str(ws), str(tickets), *extra]) == 0
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "broken.yaml: not a valid import preset" in err[0] and "(skipped)" in err[0]

@@ -159,7 +159,7 @@ def _coverage_lines(result: Any) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     from workbench.importing.core import ImportFailed
-    from workbench.importing.presets import PresetError, check_preset_name, save_preset
+    from workbench.importing.presets import PresetError, broken_presets, check_preset_name, save_preset
     from workbench.importing.records import RecordsResult
     from workbench.importing.workspace import Rejected, import_into_workspace
 
@@ -173,6 +173,8 @@ def run(args: argparse.Namespace) -> int:
             check_preset_name(args.save_preset)
         except PresetError as exc:
             raise CommandError(f"--save-preset: {exc}") from exc
+    for problem in broken_presets():
+        print(f"sla-workbench import: warning: {problem} (skipped)", file=sys.stderr)
     try:
         result = import_into_workspace(
             args.workspace, args.file, preset=preset, tz=args.tz, date_order=args.date_order,

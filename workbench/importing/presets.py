@@ -296,22 +296,42 @@ def presets_dir() -> Path:
 
 
 def user_presets() -> list[Preset]:
+    """The user's presets that read; a broken file is skipped (:func:`broken_presets` says why),
+    so it never blocks the other presets or the built-ins."""
+    return _user_presets()[0]
+
+
+def broken_presets() -> list[str]:
+    """One line for each file in the user's preset folder that is not a valid preset."""
+    return _user_presets()[1]
+
+
+def _user_presets() -> tuple[list[Preset], list[str]]:
     d = presets_dir()
     if not d.is_dir():
-        return []
-    out = []
+        return [], []
+    out, broken = [], []
     for p in sorted(d.iterdir()):
         if p.suffix.lower() in (".json", ".yaml", ".yml"):
-            out.append(load_preset_file(p))
-    return out
+            try:
+                out.append(load_preset_file(p))
+            except PresetError as exc:
+                broken.append(" ".join(str(exc).split()))
+    return out, broken
+
+
+PRESET_FILE_BYTES = 1 << 20
 
 
 def load_preset_file(path: Path) -> Preset:
+    from models.limits import check_file_size
+
     try:
+        check_file_size(path, PRESET_FILE_BYTES)
         text = path.read_text(encoding="utf-8")
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
         return Preset.model_validate(data)
-    except (OSError, ValueError, yaml.YAMLError) as exc:
+    except (OSError, ValueError, yaml.YAMLError, RecursionError) as exc:
         raise PresetError(f"{path}: not a valid import preset: {exc}") from exc
 
 

@@ -87,6 +87,11 @@ def _decode(p: Path, data: bytes) -> tuple[bytes, list[str]]:
     notes: list[str] = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    elif data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16: its mark begins so
+        try:
+            return data.decode("utf-32").encode("utf-8"), ["read as UTF-32"]
+        except UnicodeDecodeError as exc:
+            raise ReadError(f"{p}: starts with a UTF-32 mark but is not valid UTF-32") from exc
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16").encode("utf-8"), ["read as UTF-16"]
