@@ -314,3 +314,41 @@ def test_a_broken_preset_file_is_reported_and_skipped(
         assert main(["import", str(ws), str(tickets), *extra]) == 0
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and "broken.yaml: not a valid import preset" in err[0] and "(skipped)" in err[0]
+
+
+@pytest.mark.parametrize("text", [
+    "1 Support\nHigh" + "   ,   " * 40 + "x priority requests within 4 hours.\n",  # once 2^40 ways
+    "1 Support\nP1 response within " + "1" * 150_000 + "x hours.\n",  # once quadratic in the digits
+])
+def test_extraction_patterns_do_not_backtrack_on_hostile_text(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str) -> None:
+    import time
+
+    f = tmp_path / "sla.md"
+    f.write_text(text, encoding="utf-8")
+    t0 = time.monotonic()
+    with _no_alarm_past(20):
+        main(["lint", str(f), "--json"])
+    capsys.readouterr()
+    assert time.monotonic() - t0 < 20
+
+
+def _no_alarm_past(seconds: int) -> Any:
+    """Fail (instead of hanging the suite) when the block runs past ``seconds``."""
+    import contextlib
+    import signal
+
+    @contextlib.contextmanager
+    def guard() -> Any:
+        def ring(signum: int, frame: object) -> None:
+            raise AssertionError(f"still running after {seconds} s")
+
+        previous = signal.signal(signal.SIGALRM, ring)
+        signal.alarm(seconds)
+        try:
+            yield
+        finally:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+
+    return guard()

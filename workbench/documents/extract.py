@@ -120,7 +120,7 @@ _WORDNUM = {
     "half an": 0.5,
 }
 _NUM = (
-    r"(?P<n>\d+(?:\.\d+)?|"
+    r"(?P<n>(?<!\d)\d+(?:\.\d+)?|"  # (?<!\d): a search never restarts inside a run of digits
     + "|".join(sorted((re.escape(k) for k in _WORDNUM if k not in ("a", "an")), key=len, reverse=True))
     + ")"
 )
@@ -150,7 +150,7 @@ _CLIENT_TIME = re.compile(
     re.I,
 )
 # "Medium and low priority requests": names joined by and/or/commas share the noun
-_JOIN = r"(?:\s*(?:,|&|/|\band\b|\bor\b)\s*)+"
+_JOIN = r"\s*(?:(?:,|&|/|\band\b|\bor\b)\s*)+"  # one \s* per separator: linear, never backtracking
 _LEVEL_WORD = "(?:Critical|Urgent|Emergency|High|Medium|Moderate|Normal|Low)"
 _NAME_GROUP_GAP = re.compile("^" + _JOIN + "$", re.I)
 _WORD_BEFORE_GROUP = re.compile(
@@ -715,7 +715,7 @@ def _metric_near(s: str, at: int, end: int | None = None, since: int = 0) -> str
     return min(hits)[1]
 
 
-_RANGE_BEFORE = re.compile(r"\d+(?:\.\d+)?\s*(?:-|–|—|to)\s*$", re.I)
+_RANGE_BEFORE = re.compile(r"(?<!\d)\d+(?:\.\d+)?\s*(?:-|–|—|to)\s*$", re.I)
 
 
 def _times_in(s: str, day_hours: float, business_default: bool = False) -> list[tuple[int, int, str, str]]:
