@@ -352,3 +352,25 @@ def _no_alarm_past(seconds: int) -> Any:
             signal.signal(signal.SIGALRM, previous)
 
     return guard()
+
+
+@pytest.mark.parametrize("value,problem", [
+    ("'abc'", "'abc' is not a whole number"),
+    ("99999999999999", "99999999999999 is no time between 1970 and 2100"),
+])
+def test_a_bad_stored_value_names_table_row_and_column(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str, problem: str) -> None:
+    import sqlite3
+
+    tickets = tmp_path / "t.csv"
+    tickets.write_text(TICKETS.format(opened="2026-03-03T10:00:00Z"), encoding="utf-8")
+    ws = tmp_path / "ws.slawb"
+    assert main(["import", str(ws), str(tickets)]) == 0
+    con = sqlite3.connect(ws)
+    with con:
+        con.execute(f"UPDATE tickets SET resolved_at = {value} WHERE ticket_id = 'INC2'")
+        (pk,) = con.execute("SELECT id FROM tickets WHERE ticket_id = 'INC2'").fetchone()
+    con.close()
+    capsys.readouterr()
+    _fails_in_one_line(capsys, ["simulate", "--contract", str(OLD), "--workspace", str(ws), "--json"],
+                       f"damaged workspace: table tickets, row {pk}, column resolved_at: {problem}")

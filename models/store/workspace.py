@@ -805,7 +805,9 @@ class Workspace:
         n = len(rows)
         if n == 0:
             return TicketTable.empty(), StatusLog.empty()
-        ints = rows[:, [0, 2, 3, 4, 5, 6, 9]].astype(np.int64)
+        ints = self._stored_ints(rows, rows[:, 0], [0, 2, 3, 4, 5, 6, 9], "tickets",
+                                 ("id", "priority", "opened_at", "first_response_at", "resolved_at",
+                                  "closed_at", "provider_sla_met"), instants=(2, 3, 4, 5))
         pks = ints[:, 0]
         category, category_names = _encode_column(rows[:, 7])
         team, team_names = _encode_column(rows[:, 8])
@@ -824,7 +826,8 @@ class Workspace:
         )
         if not len(srows):
             return table, StatusLog.empty()
-        sints = srows[:, :2].astype(np.int64)
+        sints = self._stored_ints(srows, srows[:, 0], [0, 1], "status_log", ("ticket_pk", "at"),
+                                  instants=(1,))
         status, status_names = _encode_column(srows[:, 2])
         log = StatusLog(
             ticket=np.searchsorted(pks, sints[:, 0]).astype(np.int64),
@@ -833,6 +836,35 @@ class Workspace:
             status_names=status_names,
         )
         return table, log
+
+    def _stored_ints(self, rows: np.ndarray, keys: np.ndarray, cols: list[int], table: str,
+                     names: tuple[str, ...], instants: tuple[int, ...]) -> np.ndarray:
+        """``rows[:, cols]`` as int64, each instant column (index into ``cols``) within 1970-2100 or
+        absent; a value that is neither (a file damaged or written by something else) is a
+        WorkspaceError naming the table, the row and the column."""
+        from models.limits import EARLIEST_INSTANT, LATEST_INSTANT
+
+        sub = rows[:, cols]
+        try:
+            ints = sub.astype(np.int64)
+        except (ValueError, TypeError, OverflowError):
+            ints = None
+        if ints is not None:
+            for j in instants:
+                col = ints[:, j]
+                bad = np.flatnonzero((col != MISSING) & ((col < EARLIEST_INSTANT) | (col > LATEST_INSTANT)))
+                if len(bad):
+                    i = int(bad[0])
+                    raise WorkspaceError(f"{self.label}: damaged workspace: table {table}, row {keys[i]}, "
+                                         f"column {names[j]}: {int(col[i])} is no time between 1970 and 2100")
+            return ints
+        for i in range(len(sub)):
+            for j in range(len(cols)):
+                v = sub[i, j]
+                if not isinstance(v, int):
+                    raise WorkspaceError(f"{self.label}: damaged workspace: table {table}, row {keys[i]}, "
+                                         f"column {names[j]}: {v!r} is not a whole number")
+        raise WorkspaceError(f"{self.label}: damaged workspace: table {table}: a value is not a whole number")
 
     def load_records(self, source: str | None = None) -> Records:
         """The backups, restore tests, outages and KPI snapshots (of ``source``, or
