@@ -142,6 +142,9 @@ def main_(args: argparse.Namespace) -> int:
                 out.unlink(missing_ok=True)
                 rc, mem, secs = run_forked(argv, log)
                 runs += 1
+                if runs % 250 == 0:
+                    print(f"... {runs} runs, {len(problems)} problems so far ({time.monotonic() - t1:.0f} s)",
+                          flush=True)
                 label = f"{case.path.name} ({case.how}): {' '.join(argv[:2])}"
                 peak = max(peak, mem)
                 slowest.append((secs, label))
