@@ -419,6 +419,9 @@ class MainWindow(QMainWindow):
             self.view_actions[key] = act
         view_menu.addSeparator()
         view_menu.addAction(self.navigator_dock.toggleViewAction())
+        view_menu.addSeparator()
+        self.act_present = view_menu.addAction("&Present the quarter…", self.present)
+        self.act_present.setShortcut(QKeySequence("F5"))
 
         help_menu = mb.addMenu("&Help")
         self.act_shortcuts = help_menu.addAction("&Keyboard shortcuts", self.show_shortcuts)
@@ -798,6 +801,39 @@ class MainWindow(QMainWindow):
             self._update_title()
 
         return self.db.call(save, on_done=saved, on_error=self._failed("Could not save the draft"))
+
+    def present(self, quarter: Any = None, proposal: Any = None) -> Any:
+        """QBR mode: the quarter's review full screen, one message at a time (Esc ends)."""
+        from ui.present import PresentSetup, PresentWindow, quarters_of
+        from workbench.analytics.kpis import report_zone
+
+        st = self.state
+        if st.baseline is None or not len(st.history.tickets):
+            self.statusBar().showMessage("Present needs a contract version and a ticket history.", 5000)
+            return None
+        contract = st.baseline.contract
+        if quarter is None:
+            quarters = quarters_of(st.history, st.as_of(), report_zone(contract))
+            proposals = [v for v in st.versions if v.status == "proposal"]
+            dlg = PresentSetup(quarters, proposals, self)
+            if not dlg.exec():
+                return None
+            quarter, proposal = dlg.quarter.currentData(), dlg.proposal.currentData()
+        from workbench.reports.qbr import build_qbr
+
+        def shown(report: Any) -> None:
+            self.presenting = PresentWindow(report, self)
+            if self.quiet:
+                self.presenting.show()
+            else:
+                self.presenting.showFullScreen()
+
+        return run_with_progress(
+            self, "Preparing the quarter's review", build_qbr, st.history, contract, quarter,
+            proposal=proposal.contract if proposal is not None else None,
+            proposal_label=proposal.label if proposal is not None else "",
+            on_done=shown, on_error=self._failed("Could not prepare the review"),
+        )
 
     def save_workspace_as(self, path: str | None = None) -> Any:
         """Copy the open workspace (drafts saved first) to a new file and go on in the copy."""
