@@ -44,10 +44,9 @@ def _mapped_bytes() -> int:
 
 
 def _limit_memory(extra: int) -> None:
-    try:
-        import resource
-    except ImportError:  # Windows
+    if sys.platform == "win32":  # no resource module: the parent watches the memory
         return
+    import resource
     kind = resource.RLIMIT_AS if sys.platform.startswith("linux") else resource.RLIMIT_DATA
     want = _mapped_bytes() + extra
     _soft, hard = resource.getrlimit(kind)
@@ -76,15 +75,17 @@ def _quiet() -> None:
 def _limit_cpu(seconds: float) -> None:
     """A backstop: the child also stops itself past its time in CPU, should the parent that
     watches it be killed."""
-    try:
-        import resource
+    if sys.platform == "win32":  # no resource module: the parent's time limit holds
+        return
+    import resource
 
-        _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-        want = int(seconds) + 5
-        if hard != resource.RLIM_INFINITY:
-            want = min(want, hard)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    want = int(seconds) + 5
+    if hard != resource.RLIM_INFINITY:
+        want = min(want, hard)
+    try:
         resource.setrlimit(resource.RLIMIT_CPU, (want, hard))
-    except (ImportError, ValueError, OSError):
+    except (ValueError, OSError):
         pass
 
 
