@@ -362,6 +362,12 @@ def test_a_new_engagement_from_export_to_redline(qtbot: Any, window: MainWindow,
     assert now[3] != p3[3] and now[4].startswith("-")  # fewer P3 responses within 5.5 h
     assert float(now[4].split()[0]) == pytest.approx(float(now[3][:-1]) - float(p3[3][:-1]), abs=0.11)
     assert {k: r for k, r in after.items() if k != "P3"} == {k: r for k, r in before.items() if k != "P3"}
+    # the tickets that flip, and what it costs: the SLA grants no credits, nor does the scenario
+    qtbot.waitUntil(lambda: whatif.summary.text().endswith(
+        "No service credits: neither the baseline nor the scenario grants any."), timeout=30_000)
+    flips = whatif.flips.model().rowCount()
+    assert flips > 0 and whatif.tabs.tabText(2) == f"Tickets that flip ({flips:,})"
+    assert whatif.summary.text().startswith(f"0 ticket metrics become met and {flips:,} become breached")
     assert w.act_undo.isEnabled() and w.act_undo.text().startswith("&Undo P3 response target")
 
     # 7. View ▸ Compare: both versions replayed on the tickets, ranked with their scores

@@ -20,48 +20,99 @@ SLA = ROOT.parent / "shared" / "data" / "sla-texts" / "dxw_service_level_agreeme
 PROPOSAL = ROOT / "resources" / "demo" / "northwind-2026-q4-proposal.yaml"
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    out = Path(args[0] if args else "docs/screenshots")
-    out.mkdir(parents=True, exist_ok=True)
-    app, tmp = _application("sla-contracts-")
-    from PySide6.QtCore import QPoint
+def window_on_screen(app: Any, path: Path) -> tuple[Any, Any, str]:
+    """A quiet main window over the whole screen with the workspace at ``path`` open;
+    with the screen and its size as PNG names carry it ("1366x768")."""
     from PySide6.QtWidgets import QApplication
 
-    from models.store import Workspace
     from ui.main_window import MainWindow
 
     screen = QApplication.primaryScreen()
     size = screen.geometry()
-    suffix = f"{size.width()}x{size.height()}"
-    path = tmp / "client.slawb"
-    Workspace.create(str(path)).close()
     w = MainWindow()
     w.quiet = True
     w.setGeometry(screen.availableGeometry())
     w.show()
     w.open_workspace(str(path))
-    _wait(app, lambda: (w.state.is_open and not w.loading) or bool(w.errors), 120)
+    _wait(app, lambda: (w.state.is_open and not w.loading and not w.state.records_pending)
+          or bool(w.errors), 120)
+    return w, screen, f"{size.width()}x{size.height()}"
+
+
+def centred(dlg: Any) -> Any:
+    """``dlg`` moved to the middle of its screen."""
+    size = dlg.screen().geometry()
+    frame = dlg.frameGeometry()
+    dlg.move((size.width() - frame.width()) // 2, max(0, (size.height() - frame.height()) // 2))
+    return dlg
+
+
+def review_page(app: Any, w: Any, file: Path, status: Any = None) -> Any:
+    """File ▸ Add contract version… on ``file``: its review page once it shows, centred."""
+    w.contract_dialog = None
+    w.add_contract_version(str(file), status=status)
+
+    def shown() -> bool:
+        return bool(w.errors) or (w.contract_dialog is not None and w.contract_dialog.isVisible())
+
+    _wait(app, shown, 120)
+    if w.contract_dialog is None:
+        raise SystemExit("\n".join(w.errors))
+    return centred(w.contract_dialog)
+
+
+def screen_shooter(app: Any, screen: Any, out: Path, prefix: str, suffix: str,
+                   settle: Any = None) -> Any:
+    """A function that saves the whole screen as ``OUT/<prefix><name>-<suffix>.png``,
+    after ``settle(app)`` (default: 0.6 s of events)."""
 
     def shot(name: str) -> None:
-        _wait(app, lambda: False, 0.6)
-        target = out / f"gui-{name}-{suffix}.png"
-        screen.grabWindow(0).save(str(target))
+        if settle is None:
+            _wait(app, lambda: False, 0.6)
+        else:
+            settle(app)
+        target = out / f"{prefix}{name}-{suffix}.png"
+        from PySide6.QtWidgets import QApplication
+
+        (QApplication.primaryScreen() or screen).grabWindow(0).save(str(target))
         print(target)
 
-    def review(file: Path) -> Any:
-        w.contract_dialog = None
-        w.add_contract_version(str(file))
-        def shown() -> bool:
-            return bool(w.errors) or (w.contract_dialog is not None and w.contract_dialog.isVisible())
+    return shot
 
-        _wait(app, shown, 120)
-        dlg = w.contract_dialog
-        if dlg is None:
-            raise SystemExit("\n".join(w.errors))
-        frame = dlg.frameGeometry()
-        dlg.move((size.width() - frame.width()) // 2, max(0, (size.height() - frame.height()) // 2))
-        return dlg
+
+def finish(w: Any) -> int:
+    """Stop the window's database worker; 1 (the errors printed) when anything failed."""
+    w.db.shutdown()
+    if w.errors:
+        print("\n".join(w.errors), file=sys.stderr)
+        return 1
+    return 0
+
+
+def new_workspace(argv: list[str] | None, prefix: str, name: str) -> tuple[Any, Path, Path]:
+    """The application, the output folder (the first argument, default
+    ``docs/screenshots``) and a new empty workspace ``name`` in a temporary folder."""
+    from models.store import Workspace
+
+    args = sys.argv[1:] if argv is None else argv
+    out = Path(args[0] if args else "docs/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    app, tmp = _application(prefix)
+    path = tmp / name
+    Workspace.create(str(path)).close()
+    return app, out, path
+
+
+def main(argv: list[str] | None = None) -> int:
+    app, out, path = new_workspace(argv, "sla-contracts-", "client.slawb")
+    from PySide6.QtCore import QPoint
+
+    w, screen, suffix = window_on_screen(app, path)
+
+    shot = screen_shooter(app, screen, out, "gui-", suffix)
+
+    def review(file: Path) -> Any:
+        return review_page(app, w, file)
 
     dlg = review(SLA)
     dlg.set_value("targets.P2.response", "2h")
@@ -86,11 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     menu.popup(w.navigator.mapToGlobal(QPoint(60, 60)))
     shot("navigator-menu")
     menu.close()
-    w.db.shutdown()
-    if w.errors:
-        print("\n".join(w.errors), file=sys.stderr)
-        return 1
-    return 0
+    return finish(w)
 
 
 if __name__ == "__main__":

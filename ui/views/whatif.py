@@ -500,10 +500,13 @@ class WhatIfView(QWidget):
         cur = w.scenario.contract.currency
         credits_b = sum(m.get("amount") or 0 for m in w.baseline.credits().values())
         credits_s = sum(m.get("amount") or 0 for m in w.scenario.credits().values())
-        self._credits_text = (
-            f"Projected credits over the history: baseline {credits_b:,.0f} {cur}, "
-            f"scenario {credits_s:,.0f} {cur}."
-        )
+        if not w.baseline.contract.service_credits and not w.scenario.contract.service_credits:
+            self._credits_text = "No service credits: neither the baseline nor the scenario grants any."
+        else:
+            self._credits_text = (
+                f"Projected credits over the history: baseline {credits_b:,.0f} {cur}, "
+                f"scenario {credits_s:,.0f} {cur}."
+            )
         if w.comparison is None:
             self.tabs.setTabText(2, "Tickets that flip (listing…)")
             self.summary.setText(self._credits_text)
