@@ -100,3 +100,17 @@ def test_the_lint_api_reads_as_of_text_with_the_same_parser() -> None:
         assert ctx.as_of == parse_as_of(text)
     with pytest.raises(ValueError, match=r"as_of: '2026-03-05T10:00' has no offset"):
         make_context(c, as_of="2026-03-05T10:00")
+
+
+def test_the_review_quarter_is_the_last_full_one_that_holds_tickets() -> None:
+    from workbench.app.quarters import Quarter, review_quarter
+
+    def t(y: int, m: int, d: int) -> int:
+        return int(datetime(y, m, d, 12, tzinfo=UTC).timestamp())
+
+    as_of = t(2016, 12, 20)
+    early = np.array([t(2016, 2, 29), t(2016, 3, 1)], dtype=np.int64)  # all opened in Q1
+    assert review_quarter(as_of, UTC, early) == Quarter(2016, 1)
+    recent = np.array([t(2016, 2, 29), t(2016, 8, 1), t(2016, 12, 1)], dtype=np.int64)
+    assert review_quarter(as_of, UTC, recent) == Quarter(2016, 3)  # Q4 is not over
+    assert review_quarter(as_of, UTC, np.array([], dtype=np.int64)) == Quarter(2016, 3)

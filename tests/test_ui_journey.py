@@ -319,14 +319,15 @@ def test_a_new_engagement_from_export_to_redline(qtbot: Any, window: MainWindow,
     overview = view_of(w, "overview", OverviewView)
     assert w.stack.currentWidget() is overview and overview.stack.currentIndex() == 1
     qtbot.waitUntil(lambda: overview.report is not None, timeout=30_000)
-    # the last full quarter before the history's last update (the export's tickets were all
-    # opened in February and March 2016, updated until December): named by the contract,
-    # which states no client
+    # the last full quarter that holds tickets (the export's tickets were all opened in
+    # February and March 2016, updated until December: Q3 2016 would be empty), named by
+    # the contract, which states no client
     assert overview.title.text() == (
-        "Service Level Agreement — Q3 2016 (Jul 1 – Sep 30, 2016) against Q2 2016, under dxw 2018"
+        "Service Level Agreement — Q1 2016 (Jan 1 – Mar 31, 2016) against Q4 2015, under dxw 2018"
     )
-    labels = [c.label.text() for c in overview.cards if c.isVisibleTo(overview)]
-    assert labels[:2] == ["Response compliance", "Resolution compliance"]
+    cards = [c for c in overview.cards if c.isVisibleTo(overview)]
+    assert [c.label.text() for c in cards[:2]] == ["Response compliance", "Resolution compliance"]
+    assert cards[0].value.text().endswith("%"), "the quarter's figures, not an empty quarter's"
     signs = [overview.warnings.item(i).text() for i in range(overview.warnings.count())]  # type: ignore[union-attr]
     # measured on the tickets under the terms as confirmed: P1 response 30m, P1 resolution 4h
     assert any(s.startswith("Medium · W09 Missed commitments · P1 response target: 4 P1 response breaches "

@@ -22,7 +22,7 @@ from ui.steps import show_steps
 from ui.tasks import Task, guard, run_in_background
 from ui.widgets import EmptyState, KpiCard, figure_canvas, heading
 from workbench.app.engagement import CONTRACT, TICKETS
-from workbench.app.quarters import Quarter, last_full_quarter
+from workbench.app.quarters import Quarter, review_quarter
 from workbench.app.words import finding_heading
 
 CARDS = 8
@@ -138,7 +138,7 @@ class OverviewView(QWidget):
             from workbench.warnings import lint
 
             zone = report_zone(contract)
-            quarter = last_full_quarter(int(as_of or 0), zone)
+            quarter = review_quarter(int(as_of or 0), zone, history.tickets.opened)
             start, end = quarter.bounds(zone)
             from workbench.reports.analytics_charts import kpi_period_figure
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -73,3 +74,19 @@ def last_full_quarter(as_of: int, zone: tzinfo | None) -> Quarter:
     ``zone``)."""
     d = datetime.fromtimestamp(as_of, zone or UTC).date()
     return Quarter.of(d).previous()
+
+
+def review_quarter(as_of: int, zone: tzinfo | None, opened: Any) -> Quarter:
+    """The quarter a review shows by default: the last full quarter by ``as_of`` that
+    holds tickets (``opened``: their opening instants), so a history that stopped
+    earlier is not shown as an empty quarter; the last full quarter when none does."""
+    last = last_full_quarter(as_of, zone)
+    if not len(opened):
+        return last
+    import numpy as np
+
+    newest = int(np.max(opened[opened <= last.bounds(zone)[1]], initial=-(2**62)))
+    if newest <= -(2**62):
+        return last
+    return min(last, Quarter.of(datetime.fromtimestamp(newest, zone or UTC).date()),
+               key=lambda q: (q.year, q.number))
