@@ -64,6 +64,10 @@ def _quiet() -> None:
     import faulthandler
 
     faulthandler.disable()
+    import logging
+
+    logging.disable(logging.CRITICAL)  # parsers log warnings (pdfminer's "MediaBox missing")
+    sys.stderr = open(os.devnull, "w")  # noqa: SIM115  (the child's whole life)
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)
