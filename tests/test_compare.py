@@ -346,3 +346,13 @@ def test_cli_reads_a_workspace(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert doc["versions"][0]["by_priority"] == sim["by_priority"]
     assert main(["compare", str(paths[0]), str(paths[1]), "--workspace", str(tmp_path / "none.slawb")]) == 2
     assert "none.slawb" in capsys.readouterr().err
+
+
+def test_a_weight_too_large_to_score_is_refused() -> None:
+    from workbench.analytics.compare import CompareError, check_weights
+
+    with pytest.raises(CompareError, match=r"cost: weight 1e\+40 is above 1,000,000"):
+        check_weights({"compliance": 1, "cost": 1e40})
+    with pytest.raises(CompareError, match="above"):
+        check_weights({"compliance": float("inf")})
+    assert check_weights({"compliance": 70, "cost": 30})["cost"] == 30.0

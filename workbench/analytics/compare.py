@@ -67,6 +67,7 @@ Credits exposure
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -319,6 +320,9 @@ def load_weights(path: str | Path) -> dict[str, float]:
     return check_weights(data, str(p))
 
 
+MAX_WEIGHT = 1_000_000  # weights are relative; a larger one is a typo, and 1e40 overflows the score
+
+
 def check_weights(data: Any, source: str = "weights") -> dict[str, float]:
     if not isinstance(data, Mapping):
         raise CompareError(f"{source}: weights must be a mapping of component to number")
@@ -328,6 +332,9 @@ def check_weights(data: Any, source: str = "weights") -> dict[str, float]:
             raise CompareError(f"{source}: {k}: unknown component (use {', '.join(COMPONENTS)})")
         if isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
             raise CompareError(f"{source}: {k}: weight must be a number >= 0, not {v!r}")
+        if not math.isfinite(float(v)) or v > MAX_WEIGHT:
+            raise CompareError(f"{source}: {k}: weight {v!r} is above {MAX_WEIGHT:,} (weights are relative: "
+                               "write 30 and 70, or 0.3 and 0.7)")
         out[k] = float(v)
     if sum(out.values()) <= 0:
         raise CompareError(f"{source}: at least one weight must be above 0")
