@@ -4,6 +4,7 @@ The files are written in ``workbench/`` (the figure's own savefig, reports.table
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -77,12 +78,7 @@ def _table_menu(table: QTableView, pos: Any) -> None:
 
 
 def _save_table_as(table: QTableView) -> None:
-    path = _ask(table, "Save the table", "table.xlsx", "Excel (*.xlsx);;CSV (*.csv)")
-    if path:
-        try:
-            save_table(table, path)
-        except (OSError, ValueError) as exc:
-            QMessageBox.warning(table, "Could not save the table", str(exc))
+    _save_as(table, "table", "table.xlsx", "Excel (*.xlsx);;CSV (*.csv)", lambda p: save_table(table, p))
 
 
 def _chart_menu(canvas: Any, pos: Any) -> None:
@@ -92,9 +88,15 @@ def _chart_menu(canvas: Any, pos: Any) -> None:
 
 
 def _save_chart_as(canvas: Any) -> None:
-    path = _ask(canvas, "Save the chart", "chart.png", "PNG image (*.png);;SVG drawing (*.svg)")
+    _save_as(canvas, "chart", "chart.png", "PNG image (*.png);;SVG drawing (*.svg)",
+             lambda p: save_chart(canvas, p))
+
+
+def _save_as(parent: QWidget, what: str, name: str, filters: str, write: Callable[[str], Path]) -> None:
+    """Ask for a file and write ``what`` there; a failure is said in a message box."""
+    path = _ask(parent, f"Save the {what}", name, filters)
     if path:
         try:
-            save_chart(canvas, path)
+            write(path)
         except (OSError, ValueError) as exc:
-            QMessageBox.warning(canvas, "Could not save the chart", str(exc))
+            QMessageBox.warning(parent, f"Could not save the {what}", str(exc))

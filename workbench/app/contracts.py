@@ -223,13 +223,6 @@ def value_at(data: Mapping[str, Any], path: str) -> Any:
     return node
 
 
-def _get(data: Mapping[str, Any], path: str) -> Any:
-    node: Any = data
-    for part in path.split("."):
-        node = node[part]
-    return node
-
-
 def document_terms(ex: Extraction, contract: Contract) -> tuple[Term, ...]:
     """The terms of ``contract`` that the document states, each with the clause and
     words it came from; a target stated for all priorities is listed for each
@@ -255,7 +248,7 @@ def document_terms(ex: Extraction, contract: Contract) -> tuple[Term, ...]:
         if e is None or path in seen or not _has(data, path):
             return
         seen.add(path)
-        terms.append(Term(path, _get(data, path), e.clause, e.quote))
+        terms.append(Term(path, value_at(data, path), e.clause, e.quote))
 
     for p in ("P1", "P2", "P3", "P4"):
         for metric in ("response", "resolution", "compliance_target"):
@@ -350,10 +343,9 @@ def confirm_terms(
         if doc_source:
             message = message.replace(doc_source, read.source)  # the file's name, as elsewhere
         raise ContractFileError(_in_words(message), exc.errors) from None
+    data = confirmed.to_data()  # once, not twice per term
     terms = tuple(
-        Term(t.path, _get(confirmed.to_data(), t.path), t.clause, t.quote)
-        for t in read.terms
-        if _has(confirmed.to_data(), t.path)
+        Term(t.path, value_at(data, t.path), t.clause, t.quote) for t in read.terms if _has(data, t.path)
     )
     return ContractFile(
         confirmed,
