@@ -20,10 +20,12 @@ import changes nothing (the store writes all or nothing).  All parsing is done b
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from html import escape
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -47,6 +49,13 @@ from models.contract import PRIORITIES
 from models.history import MISSING
 from ui.list_model import ListTableModel
 from ui.tasks import Task, guard, run_in_background
+from workbench.app.import_fields import (
+    TIME_FIELDS,
+    field_words,
+    gui_advice,
+    naive_time_example,
+    sample_values,
+)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 NOT_MAPPED = "(not in the file)"
@@ -104,16 +113,28 @@ RECORDS_SUBTITLE = (
 )
 
 
-def _zone_combo() -> QComboBox:
-    """An editable choice of time zone, empty at first (the file's timestamps carry theirs)."""
-    from zoneinfo import available_timezones
+class ZoneBox(QComboBox):
+    """An editable choice of time zone, empty at first (the file's timestamps carry theirs).
+    Enter takes the typed zone and stays on the page: it never presses the wizard's Next."""
 
-    combo = QComboBox()
-    combo.setEditable(True)
-    combo.addItem("")
-    combo.addItems(sorted(available_timezones()))
-    combo.setToolTip("The zone the file was written in, for timestamps without an offset")
-    return combo
+    def __init__(self) -> None:
+        from zoneinfo import available_timezones
+
+        super().__init__()
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.addItem("")
+        self.addItems(sorted(available_timezones()))
+        self.setToolTip("The zone the file was written in, for timestamps without an offset")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()  # not passed on to the wizard's default button
+
+
+def _zone_combo() -> ZoneBox:
+    return ZoneBox()
 
 
 class FilePage(QWizardPage):
@@ -321,8 +342,10 @@ class MappingPage(QWizardPage):
         self.setTitle("Mapping")
         self.setSubTitle("Which column holds each field, how dates and priorities read. * = required.")
         layout = QHBoxLayout(self)
-        self.fields = _table(["Field", "Column in the file"])
+        self.fields = _table(["Field", "Column in the file", "Values in the file"])
         self.fields.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.fields.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.fields.setWordWrap(False)  # a long sample is elided; its tooltip holds all of them
         layout.addWidget(self.fields, 3)
         right = QVBoxLayout()
         form = QFormLayout()
@@ -335,6 +358,7 @@ class MappingPage(QWizardPage):
             self.date_order.addItem(label, value)
         form.addRow("Numeric dates", self.date_order)
         self.tz = _zone_combo()
+        self.tz.currentTextChanged.connect(lambda _t: self.completeChanged.emit())
         form.addRow("Time zone", self.tz)
         self.pause = QLineEdit()
         self.pause.setToolTip("The tool's 'waiting on the client' statuses (a suggestion for the contract)")
@@ -352,6 +376,7 @@ class MappingPage(QWizardPage):
         right.addWidget(save)
         layout.addLayout(right, 2)
         self.combos: dict[str, QComboBox] = {}
+        self._naive: dict[str, tuple[str, str] | None] = {}  # mapped time columns -> a zone-less value
 
     def initializePage(self) -> None:
         from workbench.importing.presets import EVENT_FIELDS, STATUS_LOG_FIELDS, TICKET_FIELDS, norm_header
@@ -363,8 +388,10 @@ class MappingPage(QWizardPage):
         by_norm = {norm_header(h): h for h in raw.headers}
         self.fields.setRowCount(len(fields))
         self.combos = {}
+        self._naive = {}
         for r, f in enumerate(fields):
-            item = QTableWidgetItem(f + (" *" if f in p.required() else ""))
+            item = QTableWidgetItem(field_words(f) + (" *" if f in p.required() else ""))
+            item.setToolTip(f"{field_words(f)} (“{f}” in a saved preset)")
             self.fields.setItem(r, 0, item)
             combo = QComboBox()
             combo.addItem(NOT_MAPPED)
@@ -380,9 +407,36 @@ class MappingPage(QWizardPage):
         self.pause.setText(", ".join(p.pause_statuses))
         self._mapping_changed()
 
+    def _show_samples(self) -> None:
+        """A few of the file's own values beside each mapped field."""
+        raw, missing = self.wiz.raw, self.wiz.preset.missing_values
+        for r, combo in enumerate(self.combos.values()):
+            header = combo.currentText()
+            values = sample_values(raw.columns[header], missing) if header in raw.columns else []
+            text = " · ".join(values)
+            item = QTableWidgetItem(text)
+            item.setToolTip("\n".join(values))
+            item.setForeground(QColor("#555"))
+            self.fields.setItem(r, 2, item)
+
+    def mapped_columns(self) -> dict[str, str]:
+        """Field -> the file's column, as mapped on this page."""
+        return {f: c.currentText() for f, c in self.combos.items() if c.currentText() != NOT_MAPPED}
+
+    def zone_needed(self) -> tuple[str, str] | None:
+        """``(field, value)`` of a mapped time column without a zone, or None."""
+        mapped = self.mapped_columns()
+        key = "|".join(f"{f}={mapped.get(f, '')}" for f in TIME_FIELDS)
+        if key not in self._naive:
+            self._naive[key] = naive_time_example(
+                self.wiz.raw.columns, mapped, self.wiz.preset.missing_values
+            )
+        return self._naive[key]
+
     def _mapping_changed(self, *_: Any) -> None:
         """Fill the priority values from the mapped priority column."""
         p, raw = self.wiz.preset, self.wiz.raw
+        self._show_samples()
         col = self.combos.get("priority")
         header = col.currentText() if col is not None else NOT_MAPPED
         values: list[str] = []
@@ -409,9 +463,7 @@ class MappingPage(QWizardPage):
 
         p = self.wiz.preset
         data = p.model_dump()
-        data["columns"] = {
-            f: c.currentText() for f, c in self.combos.items() if c.currentText() != NOT_MAPPED
-        }
+        data["columns"] = self.mapped_columns()
         pmap = dict(data.get("priority_map", {}))
         for r in range(self.prios.rowCount()):
             item, combo = self.prios.item(r, 0), self.prios.cellWidget(r, 1)
@@ -439,7 +491,12 @@ class MappingPage(QWizardPage):
             else []
         )
         if missing:
-            self.error.setText(f"Map the required field(s): {', '.join(missing)}")
+            self.error.setText(f"Map the required field(s): {', '.join(field_words(f) for f in missing)}")
+            return False
+        problem = self.zone_problem()
+        self.tz.setStyleSheet("QComboBox { border: 2px solid #b42318; }" if problem else "")
+        if problem:
+            self.error.setText(problem)
             return False
         try:
             self.adjusted()
@@ -449,7 +506,32 @@ class MappingPage(QWizardPage):
         self.error.setText("")
         return True
 
+    def zone_problem(self) -> str:
+        """Why the time zone keeps the page from going on ("" when it does not)."""
+        from workbench.importing.dates import TimezoneError, zone
+
+        name = self.tz.currentText().strip()
+        if name:
+            try:
+                zone(name)
+            except TimezoneError as exc:
+                return f"Time zone: {exc}"
+            return ""
+        naive = self.zone_needed()
+        if naive is None:
+            return ""
+        field, example = naive
+        shown = f" (e.g. {example})" if example else ""
+        return (
+            f"Choose the time zone: the times in “{field_words(field)}”{shown} do not say their zone. "
+            "Pick the zone the export was written in (UTC if the tool exports in UTC)."
+        )
+
     def validatePage(self) -> bool:
+        problem = self.zone_problem()
+        if problem:
+            self.error.setText(problem)
+            return False
         try:
             self.wiz.mapped = self.adjusted()
             self.wiz.tz = self.tz.currentText().strip() or None
@@ -536,7 +618,10 @@ class PreviewPage(QWizardPage):
         self.completeChanged.emit()
 
     def _failed(self, exc: BaseException) -> None:
-        self.status.setText(f"<span style='color:#b42318'>{exc}</span><br>Go back to change the mapping.")
+        self.status.setText(
+            f"<span style='color:#b42318'>{escape(gui_advice(str(exc)))}</span><br>"
+            "Go back to change the mapping."
+        )
         self._finish()
 
     def _cancelled(self) -> None:
@@ -639,8 +724,8 @@ class RecordsPage(QWizardPage):
         if n != self._reads:
             return
         self.task = None
-        hint = " Choose the zone the file was written in above." if "time zone" in str(exc) else ""
-        self.status.setText(f"<span style='color:#b42318'>{exc}</span>{hint}")
+        told = escape(gui_advice(str(exc), zone_here=True))
+        self.status.setText(f"<span style='color:#b42318'>{told}</span>")
         self.completeChanged.emit()
 
     def _done(self, n: int, result: Any) -> None:
