@@ -250,3 +250,67 @@ def test_a_what_if_draft_keeps_the_baselines_review_date(qtbot) -> None:
     finally:
         w.state.dirty_draft = False  # no workspace to autosave the draft into when the window closes
         w.db.shutdown()
+
+
+def test_each_flip_says_by_how_much_it_missed_or_made_the_target(qtbot, window) -> None:
+    from models.contract import parse_duration
+    from workbench.app.ticket_time import duration_words
+
+    view = window.views["whatif"]
+    _settled(qtbot, window)
+    view.controls[("P1", "resolution")].spin.setValue(1.0)  # tighter than the signed 4h
+    _settled(qtbot, window)
+    qtbot.waitUntil(lambda: view.flips_model.rowCount() > 0, timeout=10_000)
+    model, w = view.flips_model, window.simulation.whatif
+    assert model.HEADERS[5].startswith("By how much")
+    ids = [str(t) for t in w.comparison.baseline.engine.tickets.ids]
+    budget = parse_duration("1h")
+    for row in range(model.rowCount()):
+        flip = model.items[row]
+        i = ids.index(flip.ticket)
+        business = int(w.scenario.metric("resolution").business_seconds[i])
+        text = model.data(model.index(row, 5))
+        if flip.scenario == "breached":  # by how much, from the engine's own clock
+            assert text == f"missed by {duration_words(business - budget)}"
+        else:
+            assert text.startswith("still open") and flip.scenario == "pending"
+        base = int(w.baseline.metric("resolution").business_seconds[i])
+        tip = model.data(model.index(row, 3), role=3)  # ToolTipRole
+        if flip.baseline == "met":
+            assert f"Baseline (target 4 h): met with {duration_words(4 * 3600 - base)} to spare" in tip
+            assert "Scenario (target 1 h): " in tip
+    assert "missed by" in "".join(model.data(model.index(r, 5)) for r in range(model.rowCount()))
+
+
+def test_the_left_end_of_a_slider_is_an_explicit_no_target(qtbot, window) -> None:
+    view = window.views["whatif"]
+    _settled(qtbot, window)
+    control = view.controls[("P1", "response")]
+    control.slider.setValue(0)  # the left end
+    _settled(qtbot, window)
+    qtbot.waitUntil(
+        lambda: window.simulation.whatif.comparison is not None and view.flips_model.rowCount() > 0,
+        timeout=10_000,
+    )
+    assert window.state.scenario.target("P1", "response") is None
+    assert control.spin.text() == "no target"
+    assert _cell(view, 0, 3) == "no target" and _cell(view, 0, 2).endswith("%")  # scenario, baseline
+    n = sum(1 for f in view.flips_model.items if f.scenario == "not_applicable")
+    assert n > 0
+    assert f"{n:,} are no longer measured (no target)" in view.summary.text()
+    assert "breached or pending" not in view.summary.text()
+    row = next(r for r, f in enumerate(view.flips_model.items) if f.scenario == "not_applicable")
+    assert view.flips_model.data(view.flips_model.index(row, 4)) == "not applicable"
+    assert view.flips_model.data(view.flips_model.index(row, 5)) == "no target"
+
+
+def test_duration_and_margin_words() -> None:
+    from workbench.app.ticket_time import duration_words, margin_words
+
+    assert duration_words(2 * 3600 + 14 * 60 + 20) == "2 h 14 min"
+    assert duration_words(35 * 60) == "35 min" and duration_words(3600) == "1 h"
+    assert duration_words(3 * 86400 + 4 * 3600) == "3 d 4 h" and duration_words(20) == "under a minute"
+    assert margin_words(3 * 3600, 3600, "breached") == "missed by 2 h"
+    assert margin_words(1800, 3600, "met") == "met with 30 min to spare"
+    assert margin_words(600, 3600, "pending") == "still open, 50 min left"
+    assert margin_words(-1, -1, "not_applicable") == "no target"

@@ -56,6 +56,7 @@ from workbench.app.scenarios import (
     with_pauses,
     with_target,
 )
+from workbench.app.ticket_time import FlipMargin, flip_margins
 
 SLIDER_STEP_H = 0.25  # slider resolution: a quarter of an hour
 NO_TARGET = "no target"  # the slider's left end removes the target: said in words
@@ -80,9 +81,11 @@ class ComplianceModel(ListTableModel):
         "Δ\nresolution",
     )
     not_measured: frozenset[str] = frozenset()  # metrics the history carries no event of
+    untargeted: frozenset[tuple[str, int]] | set[tuple[str, int]] = frozenset()
 
     def set_whatif(self, w: WhatIf | None) -> None:
         rows: list[tuple[str, int, list[float | None]]] = []
+        self.untargeted: set[tuple[str, int]] = set()  # (priority, value column) without a target
         self.not_measured = frozenset(w.baseline.engine.not_measured) if w is not None else frozenset()
         if w is not None:
             for p in PRIORITIES:
@@ -95,6 +98,9 @@ class ComplianceModel(ListTableModel):
                     cb = b.metric(m).compliance if b else None
                     cs = s.metric(m).compliance if s else None
                     vals += [cb, cs, None if cb is None or cs is None else cs - cb]
+                    for col, r in ((len(vals) - 3, b), (len(vals) - 2, s)):
+                        if r is not None and r.metric(m).target is None:
+                            self.untargeted.add((p, col))
                 rows.append((p, (s or b).tickets, vals))  # type: ignore[union-attr]
         self.set_items(rows)
 
@@ -114,6 +120,8 @@ class ComplianceModel(ListTableModel):
                 return "" if c in (4, 7) else "not measured"
             if c in (4, 7):
                 return "" if v is None else f"{100 * v:+.1f} pts"
+            if v is None and (prio, c - 2) in self.untargeted:
+                return NO_TARGET
             return _pct(v)
         if role == Qt.ItemDataRole.ForegroundRole and c in (4, 7):
             v = vals[c - 2]
@@ -125,17 +133,56 @@ class ComplianceModel(ListTableModel):
 
 
 class FlipsModel(ListTableModel):
-    HEADERS = ("Ticket", "Priority", "Metric", "Baseline", "Scenario")
+    """The tickets whose outcome flips, each with by how much it missed or made the
+    scenario's target (covered time; the baseline's margin in its tooltip)."""
+
+    HEADERS = ("Ticket", "Priority", "Metric", "Baseline", "Scenario", "By how much")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.margins: list[FlipMargin] = []  # per flip, in words
+
+    def set_comparison(self, comparison: Any) -> None:
+        self.margins = flip_margins(comparison)
+        self.set_items(comparison.flips)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal and section == 5:
+            return "By how much the ticket missed or made the scenario's target (its calendar's covered time)"
+        return super().headerData(section, orientation, role)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         f = self.item(index)
         if f is None:
             return None
+        c = index.column()
+        m = self.margins[index.row()] if index.row() < len(self.margins) else None
         if role == Qt.ItemDataRole.DisplayRole:
-            return (f.ticket, f.priority, f.metric, f.baseline, f.scenario)[index.column()]
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 4:
-            return QBrush(QColor("#1a7f37" if f.scenario == "met" else "#b42318"))
+            words = [o.replace("_", " ") for o in (f.baseline, f.scenario)]
+            return (f.ticket, f.priority, f.metric, *words, m.scenario if m else "")[c]
+        if role == Qt.ItemDataRole.ToolTipRole and c >= 3 and m is not None:
+            return (f"Baseline (target {m.baseline_target}): {m.baseline}\n"
+                    f"Scenario (target {m.scenario_target}): {m.scenario}\n"
+                    "in covered time of the target's calendar")
+        if role == Qt.ItemDataRole.ForegroundRole and c in (4, 5):
+            colour = {"met": "#1a7f37", "not_applicable": "#57606a"}.get(f.scenario, "#b42318")
+            return QBrush(QColor(colour))
         return None
+
+
+def flips_summary(flips: list[Any]) -> str:
+    """What the flips come to, each kind named: a removed target is said, not counted
+    as breaches (``420 no longer measured: no target``)."""
+    counts = {o: sum(1 for f in flips if f.scenario == o) for o in ("met", "breached", "pending")}
+    unmeasured = len(flips) - sum(counts.values())
+    parts = [f"{counts['met']:,} ticket metrics become met", f"{counts['breached']:,} breached"]
+    if counts["pending"]:
+        parts.append(f"{counts['pending']:,} pending")
+    if unmeasured:
+        parts.append(f"{unmeasured:,} are no longer measured (no target)")
+    return ", ".join(parts[:-1]) + " and " + parts[-1] + "."
 
 
 class TargetControl(QWidget):
@@ -345,7 +392,12 @@ class WhatIfView(QWidget):
         self.flips = QTableView()
         self.flips.setModel(self.flips_model)
         self.flips.verticalHeader().hide()
-        self.flips.horizontalHeader().setStretchLastSection(True)
+        self.flips.verticalHeader().setDefaultSectionSize(22)
+        flips_header = self.flips.horizontalHeader()
+        flips_header.setResizeContentsPrecision(200)  # the words are short; a sample of rows is enough
+        for col in range(len(FlipsModel.HEADERS) - 1):
+            flips_header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        flips_header.setStretchLastSection(True)
         self.flips.doubleClicked.connect(self._open_flip)
         self.tabs.addTab(self.flips, "Tickets that flip")
         self._dirty_charts: set[int] = set()
@@ -524,15 +576,11 @@ class WhatIfView(QWidget):
         if w.comparison is None:
             return
         flips = w.comparison.flips
-        self.flips_model.set_items(flips)
+        self.flips_model.set_comparison(w.comparison)
         n = len(flips)
         more = "+" if n >= 5000 else ""
         self.tabs.setTabText(2, f"Tickets that flip ({n:,}{more})")
-        to_met = sum(1 for f in flips if f.scenario == "met")
-        self.summary.setText(
-            f"{to_met:,} ticket metrics become met and {n - to_met:,} become breached or pending. "
-            + getattr(self, "_credits_text", "")
-        )
+        self.summary.setText(flips_summary(flips) + " " + getattr(self, "_credits_text", ""))
 
     def _update_months_chart(self, w: WhatIf) -> None:
         canvas, chart = self.months_canvas, self.months_chart
