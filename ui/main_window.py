@@ -287,6 +287,7 @@ class MainWindow(QMainWindow):
         self.loading = False
         self.contract_dialog: ReviewDialog | None = None  # the last Add contract version review page
         self.import_wizard: ImportWizard | None = None  # the last import wizard opened for a dropped file
+        self.guide_dialog: Any = None  # Help ▸ User guide, made on first use
         self.setAcceptDrops(True)  # exports, contract files and documents (ui.contract_files)
 
         from ui.simulation import SimulationService
@@ -424,6 +425,8 @@ class MainWindow(QMainWindow):
         self.act_present.setShortcut(QKeySequence("F5"))
 
         help_menu = mb.addMenu("&Help")
+        self.act_guide = help_menu.addAction("&User guide", self.open_guide)
+        self.act_guide.setShortcut(QKeySequence("Shift+F1"))
         self.act_shortcuts = help_menu.addAction("&Keyboard shortcuts", self.show_shortcuts)
         self.act_shortcuts.setShortcut(QKeySequence("F1"))
         help_menu.addAction("&About SLA Workbench", self._about)
@@ -767,6 +770,13 @@ class MainWindow(QMainWindow):
         dlg.table = table  # type: ignore[attr-defined]
         dlg.show()
         return dlg
+
+    def open_guide(self, anchor: str = "contents") -> Any:
+        """Help ▸ User guide, at ``anchor`` (a view's page, a KPI, a warning code; see
+        workbench.app.guide); the dialog is kept and raised when open."""
+        from ui.guide import open_guide
+
+        return open_guide(self, anchor)
 
     def _about(self) -> None:
         QMessageBox.about(

@@ -17,11 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.guide import add_help
 from ui.state import AppState
 from ui.steps import show_steps
 from ui.tasks import Task, guard, run_in_background
 from ui.widgets import EmptyState, KpiCard, figure_canvas, heading
 from workbench.app.engagement import CONTRACT, TICKETS
+from workbench.app.guide import kpi_anchor
 from workbench.app.quarters import Quarter, review_quarter
 from workbench.app.words import finding_heading
 
@@ -186,6 +188,7 @@ class OverviewView(QWidget):
         for card, row in zip(self.cards, rows, strict=False):
             card.label.setText(row.label)
             card.setToolTip(f"<b>{html.escape(row.label)}</b><br>{html.escape(row.definition)}")
+            add_help(card, kpi_anchor(row.label), self.window_)  # "?": the KPI's entry in the guide
             text, good = _delta(row)
             card.set(_fmt(row.current, row.unit), text, good)
         for card in self.cards[len(rows) :]:

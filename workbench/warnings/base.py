@@ -85,18 +85,26 @@ class CheckInfo:
     kind: Kind
     fn: CheckFn
     extension: bool = False  # beyond the published catalogue (W01-W17)
+    # in words, for the user guide: what the sign means, why it matters, what to ask for
+    means: str = ""
+    why: str = ""
+    ask: str = ""
 
 
 REGISTRY: dict[str, CheckInfo] = {}
 
 
-def check(code: str, title: str, kind: Kind, *, extension: bool = False) -> Callable[[CheckFn], CheckFn]:
-    """Register a check under ``code`` (one module per code)."""
+def check(
+    code: str, title: str, kind: Kind, *, extension: bool = False, means: str = "", why: str = "",
+    ask: str = "",
+) -> Callable[[CheckFn], CheckFn]:
+    """Register a check under ``code`` (one module per code), with what it means, why it
+    matters and what to ask for in words (the user guide's entry for the code)."""
 
     def deco(fn: CheckFn) -> CheckFn:
         if code in REGISTRY and REGISTRY[code].fn is not fn:
             raise ValueError(f"warning code {code} registered twice")
-        REGISTRY[code] = CheckInfo(code, title, kind, fn, extension)
+        REGISTRY[code] = CheckInfo(code, title, kind, fn, extension, means, why, ask)
         return fn
 
     return deco

@@ -47,7 +47,21 @@ def _sentences(text: str) -> Iterator[str]:
             yield "\n".join(prose)
 
 
-@check("W01", "Vague commitments", "text")
+@check(
+    "W01", "Vague commitments", "text",
+    means=(
+        "A promise of time or effort has no number: “as soon as possible”, “promptly”, “reasonable "
+        "time”, “best efforts”, “timely”."
+    ),
+    why=(
+        "A promise without a number cannot be measured, reported or enforced: any delay can be called "
+        "reasonable."
+    ),
+    ask=(
+        "A stated time per priority (“P1 response within 1 hour”) on a named calendar in place of each "
+        "vague phrase."
+    ),
+)
 def vague(ctx: LintContext) -> Iterator[Finding]:
     for clause in ctx.document.clauses:
         phrases: list[str] = []

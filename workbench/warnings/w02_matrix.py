@@ -9,7 +9,21 @@ from workbench.warnings.base import MISSING_CLAUSE, Finding, LintContext, Severi
 PRIORITIES = ("P1", "P2", "P3")
 
 
-@check("W02", "No response/resolution matrix", "terms")
+@check(
+    "W02", "No response/resolution matrix", "terms",
+    means=(
+        "The agreement has no response and resolution target for each of at least P1–P3, or it refuses "
+        "to commit to resolution times."
+    ),
+    why=(
+        "Without targets per priority there is nothing to measure the tickets against: no compliance, "
+        "no breaches, no credits."
+    ),
+    ask=(
+        "A severity matrix: a response and a resolution target for P1–P4, the calendar each runs on, "
+        "and how a priority is assigned."
+    ),
+)
 def no_matrix(ctx: LintContext) -> Iterator[Finding]:
     t = ctx.terms
     suggestion = (

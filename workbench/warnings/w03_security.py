@@ -7,7 +7,21 @@ from collections.abc import Iterator
 from workbench.warnings.base import MISSING_CLAUSE, Finding, LintContext, check, quote
 
 
-@check("W03", "No cybersecurity separation", "terms")
+@check(
+    "W03", "No cybersecurity separation", "terms",
+    means=(
+        "No SOC scope, no boundary between the provider's operations (NOC) and security (SOC) work, or "
+        "no escalation path for security incidents."
+    ),
+    why=(
+        "A security incident handled as an ordinary ticket waits in the helpdesk queue; where nobody "
+        "owns the boundary an intrusion falls between teams."
+    ),
+    ask=(
+        "The SOC's scope, which incidents go to the SOC and which to the NOC, and the escalation path "
+        "and times for a security incident."
+    ),
+)
 def no_separation(ctx: LintContext) -> Iterator[Finding]:
     t = ctx.terms
     rules = [e.value for e in t.all("security.escalation_rule")]

@@ -7,7 +7,18 @@ from collections.abc import Iterator
 from workbench.warnings.base import MISSING_CLAUSE, Finding, LintContext, check
 
 
-@check("W04", "No communication cadence", "terms")
+@check(
+    "W04", "No communication cadence", "terms",
+    means="No scheduled reporting or review: no monthly report, no quarterly business review.",
+    why=(
+        "Without a cadence, service is discussed only when something has gone wrong, and missed targets"
+        " go unnoticed."
+    ),
+    ask=(
+        "A monthly service report with the agreed KPIs and a quarterly business review, with who "
+        "attends."
+    ),
+)
 def no_cadence(ctx: LintContext) -> Iterator[Finding]:
     if ctx.terms.has("reporting.cadence") or ctx.terms.has("review.cadence"):
         return

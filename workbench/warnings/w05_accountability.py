@@ -24,7 +24,18 @@ def remedy_sentence(text: str) -> str | None:
     return text[start:] if end < 0 else text[start : end + 1]
 
 
-@check("W05", "No accountability for missed metrics", "terms")
+@check(
+    "W05", "No accountability for missed metrics", "terms",
+    means="No service credits, penalties or other remedy are tied to a missed target.",
+    why=(
+        "A target with no consequence is a goal, not a commitment: missing it costs the provider "
+        "nothing."
+    ),
+    ask=(
+        "Service credits per missed target (a share of the monthly fee, with a cap) and a right to "
+        "terminate after repeated misses."
+    ),
+)
 def no_accountability(ctx: LintContext) -> Iterator[Finding]:
     if ctx.terms.has("service_credits"):
         return

@@ -7,7 +7,21 @@ from collections.abc import Iterator
 from workbench.warnings.base import MISSING_CLAUSE, Finding, LintContext, check, quote
 
 
-@check("W06", "No backup and recovery commitments", "terms")
+@check(
+    "W06", "No backup and recovery commitments", "terms",
+    means=(
+        "No recovery point objective (RPO) or recovery time objective (RTO), no restore-test cadence, "
+        "or which backups are monitored (cloud, on-premises) is unstated."
+    ),
+    why=(
+        "Without RPO and RTO nobody has agreed how much data may be lost or how long systems may be "
+        "down; a backup is known to work only once a restore is tested."
+    ),
+    ask=(
+        "RPO and RTO per system, a restore test at least every quarter with its result reported, and "
+        "the systems (cloud and on-premises) backed up and monitored."
+    ),
+)
 def no_backup(ctx: LintContext) -> Iterator[Finding]:
     t = ctx.terms
     missing = []

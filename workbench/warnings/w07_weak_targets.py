@@ -45,7 +45,22 @@ def _targets(ctx: LintContext, p: str, metric: str) -> list[Extracted]:
     ]
 
 
-@check("W07", "Targets weaker than the reference matrix", "terms")
+@check(
+    "W07", "Targets weaker than the reference matrix", "terms",
+    means=(
+        "A target is looser than the reference matrix: P1 response over 1 hour, P1 resolution over 4 "
+        "hours, P2 response over 2 hours, P2 resolution later than the same business day, P3 later than"
+        " the next business day."
+    ),
+    why=(
+        "Loose targets let slow service count as compliant; the reference matrix is what a business of "
+        "this kind can expect."
+    ),
+    ask=(
+        "Targets at the reference matrix, or a written reason why a weaker target is accepted and what "
+        "it is priced at."
+    ),
+)
 def weak_targets(ctx: LintContext) -> Iterator[Finding]:
     day = ctx.business_day_hours()
     for p, metrics in ctx.reference.items():

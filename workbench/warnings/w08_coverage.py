@@ -11,7 +11,21 @@ MATERIAL_SHARE = 0.10  # a tenth of a priority's tickets
 MIN_TICKETS = 10
 
 
-@check("W08", "Coverage mismatch", "history")
+@check(
+    "W08", "Coverage mismatch", "history",
+    means=(
+        "A material share of the P1/P2 tickets opens outside the coverage hours of the calendar their "
+        "clock runs on."
+    ),
+    why=(
+        "A ticket opened out of hours waits until coverage starts: an urgent problem at night or at the"
+        " weekend gets no promised response, however short the target."
+    ),
+    ask=(
+        "Coverage that matches when urgent tickets happen (24x7 for P1, say), or an on-call arrangement"
+        " with its own response target."
+    ),
+)
 def coverage(ctx: LintContext) -> Iterator[Finding]:
     if ctx.contract is None or ctx.history is None or len(ctx.history.tickets) == 0:
         return

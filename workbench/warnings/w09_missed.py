@@ -11,7 +11,18 @@ from workbench.warnings.base import Finding, LintContext, check
 TARGET_WORDS = {"same_business_day": "the same business day", "next_business_day": "the next business day"}
 
 
-@check("W09", "Missed commitments", "history")
+@check(
+    "W09", "Missed commitments", "history",
+    means=(
+        "Replayed under the signed terms, the ticket history's compliance is below the committed level,"
+        " or targets were breached and no credit is due for them."
+    ),
+    why="The provider is not delivering what was signed, and the client is not compensated for it.",
+    ask=(
+        "The credits owed for the breached targets, a remediation plan for each priority below its "
+        "committed level, and compliance in every monthly report."
+    ),
+)
 def missed(ctx: LintContext) -> Iterator[Finding]:
     if ctx.contract is None or ctx.history is None or len(ctx.history.tickets) == 0:
         return

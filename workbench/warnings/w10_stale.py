@@ -15,7 +15,18 @@ SUGGESTION = (
 )
 
 
-@check("W10", "Stale agreement", "terms")
+@check(
+    "W10", "Stale agreement", "terms",
+    means="The agreement has not been reviewed in the last quarter (92 days) before the as-of date.",
+    why=(
+        "The client's business, systems and threats change; an agreement not reviewed drifts away from "
+        "what they need."
+    ),
+    ask=(
+        "A review at least every quarter (at the QBR) and the next review date written in the "
+        "agreement."
+    ),
+)
 def stale(ctx: LintContext) -> Iterator[Finding]:
     dated = None
     for name in ("last_reviewed", "document_date", "effective_date"):

@@ -13,7 +13,21 @@ KINDS = {
 }
 
 
-@check("W11", "Client obligations missing", "terms")
+@check(
+    "W11", "Client obligations missing", "terms",
+    means=(
+        "No client duties: how fast changes are approved, named escalation contacts, a severity "
+        "classification matrix."
+    ),
+    why=(
+        "The provider's targets depend on the client's part; when the client's duties are not written "
+        "down, every missed target can be blamed on waiting for the client."
+    ),
+    ask=(
+        "The client's duties in writing: change approval times, named escalation contacts with "
+        "deputies, and who classifies a ticket's severity and how."
+    ),
+)
 def client_obligations(ctx: LintContext) -> Iterator[Finding]:
     present = {k: ctx.terms.first(f"client_obligations.{k}") for k in KINDS}
     missing = [label for k, label in KINDS.items() if present[k] is None]

@@ -7,7 +7,21 @@ from collections.abc import Iterator
 from workbench.warnings.base import MISSING_CLAUSE, Finding, LintContext, check, quote
 
 
-@check("W12", "Tooling or licence exclusions", "terms")
+@check(
+    "W12", "Tooling or licence exclusions", "terms",
+    means=(
+        "Remediation depends on tooling the licence excludes (XDR not licensed, say), or the "
+        "EDR/XDR/MDR coverage is unstated."
+    ),
+    why=(
+        "A response promise means little if the tools to detect or contain a threat are not licensed; "
+        "the gap shows during an incident."
+    ),
+    ask=(
+        "Which endpoints and services EDR/XDR/MDR covers, which tooling the fee includes, and what the "
+        "provider does where tooling is excluded."
+    ),
+)
 def tooling(ctx: LintContext) -> Iterator[Finding]:
     t = ctx.terms
     seen: set[str] = set()

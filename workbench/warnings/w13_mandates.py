@@ -17,7 +17,21 @@ def _key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-@check("W13", "Compliance mandates unaddressed", "terms")
+@check(
+    "W13", "Compliance mandates unaddressed", "terms",
+    means=(
+        "None of the compliance mandates set for the client (Bill C-26, CPPA, …) is referenced; with no"
+        " mandates set, the agreement references no compliance regime at all."
+    ),
+    why=(
+        "Regulators hold the client responsible for what its providers do; an agreement silent on the "
+        "client's obligations leaves them unmet."
+    ),
+    ask=(
+        "A clause naming the regulations the client is subject to and the provider's duties under each:"
+        " reporting, breach notification, data residency, evidence for audits."
+    ),
+)
 def mandates(ctx: LintContext) -> Iterator[Finding]:
     referenced = {_key(str(e.value)): e for e in ctx.terms.all("compliance_mandates")}
     text = _key(ctx.document.text)

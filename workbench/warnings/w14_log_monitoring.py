@@ -7,7 +7,15 @@ from collections.abc import Iterator
 from workbench.warnings.base import Finding, LintContext, check, quote
 
 
-@check("W14", "Log monitoring gap", "terms")
+@check(
+    "W14", "Log monitoring gap", "terms",
+    means="SOC services are claimed but how often logs are monitored is unstated, or it is not 24/7.",
+    why=(
+        "Attacks happen at night and at weekends; logs watched only in business hours let an intrusion "
+        "run for days."
+    ),
+    ask="24/7 log monitoring, the log sources it covers, and a response time for an alert.",
+)
 def log_gap(ctx: LintContext) -> Iterator[Finding]:
     t = ctx.terms
     soc = t.all("security.soc_services")

@@ -14,7 +14,21 @@ ROLES = {
 }
 
 
-@check("W15", "Breach roles undefined", "terms")
+@check(
+    "W15", "Breach roles undefined", "terms",
+    means=(
+        "No owner for containment during an incident, no roles for contacting vendors, auditors or "
+        "regulators."
+    ),
+    why=(
+        "In a breach the first hours decide the damage; working out who does what during the incident "
+        "costs time and can miss notification deadlines."
+    ),
+    ask=(
+        "An incident response clause: who contains, who decides, who notifies the insurer, auditors and"
+        " regulators, and within which times."
+    ),
+)
 def breach_roles(ctx: LintContext) -> Iterator[Finding]:
     have = {r: ctx.terms.first(f"security.breach_roles.{r}") for r in ROLES}
     missing = [label for r, label in ROLES.items() if have[r] is None]

@@ -26,7 +26,21 @@ def _fmt(seconds: float) -> str:
     return f"{hours}h" if not minutes else f"{hours}h{minutes:02d}m"
 
 
-@check("W16", "Recovery evidence falls short", "history")
+@check(
+    "W16", "Recovery evidence falls short", "history",
+    means=(
+        "The backup and restore-test records show gaps between backups over the RPO, restore tests over"
+        " the RTO, or tests further apart than the agreed cadence."
+    ),
+    why=(
+        "The recovery commitments are not met in practice: a disaster now would lose more data, or take"
+        " longer to recover from, than agreed."
+    ),
+    ask=(
+        "The backup logs and restore-test reports of the systems concerned, the gaps remedied, and the "
+        "recovery evidence in every monthly report."
+    ),
+)
 def recovery(ctx: LintContext) -> Iterator[Finding]:
     c, h = ctx.contract, ctx.history
     if c is None or h is None or not (h.backups or h.restore_tests):

@@ -9,7 +9,18 @@ from workbench.warnings.base import Finding, LintContext, check
 KPIS = ("MTTR", "patch compliance", "threat resolution")
 
 
-@check("W17", "KPIs not reported", "terms")
+@check(
+    "W17", "KPIs not reported", "terms",
+    means="The reporting clause omits MTTR, patch compliance or threat resolution.",
+    why=(
+        "What is not reported is not managed: without these figures the client cannot see whether the "
+        "service improves."
+    ),
+    ask=(
+        "MTTR, patch compliance and threats detected and resolved in the monthly report, each against "
+        "its target."
+    ),
+)
 def kpis(ctx: LintContext) -> Iterator[Finding]:
     got = {str(e.value).lower() for e in ctx.terms.all("reporting.kpis")}
     missing = [k for k in KPIS if k.lower() not in got]

@@ -33,7 +33,21 @@ def _team(s: str) -> str:
     return s
 
 
-@check("W18", "Escalation routing (extension)", "history", extension=True)
+@check(
+    "W18", "Escalation routing (extension)", "history", extension=True,
+    means=(
+        "Tickets whose category the escalation matrix sends to one team were handled by another: "
+        "credential theft worked as a Helpdesk ticket when the matrix sends it to the SOC, say."
+    ),
+    why=(
+        "A security incident handled by the wrong team is handled late, by people without the tools for"
+        " it; the matrix helps only when it is followed."
+    ),
+    ask=(
+        "The misrouted tickets reviewed with the provider, the routing rules set in the ticketing tool,"
+        " and the routing share in every monthly report."
+    ),
+)
 def routing(ctx: LintContext) -> Iterator[Finding]:
     h = ctx.history
     if h is None or len(h.tickets) == 0:
