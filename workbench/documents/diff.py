@@ -202,13 +202,114 @@ def _norm(s: str) -> str:
 _STOP = frozenset(["a", "an", "and", "the", "of", "for", "to", "in", "on", "by", "with", "or"])
 
 
-def _heading_words(h: str) -> set[str]:
-    return {w[:-1] if len(w) > 3 and w.endswith("s") else w for w in _norm(h).split() if w not in _STOP}
+# ------------------------------------------------------- the same item, reworded
+
+ITEM_THRESHOLD = 0.6
+"""Two list items or headings whose word overlap (Dice, on stemmed content words) reaches
+this are the same item reworded; below it they stay two items (a removal and an addition)."""
+
+_ITEM_STOP = _STOP | {"is", "are", "be", "at", "per", "from", "its", "their", "all", "any", "as"}
+_ITEM_WORD = re.compile(r"\w[\w\-/]*")
+_PAREN = re.compile(r"\([^()]*\)")
 
 
-def _heading_within(a: str, b: str) -> bool:
-    wa, wb = _heading_words(a), _heading_words(b)
-    return bool(wa and wb) and (wa <= wb or wb <= wa)
+def _stem(w: str) -> str:
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def _item_words(text: str) -> list[str]:
+    """Stemmed content words in their order: "Restore tests" -> ["restore", "test"]."""
+    return [_stem(w.rstrip(".-/")) for w in _ITEM_WORD.findall(text.lower()) if w not in _ITEM_STOP]
+
+
+def _acronym_runs(words: list[str]) -> dict[str, list[str]]:
+    """The acronyms a text spells out: every run of its capitalised or content words
+    whose initials make one ("Personal Health Information Protection Act" -> "phipa")."""
+    out: dict[str, list[str]] = {}
+    for i in range(len(words)):
+        for j in range(i + 2, min(len(words), i + 8) + 1):
+            out.setdefault("".join(w[0] for w in words[i:j]), words[i:j])
+    return out
+
+
+def _expanded(a: str, b: str) -> tuple[set[str], set[str], set[str]]:
+    """a's words, with each acronym that b spells out replaced by b's words for it; a's
+    core words (outside parentheses, expanded the same way); b's words."""
+    wa, wb = _item_words(a), _item_words(b)
+    runs = _acronym_runs(wb)
+
+    def expand(words: list[str]) -> set[str]:
+        out: set[str] = set()
+        for w in words:
+            run = runs.get(w) if w.isalpha() and 2 <= len(w) <= 8 else None
+            out.update(run if run else [w])
+        return out
+
+    return expand(wa), expand(_item_words(_PAREN.sub(" ", a))), set(wb)
+
+
+def item_similarity(a: str, b: str) -> float:
+    """How alike two list items, terms or headings are, 0..1, on their words (case,
+    plurals, order and the little words aside):
+
+    * containment: one's words, or the core outside its parentheses, all among the
+      other's ("PHIPA" / "PHIPA (Personal Health Information Protection Act, Ontario)",
+      "incident detection (through the MSSP partner)" / "24/7 incident detection and
+      triage", "Backups" / "Backup and recovery") scores 0.9 and up;
+    * an acronym counts as the words it stands for when the other text spells them out
+      ("CPPA" / "Consumer Privacy Protection Act");
+    * otherwise the Dice overlap of the two word sets ("ticket volume" / "ticket trends"
+      is 0.5: two items).
+
+    Two items are the same one reworded when this reaches :data:`ITEM_THRESHOLD`."""
+    if _norm(a) == _norm(b):
+        return 1.0
+    best = 0.0
+    for x, y in ((a, b), (b, a)):
+        full, core, other = _expanded(x, y)
+        if not full or not other:
+            continue
+        dice = 2 * len(full & other) / (len(full) + len(other))
+        contained = (full <= other) or (bool(core) and core <= other)
+        best = max(best, 0.9 + 0.1 * dice if contained else dice)
+    return best
+
+
+def same_item(a: str, b: str) -> bool:
+    return item_similarity(a, b) >= ITEM_THRESHOLD
+
+
+def pair_reworded(removed: Sequence[str], added: Sequence[str]) -> list[tuple[str, str]]:
+    """The removed and added items that are one item reworded, paired one to one, the
+    most alike first (each item in one pair at most); in the removed items' order."""
+    cands = sorted(
+        (-item_similarity(r, a), i, j)
+        for i, r in enumerate(removed)
+        for j, a in enumerate(added)
+    )
+    used_r: set[int] = set()
+    used_a: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    for neg, i, j in cands:
+        if -neg < ITEM_THRESHOLD:
+            break
+        if i not in used_r and j not in used_a:
+            used_r.add(i)
+            used_a.add(j)
+            pairs.append((i, j))
+    return [(removed[i], added[j]) for i, j in sorted(pairs)]
+
+
+def text_overlap(a: str, b: str) -> float:
+    """Share of the shorter text's content words found in the other (0..1)."""
+    wa, wb = set(_item_words(a)), set(_item_words(b))
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / min(len(wa), len(wb))
 
 
 def _ws_norm(s: str) -> str:
@@ -261,15 +362,30 @@ def align_clauses(old: Sequence[Clause], new: Sequence[Clause], threshold: float
     for i in left_old:
         for j in left_new:
             s = similarity(_clause_text(old[i]), _clause_text(new[j]))
-            # a heading whose words are all in the other's ("Scope" / "Service scope")
-            # counts for a third of a match
-            if s >= 0.2 and _heading_within(old[i].heading, new[j].heading):
-                s += 0.3
+            # a renamed heading ("Scope" / "Service scope", "Backups" / "Backup and
+            # recovery", "Security" / "Security operations (SOC)") counts for a third of a
+            # match, or makes one with a quarter of the words in common: a clause retitled
+            # and rewritten is still that clause
+            if old[i].heading and new[j].heading and same_item(old[i].heading, new[j].heading):
+                if s >= 0.2:
+                    s += 0.3
+                overlap = text_overlap(old[i].text, new[j].text)
+                if overlap >= 0.25:
+                    s = max(s, 0.5 + overlap / 2)
             if s >= threshold:
                 cands.append((-s, i, j))
     for _s, i, j in sorted(cands):
         if i not in pairs and j not in used_new:
             link(i, j)
+    # 4. what is left under the same number, retitled, with over a third of its words kept
+    #    ("2 Priorities" / "2 Response and resolution matrix")
+    for k, ois in on.items():
+        njs = nn.get(k, [])
+        if (
+            len(ois) == 1 and len(njs) == 1 and ois[0] not in pairs and njs[0] not in used_new
+            and text_overlap(old[ois[0]].text, new[njs[0]].text) >= 0.35
+        ):
+            link(ois[0], njs[0])
 
     # moved: matched pairs outside the longest increasing run of new positions
     ordered = sorted(pairs.items())
@@ -493,13 +609,32 @@ class _Collector:
         self.items.append(TermChange(path, label, old, new, kind, section))
 
     def sets(self, path: str, label: str, old: Iterable[str], new: Iterable[str], section: str) -> None:
+        """The items only one side has; an item reworded ("PHIPA" -> "PHIPA (Personal
+        Health Information Protection Act, Ontario)", :func:`item_similarity`) is one
+        change under the new wording's key, not a removal and an addition."""
         o, n = list(dict.fromkeys(old)), list(dict.fromkeys(new))
-        for x in o:
-            if x not in n:
-                self.cmp(f"{path}[{x}]", label, x, None, section)
-        for x in n:
-            if x not in o:
+        gone, came = [x for x in o if x not in n], [x for x in n if x not in o]
+        reworded = dict(pair_reworded(gone, came))
+        renamed = set(reworded.values())
+        for x in gone:
+            y = reworded.get(x)
+            self.cmp(f"{path}[{y if y is not None else x}]", label, x, y, section)
+        for x in came:
+            if x not in renamed:
                 self.cmp(f"{path}[{x}]", label, None, x, section)
+
+    def values(self, path: str, label: str, old: dict[str, str], new: dict[str, str], section: str) -> None:
+        """:meth:`cmp` per key of two ``key -> rendering`` maps; a key renamed
+        (:func:`pair_reworded`) is one change under the new key, both sides named."""
+        gone = [k for k in old if k not in new]
+        came = [k for k in new if k not in old]
+        renamed = dict(pair_reworded(gone, came))  # old key -> new key
+        for k in list(old) + [k for k in new if k not in old and k not in renamed.values()]:
+            nk = renamed.get(k)
+            if nk is not None:
+                self.cmp(f"{path}[{nk}]", f"{label} {nk}", f"{k}: {old[k]}", f"{nk}: {new[nk]}", section)
+            else:
+                self.cmp(f"{path}[{k}]", f"{label} {k}", old.get(k), new.get(k), section)
 
     def keyed(
         self,
@@ -511,14 +646,19 @@ class _Collector:
         whole: Callable[[Any], str],
         section: str,
     ) -> None:
+        gone = [k for k in old if k not in new]
+        came = [k for k in new if k not in old]
+        renamed = {b: a for a, b in pair_reworded(gone, came)}  # new key -> old key
         for k, o in old.items():
-            if k not in new:
+            if k not in new and k not in renamed.values():
                 self.cmp(f"{path}[{k}]", f"{label} {k}", whole(o), None, section)
         for k, n in new.items():
-            if k not in old:
+            if k not in old and k not in renamed:
                 self.cmp(f"{path}[{k}]", f"{label} {k}", None, whole(n), section)
                 continue
-            o = old[k]
+            if k in renamed:  # the same item under a new name: the name is one change
+                self.cmp(f"{path}[{k}]", f"{label} {k}: renamed", renamed[k], k, section)
+            o = old[renamed.get(k, k)]
             for attr, alabel, fmt in fields:
                 self.cmp(
                     f"{path}[{k}].{attr}",
@@ -644,18 +784,10 @@ def term_changes(old: Contract, new: Contract) -> list[TermChange]:
 
     eo = {e.product: ep(e) for e in xo.endpoint_coverage}
     en = {e.product: ep(e) for e in xn.endpoint_coverage}
-    for k in list(eo) + [k for k in en if k not in eo]:
-        c.cmp(f"security.endpoint_coverage[{k}]", f"Endpoint coverage {k}", eo.get(k), en.get(k), g)
+    c.values("security.endpoint_coverage", "Endpoint coverage", eo, en, g)
     c.field_set("security.licence_exclusions", "Licence exclusion", g)
     c.field("security.incident_escalation", "Incident escalation workflow", _steps, g)
-    for role in list(xo.breach_roles) + [r for r in xn.breach_roles if r not in xo.breach_roles]:
-        c.cmp(
-            f"security.breach_roles[{role}]",
-            f"Breach role: {role}",
-            xo.breach_roles.get(role),
-            xn.breach_roles.get(role),
-            g,
-        )
+    c.values("security.breach_roles", "Breach role:", dict(xo.breach_roles), dict(xn.breach_roles), g)
 
     # backup
     g = "Backup and recovery"
@@ -771,8 +903,7 @@ def term_changes(old: Contract, new: Contract) -> list[TermChange]:
 
     uo = {u.service: up(u, old.calendars) for u in old.uptime}
     un = {u.service: up(u, new.calendars) for u in new.uptime}
-    for k in list(uo) + [k for k in un if k not in uo]:
-        c.cmp(f"uptime[{k}]", f"Uptime of {k}", uo.get(k), un.get(k), g)
+    c.values("uptime", "Uptime of", uo, un, g)
     return c.items
 
 
