@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.history import History
+from ui import heap
 from ui.state import AppState, Version
 from ui.tasks import DbWorker, guard, run_in_background, run_with_progress
 from ui.widgets import EmptyState
@@ -541,6 +542,8 @@ class MainWindow(QMainWindow):
         self.loading = True
         self._load_token += 1
         token = self._load_token
+        if self.state.is_open:
+            heap.release()  # the workspace open now is replaced: its objects may go
         self.statusBar().showMessage(f"Opening {path}…")
         p = Path(path)
         self._workspace_changed()
@@ -591,6 +594,7 @@ class MainWindow(QMainWindow):
         if token != self._load_token or not st.records_pending:
             return
         st.take_records(records)
+        heap.settle()  # the workspace is in: its history lives until it is closed
         self.statusBar().showMessage(f"Opened {st.path}", 5000)
 
     def new_workspace(self) -> None:
@@ -621,6 +625,7 @@ class MainWindow(QMainWindow):
 
     def _warmed_up(self, *_: Any) -> None:
         self._preloaded = True
+        heap.settle()  # the modules the views need are in: long-lived from here on
         self.show_view(getattr(self, "current_view", "overview"))
 
     def showEvent(self, event: Any) -> None:
@@ -880,6 +885,7 @@ class MainWindow(QMainWindow):
         def closed(_: Any) -> None:
             self._load_token += 1  # a load still in flight no longer applies
             self.state.load(None, [], History())
+            heap.release()  # the closed workspace's objects may be collected
             self.show_view("overview")
             self.statusBar().showMessage("Workspace closed", 5000)
 
@@ -895,6 +901,7 @@ class MainWindow(QMainWindow):
         return self.db.call(delete, on_error=self._failed("Could not remove the undone draft"))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        heap.release()  # the window's objects may be collected once it is gone
         if not self.db.running():
             # closed before (the database worker is stopped and the drafts were saved then):
             # nothing can be saved now, and waiting for a stopped worker would hang

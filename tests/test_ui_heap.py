@@ -1,0 +1,45 @@
+"""The window settles long-lived objects out of the collector's reach once the views'
+modules and a workspace are in, and hands them back when the workspace is closed."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from tests.test_ui_support import make_contract
+from ui import heap
+
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("isolated_settings")]
+
+
+def test_settle_and_release() -> None:
+    heap.release()
+    assert heap.settled() == 0
+    keep = [[i] for i in range(1000)]  # tracked objects alive now
+    heap.settle()
+    try:
+        assert heap.settled() >= len(keep)
+        assert gc.is_tracked(keep[0])
+    finally:
+        heap.release()
+    assert heap.settled() == 0
+
+
+@pytest.mark.window([make_contract("2025 signed")], workspace=True)
+def test_window_settles_after_open_and_releases_on_close(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: not window.state.records_pending, timeout=30_000)
+    assert heap.settled() > 10_000  # modules, versions, history: out of the collector's reach
+    window.close_workspace()
+    qtbot.waitUntil(lambda: not window.state.is_open, timeout=30_000)
+    assert heap.settled() == 0
+
+
+@pytest.mark.window([make_contract("2025 signed")], workspace=True)
+def test_closing_the_window_releases(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: not window.state.records_pending, timeout=30_000)
+    assert heap.settled() > 0
+    window.close()
+    assert heap.settled() == 0
