@@ -6,6 +6,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 
 from models.contract import PRIORITIES
+from models.history import MISSING, History, StatusLog, TicketTable
 from tests.test_ui_support import make_contract, make_history, make_tickets
 from ui.state import AppState, Version
 from ui.ticket_model import COLUMNS, TicketTableModel
@@ -113,3 +114,153 @@ def test_tickets_view_empty_state_without_history(qtbot) -> None:
     qtbot.addWidget(view)
     assert view.stack.currentWidget() is view.empty
     assert "Import" in view.empty.text.text()
+
+
+# ---------------------------------------------------------------- timeline, status history, columns
+
+H = 3600
+
+
+def _one_ticket_history() -> tuple[History, int]:
+    """A P1 (24x7) ticket opened 2026-07-14 09:00 Toronto time, answered after 30 min, waiting
+    for the client from 10:00 to 12:00, resolved at 14:00; and a P3 ticket beside it."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    t0 = int(datetime(2026, 7, 14, 9, 0, tzinfo=ZoneInfo("America/Toronto")).timestamp())
+    tickets = TicketTable(
+        ids=np.array(["INC-1", "INC-2"], dtype=object),
+        priority=np.array([0, 2], np.int8),
+        opened=np.array([t0, t0 + H], np.int64),
+        first_response=np.array([t0 + H // 2, t0 + 2 * H], np.int64),
+        resolved=np.array([t0 + 5 * H, MISSING], np.int64),
+        closed=np.array([MISSING, MISSING], np.int64),
+        category=np.array([0, 1], np.int32),
+        category_names=("lateral movement detected on a server", "email"),
+        team=np.array([0, 1], np.int32),
+        team_names=("Helpdesk", "NOC"),
+    )
+    log = StatusLog(
+        np.array([0, 0, 0, 1], np.int64),
+        np.array([t0, t0 + H, t0 + 3 * H, t0 + H], np.int64),
+        np.array([1, 0, 1, 1], np.int32),
+        ("Awaiting User Info", "Active"),
+    )
+    return History(tickets=tickets, status_log=log), t0
+
+
+def test_status_history_says_each_status_how_long_and_whether_the_clock_ran() -> None:
+    from workbench.app.ticket_time import FINAL, ONGOING, status_history
+
+    history, t0 = _one_ticket_history()
+    spans = status_history(make_contract(), history.tickets, history.status_log, 0, as_of=t0 + 10 * H)
+    assert [(s.status, s.start - t0, s.seconds) for s in spans] == [
+        ("Active", 0, H), ("Awaiting User Info", H, 2 * H), ("Active", 3 * H, 2 * H),  # until resolved
+    ]
+    assert [s.clock["response"] for s in spans] == ["ran 30 min", "after response", "after response"]
+    assert [s.clock["resolution"] for s in spans] == ["ran 1 h", "paused (client)", "ran 2 h"]
+    assert all(s.state not in (FINAL, ONGOING) for s in spans)
+    # still open at the as-of instant: the last status lasts "so far"
+    spans = status_history(make_contract(), history.tickets, history.status_log, 0, as_of=t0 + 4 * H)
+    assert spans[-1].state == ONGOING and spans[-1].seconds == H
+    assert spans[-1].clock["resolution"] == "ran 1 h"
+
+
+def _tickets_view(qtbot, width: int = 1366, height: int = 768) -> tuple[TicketsView, History, int]:
+    history, t0 = _one_ticket_history()
+    state = AppState()
+    state.load(None, [Version(1, make_contract())], history)
+    view = TicketsView(state)
+    qtbot.addWidget(view)
+    view.resize(width - 260, height - 80)  # the window less its navigator and bars
+    view.show()
+    qtbot.waitExposed(view)
+    row = next(r for r in range(view.model.rowCount()) if view.model.ticket_index(r) == 0)
+    view.table.selectRow(row)
+    return view, history, t0
+
+
+def test_the_timeline_has_a_time_axis_in_the_contracts_zone(qtbot) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    view, _history, t0 = _tickets_view(qtbot)
+    axis = view.audit.axis
+    assert axis.isVisible() and axis.span == (t0, t0 + 5 * H)
+    assert axis.zone_text() == "Toronto time"
+    toronto = ZoneInfo("America/Toronto")
+    labels = [(datetime.fromtimestamp(t, toronto), lab, day) for t, lab, day in axis.ticks]
+    assert len(labels) >= 3
+    for local, lab, _day in labels:  # on round local times, labelled in local time
+        assert local.minute == 0 and lab == f"{local:%H:%M}"
+    assert labels[0][2] == "Tue Jul 14"  # the date under the first tick
+    assert axis.ticks[0][1] == "09:00"
+    # the same instant under the UTC preference: labelled in UTC and named so
+    view.state.set_zone_preference("UTC")
+    assert view.audit.axis.zone_text() == "UTC" and view.audit.axis.ticks[0][1] == "13:00"
+
+
+def test_time_ticks_fall_on_local_midnights_across_a_clock_change() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from ui.timeline import time_ticks
+
+    toronto = ZoneInfo("America/Toronto")
+    t0 = int(datetime(2026, 10, 30, 15, 0, tzinfo=toronto).timestamp())
+    t1 = int(datetime(2026, 11, 4, 9, 0, tzinfo=toronto).timestamp())  # DST ends Nov 1
+    ticks = time_ticks(t0, t1, toronto, max_ticks=6)
+    locals_ = [datetime.fromtimestamp(t, toronto) for t, _lab, _day in ticks]
+    assert [d.day for d in locals_] == [31, 1, 2, 3, 4] and all(d.hour == 0 for d in locals_)
+    assert ticks[1][2] == "Sun Nov 1" and ticks[1][1] == ""
+
+
+def test_the_timeline_tooltip_names_the_one_segment_under_the_pointer(qtbot) -> None:
+    from PySide6.QtCore import QEvent, QPoint
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    view, _history, _t0 = _tickets_view(qtbot)
+    bar = view.audit.rows["resolution"].bar
+    assert bar.toolTip() == ""  # no list of every segment
+    kinds = [s.kind for s in bar.segments]
+    assert kinds == ["covered", "paused", "covered"]
+    for s in bar.segments:
+        x = (bar._x(s.start) + bar._x(s.end)) / 2
+        text = bar.tooltip_at(x)
+        assert text.count("→") == 1 and text.startswith({"covered": "Covered", "paused": "Paused"}[s.kind])
+    paused = bar.segments[1]
+    x = int((bar._x(paused.start) + bar._x(paused.end)) / 2)
+    assert bar.tooltip_at(x) == "Paused: 2026-07-14 10:00 → 12:00 EDT (2 h)"
+    bar.event(QHelpEvent(QEvent.Type.ToolTip, QPoint(x, 5), bar.mapToGlobal(QPoint(x, 5))))
+    assert QToolTip.text() == "Paused: 2026-07-14 10:00 → 12:00 EDT (2 h)"
+
+
+def test_the_status_history_of_the_selected_ticket(qtbot) -> None:
+    from PySide6.QtWidgets import QTableWidgetItem
+
+    view, _history, _t0 = _tickets_view(qtbot)
+    table = view.audit.history
+    assert table.rowCount() == 3
+    def item(r: int, c: int) -> QTableWidgetItem:
+        got = table.item(r, c)
+        assert got is not None
+        return got
+
+    cells = [[item(r, c).text() for c in range(5)] for r in range(3)]
+    assert cells[1] == ["Awaiting User Info", "Jul 14 10:00", "2 h", "after response", "paused (client)"]
+    head = table.horizontalHeaderItem(1)
+    assert head is not None and head.text() == "From (Toronto time)"
+    assert item(1, 1).toolTip() == "2026-07-14 10:00 EDT"
+
+
+def test_the_category_column_is_not_cut_while_the_table_has_room(qtbot) -> None:
+    view, history, _t0 = _tickets_view(qtbot)
+    table, header = view.table, view.table.horizontalHeader()
+    longest = max(history.tickets.category_names, key=len)
+    category = [k for k, _ in COLUMNS].index("category")
+    assert table.columnWidth(category) >= table.fontMetrics().horizontalAdvance(longest) + 8
+    for col in range(len(COLUMNS)):  # no header elided either
+        text = view.model.headerData(col, Qt.Orientation.Horizontal)
+        assert header.sectionSize(col) >= header.fontMetrics().horizontalAdvance(text) + 8, text
+    assert sum(header.sectionSize(c) for c in range(len(COLUMNS))) <= table.viewport().width()

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from models.contract import PRIORITIES
 from ui.state import AppState
 from ui.steps import show_steps
-from ui.ticket_model import TicketTableModel
+from ui.ticket_model import COLUMNS, TicketTableModel
 from ui.timeline import AuditPanel
 from ui.widgets import EmptyState
 from workbench.app.engagement import TICKETS
@@ -127,9 +127,6 @@ class TicketsView(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setColumnWidth(0, 120)
-        for col in (4, 5, 6):
-            self.table.setColumnWidth(col, 130)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         split.addWidget(self.table)
         self.audit = AuditPanel(state)
@@ -158,6 +155,28 @@ class TicketsView(QWidget):
     # ---------------------------------------------------------------- loading
     def _zone_changed(self) -> None:
         self.model.set_zone(self.state.display_zone())
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Each column as wide as its header and its longest value (category and team
+        names, ids, times), so nothing is cut while the table has room; the last column
+        takes what is left."""
+        tickets = self.model.tickets
+        cell, head = self.table.fontMetrics(), self.table.horizontalHeader().fontMetrics()
+        sample_time = "2026-12-31 23:59"
+        longest = {
+            "id": max((str(x) for x in tickets.ids), key=len, default=""),
+            "priority": "P4",
+            "team": max(tickets.team_names, key=cell.horizontalAdvance, default=""),
+            "category": max(tickets.category_names, key=cell.horizontalAdvance, default=""),
+            "response": "not_applicable",
+            "resolution": "not_applicable",
+        }
+        for col, (key, _title) in enumerate(COLUMNS):
+            header = str(self.model.headerData(col, Qt.Orientation.Horizontal) or "")
+            text = longest.get(key, sample_time)
+            width = max(head.horizontalAdvance(header) + 28, cell.horizontalAdvance(text) + 16)  # sort arrow
+            self.table.setColumnWidth(col, width)
 
     def reload(self) -> None:
         tickets = self.state.history.tickets
@@ -180,6 +199,7 @@ class TicketsView(QWidget):
             for d in (self.date_from, self.date_to):
                 d.blockSignals(False)
         self.model.set_tickets(tickets)
+        self.fit_columns()
         self.stack.setCurrentIndex(1 if len(tickets) else 0)
         self._apply_filter()
 

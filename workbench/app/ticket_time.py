@@ -106,13 +106,15 @@ class StatusSpan:
 
 
 def _clock_words(audit: Any, start: int, end: int) -> str:
-    """How ``audit``'s clock ran during ``[start, end)``: its covered seconds, else why not."""
+    """How ``audit``'s clock ran during ``[start, end)``: ``ran 1 h 5 min`` (its covered
+    seconds), else why not: ``paused (client)`` (a pause status), ``out of hours``,
+    ``holiday``, ``after response``/``after resolution`` (its clock had stopped)."""
     if audit is None:
         return "not measured"
     if audit.target is None:
         return "no target"
     if start >= audit.end and audit.ended_by_event:
-        return "stopped (responded)" if audit.metric == "response" else "stopped (resolved)"
+        return "after response" if audit.metric == "response" else "after resolution"
     seconds: dict[str, int] = {}
     for s in audit.segments:
         lo, hi = max(s.start, start), min(s.end, end)
@@ -122,10 +124,10 @@ def _clock_words(audit: Any, start: int, end: int) -> str:
     if covered:
         return f"ran {duration_words(covered)}"
     if seconds.get("paused"):
-        return "paused (waiting for the client)"
+        return "paused (client)"
     if seconds.get("holiday"):
-        return "stopped (holiday)"
-    return "stopped (out of hours)" if seconds else "did not run"
+        return "holiday"
+    return "out of hours" if seconds else "did not run"
 
 
 def status_history(
@@ -153,7 +155,8 @@ def status_history(
         except (KeyError, ValueError, IndexError):  # an unknown priority or calendar: not measured
             audits[m] = None
     done = [int(c[i]) for c in (tickets.resolved, tickets.closed)]
-    finished = any(t != MISSING and t <= as_of for t in done)
+    known = [t for t in done if t != MISSING and t <= as_of]
+    finish = max(known) if known else None  # when the ticket was finished with, as of ``as_of``
     spans = []
     for r in range(lo, hi):
         at = int(status_log.at[r])
@@ -164,7 +167,9 @@ def status_history(
         last = r + 1 >= hi or int(status_log.at[r + 1]) > as_of
         if not last:
             end, state = int(status_log.at[r + 1]), ""
-        elif finished:  # the closing status: nothing follows it
+        elif finish is not None and finish > at:  # lasted until the ticket was resolved or closed
+            end, state = finish, ""
+        elif finish is not None:  # the closing status: nothing follows it
             end, state = at, FINAL
         else:  # still in it at the as-of instant
             end, state = as_of, ONGOING
