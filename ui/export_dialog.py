@@ -275,7 +275,6 @@ class ExportDialog(QDialog):
             version_from_contract(new.contract, new.label),
             opts,
             history=history,
-            history_source=self.state.path.name if self.state.path else "",
             on_done=self._written,
             on_error=self._failed,
             on_cancel=self._cancelled,

@@ -20,6 +20,7 @@ from workbench.errors import CommandError
 if TYPE_CHECKING:
     from models.store import Workspace
     from workbench.app.contracts import ContractFile
+    from workbench.reports.pdf.template import Cover
 
 STATUS_LOG_WITHOUT_TICKETS = "--status-log goes with --tickets (a workspace holds its status log)"
 
@@ -47,6 +48,37 @@ def require_output_file(path: str | Path) -> Path:
     if not parent.is_dir():
         raise CommandError(f"{p}: {parent} is not a folder")
     return p
+
+
+def add_cover_options(p: argparse.ArgumentParser) -> None:
+    """The cover's and the paper's options of the commands that write a document."""
+    p.add_argument(
+        "--page-size",
+        choices=("letter", "a4"),
+        type=str.lower,
+        help="paper (default: Letter for a client in Canada or the US, A4 elsewhere; else the locale's)",
+    )
+    p.add_argument("--logo", metavar="FILE.png", help="a PNG or JPEG logo for the cover")
+    p.add_argument(
+        "--brand",
+        default="",
+        metavar="NAME",
+        help="the name beside the logo on the cover (default: the provider)",
+    )
+
+
+def cover_from_args(args: argparse.Namespace) -> Cover:
+    """The cover's brand, logo and preparer from the command line (the logo read and checked)."""
+    from workbench.reports.pdf.template import Cover, read_logo
+
+    logo = None
+    if args.logo:
+        require_file(args.logo)
+        try:
+            logo = read_logo(args.logo)
+        except ValueError as exc:
+            raise CommandError(f"--logo {exc}") from None
+    return Cover(brand=args.brand.strip(), logo=logo, prepared_by=args.prepared_by.strip())
 
 
 def read_canonical(tickets: str, status_log: str | None) -> tuple[TicketTable, StatusLog]:

@@ -2,7 +2,8 @@
 
     sla-workbench redline OLD NEW -o OUT.pdf [--tickets T [--status-log S] | --workspace W]
                           [--rationale FILE.yaml] [--as-of DATE|ISO] [--prepared-by NAME]
-                          [--prepared-on DATE] [--final]
+                          [--prepared-on DATE] [--final] [--brand NAME] [--logo FILE.png]
+                          [--page-size letter|a4]
     sla-workbench redline OLD NEW --list-changes [--workspace W]
 
 ``--list-changes`` prints the keys a rationale file takes: every change's key with its
@@ -33,6 +34,8 @@ from models.contract import yaml_load
 from workbench.app.asof import AS_OF_HELP, default_as_of, file_clock, parse_as_of
 from workbench.cli import CommandError, stop_on_interrupt
 from workbench.commands._common import (
+    add_cover_options,
+    cover_from_args,
     is_file_ref,
     load_history,
     require_file,
@@ -74,6 +77,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "NEW's effective or review date, else the date NEW's file was modified)",
     )
     p.add_argument("--prepared-by", default="", help="name printed on the cover and footer")
+    add_cover_options(p)
     p.add_argument("--prepared-on", help="preparation date, YYYY-MM-DD (default: the as-of date)")
     p.add_argument("--final", action="store_true", help="mark the document FINAL instead of DRAFT")
     p.set_defaults(run=run)
@@ -182,7 +186,6 @@ def run(args: argparse.Namespace) -> int:
     old, new = (_version(ref, args.workspace, load_version) for ref in (args.old, args.new))
     rationale = load_rationale(args.rationale) if args.rationale else {}
     history = load_history(args)
-    history_source = Path(args.tickets or args.workspace).name if history is not None else ""
     as_of_instant: int | None = None
     if args.as_of:
         as_of_instant = parse_as_of(args.as_of)
@@ -201,18 +204,20 @@ def run(args: argparse.Namespace) -> int:
                 + (f" (did you mean {hint!r}?)" if hint else ""),
                 file=sys.stderr,
             )
+    cover = cover_from_args(args)
     opts = RedlineOptions(
+        brand=cover.brand,
+        logo=cover.logo,
+        page_size=args.page_size or "",
         as_of=as_of,
         as_of_instant=as_of_instant,
         prepared_on=prepared_on,
-        prepared_by=args.prepared_by,
+        prepared_by=cover.prepared_by,
         final=args.final,
         rationale=rationale,
     )
     try:
-        write_redline(
-            out, old, new, opts, history=history, history_source=history_source, progress=stop_on_interrupt
-        )
+        write_redline(out, old, new, opts, history=history, progress=stop_on_interrupt)
     except OSError as exc:
         raise CommandError(f"{out}: cannot write: {exc.strerror or exc}") from None
     print(f"wrote {out}")

@@ -2,6 +2,8 @@
 
     sla-workbench report --workspace W [--version VERSION] [--proposal VERSION]
                          --quarter 2026Q3 -o OUT.pdf|OUT.pptx [--as-of DATE|ISO]
+                         [--prepared-by NAME] [--brand NAME] [--logo FILE.png]
+                         [--page-size letter|a4]
 
 VERSION is a stored version's id or label; ``--version`` defaults to the workspace's
 latest signed version.  The output's suffix chooses the form.  The file is written
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from workbench.app.asof import AS_OF_HELP, parse_as_of
 from workbench.cli import CommandError, stop_on_interrupt
-from workbench.commands._common import open_workspace, require_output_file
+from workbench.commands._common import add_cover_options, cover_from_args, open_workspace, require_output_file
 
 if TYPE_CHECKING:
     from models.store import Workspace
@@ -51,6 +53,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument(
         "--as-of", help="history as-of: " + AS_OF_HELP + " (default: the latest instant in the history)"
     )
+    p.add_argument("--prepared-by", default="", metavar="NAME", help="name printed on the cover (PDF)")
+    add_cover_options(p)
     p.set_defaults(run=run)
 
 
@@ -81,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
     if form not in FORMS:
         raise CommandError(f"{out}: the output's suffix chooses the form: .pdf or .pptx")
     as_of = parse_as_of(args.as_of) if args.as_of else None
+    cover = cover_from_args(args)
     with open_workspace(args.workspace) as ws:
         vid = resolve_version(ws, args.contract_version) if args.contract_version else _latest_signed(ws)
         contract = ws.contract(vid)
@@ -95,11 +100,12 @@ def run(args: argparse.Namespace) -> int:
     if form == ".pdf":
         from workbench.reports.qbr_pdf import render_qbr_pdf
 
-        data = render_qbr_pdf(qbr, contract, progress=stop_on_interrupt)
+        paper = args.page_size or ""
+        data = render_qbr_pdf(qbr, contract, progress=stop_on_interrupt, paper=paper, cover=cover)
     else:
         from workbench.reports.qbr_pptx import render_qbr_pptx
 
-        data = render_qbr_pptx(qbr, progress=stop_on_interrupt)
+        data = render_qbr_pptx(qbr, progress=stop_on_interrupt, cover=cover)
     try:
         atomic_write_bytes(out, data)
     except OSError as exc:

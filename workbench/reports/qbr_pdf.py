@@ -4,29 +4,24 @@ definitions of its figures.
 
 User text (names, clauses, evidence) passes :func:`esc` before reportlab markup.  The
 bytes are reproducible: invariant mode, the document dates are the as-of date, the
-charts are deterministic PNGs.  Letter paper for a contract whose calendars keep
-Canadian or US holidays, else A4.
+charts are deterministic PNGs.  The pages are
+:class:`workbench.reports.pdf.template.ReportDocTemplate`'s (shared with the redline):
+Letter or A4, by choice, by the client's country or by the locale.
 """
 
 from __future__ import annotations
 
 import io
-import time
-from typing import Any
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
     Flowable,
-    Frame,
     KeepTogether,
     NextPageTemplate,
     PageBreak,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -35,27 +30,21 @@ from reportlab.platypus import (
 
 from models.contract import Contract
 from workbench.progress import ProgressCallback, report
-from workbench.reports.pdf.document import _fit, _image, esc
+from workbench.reports.pdf.document import _image, esc
 from workbench.reports.pdf.fonts import BOLD, FONT, ITALIC, register_fonts
+from workbench.reports.pdf.template import (
+    Cover,
+    Heading,
+    ReportDocTemplate,
+    cover_rows,
+    page_size_for,
+)
 from workbench.reports.qbr import QbrReport, QbrSection, QbrTable
 
 NAVY = colors.HexColor("#14213D")
 GREY = colors.HexColor("#5F6368")
 RULE = colors.HexColor("#C9CDD3")
 HEAD_BG = colors.HexColor("#E8ECF2")
-MARGIN_X = 18 * mm
-MARGIN_TOP = 22 * mm
-MARGIN_BOTTOM = 20 * mm
-TOTAL_FORM = "qbrPageTotal"
-LETTER_COUNTRIES = frozenset({"CA", "US"})
-
-
-def page_size_for(contract: Contract) -> tuple[float, float]:
-    """Letter when the contract's calendars keep Canadian or US holidays, else A4."""
-    for cal in contract.calendars.values():
-        if cal.holidays is not None and cal.holidays.country in LETTER_COUNTRIES:
-            return LETTER
-    return A4
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -107,138 +96,6 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-class QbrDocTemplate(BaseDocTemplate):
-    """A cover and body pages; a running header, a "page x of y" footer (the total is a
-    form filled in once the last page is known) and an outline of the sections."""
-
-    def __init__(
-        self,
-        buf: io.BytesIO,
-        *,
-        pagesize: tuple[float, float],
-        header: str,
-        footer: str,
-        date_epoch: int,
-        **kw: Any,
-    ) -> None:
-        super().__init__(
-            buf,
-            pagesize=pagesize,
-            leftMargin=MARGIN_X,
-            rightMargin=MARGIN_X,
-            topMargin=MARGIN_TOP,
-            bottomMargin=MARGIN_BOTTOM,
-            invariant=1,
-            **kw,
-        )
-        self.header_text, self.footer_text = header, footer
-        self.date_epoch = date_epoch
-        self.page_total = 0
-        self._outline_seq = 0
-        w, h = pagesize
-        self.body_width = w - 2 * MARGIN_X
-        body = Frame(
-            MARGIN_X,
-            MARGIN_BOTTOM,
-            self.body_width,
-            h - MARGIN_TOP - MARGIN_BOTTOM,
-            id="body",
-            leftPadding=0,
-            rightPadding=0,
-            topPadding=0,
-            bottomPadding=0,
-        )
-        cover = Frame(
-            MARGIN_X,
-            MARGIN_BOTTOM,
-            self.body_width,
-            h - 50 * mm - MARGIN_BOTTOM,
-            id="cover",
-            leftPadding=0,
-            rightPadding=0,
-            topPadding=0,
-            bottomPadding=0,
-        )
-        self.addPageTemplates(
-            [
-                PageTemplate(id="cover", frames=[cover], onPage=self._cover_page),
-                PageTemplate(id="body", frames=[body], onPage=self._body_page),
-            ]
-        )
-
-    def beforeDocument(self) -> None:
-        # The document's dates are the as-of date (invariant mode would say 2000-01-01).
-        ts = self.canv._doc._timeStamp
-        ts.t = self.date_epoch
-        ts.lt = time.gmtime(self.date_epoch)
-        ts.YMDhms = tuple(ts.lt)[:6]
-        ts.dhh = ts.dmm = 0
-
-    def _footer(self, canv: Any) -> None:
-        w = self.pagesize[0]
-        canv.saveState()
-        canv.setStrokeColor(RULE)
-        canv.setLineWidth(0.5)
-        canv.line(MARGIN_X, MARGIN_BOTTOM - 6 * mm, w - MARGIN_X, MARGIN_BOTTOM - 6 * mm)
-        canv.setFont(FONT, 7.5)
-        canv.setFillColor(GREY)
-        canv.drawString(
-            MARGIN_X, MARGIN_BOTTOM - 10 * mm, _fit(self.footer_text, FONT, 7.5, self.body_width - 40 * mm)
-        )
-        x = w - MARGIN_X - 12
-        canv.drawRightString(x, MARGIN_BOTTOM - 10 * mm, f"Page {canv.getPageNumber()} of ")
-        canv.translate(x, MARGIN_BOTTOM - 10 * mm)
-        canv.doForm(TOTAL_FORM)
-        canv.restoreState()
-        self.page_total = max(self.page_total, canv.getPageNumber())
-
-    def _cover_page(self, canv: Any, doc: Any) -> None:
-        w, h = self.pagesize
-        canv.saveState()
-        canv.setFillColor(NAVY)
-        canv.rect(0, h - 34 * mm, w, 34 * mm, stroke=0, fill=1)
-        canv.setFillColor(colors.white)
-        canv.setFont(BOLD, 11)
-        canv.drawString(MARGIN_X, h - 18 * mm, _fit(self.header_text, BOLD, 11, self.body_width))
-        canv.setFont(FONT, 9)
-        canv.drawString(MARGIN_X, h - 24 * mm, "Quarterly service review")
-        canv.restoreState()
-        self._footer(canv)
-
-    def _body_page(self, canv: Any, doc: Any) -> None:
-        w, h = self.pagesize
-        canv.saveState()
-        canv.setFont(FONT, 7.5)
-        canv.setFillColor(GREY)
-        top = h - MARGIN_TOP + 8 * mm
-        canv.drawString(MARGIN_X, top, _fit(self.header_text, FONT, 7.5, self.body_width))
-        canv.setStrokeColor(RULE)
-        canv.setLineWidth(0.5)
-        canv.line(MARGIN_X, top - 2.5 * mm, w - MARGIN_X, top - 2.5 * mm)
-        canv.restoreState()
-        self._footer(canv)
-
-    def afterFlowable(self, flowable: Flowable) -> None:
-        title = getattr(flowable, "qbr_outline", None)
-        if title:
-            key = f"s{self._outline_seq}"
-            self._outline_seq += 1
-            self.canv.bookmarkPage(key)
-            self.canv.addOutlineEntry(title, key, level=0, closed=True)
-
-    def _endBuild(self) -> None:
-        self._doSave = 0
-        super()._endBuild()
-        c = self.canv
-        c.beginForm(TOTAL_FORM)
-        c.setFont(FONT, 7.5)
-        c.setFillColor(GREY)
-        c.drawString(0, 0, str(self.page_total))
-        c.endForm()
-        c.showOutline()
-        c.save()
-
-
 def _table(tb: QbrTable, width: float, st: dict[str, ParagraphStyle]) -> Table:
     n = len(tb.header)
     rel = list(tb.widths) if len(tb.widths) == n else [1.0] * n
@@ -264,8 +121,7 @@ def _table(tb: QbrTable, width: float, st: dict[str, ParagraphStyle]) -> Table:
 
 
 def _section(s: QbrSection, width: float, st: dict[str, ParagraphStyle]) -> list[Flowable]:
-    head = Paragraph(esc(s.title), st["h1"])
-    head.qbr_outline = s.title  # type: ignore[attr-defined]
+    head = Heading(esc(s.title), st["h1"], 0, s.key, s.title)
     story: list[Flowable] = [
         CondPageBreak(70 * mm),
         KeepTogether([head, Paragraph(esc(s.message), st["message"])]),
@@ -287,17 +143,19 @@ def _section(s: QbrSection, width: float, st: dict[str, ParagraphStyle]) -> list
     return story
 
 
-def _cover(r: QbrReport, st: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
-    rows: list[tuple[str, str]] = [
-        ("Client", r.client or "not stated"),
-        ("Provider", r.provider or "not stated"),
-        ("Contract", f"{r.contract_name} — {r.contract_version}"),
-        ("Quarter", r.period_text + (" (to date)" if r.partial else "")),
-        ("Tickets in the quarter", f"{r.tickets:,}"),
-        ("History as of", r.as_of.isoformat()),
-    ]
-    if r.proposal_label:
-        rows.append(("Proposal compared", r.proposal_label))
+def _cover(r: QbrReport, st: dict[str, ParagraphStyle], width: float, prepared_by: str) -> list[Flowable]:
+    rows = cover_rows(  # a field nobody gave is left out
+        [
+            ("Client", r.client),
+            ("Provider", r.provider),
+            ("Contract", f"{r.contract_name} — {r.contract_version}"),
+            ("Quarter", r.period_text + (" (to date)" if r.partial else "")),
+            ("Tickets in the quarter", f"{r.tickets:,}"),
+            ("History as of", r.as_of.isoformat()),
+            ("Proposal compared", r.proposal_label),
+            ("Prepared by", prepared_by),
+        ]
+    )
     cells = [[Paragraph(esc(k), st["cellb"]), Paragraph(esc(v), st["cell"])] for k, v in rows]
     t = Table(cells, colWidths=[45 * mm, width - 45 * mm], hAlign="LEFT")
     t.setStyle(
@@ -327,28 +185,30 @@ def render_qbr_pdf(
     r: QbrReport,
     contract: Contract | None = None,
     progress: ProgressCallback | None = None,
-    pagesize: tuple[float, float] | None = None,
+    paper: str = "",
+    cover: Cover | None = None,
 ) -> bytes:
-    """The review's PDF bytes (the same report gives the same bytes)."""
+    """The review's PDF bytes (the same report gives the same bytes).  ``paper``: "letter"
+    or "a4"; empty: Letter for a client in Canada or the US, A4 elsewhere, else the
+    locale's.  ``cover``: the preparer's name and logo on the band (default: the
+    provider's name) and "Prepared by"."""
     register_fonts()
     st = _styles()
-    size = pagesize or (page_size_for(contract) if contract is not None else A4)
+    cover = cover or Cover()
     buf = io.BytesIO()
-    from datetime import UTC, datetime
-
-    doc = QbrDocTemplate(
+    doc = ReportDocTemplate(
         buf,
-        pagesize=size,
+        pagesize=page_size_for(contract, paper),
         header=f"{r.client or r.contract_name} — quarterly service review, {r.quarter.label}",
         footer=f"{r.contract_name} — {r.contract_version} · history as of {r.as_of.isoformat()}",
-        date_epoch=int(datetime(r.as_of.year, r.as_of.month, r.as_of.day, tzinfo=UTC).timestamp()),
+        band_subtitle="Quarterly service review",
+        cover=Cover(brand=cover.brand or r.provider, logo=cover.logo, prepared_by=cover.prepared_by),
+        dated=r.as_of,
         title=f"Quarterly service review {r.quarter.label}: {r.client or r.contract_name}",
-        author=r.provider,
+        author=cover.prepared_by or r.provider,
         subject=f"{r.contract_name} — {r.contract_version}",
-        creator="SLA Workbench",
-        producer="SLA Workbench (reportlab)",
     )
-    story: list[Flowable] = _cover(r, st, doc.body_width)
+    story: list[Flowable] = _cover(r, st, doc.body_width, cover.prepared_by)
     story += [NextPageTemplate("body"), PageBreak()]
     for s in r.sections:
         story += _section(s, doc.body_width, st)

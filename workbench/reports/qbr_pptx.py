@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from workbench.progress import ProgressCallback, report
+from workbench.reports.pdf.template import Cover, cover_rows
 from workbench.reports.qbr import QbrChart, QbrReport, QbrSection, QbrTable
 
 SLIDE_W_IN, SLIDE_H_IN = 13.333, 7.5
@@ -80,11 +81,12 @@ def _widths(tb: QbrTable, width_in: float) -> list[float]:
 
 
 class _Deck:
-    def __init__(self, r: QbrReport) -> None:
+    def __init__(self, r: QbrReport, cover: Cover | None = None) -> None:
         from pptx import Presentation
         from pptx.util import Inches
 
         self.r = r
+        self.cover_info = cover or Cover()
         self.prs = Presentation()
         self.prs.slide_width = Inches(SLIDE_W_IN)
         self.prs.slide_height = Inches(SLIDE_H_IN)
@@ -234,19 +236,37 @@ class _Deck:
         s = self.prs.slides.add_slide(self.blank)
         self.number += 1
         w = SLIDE_W_IN - 2 * MARGIN_IN
+        c = self.cover_info
+        x = MARGIN_IN
+        if c.logo:  # the preparer's logo, 0.8 in high, beside its name
+            from pptx.util import Inches
+
+            pic = s.shapes.add_picture(io.BytesIO(c.logo), Inches(MARGIN_IN), Inches(0.5), height=Inches(0.8))
+            if pic.width > Inches(3):  # a wide logo: at most 3 in wide
+                pic.height = int(pic.height * Inches(3) / pic.width)
+                pic.width = Inches(3)
+            x = MARGIN_IN + pic.width / 914400 + 0.25
+        brand = c.brand or r.provider
+        if brand:
+            self._text(s, brand, x, 0.65, SLIDE_W_IN - MARGIN_IN - x, 0.5, 18, bold=True, colour=GREY)
         self._text(s, "QUARTERLY SERVICE REVIEW", MARGIN_IN, 1.6, w, 0.4, 14, bold=True, colour=GREY)
         self._text(
             s, f"{r.client or r.contract_name} — {r.quarter.label}", MARGIN_IN, 2.1, w, 1.0, 36, bold=True
         )
-        lines = [
-            f"Provider: {r.provider or 'not stated'}",
-            f"Contract: {r.contract_name} — {r.contract_version}",
-            f"Quarter: {r.period_text}" + (" (to date)" if r.partial else ""),
-            f"{r.tickets:,} tickets opened in the quarter; history as of {r.as_of.isoformat()}",
+        lines = [  # a field nobody gave is left out
+            f"{k}: {v}" if k else v
+            for k, v in cover_rows(
+                [
+                    ("Provider", r.provider),
+                    ("Contract", f"{r.contract_name} — {r.contract_version}"),
+                    ("Quarter", r.period_text + (" (to date)" if r.partial else "")),
+                    ("", f"{r.tickets:,} tickets opened in the quarter; history as of {r.as_of.isoformat()}"),
+                    ("Proposal compared", r.proposal_label),
+                    ("Prepared by", c.prepared_by),
+                ]
+            )
         ]
-        if r.proposal_label:
-            lines.append(f"Proposal compared: {r.proposal_label}")
-        self._text(s, "\n".join(lines), MARGIN_IN, 3.5, w, 2.0, 16, colour=(0x22, 0x22, 0x22))
+        self._text(s, "\n".join(lines), MARGIN_IN, 3.5, w, 2.4, 16, colour=(0x22, 0x22, 0x22))
         s.notes_slide.notes_text_frame.text = (
             "Every figure names its quarter and the number of tickets it is measured on; "
             "'not measured' means the data holds no such figure."
@@ -257,7 +277,7 @@ class _Deck:
         props = self.prs.core_properties
         stamp = datetime(r.as_of.year, r.as_of.month, r.as_of.day, tzinfo=UTC).replace(tzinfo=None)
         props.title = r.title
-        props.author = r.provider
+        props.author = self.cover_info.prepared_by or r.provider
         props.subject = f"{r.contract_name} — {r.contract_version}"
         props.created = props.modified = stamp
         props.last_modified_by = r.provider
@@ -281,9 +301,12 @@ def _stamped(data: bytes, date_time: tuple[int, int, int, int, int, int]) -> byt
     return out.getvalue()
 
 
-def render_qbr_pptx(r: QbrReport, progress: ProgressCallback | None = None) -> bytes:
-    """The review's slide deck as .pptx bytes."""
-    deck = _Deck(r)
+def render_qbr_pptx(
+    r: QbrReport, progress: ProgressCallback | None = None, cover: Cover | None = None
+) -> bytes:
+    """The review's slide deck as .pptx bytes; ``cover``: the preparer's name and logo on
+    the first slide (default: the provider's name) and "Prepared by"."""
+    deck = _Deck(r, cover)
     deck.cover()
     for i, sec in enumerate(r.sections):
         report(progress, i / max(len(r.sections), 1), "writing the slides")

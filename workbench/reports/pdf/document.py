@@ -1,9 +1,8 @@
 """The redline review PDF (reportlab).
 
-:class:`RedlineDocTemplate` is a ``BaseDocTemplate`` with two page templates (cover,
-body), a header and a "page x of y" footer (the total is a form XObject filled in
-once the last page is known: one pass), and a document outline built from the
-headings.  :func:`render_redline` lays out the story: cover, change summary with the
+The pages (cover band, running header, "page x of y" footer, outline, dates) are
+:class:`workbench.reports.pdf.template.ReportDocTemplate`'s, shared with the quarter's
+review.  :func:`render_redline` lays out the story: cover, change summary with the
 user's rationale and the simulated effect, redlined clauses, warning signs, charts,
 KPIs and a signature block.
 
@@ -24,19 +23,16 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
     Flowable,
-    Frame,
     Image,
     KeepTogether,
     NextPageTemplate,
     PageBreak,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -46,6 +42,17 @@ from reportlab.platypus import (
 from workbench.documents.diff import ClauseChange, ContractDiff, Segment, TermChange, clause_title
 from workbench.progress import ProgressCallback, report, scaled
 from workbench.reports.pdf.fonts import BOLD, FONT, ITALIC, register_fonts
+from workbench.reports.pdf.template import (
+    COVER_TOP,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    MARGIN_X,
+    Cover,
+    Heading,
+    ReportDocTemplate,
+    cover_rows,
+    page_size_for,
+)
 from workbench.warnings.base import Finding
 
 DEL_COLOUR = colors.HexColor("#C00000")
@@ -56,14 +63,11 @@ RULE = colors.HexColor("#C9CDD3")
 HEAD_BG = colors.HexColor("#E8ECF2")
 DEL_HEX, INS_HEX, MOVE_HEX = "#C00000", "#1F4FD0", "#2E7D32"
 
-PAGE_W, PAGE_H = A4
-MARGIN_X = 18 * mm
-MARGIN_TOP = 22 * mm
-MARGIN_BOTTOM = 20 * mm
-BODY_W = PAGE_W - 2 * MARGIN_X
-BODY_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM
-COVER_H = PAGE_H - 50 * mm - MARGIN_BOTTOM
-TOTAL_FORM = "slawbPageTotal"
+# One text width on both papers (A4's, centred on Letter); the heights are the shorter
+# paper's (Letter's), so that a row that fits one page fits on either.
+BODY_W = A4[0] - 2 * MARGIN_X
+BODY_H = min(A4[1], LETTER[1]) - MARGIN_TOP - MARGIN_BOTTOM
+COVER_H = min(A4[1], LETTER[1]) - COVER_TOP - MARGIN_BOTTOM
 
 
 def esc(text: object) -> str:
@@ -86,6 +90,9 @@ class RedlineOptions:
     rationale: Mapping[str, str] = field(default_factory=dict)
     title: str = "Contract redline and change review"
     as_of_instant: int | None = None  # an exact as-of instant (epoch s); None: as_of's midnight UTC
+    brand: str = ""  # the preparer's firm on the cover's band (default: the provider)
+    logo: bytes | None = None  # PNG or JPEG shown on the cover's band
+    page_size: str = ""  # "letter", "a4"; empty: by the client's country, else the locale
 
     def as_of_text(self) -> str:
         """The as-of as shown: the date, or the instant (UTC) when one was given."""
@@ -178,162 +185,6 @@ def _styles() -> dict[str, ParagraphStyle]:
         "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
     }
     return s
-
-
-class Heading(Paragraph):
-    """A paragraph that also becomes an outline entry (bookmark).
-
-    A heading too long for the rest of a page splits like any paragraph: reportlab builds
-    the parts through this class with its own keywords, and only the first part keeps the
-    outline entry."""
-
-    def __init__(
-        self, text: str | None, style: ParagraphStyle, level: int = 0, key: str = "", outline: str = "",
-        **kw: Any,
-    ) -> None:
-        super().__init__(text, style, **kw)
-        self.outline_level = level
-        self.outline_key = key
-        self.outline_text = outline
-
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        parts = list(super().split(availWidth, availHeight))
-        if parts and isinstance(parts[0], Heading):
-            parts[0].outline_level, parts[0].outline_text = self.outline_level, self.outline_text
-        return parts
-
-
-# ------------------------------------------------------------------ doc template
-
-
-class RedlineDocTemplate(BaseDocTemplate):
-    """Cover and body page templates, header/footer with page x of y, outline."""
-
-    def __init__(self, buf: io.BytesIO, *, header: str, footer: str, status: str, **kw: Any) -> None:
-        super().__init__(
-            buf,
-            pagesize=A4,
-            leftMargin=MARGIN_X,
-            rightMargin=MARGIN_X,
-            topMargin=MARGIN_TOP,
-            bottomMargin=MARGIN_BOTTOM,
-            invariant=1,
-            **kw,
-        )
-        self.header_text = header
-        self.footer_text = footer
-        self.status_text = status
-        self.page_total = 0
-        frame = Frame(
-            MARGIN_X,
-            MARGIN_BOTTOM,
-            BODY_W,
-            BODY_H,
-            id="body",
-            leftPadding=0,
-            rightPadding=0,
-            topPadding=0,
-            bottomPadding=0,
-        )
-        cover = Frame(
-            MARGIN_X + 6 * mm,
-            MARGIN_BOTTOM,
-            BODY_W - 12 * mm,
-            COVER_H,
-            id="cover",
-            leftPadding=0,
-            rightPadding=0,
-            topPadding=0,
-            bottomPadding=0,
-        )
-        self.addPageTemplates(
-            [
-                PageTemplate(id="cover", frames=[cover], onPage=self._cover_page),
-                PageTemplate(id="body", frames=[frame], onPage=self._body_page),
-            ]
-        )
-        self._outline_seq = 0
-
-    # page decorations -----------------------------------------------------------
-    def _footer(self, canv: Any) -> None:
-        canv.saveState()
-        canv.setStrokeColor(RULE)
-        canv.setLineWidth(0.5)
-        canv.line(MARGIN_X, MARGIN_BOTTOM - 6 * mm, PAGE_W - MARGIN_X, MARGIN_BOTTOM - 6 * mm)
-        canv.setFont(FONT, 7.5)
-        canv.setFillColor(GREY)
-        canv.drawString(MARGIN_X, MARGIN_BOTTOM - 10 * mm, self.footer_text)
-        label = f"Page {canv.getPageNumber()} of "
-        # right-aligned "Page x of y": y's width is unknown yet, so reserve room for it
-        x = PAGE_W - MARGIN_X - 12
-        canv.drawRightString(x, MARGIN_BOTTOM - 10 * mm, label)
-        canv.translate(x, MARGIN_BOTTOM - 10 * mm)
-        canv.doForm(TOTAL_FORM)
-        canv.restoreState()
-        self.page_total = max(self.page_total, canv.getPageNumber())
-
-    def _cover_page(self, canv: Any, doc: Any) -> None:
-        canv.saveState()
-        canv.setFillColor(colors.HexColor("#14213D"))
-        canv.rect(0, PAGE_H - 34 * mm, PAGE_W, 34 * mm, stroke=0, fill=1)
-        canv.setFillColor(colors.white)
-        canv.setFont(BOLD, 11)
-        canv.drawString(MARGIN_X + 6 * mm, PAGE_H - 18 * mm, "SLA Workbench")
-        canv.setFont(FONT, 9)
-        canv.drawString(MARGIN_X + 6 * mm, PAGE_H - 24 * mm, "Contract redline and change review")
-        canv.setFont(BOLD, 11)
-        canv.drawRightString(PAGE_W - MARGIN_X - 6 * mm, PAGE_H - 18 * mm, self.status_text)
-        canv.restoreState()
-        self._footer(canv)
-
-    def _body_page(self, canv: Any, doc: Any) -> None:
-        canv.saveState()
-        canv.setFont(FONT, 7.5)
-        canv.setFillColor(GREY)
-        top = PAGE_H - MARGIN_TOP + 8 * mm
-        canv.drawString(MARGIN_X, top, _fit(self.header_text, FONT, 7.5, BODY_W - 60 * mm))
-        canv.setFont(BOLD, 7.5)
-        canv.drawRightString(PAGE_W - MARGIN_X, top, self.status_text)
-        canv.setStrokeColor(RULE)
-        canv.setLineWidth(0.5)
-        canv.line(MARGIN_X, top - 2.5 * mm, PAGE_W - MARGIN_X, top - 2.5 * mm)
-        canv.restoreState()
-        self._footer(canv)
-
-    # outline --------------------------------------------------------------------
-    def afterFlowable(self, flowable: Flowable) -> None:
-        if isinstance(flowable, Heading) and flowable.outline_text:
-            key = f"h{self._outline_seq}"
-            self._outline_seq += 1
-            self.canv.bookmarkPage(key)
-            self.canv.addOutlineEntry(flowable.outline_text, key, level=flowable.outline_level, closed=True)
-
-    def _endBuild(self) -> None:
-        self._doSave = 0
-        super()._endBuild()
-        c = self.canv
-        c.beginForm(TOTAL_FORM)
-        c.setFont(FONT, 7.5)
-        c.setFillColor(GREY)
-        c.drawString(0, 0, str(self.page_total))
-        c.endForm()
-        c.showOutline()
-        c.save()
-
-
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    if stringWidth(text, font, size) <= width:
-        return text
-    lo, hi = 0, len(text)  # the longest prefix that fits with the ellipsis (a search: names may be long)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if stringWidth(text[:mid] + "…", font, size) > width:
-            hi = mid - 1
-        else:
-            lo = mid
-    return text[:lo] + "…"
 
 
 # -------------------------------------------------------------------- redline markup
@@ -487,38 +338,20 @@ def _cover(diff: ContractDiff, ctx: _Ctx, measured_note: str, history_given: boo
         ),
     ]
     parties = list(new.parties or old.parties)
-    rows = [
-        [_p("Parties", st["cellb"]), _p(esc(" — ".join(parties)) if parties else "not stated", st["cell"])],
+    # no file paths on the cover: the versions are named by their titles
+    fields = cover_rows(
         [
-            _p("Current version", st["cellb"]),
-            _p(
-                esc(old.title) + f"<br/><font color='#5F6368'>{esc(old.source)}</font>"
-                if old.source
-                else esc(old.title),
-                st["cell"],
-            ),
-        ],
-        [
-            _p("Proposed version", st["cellb"]),
-            _p(
-                esc(new.title) + f"<br/><font color='#5F6368'>{esc(new.source)}</font>"
-                if new.source
-                else esc(new.title),
-                st["cell"],
-            ),
-        ],
-        [
-            _p("History as of", st["cellb"]),
-            _p(o.as_of_text() if history_given else "no ticket history given", st["cell"]),
-        ],
-        [_p("Ticket history", st["cellb"]), _p(esc(measured_note), st["cell"])],
-        [_p("Prepared by", st["cellb"]), _p(esc(o.prepared_by or "not stated"), st["cell"])],
-        [_p("Prepared on", st["cellb"]), _p(o.prepared_on.isoformat(), st["cell"])],
-        [
-            _p("Status", st["cellb"]),
-            _p("FINAL" if o.final else "DRAFT — for discussion, not for signature", st["cell"]),
-        ],
-    ]
+            ("Parties", " — ".join(parties)),
+            ("Current version", old.title),
+            ("Proposed version", new.title),
+            ("History as of", o.as_of_text() if history_given else "no ticket history given"),
+            ("Ticket history", measured_note),
+            ("Prepared by", o.prepared_by),
+            ("Prepared on", o.prepared_on.isoformat()),
+            ("Status", "FINAL" if o.final else "DRAFT — for discussion, not for signature"),
+        ]
+    )
+    rows = [[_p(esc(k), st["cellb"]), _p(esc(v), st["cell"])] for k, v in fields]
     t = SplittingTable(rows, colWidths=[38 * mm, BODY_W - 12 * mm - 38 * mm], hAlign="LEFT")
     t.frame_height = COVER_H
     t.setStyle(
@@ -930,18 +763,22 @@ def render_redline(inp: RenderInput, progress: ProgressCallback | None = None) -
     name = ct.name if ct else diff.new.title
     status = "FINAL" if o.final else "DRAFT"
     buf = io.BytesIO()
-    doc = RedlineDocTemplate(
+    doc = ReportDocTemplate(
         buf,
+        pagesize=page_size_for(ct, o.page_size),
+        body_width=BODY_W,
+        cover_inset=6 * mm,
         header=f"{name} — redline: {_version_label(diff.old)} → {_version_label(diff.new)}",
         footer=(f"Prepared by {o.prepared_by} on " if o.prepared_by else "Prepared on ")
         + f"{o.prepared_on.isoformat()} · "
         + (f"history as of {o.as_of_text()}" if inp.history_given else "no ticket history given"),
+        band_subtitle="Contract redline and change review",
+        cover=Cover(brand=o.brand or (ct.provider if ct else ""), logo=o.logo, prepared_by=o.prepared_by),
         status=status,
+        dated=o.as_of,
         title=f"Redline: {name}",
         author=o.prepared_by or "",
         subject=f"{diff.old.title} → {diff.new.title}",
-        creator="SLA Workbench",
-        producer="SLA Workbench (reportlab)",
     )
     report(progress, 0.0, "laying out the cover and summary")
     story: list[Flowable] = []

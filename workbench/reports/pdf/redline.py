@@ -143,11 +143,10 @@ def build_redline(
     simulate: SimulateFn | None = None,
     lint: LintFn | None = None,
     progress: ProgressCallback | None = None,
-    history_source: str = "",
 ) -> bytes:
     """The redline PDF of NEW against OLD, as bytes.  ``history`` (the client's tickets,
-    status log and KPI snapshots; ``history_source`` names where it came from) gives the
-    simulated effects and the history warning signs."""
+    status log and KPI snapshots) gives the simulated effects and the history warning
+    signs.  The document names no file: the history is told by its tickets and period."""
     report(progress, 0.0, "reading the two versions")
     diff = diff_versions(_as_version(old), _as_version(new))
     report(progress, 0.1, "comparing")
@@ -159,9 +158,7 @@ def build_redline(
         hist_note = "none supplied"
         kpi_note = note
     else:
-        hist_note = f"{len(history.tickets):,} tickets" + (
-            f" from {history_source}" if history_source else ""
-        )
+        hist_note = f"{len(history.tickets):,} tickets"
         try:
             m = measure_effects(
                 diff,
