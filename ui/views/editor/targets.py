@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHeaderView, QLabel
+from PySide6.QtWidgets import QLabel
 
 from models.contract import LITERAL_24X7, PRIORITIES, Contract
 from ui.records import Column, cell_text
@@ -25,17 +24,15 @@ class TargetsSection(Section):
             ),
             Column("resolution", "Resolution", tip="e.g. 4h, 2d, same_business_day, next_business_day"),
             Column("calendar", "Calendar", tip="24x7 or the name of a calendar (Calendars section)"),
-            Column("response_calendar", "Response calendar", tip="optional: overrides the calendar"),
-            Column("resolution_calendar", "Resolution calendar", tip="optional: overrides the calendar"),
+            # two-line titles: the headers keep their words in a narrow window
+            Column("response_calendar", "Response\ncalendar", tip="optional: overrides the calendar"),
+            Column("resolution_calendar", "Resolution\ncalendar", tip="optional: overrides the calendar"),
             Column(
-                "compliance_target", "Compliance target %", tip="committed share meeting the target, e.g. 95"
+                "compliance_target", "Compliance\ntarget %", tip="committed share meeting the target, e.g. 95"
             ),
         ]
         self.table = self.records("targets", cols, None, "Severity matrix (P1–P4)")
-        self.table.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.view.setMaximumHeight(190)
-        self.table.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.table.view.horizontalHeader().setMinimumSectionSize(60)
+        self.table.view.setMaximumHeight(230)
         note = QLabel(
             "Durations: 30m, 1h, 1.5h, 2d — or same_business_day / next_business_day (needs a named "
             "calendar). Business time counts only inside the target's calendar. Leave a cell empty for "

@@ -12,10 +12,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QBoxLayout,
+    QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QListWidget,
     QPushButton,
     QSplitter,
@@ -41,9 +47,45 @@ from ui.views.editor.targets import TargetsSection
 from ui.widgets import EmptyState
 from workbench.app.drafts import new_draft_key
 from workbench.app.engagement import CONTRACT
+from workbench.app.field_errors import error_words, plain_message
 from workbench.app.workspace import Changes, save_draft_as_version
 
-ERROR_STYLE = "border: 2px solid #b42318;"
+ERROR_COLOUR = "#b42318"
+ERROR_STYLE = f"border: 2px solid {ERROR_COLOUR};"
+
+
+class _HiddenWith(QWidget):
+    """The empty label cell of a form row that holds an error line: shown and hidden
+    with it, so that a hidden error takes no room."""
+
+    def __init__(self, note: QWidget) -> None:
+        super().__init__()
+        self.setFixedSize(0, 0)
+        self.setVisible(False)
+        note.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Show, QEvent.Type.Hide) and isinstance(watched, QWidget):
+            self.setVisible(watched.isVisible())
+        return False
+
+
+def _layout_of(layout: QLayout | None, widget: QWidget) -> tuple[QLayout, int] | None:
+    """The layout (``layout`` or one inside it) that holds ``widget``, and its index there."""
+    if layout is None:
+        return None
+    for i in range(layout.count()):
+        item = layout.itemAt(i)
+        if item is None:
+            continue
+        if item.widget() is widget:
+            return layout, i
+        inner = item.layout()
+        if inner is not None:
+            found = _layout_of(inner, widget)
+            if found is not None:
+                return found
+    return None
 
 
 class ContractEditorView(QWidget):
@@ -55,6 +97,7 @@ class ContractEditorView(QWidget):
         self._fields: dict[str, QWidget] = {}
         self._models: dict[str, RecordsModel] = {}
         self._marked: list[QWidget] = []
+        self._notes: dict[int, QLabel] = {}  # a field's error line, by the field's id
         self.errors: list[tuple[str, str]] = []
         self.stack = QStackedWidget()
         outer = QVBoxLayout(self)
@@ -249,31 +292,85 @@ class ContractEditorView(QWidget):
 
     # ------------------------------------------------------------------ errors
     def show_errors(self, errors: list[tuple[str, str]]) -> None:
+        """Mark each error at its field: a table's cell turns red (the table keeps its
+        frame), another field gets a red frame; beside either, the error in words."""
         for w in self._marked:
             w.setStyleSheet("")
             w.setToolTip(str(w.property("plain_tip") or ""))
         self._marked = []
+        for note in self._notes.values():
+            note.hide()
         for model in self._models.values():
             if model.errors:
                 model.set_errors({})
+        for i, section in enumerate(self.section_pages):
+            item = self.sections.item(i)
+            if item is not None:
+                item.setText(section.TITLE)
+                item.setForeground(QBrush())
         self.errors = list(errors)
         if not errors:
             self.error_label.setText("")
             return
         per_widget: dict[int, list[str]] = {}
+        told: list[str] = []
         for path, msg in errors:
-            self._mark_cell(path, msg)
+            words = error_words(path, msg, self._mark_cell(path, msg))
             widget = self._widget_for(path)
+            home = self._section_of(widget)
+            told.append(f"{words} ({home.TITLE})" if home is not None else words)
             if widget is None:
                 continue
             if widget not in self._marked:
                 self._marked.append(widget)
-            per_widget.setdefault(id(widget), []).append(f"{path}: {msg}" if path else msg)
+            per_widget.setdefault(id(widget), []).append(words)
+            if home is not None:
+                item = self.sections.item(self.section_pages.index(home))
+                if item is not None:
+                    item.setText(f"{home.TITLE} ⚠")
+                    item.setForeground(QBrush(QColor(ERROR_COLOUR)))
         for w in self._marked:
-            w.setStyleSheet(f"{type(w).__name__} {{ {ERROR_STYLE} }}")
+            if not isinstance(w, QAbstractItemView):  # a table shows its errors in the cells
+                w.setStyleSheet(f"{type(w).__name__} {{ {ERROR_STYLE} }}")
             w.setToolTip("\n".join(per_widget[id(w)]))
-        lines = [f"{p}: {m}" if p else m for p, m in errors]
-        self.error_label.setText("Not applied — fix the marked field: " + "; ".join(lines))
+            line = self._note_for(w)
+            if line is not None:
+                line.setText("\n".join(per_widget[id(w)]))
+                line.show()
+        self.error_label.setText("Not applied — fix the marked field: " + "; ".join(told))
+
+    def _section_of(self, widget: QWidget | None) -> Section | None:
+        if widget is None:
+            return None
+        return next((s for s in self.section_pages if s.isAncestorOf(widget)), None)
+
+    def _note_for(self, widget: QWidget) -> QLabel | None:
+        """The error line beside ``widget`` (made on first use, next to it in its layout)."""
+        note = self._notes.get(id(widget))
+        if note is not None:
+            return note
+        parent = widget.parentWidget()
+        found = _layout_of(parent.layout(), widget) if parent is not None else None
+        if found is None:
+            return None
+        layout, index = found
+        note = QLabel()
+        note.setWordWrap(True)
+        note.setStyleSheet(f"color: {ERROR_COLOUR};")
+        note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        note.setObjectName("field_error")
+        if isinstance(layout, QFormLayout):
+            position: Any = layout.getWidgetPosition(widget)  # (row, role)
+            layout.insertRow(int(position[0]) + 1, _HiddenWith(note), note)
+        elif isinstance(layout, QGridLayout):
+            cell: Any = layout.getItemPosition(index)  # (row, column, row span, column span)
+            layout.addWidget(note, int(cell[0]), int(cell[1]) + int(cell[3]))
+        elif isinstance(layout, QBoxLayout):
+            layout.insertWidget(index + 1, note)
+        else:
+            return None
+        self._notes[id(widget)] = note
+        return note
 
     def _widget_for(self, path: str) -> QWidget | None:
         best = ""
@@ -282,7 +379,8 @@ class ContractEditorView(QWidget):
                 best = p
         return self._fields.get(best) if best else None
 
-    def _mark_cell(self, path: str, msg: str) -> None:
+    def _mark_cell(self, path: str, msg: str) -> dict[str, str] | None:
+        """Mark the table cell of ``path``; the table's column titles when it is one."""
         parts = path.split(".")
         for mpath, model in self._models.items():
             n = len(mpath.split("."))
@@ -297,7 +395,9 @@ class ContractEditorView(QWidget):
             else:
                 continue
             if 0 <= row < len(model.rows):
-                model.set_errors({**model.errors, (row, col): msg})
+                model.set_errors({**model.errors, (row, col): plain_message(msg)})
+            return {c.key: c.label.replace("\n", " ") for c in model.columns}
+        return None
 
     # ------------------------------------------------------------------ clauses
     def show_clause(self, reference: str) -> bool:
