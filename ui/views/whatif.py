@@ -42,6 +42,7 @@ from ui.list_model import AnyIndex, ListTableModel
 from ui.simulation import SimulationService, WhatIf
 from ui.state import AddVersion, AppState, SetScenario, Version
 from ui.steps import show_steps
+from ui.views.whatif_recovery import install as install_recovery
 from ui.widgets import EmptyState, figure_canvas
 from workbench.app.coverage import PRESETS, CoveragePreset
 from workbench.app.drafts import new_draft_key
@@ -265,6 +266,7 @@ class WhatIfView(QWidget):
         self.empty = EmptyState("Nothing to simulate yet", "")
         self.stack.addWidget(self.empty)
         self.stack.addWidget(self._build_body())
+        self.recovery = install_recovery(self)
         self.service.whatif_ready.connect(self._show)
         self.service.flips_ready.connect(self._show_flips)
         self.service.busy_changed.connect(self._busy)
@@ -354,6 +356,7 @@ class WhatIfView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(left)
         split.addWidget(scroll)
+        self.split, self.targets_scroll = split, scroll  # the Recovery panel goes beside the targets
 
         self.tabs = QTabWidget()
         from matplotlib.figure import Figure

@@ -29,6 +29,7 @@ __all__ = [
     "ScenarioError",
     "coverage_choice",
     "draft_from_scenario",
+    "with_backup_system",
     "with_cadence",
     "with_coverage",
     "with_pauses",
@@ -36,6 +37,8 @@ __all__ = [
     "with_rto",
     "with_target",
     "with_uptime",
+    "without_backup_system",
+    "without_uptime",
 ]
 
 NAME = "what-if"
@@ -188,3 +191,39 @@ def draft_from_scenario(scenario: Contract, baseline: Contract, number: int) -> 
             "last_reviewed": baseline.last_reviewed,
         }
     )
+
+
+def without_backup_system(scenario: Contract, name: str) -> ScenarioEdit:
+    """The system ``name`` taken out of the scenario's backup terms: neither an RPO nor an
+    RTO applies to it ("no target")."""
+    backup = scenario.to_data().get("backup", {})
+    systems = [dict(s) for s in backup.get("systems", []) if s["name"] != name]
+    new = Scenario(NAME, backup={**backup, "systems": systems}).apply(scenario)
+    return ScenarioEdit(new, f"No RPO or RTO target for {name}", f"backup:{name}")
+
+
+def with_backup_system(scenario: Contract, baseline: Contract, name: str, rpo_hours: float,
+                       rto_hours: float) -> ScenarioEdit:
+    """The system ``name``, which the scenario does not list, added with these RPO and RTO
+    (its tier and location as the baseline has them, else tier 2 on-prem)."""
+    if min(rpo_hours, rto_hours) <= 0:
+        raise ScenarioError("An RPO and an RTO must be longer than zero.")
+    backup = scenario.to_data().get("backup", {})
+    systems = [dict(s) for s in backup.get("systems", [])]
+    if any(s["name"] == name for s in systems):
+        raise ScenarioError(f"The scenario already lists the backup system {name!r}.")
+    entry: dict[str, Any] = {"name": name, "tier": 2}
+    for s in baseline.to_data().get("backup", {}).get("systems", []):
+        if s["name"] == name:
+            entry = {k: v for k, v in s.items() if k not in ("rpo", "rto")}
+    rpo, rto = format_duration(round(rpo_hours * 3600)), format_duration(round(rto_hours * 3600))
+    systems.append({**entry, "rpo": rpo, "rto": rto})
+    new = Scenario(NAME, backup={**backup, "systems": systems}).apply(scenario)
+    return ScenarioEdit(new, f"RPO {rpo}, RTO {rto} for {name}", f"backup:{name}")
+
+
+def without_uptime(scenario: Contract, service: str) -> ScenarioEdit:
+    """``service``'s uptime commitment taken out of the scenario ("no target")."""
+    uptime = tuple(dict(u) for u in scenario.to_data().get("uptime", []) if u["service"] != service)
+    new = Scenario(NAME, uptime=uptime).apply(scenario)
+    return ScenarioEdit(new, f"No uptime target for {service}", f"uptime:{service}")

@@ -1,0 +1,64 @@
+"""Screenshots of the What-if view's Recovery panel on the demo workspace:
+``xvfb-run -a -s "-screen 0 1920x1080x24" python -m ui.screenshots_recovery [OUTDIR]``.
+
+The Dentrix database's RPO moved from 24 hours to 2 hours and the restore tests to
+quarterly; at 1366x768 and 1920x1080 the panel with its month chart, then with the backup
+gaps and restore tests that flip.  The PNGs (``gui-whatif-recovery-<what>-<width>x<height>.png``)
+go to OUTDIR (default ``docs/screenshots``).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from ui.screenshots import _application, _settle, _wait
+
+SIZES = ((1366, 768), (1920, 1080))
+SYSTEM = "Dentrix practice management DB"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out = Path(args[0] if args else "docs/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    app, tmp = _application("sla-recovery-")
+    from ui.main_window import MainWindow
+
+    w = MainWindow()
+    w.quiet = True
+    w.resize(*SIZES[0])
+    w.show()
+    w.open_demo(str(tmp / "demo.slawb"))
+    _wait(app, lambda: (w.state.is_open and not w.loading and not w.state.records_pending)
+          or bool(w.errors), 600)
+    if w.errors:
+        print("\n".join(w.errors), file=sys.stderr)
+        return 1
+    whatif: Any = w.views["whatif"]
+    w.show_view("whatif")
+    panel = whatif.recovery
+    panel.side_tabs.setCurrentWidget(panel)
+    _wait(app, lambda: panel.service.result is not None and panel.idle(), 120)
+    panel.rpo[SYSTEM].box.setValue(2 * 3600)
+    panel.cadence.setCurrentIndex(panel.cadence.findData("quarterly"))
+    panel.cadence.activated.emit(panel.cadence.currentIndex())
+    _wait(app, lambda: panel.idle() and panel.service.result is not None
+          and panel.service.result.scenario_contract is w.state.scenario, 120)
+    for width, height in SIZES:
+        w.resize(width, height)
+        for what, tab in (("chart", panel.chart), ("flips", panel.flips)):
+            whatif.tabs.setCurrentWidget(tab)
+            _settle(app)
+            _wait(app, panel.idle, 60)
+            _settle(app)
+            target = out / f"gui-whatif-recovery-{what}-{width}x{height}.png"
+            w.grab().save(str(target))
+            print(target)
+    w.db.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
