@@ -10,6 +10,7 @@ export on a worker with progress and Cancel to a chosen path (written atomically
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,82 @@ def documents_folder() -> Path:
     return path if path.is_dir() else Path.home()
 
 
-class ExportDialog(QDialog):
+class ExportOutcome:
+    """What an export dialog does when its worker ends: wrote the file (say so, offer to
+    open it), failed or was cancelled (nothing was written); ``what`` names the document in
+    the window's status line."""
+
+    what = "document"
+    task: Task | None
+    written: Path | None
+    export_button: QPushButton
+    open_button: QPushButton
+    status: QLabel
+    state: Any
+    path: QLineEdit
+
+    _browse: Callable[[], None]  # the dialog's own: choose where to save
+    export: Callable[[], Any]
+    reject: Callable[[], None]
+
+    def _save_and_buttons(
+        self, layout: QVBoxLayout, form: QFormLayout, save_label: str, open_text: str
+    ) -> None:
+        """The last rows of an export dialog: where to save (with Browse…), then the status
+        line and Open, Export, Close."""
+        row = QHBoxLayout()
+        self.path = QLineEdit()
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        form.addRow(save_label, row)
+        layout.addLayout(form)
+        buttons = QHBoxLayout()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        buttons.addWidget(self.status, 1)
+        self.open_button = QPushButton(open_text)
+        self.open_button.hide()
+        self.open_button.clicked.connect(self.open_file)
+        self.export_button = QPushButton("Export")
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self.export)
+        close = QPushButton("Close")
+        close.clicked.connect(self.reject)
+        for b in (self.open_button, self.export_button, close):
+            buttons.addWidget(b)
+        layout.addLayout(buttons)
+
+    def _written(self, path: Path) -> None:
+        self.task = None
+        self.written = Path(path)
+        self.export_button.setEnabled(True)
+        self.open_button.show()
+        self.status.setText(f"Wrote {path}")
+        self.state.message.emit(f"Wrote the {self.what} {path}")
+
+    def _failed(self, exc: BaseException) -> None:
+        self.task = None
+        self.export_button.setEnabled(True)
+        self.status.setText(
+            f"<span style='color:#b42318'>Nothing was written: {html.escape(str(exc))}</span>"
+        )
+
+    def _cancelled(self) -> None:
+        self.task = None
+        self.export_button.setEnabled(True)
+        self.status.setText("Cancelled: nothing was written.")
+
+    def open_file(self) -> bool:
+        if self.written is None:
+            return False
+        return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.written))))
+
+
+class ExportDialog(ExportOutcome, QDialog):
+    what = "redline"
+
     def __init__(self, window: Any, clock: Clock = utc_now) -> None:
         super().__init__(window)
         self.window_ = window
@@ -109,7 +185,11 @@ class ExportDialog(QDialog):
         layout.addWidget(split, 1)
 
         form = QFormLayout()
-        self.prepared_by = QLineEdit()
+        from ui.cover_prefs import cover_from_settings
+        from ui.main_window import settings
+
+        self.cover, self.cover_problem = cover_from_settings(settings())  # Preferences: preparer, firm, logo
+        self.prepared_by = QLineEdit(self.cover.prepared_by)
         self.prepared_by.setPlaceholderText("name printed on the cover and footer")
         form.addRow("Prepared by", self.prepared_by)
         self.final = QCheckBox("Final (otherwise marked DRAFT)")
@@ -119,30 +199,7 @@ class ExportDialog(QDialog):
         self.as_of.setCalendarPopup(True)
         self.as_of.setDisplayFormat("yyyy-MM-dd")
         form.addRow("History as of", self.as_of)
-        row = QHBoxLayout()
-        self.path = QLineEdit()
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._browse)
-        row.addWidget(self.path, 1)
-        row.addWidget(browse)
-        form.addRow("Save the PDF to", row)
-        layout.addLayout(form)
-
-        buttons = QHBoxLayout()
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        buttons.addWidget(self.status, 1)
-        self.open_button = QPushButton("Open the PDF")
-        self.open_button.hide()
-        self.open_button.clicked.connect(self.open_pdf)
-        self.export_button = QPushButton("Export")
-        self.export_button.setDefault(True)
-        self.export_button.clicked.connect(self.export)
-        close = QPushButton("Close")
-        close.clicked.connect(self.reject)
-        for b in (self.open_button, self.export_button, close):
-            buttons.addWidget(b)
-        layout.addLayout(buttons)
+        self._save_and_buttons(layout, form, "Save the PDF to", "Open the PDF")
         self.refresh()
 
     # ------------------------------------------------------------------ content
@@ -184,7 +241,8 @@ class ExportDialog(QDialog):
         same = old is new
         self.export_button.setEnabled(not same)
         also = f"; also {', '.join(t.label.lower() for t in admin)}" if admin else ""
-        self.status.setText("Choose two different versions." if same else f"{len(rows)} change(s){also}.")
+        text = "Choose two different versions." if same else f"{len(rows)} change(s){also}."
+        self.status.setText(" ".join(x for x in (text, self.cover_problem) if x))
         self._update_preview()
 
     def set_rationale(self, key: str, text: str) -> None:
@@ -258,6 +316,8 @@ class ExportDialog(QDialog):
             as_of=as_of,
             prepared_on=as_of,
             prepared_by=self.prepared_by.text().strip(),
+            brand=self.cover.brand,
+            logo=self.cover.logo,
             final=self.final.isChecked(),
             rationale=dict(self.rationale),
         )
@@ -281,27 +341,4 @@ class ExportDialog(QDialog):
         )
         return self.task
 
-    def _written(self, path: Path) -> None:
-        self.task = None
-        self.written = Path(path)
-        self.export_button.setEnabled(True)
-        self.open_button.show()
-        self.status.setText(f"Wrote {path}")
-        self.state.message.emit(f"Wrote the redline {path}")
-
-    def _failed(self, exc: BaseException) -> None:
-        self.task = None
-        self.export_button.setEnabled(True)
-        self.status.setText(
-            f"<span style='color:#b42318'>Nothing was written: {html.escape(str(exc))}</span>"
-        )
-
-    def _cancelled(self) -> None:
-        self.task = None
-        self.export_button.setEnabled(True)
-        self.status.setText("Cancelled: nothing was written.")
-
-    def open_pdf(self) -> bool:
-        if self.written is None:
-            return False
-        return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.written))))
+    open_pdf = ExportOutcome.open_file

@@ -250,6 +250,10 @@ class PreferencesDialog(QDialog):
         self.reopen = QCheckBox("Reopen the last workspace at start")
         self.reopen.setChecked(s.value("reopen_last", "true") in (True, "true"))
         form.addRow(self.reopen)
+        from ui.cover_prefs import CoverPreferences
+
+        self.cover = CoverPreferences(form, s, self)  # who prepares the documents
+        self.setMinimumWidth(560)  # room for the cover's hints
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -262,6 +266,7 @@ class PreferencesDialog(QDialog):
         s.setValue("autosave_seconds", self.autosave.value())
         s.setValue("reopen_last", self.reopen.isChecked())
         s.setValue("display_zone", self.zone.currentData())
+        self.cover.save(s)
         super().accept()
 
 
@@ -379,6 +384,7 @@ class MainWindow(QMainWindow):
         self.act_import_records = file.addAction("Import &backups, outages or KPIs…", self.import_records)
         self.act_export = file.addAction("&Export redline…", self.export_redline)
         self.act_export.setShortcut(QKeySequence("Ctrl+E"))
+        self.act_export_qbr = file.addAction("Export &QBR report…", self.export_qbr)
         file.addSeparator()
         self.act_save = file.addAction("&Save draft now", self.autosave)
         self.act_save.setShortcut(QKeySequence.StandardKey.Save)
@@ -722,6 +728,16 @@ class MainWindow(QMainWindow):
             self._error("There is no contract version to export yet.")
             return
         ExportDialog(self).exec()
+
+    def export_qbr(self) -> None:
+        """File ▸ Export QBR report…: the quarter's review as a PDF or a slide deck."""
+        from ui.qbr_export_dialog import QbrExportDialog  # on first use: not needed to open the window
+
+        st = self.state
+        if not st.versions or not len(st.history.tickets):
+            self._error("The quarter's review needs a contract version and a ticket history.")
+            return
+        QbrExportDialog(self).exec()
 
     def preferences(self) -> None:
         dlg = PreferencesDialog(self)

@@ -26,9 +26,6 @@ if TYPE_CHECKING:
     from models.store import Workspace
     from workbench.app.quarters import Quarter
 
-FORMS = (".pdf", ".pptx")
-
-
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "report",
@@ -75,15 +72,16 @@ def _latest_signed(ws: Workspace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from models.atomic import atomic_write_bytes
     from workbench.app.contracts import resolve_version
-    from workbench.reports.qbr import QbrError, build_qbr
+    from workbench.app.report import report_form, write_report
+    from workbench.reports.qbr import QbrError
 
     quarter = parse_quarter(args.quarter)
     out = require_output_file(args.output)
-    form = out.suffix.lower()
-    if form not in FORMS:
-        raise CommandError(f"{out}: the output's suffix chooses the form: .pdf or .pptx")
+    try:
+        report_form(out)
+    except ValueError:
+        raise CommandError(f"{out}: the output's suffix chooses the form: .pdf or .pptx") from None
     as_of = parse_as_of(args.as_of) if args.as_of else None
     cover = cover_from_args(args)
     with open_workspace(args.workspace) as ws:
@@ -92,22 +90,19 @@ def run(args: argparse.Namespace) -> int:
         proposal = ws.contract(resolve_version(ws, args.proposal)) if args.proposal else None
         history = ws.load_history()
     try:
-        qbr = build_qbr(
-            history, contract, quarter, proposal=proposal, as_of=as_of, progress=stop_on_interrupt
+        write_report(
+            out,
+            history,
+            contract,
+            quarter,
+            proposal=proposal,
+            as_of=as_of,
+            cover=cover,
+            paper=args.page_size or "",
+            progress=stop_on_interrupt,
         )
     except QbrError as exc:
         raise CommandError(str(exc)) from None
-    if form == ".pdf":
-        from workbench.reports.qbr_pdf import render_qbr_pdf
-
-        paper = args.page_size or ""
-        data = render_qbr_pdf(qbr, contract, progress=stop_on_interrupt, paper=paper, cover=cover)
-    else:
-        from workbench.reports.qbr_pptx import render_qbr_pptx
-
-        data = render_qbr_pptx(qbr, progress=stop_on_interrupt, cover=cover)
-    try:
-        atomic_write_bytes(out, data)
     except OSError as exc:
         raise CommandError(f"{out}: cannot write: {exc.strerror or exc}") from None
     print(f"wrote {Path(out)}")
