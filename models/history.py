@@ -28,6 +28,10 @@ Obj = npt.NDArray[np.object_]
 
 TEAMS: tuple[str, ...] = ("Helpdesk", "NOC", "SOC", "MSSP")
 
+# TicketTable.unrecorded: bits of the metrics whose event the ticket's export had no column
+# for (an empty cell is an open ticket; no column at all is an event never recorded)
+UNRECORDED_BITS: dict[str, int] = {"response": 1, "resolution": 2}
+
 
 def to_epoch(dt: datetime | None) -> int:
     """Aware datetime -> int seconds (UTC); None -> MISSING."""
@@ -130,7 +134,8 @@ def _encode(values: list[str | None]) -> tuple[I32, tuple[str, ...]]:
 
 @dataclass(frozen=True, eq=False)
 class TicketTable:
-    """Tickets as columns.  ``priority`` holds 0..3 for P1..P4 (-1 unknown)."""
+    """Tickets as columns.  ``priority`` holds 0..3 for P1..P4 (-1 unknown); ``unrecorded``
+    holds :data:`UNRECORDED_BITS` of the events the ticket's source could not carry (0: all)."""
 
     ids: Obj
     priority: I8
@@ -143,16 +148,17 @@ class TicketTable:
     team: I32 = field(default_factory=lambda: np.empty(0, np.int32))
     team_names: tuple[str, ...] = ()
     provider_sla_met: I8 = field(default_factory=lambda: np.empty(0, np.int8))  # -1 unknown
+    unrecorded: I8 = field(default_factory=lambda: np.empty(0, np.int8))
 
     def __post_init__(self) -> None:
         n = len(self.ids)
-        for name in ("category", "team", "provider_sla_met"):
+        for name in ("category", "team", "provider_sla_met", "unrecorded"):
             arr = getattr(self, name)
             if len(arr) == 0 and n:
-                fill = np.full(n, -1, dtype=arr.dtype)
+                fill = np.full(n, 0 if name == "unrecorded" else -1, dtype=arr.dtype)
                 object.__setattr__(self, name, fill)
         for name in ("priority", "opened", "first_response", "resolved", "closed",
-                     "category", "team", "provider_sla_met"):
+                     "category", "team", "provider_sla_met", "unrecorded"):
             if len(getattr(self, name)) != n:
                 raise ValueError(f"column {name} has {len(getattr(self, name))} rows, ids has {n}")
 
@@ -213,6 +219,11 @@ class TicketTable:
             if len(col):
                 best = max(best, int(col.max()))
         return best
+
+    def unrecorded_share(self, metric: str, rows: npt.NDArray[np.bool_] | None = None) -> tuple[int, int]:
+        """(tickets whose source had no column for ``metric``'s event, tickets), over ``rows``."""
+        bits = self.unrecorded if rows is None else self.unrecorded[rows]
+        return int(np.count_nonzero(bits & UNRECORDED_BITS[metric])), len(bits)
 
 
 @dataclass(frozen=True, eq=False)

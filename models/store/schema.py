@@ -79,6 +79,8 @@ t_tickets = Table(
     Column("team", String(100), nullable=True),
     Column("closed_at", BigInteger(), nullable=True),
     Column("provider_sla_met", Boolean(), nullable=True),
+    # bits of the metrics whose event the ticket's export had no column for (NULL: none)
+    Column("unrecorded", SmallInteger(), nullable=True),
     UniqueConstraint("source", "ticket_id", name="uq_tickets_source_ticket"),
 )
 t_status = Table(
@@ -158,6 +160,6 @@ t_scenarios = Table(
 
 TICKET_FIELDS = (  # in table column order, so bulk statements need no reordering
     "priority", "opened_at", "first_response_at", "resolved_at", "category", "team",
-    "closed_at", "provider_sla_met",
+    "closed_at", "provider_sla_met", "unrecorded",
 )  # fmt: skip
 

@@ -790,6 +790,7 @@ class Workspace:
         q = select(
             c.id, c.ticket_id, sa.func.coalesce(c.priority, -1), c.opened_at, inst(c.first_response_at),
             inst(c.resolved_at), inst(c.closed_at), c.category, c.team, flag,
+            sa.func.coalesce(c.unrecorded, 0),
         ).order_by(c.id)
         sq = (
             select(t_status.c.ticket_pk, t_status.c.at, t_status.c.status)
@@ -805,9 +806,9 @@ class Workspace:
         n = len(rows)
         if n == 0:
             return TicketTable.empty(), StatusLog.empty()
-        ints = self._stored_ints(rows, rows[:, 0], [0, 2, 3, 4, 5, 6, 9], "tickets",
+        ints = self._stored_ints(rows, rows[:, 0], [0, 2, 3, 4, 5, 6, 9, 10], "tickets",
                                  ("id", "priority", "opened_at", "first_response_at", "resolved_at",
-                                  "closed_at", "provider_sla_met"), instants=(2, 3, 4, 5))
+                                  "closed_at", "provider_sla_met", "unrecorded"), instants=(2, 3, 4, 5))
         pks = ints[:, 0]
         category, category_names = _encode_column(rows[:, 7])
         team, team_names = _encode_column(rows[:, 8])
@@ -823,6 +824,7 @@ class Workspace:
             team=team,
             team_names=team_names,
             provider_sla_met=ints[:, 6].astype(np.int8),
+            unrecorded=ints[:, 7].astype(np.int8),
         )
         if not len(srows):
             return table, StatusLog.empty()

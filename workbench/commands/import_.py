@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "rejected; an export from which no ticket can be imported fails and stores nothing. Importing "
         "the same export again updates the tickets, never duplicates them. After the import, each "
         "metric the export cannot measure (no ticket carries its event) is named: it shows as "
-        "'not measured', never as 0%%.",
+        "'not measured', never as 0%.",
     )
     p.add_argument("workspace", metavar="WORKSPACE", nargs="?")
     p.add_argument("file", metavar="FILE", nargs="?")

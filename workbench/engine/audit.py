@@ -44,7 +44,7 @@ import numpy as np
 import numpy.typing as npt
 
 from models.contract import LITERAL_24X7, PRIORITIES, CalendarSpec, Contract
-from models.history import MISSING, StatusLog, TicketTable
+from models.history import MISSING, UNRECORDED_BITS, StatusLog, TicketTable
 from workbench.progress import ProgressCallback, report, scaled
 
 I64 = npt.NDArray[np.int64]
@@ -74,6 +74,7 @@ def subset(tickets: TicketTable, log: StatusLog | None, mask: Bool) -> tuple[Tic
         first_response=tickets.first_response[idx], resolved=tickets.resolved[idx],
         closed=tickets.closed[idx], category=tickets.category[idx], category_names=tickets.category_names,
         team=tickets.team[idx], team_names=tickets.team_names, provider_sla_met=tickets.provider_sla_met[idx],
+        unrecorded=tickets.unrecorded[idx],
     )
     if log is None or len(log) == 0:
         return t, StatusLog.empty()
@@ -88,6 +89,7 @@ def _closure_as_resolution(t: TicketTable) -> TicketTable:
         ids=t.ids, priority=t.priority, opened=t.opened, first_response=t.first_response, resolved=t.closed,
         closed=t.closed, category=t.category, category_names=t.category_names, team=t.team,
         team_names=t.team_names, provider_sla_met=t.provider_sla_met,
+        unrecorded=t.unrecorded & ~UNRECORDED_BITS["resolution"],  # closures stand for resolutions
     )
 
 

@@ -25,12 +25,14 @@ Choices where the spec leaves room (documented here and in the README):
   the ticket is left out of every count: an unknown priority, a missing opening, or
   an event (first response, resolution, closure) before the opening.
 * Months (breaches per month, credits) are UTC calendar months of ``opened_at``.
-* A metric whose event no ticket of the history carries, although some ticket got past
-  it (resolved or closed tickets without any first response; closed tickets without any
-  resolution), is *not measured*: the export lacks the event.  Its counts are 0 with
-  ``measured: false`` and no compliance, ``not_measured`` in the JSON says why, and it
-  gives no breaches or credits: never 0% compliance.  A history of tickets that are all
-  still open keeps its pending and breached counts.
+* A metric is *not measured* when the export of every ticket had no column for its event
+  (``TicketTable.unrecorded``: an export of opening times only), or when no ticket of the
+  history carries its event although some ticket got past it (resolved or closed tickets
+  without any first response; closed tickets without any resolution): the export lacks
+  the event.  Its counts are 0 with ``measured: false`` and no compliance,
+  ``not_measured`` in the JSON says why, and it gives no breaches or credits: never 0%
+  compliance.  A history of tickets that are all still open, from an export that has the
+  columns, keeps its pending and breached counts.
 """
 
 from __future__ import annotations
@@ -310,8 +312,13 @@ class Engine:
         for metric, col, done, what in (
                 ("response", tickets.first_response, resolved_or_closed, "first-response time"),
                 ("resolution", tickets.resolved, tickets.closed != MISSING, "resolution time")):
+            unrecorded, n_valid = tickets.unrecorded_share(metric, self.valid)
+            if n_valid and unrecorded == n_valid:
+                # the export(s) had no column for the event: never recorded, not still open
+                self.not_measured[metric] = (f"the imported export has no {what} column: "
+                                             f"{metric} compliance cannot be measured")
             # no ticket carries the event although some ticket got past it: the data lacks it
-            if ((done & self.valid).any() and not ((col != MISSING) & self.valid).any()):
+            elif ((done & self.valid).any() and not ((col != MISSING) & self.valid).any()):
                 self.not_measured[metric] = (f"no ticket carries a {what}: "
                                              f"{metric} compliance cannot be measured")
         valid_open = tickets.opened[self.valid]

@@ -66,7 +66,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from models.contract import PRIORITIES
-from models.history import MISSING, StatusLog, TicketTable
+from models.history import MISSING, UNRECORDED_BITS, StatusLog, TicketTable
 from workbench.importing.dates import (
     DateOrder,
     first_proof,
@@ -143,12 +143,27 @@ class ImportResult:
     timezone: str | None = None  # the zone naive timestamps were read in
 
     def coverage(self) -> dict[str, dict[str, Any]]:
-        """Per metric: tickets, how many carry the metric's event, and whether it can be measured."""
-        n = len(self.tickets)
+        """Per metric: tickets, how many carry the metric's event, and whether it can be measured
+        (with the reason when not).  Not measured: the export has no column for the event, or no
+        ticket carries it although some ticket got past it (resolved or closed).  Tickets that are
+        all still open, in an export that has the column, are measured (pending or breached)."""
+        t = self.tickets
+        n = len(t)
+        done = {"response": ((t.resolved != MISSING) | (t.closed != MISSING), "resolved or closed"),
+                "resolution": (t.closed != MISSING, "closed")}
         out: dict[str, dict[str, Any]] = {}
-        for metric, (attr, _) in COVERAGE_EVENTS.items():
-            k = int((getattr(self.tickets, attr) != MISSING).sum())
-            out[metric] = {"tickets": n, "with_event": k, "measured": k > 0}
+        for metric, (attr, what) in COVERAGE_EVENTS.items():
+            k = int((getattr(t, attr) != MISSING).sum())
+            unrecorded, _ = t.unrecorded_share(metric)
+            entry: dict[str, Any] = {"tickets": n, "with_event": k, "measured": True}
+            if n and unrecorded == n:
+                entry.update(measured=False, reason=f"the export has no column for the {what}")
+            elif k == 0 and bool(done[metric][0].any()):
+                entry.update(measured=False, reason=f"no ticket carries a {what}, although "
+                             f"{int(done[metric][0].sum())} are {done[metric][1]}")
+            elif n == 0:
+                entry["measured"] = False
+            out[metric] = entry
         return out
 
     def not_measured(self) -> list[str]:
@@ -421,8 +436,11 @@ def coverage_warnings(result: ImportResult) -> list[str]:
     for metric, c in result.coverage().items():
         what = COVERAGE_EVENTS[metric][1]
         if c["tickets"] and not c["measured"]:
-            out.append(f"no {what} in this export: {metric} compliance cannot be measured "
-                       "(shown as not measured, never as 0%)")
+            out.append(f"no {what} in this export ({c['reason']}): {metric} compliance cannot be "
+                       "measured (shown as not measured, never as 0%)")
+        elif c["tickets"] and c["with_event"] == 0:
+            out.append(f"none of the {c['tickets']} tickets carries a {what} yet (all still open): "
+                       f"{metric} counts them pending or breached")
         elif c["tickets"] and c["with_event"] < NEARLY_ABSENT * c["tickets"]:
             out.append(f"only {c['with_event']} of {c['tickets']} tickets carry a {what}: "
                        f"{metric} compliance rests on those few")
@@ -546,21 +564,34 @@ def _tickets(cols: _Cols, order: DateOrder, tz: Any, progress: ProgressCallback 
     rows = np.nonzero(keep)[0]
     cat, cat_names = _encode_names(cols, "category", rows)
     team, team_names = _encode_names(cols, "team", rows)
+    unrecorded = np.full(len(rows), _unrecorded_bits(cols), np.int8)
     if len(rows) == n:  # every row kept: no copies
         table = TicketTable(
             ids=ids, priority=prio, opened=opened, first_response=first, resolved=resolved, closed=closed,
             category=cat, category_names=cat_names, team=team, team_names=team_names, provider_sla_met=flags,
+            unrecorded=unrecorded,
         )
     else:
         table = TicketTable(
             ids=ids[rows], priority=prio[rows], opened=opened[rows], first_response=first[rows],
             resolved=resolved[rows], closed=closed[rows], category=cat, category_names=cat_names,
-            team=team, team_names=team_names, provider_sla_met=flags[rows],
+            team=team, team_names=team_names, provider_sla_met=flags[rows], unrecorded=unrecorded,
         )
     rejected = _invalid_rows(raw) + _rejections(raw, reasons, ids)
     rejected.sort(key=lambda r: r.line)
     return ImportResult(cols.preset, raw.path, table, StatusLog.empty(), rejected, n, notes=notes,
                         stats=stats)
+
+
+def _unrecorded_bits(cols: _Cols) -> int:
+    """The :data:`UNRECORDED_BITS` of the metrics whose event this ticket export has no column for
+    (first response: a time or a first-reply duration; resolution: a resolution time, or a closure
+    where the preset says closing is resolving)."""
+    carried = {
+        "response": cols.has("first_response_at") or cols.has("first_response_minutes"),
+        "resolution": cols.has("resolved_at") or (cols.preset.closure_resolves and cols.has("closed_at")),
+    }
+    return sum(UNRECORDED_BITS[m] for m, ok in carried.items() if not ok)
 
 
 def _resolved_at_closure(cols: _Cols, resolved: I64, closed: I64, notes: list[str], stats: dict[str, int]
