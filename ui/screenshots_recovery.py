@@ -56,6 +56,42 @@ def main(argv: list[str] | None = None) -> int:
             target = out / f"gui-whatif-recovery-{what}-{width}x{height}.png"
             w.grab().save(str(target))
             print(target)
+        if height < 1000:  # the panel scrolls at 1366x768: its end (the services and credits)
+            bar = panel.body_scroll.verticalScrollBar()
+            bar.setValue(bar.maximum())
+            _settle(app)
+            target = out / f"gui-whatif-recovery-end-{width}x{height}.png"
+            w.grab().save(str(target))
+            print(target)
+            bar.setValue(0)
+    w.db.shutdown()
+    w.close()
+    return empty_state(app, out)
+
+
+def empty_state(app: Any, out: Path) -> int:
+    """The panel on a history of tickets without backups, restore tests or outages."""
+    from models.contract import load_contract
+    from models.history import History
+    from ui.main_window import MainWindow
+    from ui.state import Version
+    from workbench.demo.generator import demo_dir, read_demo_tickets
+
+    w = MainWindow()
+    w.quiet = True
+    w.resize(*SIZES[0])
+    w.show()
+    tickets, log = read_demo_tickets()
+    contract = load_contract(demo_dir() / "northwind-2025.yaml")
+    w.state.load(None, [Version(1, contract)], History(tickets=tickets, status_log=log))
+    whatif: Any = w.views["whatif"]
+    w.show_view("whatif")
+    whatif.recovery.side_tabs.setCurrentWidget(whatif.recovery)
+    _settle(app)
+    width, height = SIZES[0]
+    target = out / f"gui-whatif-recovery-empty-{width}x{height}.png"
+    w.grab().save(str(target))
+    print(target)
     w.db.shutdown()
     return 0
 

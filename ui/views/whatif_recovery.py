@@ -329,7 +329,9 @@ class RecoveryModel(ListTableModel):
 
 
 class RecoveryFlipsModel(ListTableModel):
-    HEADERS = ("What", "System or service", "Start", "Length", "Baseline", "Scenario")
+    """The flips, the verdicts before the names (at 1366 px the table scrolls sideways)."""
+
+    HEADERS = ("What", "Start", "Length", "Scenario", "Baseline", "System or service")
     zone = "UTC"  # the contract's: the one the starts are written in
 
     def set_zone(self, zone: str) -> None:
@@ -338,16 +340,16 @@ class RecoveryFlipsModel(ListTableModel):
     def header_labels(self) -> tuple[str, ...]:
         from workbench.app.localtime import zone_label
 
-        return (*self.HEADERS[:2], f"Start ({zone_label(ZoneInfo(self.zone))})", *self.HEADERS[3:])
+        return (self.HEADERS[0], f"Start ({zone_label(ZoneInfo(self.zone))})", *self.HEADERS[2:])
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         f: RecoveryFlip | None = self.item(index)
         if f is None:
             return None
-        cells = (f.kind, f.subject, f.when, f.length, f.baseline, f.scenario)
+        cells = (f.kind, f.when, f.length, f.scenario, f.baseline, f.subject)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return cells[index.column()]
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 5:
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 3:
             return QBrush(QColor(BAD if f.breached_now else GOOD))
         return None
 
@@ -393,6 +395,8 @@ class RecoveryPanel(QWidget):
         self.chart = figure_canvas(Figure(figsize=(6.4, 3.6)))
         self.flips_model = RecoveryFlipsModel()
         self.flips = _table(self.flips_model)
+        self.flips.horizontalHeader().setStretchLastSection(False)  # scrolls sideways, never elides
+        self.flips.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.service.ready.connect(self._show)
         self.service.busy_changed.connect(self._busy)
         self.service.failed.connect(self._failed)
@@ -434,10 +438,10 @@ class RecoveryPanel(QWidget):
         layout.addWidget(self.table)
         layout.addWidget(self.status)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
-        return scroll
+        self.body_scroll = QScrollArea()
+        self.body_scroll.setWidgetResizable(True)
+        self.body_scroll.setWidget(body)
+        return self.body_scroll
 
     # ---------------------------------------------------------------- state -> widgets
 
