@@ -135,7 +135,8 @@ def _encode(values: list[str | None]) -> tuple[I32, tuple[str, ...]]:
 @dataclass(frozen=True, eq=False)
 class TicketTable:
     """Tickets as columns.  ``priority`` holds 0..3 for P1..P4 (-1 unknown); ``unrecorded``
-    holds :data:`UNRECORDED_BITS` of the events the ticket's source could not carry (0: all)."""
+    holds :data:`UNRECORDED_BITS` of the events the ticket's source could not carry (0: all);
+    ``cancelled`` marks tickets the tool cancelled (ServiceNow "Canceled"): left out of SLA compliance."""
 
     ids: Obj
     priority: I8
@@ -149,16 +150,17 @@ class TicketTable:
     team_names: tuple[str, ...] = ()
     provider_sla_met: I8 = field(default_factory=lambda: np.empty(0, np.int8))  # -1 unknown
     unrecorded: I8 = field(default_factory=lambda: np.empty(0, np.int8))
+    cancelled: npt.NDArray[np.bool_] = field(default_factory=lambda: np.empty(0, bool))
 
     def __post_init__(self) -> None:
         n = len(self.ids)
-        for name in ("category", "team", "provider_sla_met", "unrecorded"):
+        for name in ("category", "team", "provider_sla_met", "unrecorded", "cancelled"):
             arr = getattr(self, name)
             if len(arr) == 0 and n:
-                fill = np.full(n, 0 if name == "unrecorded" else -1, dtype=arr.dtype)
+                fill = np.full(n, 0 if name in ("unrecorded", "cancelled") else -1, dtype=arr.dtype)
                 object.__setattr__(self, name, fill)
         for name in ("priority", "opened", "first_response", "resolved", "closed",
-                     "category", "team", "provider_sla_met", "unrecorded"):
+                     "category", "team", "provider_sla_met", "unrecorded", "cancelled"):
             if len(getattr(self, name)) != n:
                 raise ValueError(f"column {name} has {len(getattr(self, name))} rows, ids has {n}")
 

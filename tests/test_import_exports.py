@@ -116,6 +116,20 @@ CASES: tuple[Case, ...] = (
         },
     ),
     Case(
+        "ServiceNow list export with Canceled tickets (state, close code, raw state 8)",
+        "servicenow-list-canceled.csv",
+        {"tz": "UTC"},
+        "servicenow-incident",
+        5,
+        events={"response": 0, "resolution": 2},
+        not_measured=("response",),
+        values={
+            "INC0030001": {"resolved_at": _utc("2026-03-02T11:00:00")},
+            "INC0030003": {"resolved_at": None, "closed_at": _utc("2026-03-03T11:20:00")},
+            "INC0030005": {"resolved_at": None, "priority": "P4"},
+        },
+    ),
+    Case(
         "ServiceNow audit log without a resolved_at column",
         "servicenow-audit-no-resolved.csv",
         {"tz": "UTC", "date_order": "dmy"},

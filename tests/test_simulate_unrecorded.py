@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from models.contract import load_contract
-from models.store import Workspace, migrate
+from models.store import Workspace, head_revision, migrate
 from models.store.engine import _file_engine
 from workbench.cli import main
 from workbench.engine.simulate import simulate
@@ -116,7 +116,7 @@ def test_workspace_at_0004_with_tickets_upgrades(tmp_path: Path, capsys: pytest.
                              "VALUES (1, 'default', 'T1', 0, 1767603600)"))
     engine.dispose()
     with Workspace.open(p) as w:
-        assert w.revision == "0005"
+        assert w.revision == head_revision()
         tickets, _ = w.load_tickets()
     assert tickets.unrecorded.tolist() == [0]
     doc = _simulate_json(p, capsys)

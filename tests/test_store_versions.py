@@ -287,8 +287,8 @@ def workspace_at(path: Path, revision: str, base: Contract) -> Path:
 def test_workspace_at_0003_upgrades_to_sources_and_removal(tmp_path: Path, base: Contract) -> None:
     p = workspace_at(tmp_path / "old.slawb", "0003", base)
     with Workspace.open(p) as w:
-        assert w.revision == head_revision() == "0005"
-        assert w.meta()["schema_revision"] == "0005"
+        assert w.revision == head_revision() == "0006"
+        assert w.meta()["schema_revision"] == "0006"
         assert [(h.id, h.status, h.source) for h in w.contract_history()] == [
             (1, "signed", None), (2, "proposal", None)]
         assert w.contract_source_text(1) is None

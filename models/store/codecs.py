@@ -143,6 +143,7 @@ def _ticket_columns(t: TicketTable) -> dict[str, list[Any]]:
         "team": _names(t.team, t.team_names),
         "provider_sla_met": flags[np.where(f < 0, 2, (f != 0).astype(np.int8))].tolist(),
         "unrecorded": _nullable(t.unrecorded, t.unrecorded == 0),
+        "cancelled": np.array([None, True], dtype=object)[t.cancelled.astype(np.int8)].tolist(),
     }
 
 

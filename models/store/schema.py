@@ -81,6 +81,7 @@ t_tickets = Table(
     Column("provider_sla_met", Boolean(), nullable=True),
     # bits of the metrics whose event the ticket's export had no column for (NULL: none)
     Column("unrecorded", SmallInteger(), nullable=True),
+    Column("cancelled", Boolean(), nullable=True),  # the tool cancelled it (NULL: not cancelled)
     UniqueConstraint("source", "ticket_id", name="uq_tickets_source_ticket"),
 )
 t_status = Table(
@@ -160,6 +161,6 @@ t_scenarios = Table(
 
 TICKET_FIELDS = (  # in table column order, so bulk statements need no reordering
     "priority", "opened_at", "first_response_at", "resolved_at", "category", "team",
-    "closed_at", "provider_sla_met", "unrecorded",
+    "closed_at", "provider_sla_met", "unrecorded", "cancelled",
 )  # fmt: skip
 

@@ -790,7 +790,7 @@ class Workspace:
         q = select(
             c.id, c.ticket_id, sa.func.coalesce(c.priority, -1), c.opened_at, inst(c.first_response_at),
             inst(c.resolved_at), inst(c.closed_at), c.category, c.team, flag,
-            sa.func.coalesce(c.unrecorded, 0),
+            sa.func.coalesce(c.unrecorded, 0), sa.case((c.cancelled, 1), else_=0),
         ).order_by(c.id)
         sq = (
             select(t_status.c.ticket_pk, t_status.c.at, t_status.c.status)
@@ -806,9 +806,10 @@ class Workspace:
         n = len(rows)
         if n == 0:
             return TicketTable.empty(), StatusLog.empty()
-        ints = self._stored_ints(rows, rows[:, 0], [0, 2, 3, 4, 5, 6, 9, 10], "tickets",
+        ints = self._stored_ints(rows, rows[:, 0], [0, 2, 3, 4, 5, 6, 9, 10, 11], "tickets",
                                  ("id", "priority", "opened_at", "first_response_at", "resolved_at",
-                                  "closed_at", "provider_sla_met", "unrecorded"), instants=(2, 3, 4, 5))
+                                  "closed_at", "provider_sla_met", "unrecorded", "cancelled"),
+                                 instants=(2, 3, 4, 5))
         pks = ints[:, 0]
         category, category_names = _encode_column(rows[:, 7])
         team, team_names = _encode_column(rows[:, 8])
@@ -825,6 +826,7 @@ class Workspace:
             team_names=team_names,
             provider_sla_met=ints[:, 6].astype(np.int8),
             unrecorded=ints[:, 7].astype(np.int8),
+            cancelled=ints[:, 8] != 0,
         )
         if not len(srows):
             return table, StatusLog.empty()

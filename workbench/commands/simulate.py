@@ -250,6 +250,10 @@ def render_table(result: Any, per_ticket: bool = False, source: str | None = Non
             lines.append(f"  {_where(result, i.ticket, source, rows)}: {i.field}: {i.reason}")
     if result.future:
         lines.append(f"{result.future} ticket(s) opened after as_of left out")
+    cancelled = result.engine.cancelled
+    if cancelled:
+        per = ", ".join(f"{p} {k}" for p, k in cancelled.items())
+        lines.append(f"{sum(cancelled.values())} cancelled ticket(s) left out of SLA compliance ({per})")
     if per_ticket:
         lines.append("")
         for row in result.ticket_rows():

@@ -25,6 +25,9 @@ Choices where the spec leaves room (documented here and in the README):
   the ticket is left out of every count: an unknown priority, a missing opening, or
   an event (first response, resolution, closure) before the opening.
 * Months (breaches per month, credits) are UTC calendar months of ``opened_at``.
+* A ticket the tool cancelled (``TicketTable.cancelled``: ServiceNow's Canceled state or
+  close code) is left out of every count, as ServiceNow cancels its task SLAs; the JSON
+  counts them per priority under ``cancelled``.
 * A metric is *not measured* when the export of every ticket had no column for its event
   (``TicketTable.unrecorded``: an export of opening times only), or when no ticket of the
   history carries its event although some ticket got past it (resolved or closed tickets
@@ -285,7 +288,12 @@ class Engine:
             bad |= before
         future = ~bad & (tickets.opened > self.as_of)
         self.future = int(future.sum())
-        self.valid = ~bad & ~future
+        cancelled = ~bad & ~future & tickets.cancelled
+        # cancelled tickets (the tool cancelled their SLAs): out of every count, counted apart
+        self.cancelled: dict[str, int] = {
+            PRIORITIES[p]: k for p, k in enumerate(np.bincount(prio[cancelled], minlength=len(PRIORITIES)))
+            if k}
+        self.valid = ~bad & ~future & ~cancelled
         report(progress, 0.2, "grouping tickets")
         # groups: per priority, indices sorted by opening
         self.group_index: list[I64] = []
@@ -730,6 +738,8 @@ class SimulationResult:
         }
         if self.engine.not_measured:
             doc["not_measured"] = dict(self.engine.not_measured)
+        if self.engine.cancelled:
+            doc["cancelled"] = {p: int(k) for p, k in self.engine.cancelled.items()}
         if per_ticket:
             doc["tickets"] = self.ticket_rows()
         doc["issues"] = [i.as_dict() for i in self.issues]

@@ -551,8 +551,10 @@ def _tickets(cols: _Cols, order: DateOrder, tz: Any, progress: ProgressCallback 
         first = np.where(ok, opened + np.round(np.nan_to_num(minutes) * 60).astype(np.int64), MISSING)
     resolved = d.get("resolved_at", np.full(n, MISSING, np.int64))
     closed = d.get("closed_at", np.full(n, MISSING, np.int64))
+    cancelled_rows = _cancelled(cols, np.arange(n))
     if cols.preset.closure_resolves:
-        resolved = _resolved_at_closure(cols, resolved, closed, notes, stats)
+        closed_kept = np.where(cancelled_rows, MISSING, closed)  # a cancellation is no resolution
+        resolved = _resolved_at_closure(cols, resolved, closed_kept, notes, stats)
     has_open = opened != MISSING
     for name, col in (("first_response_at", first), ("resolved_at", resolved), ("closed_at", closed)):
         label = name.removesuffix("_at").replace("_", " ")
@@ -565,22 +567,49 @@ def _tickets(cols: _Cols, order: DateOrder, tz: Any, progress: ProgressCallback 
     cat, cat_names = _encode_names(cols, "category", rows)
     team, team_names = _encode_names(cols, "team", rows)
     unrecorded = np.full(len(rows), _unrecorded_bits(cols), np.int8)
+    cancelled = cancelled_rows[rows]
+    _cancelled_note(cols, cancelled, notes, stats)
     if len(rows) == n:  # every row kept: no copies
         table = TicketTable(
             ids=ids, priority=prio, opened=opened, first_response=first, resolved=resolved, closed=closed,
             category=cat, category_names=cat_names, team=team, team_names=team_names, provider_sla_met=flags,
-            unrecorded=unrecorded,
+            unrecorded=unrecorded, cancelled=cancelled,
         )
     else:
         table = TicketTable(
             ids=ids[rows], priority=prio[rows], opened=opened[rows], first_response=first[rows],
             resolved=resolved[rows], closed=closed[rows], category=cat, category_names=cat_names,
             team=team, team_names=team_names, provider_sla_met=flags[rows], unrecorded=unrecorded,
+            cancelled=cancelled,
         )
     rejected = _invalid_rows(raw) + _rejections(raw, reasons, ids)
     rejected.sort(key=lambda r: r.line)
     return ImportResult(cols.preset, raw.path, table, StatusLog.empty(), rejected, n, notes=notes,
                         stats=stats)
+
+
+def _cancelled(cols: _Cols, rows: I64) -> Bool:
+    """Per row of ``rows``: its status or close code is one of the preset's cancelled ones (any case)."""
+    pre = cols.preset
+    out = np.zeros(len(rows), bool)
+    for fld, words in (("status", pre.cancelled_statuses), ("close_code", pre.cancelled_close_codes)):
+        if not words or not cols.has(fld):
+            continue
+        low = pc.utf8_lower(cols.get(fld))
+        hit = pc.is_in(low, value_set=pa.array(sorted({w.lower() for w in words}), pa.string()))
+        out |= np.asarray(hit.to_numpy(zero_copy_only=False), bool)[rows]
+    return out
+
+
+def _cancelled_note(cols: _Cols, cancelled: Bool, notes: list[str], stats: dict[str, int]) -> None:
+    k = int(cancelled.sum())
+    if k:
+        stats["cancelled"] = k
+        where = " or ".join(f"{cols.header[f]!r}" for f in ("status", "close_code") if cols.has(f))
+        pre = cols.preset
+        words = " / ".join(dict.fromkeys((*pre.cancelled_statuses, *pre.cancelled_close_codes)))
+        notes.append(f"{k} ticket(s) cancelled ({where} reads {words}): left out of SLA compliance and "
+                     "counted apart, as the tool cancels their SLAs")
 
 
 def _unrecorded_bits(cols: _Cols) -> int:
@@ -812,11 +841,13 @@ def _event_log(cols: _Cols, order: DateOrder, tz: Any, progress: ProgressCallbac
     kept_rows = np.isin(code, tcode[gi])
     flag_stats: dict[str, int] = {}
     _unreadable_flags(cols, bad_flag & kept_rows, flag_field, notes, flag_stats)
+    cancelled = _cancelled(cols, lr)  # by the ticket's last update
+    _cancelled_note(cols, cancelled, notes, flag_stats)
     table = TicketTable(
         ids=ids[first_row[gi]], priority=t_prio[gi].astype(np.int8), opened=t_open[gi],
         first_response=fr[tcode[gi]], resolved=t_res[gi], closed=t_closed[gi],
         category=cat, category_names=cat_names, team=team, team_names=team_names,
-        provider_sla_met=t_flag[gi],
+        provider_sla_met=t_flag[gi], cancelled=cancelled,
     )
     s_t = new_index[code[srows]]
     ok = s_t >= 0

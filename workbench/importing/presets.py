@@ -35,7 +35,7 @@ from models.contract import PRIORITIES
 
 TICKET_FIELDS = (
     "id", "priority", "opened_at", "first_response_at", "first_response_minutes", "resolved_at",
-    "closed_at", "category", "team", "provider_sla_met", "provider_sla_breached", "status",
+    "closed_at", "category", "team", "provider_sla_met", "provider_sla_breached", "status", "close_code",
 )
 EVENT_FIELDS = ("updated_at", "sequence", "reopen_count")
 STATUS_LOG_FIELDS = ("ticket_id", "at", "status")
@@ -80,6 +80,10 @@ class Preset(BaseModel):
     # without a resolution time was resolved at the latest when it closed: resolved_at = closed_at
     closure_resolves: bool = False
     ignore_statuses: tuple[str, ...] = ()  # junk states (ServiceNow's "-100"): no status row
+    # a ticket whose final status or close code is one of these (any case) was cancelled: left out
+    # of SLA compliance and counted apart (ServiceNow cancels a task's running SLAs with it)
+    cancelled_statuses: tuple[str, ...] = ()
+    cancelled_close_codes: tuple[str, ...] = ()
     missing_values: tuple[str, ...] = ("", "?", "NULL", "null", "N/A", "n/a", "-")
     true_values: tuple[str, ...] = TRUE_WORDS
     false_values: tuple[str, ...] = FALSE_WORDS
@@ -128,6 +132,11 @@ _P_CRIT = {"critical": "P1", "high": "P2", "medium": "P3", "moderate": "P3", "lo
 _SN_PRIORITIES = {"1 - Critical": "P1", "2 - High": "P2", "3 - Moderate": "P3", "4 - Low": "P4",
                   "5 - Planning": "P4", "1": "P1", "2": "P2", "3": "P3", "4": "P4", "5": "P4", **_P_CRIT}
 
+# ServiceNow's incident state Canceled (stored value 8: raised in error or withdrawn; its task SLAs
+# are cancelled, not breached, and left out of SLA reports), in both spellings; a close code reading
+# so is taken the same way
+_SN_CANCELLED = ("Canceled", "Cancelled")
+
 BUILTIN: tuple[Preset, ...] = (
     Preset(
         name="canonical",
@@ -151,7 +160,7 @@ BUILTIN: tuple[Preset, ...] = (
                      ("sequence", "sys_mod_count"), ("opened_at", "opened_at"), ("priority", "priority"),
                      ("resolved_at", "resolved_at"), ("closed_at", "closed_at"),
                      ("provider_sla_met", "made_sla"), ("reopen_count", "reopen_count"),
-                     ("category", "category")),
+                     ("category", "category"), ("close_code", "closed_code")),
         signature=("active", "reassignment_count", "sys_updated_by", "sys_created_at", "impact", "urgency",
                    "assignment_group"),
         priority_map=_SN_PRIORITIES,
@@ -159,13 +168,15 @@ BUILTIN: tuple[Preset, ...] = (
         new_statuses=("New",),
         resolved_statuses=("Resolved", "Closed"),
         ignore_statuses=("-100",),
+        cancelled_statuses=_SN_CANCELLED,
+        cancelled_close_codes=_SN_CANCELLED,
     ),
     Preset(
         name="servicenow-incident",
         title="ServiceNow incident list export",
         columns=_map(("id", "number"), ("priority", "priority"), ("opened_at", "opened_at"),
                      ("resolved_at", "resolved_at"), ("closed_at", "closed_at"), ("category", "category"),
-                     ("provider_sla_met", "made_sla"), ("status", "state")),
+                     ("provider_sla_met", "made_sla"), ("status", "state"), ("close_code", "close_code")),
         signature=("short_description", "assignment_group", "assigned_to", "caller_id", "sys_updated_on",
                    "impact", "urgency"),
         priority_map=_SN_PRIORITIES,
@@ -174,6 +185,8 @@ BUILTIN: tuple[Preset, ...] = (
         # the REST export writes the stored states 6 (Resolved) and 7 (Closed)
         resolved_statuses=("Resolved", "Closed", "6", "7"),
         closure_resolves=True,
+        cancelled_statuses=(*_SN_CANCELLED, "8"),  # 8: the stored value of Canceled
+        cancelled_close_codes=_SN_CANCELLED,
     ),
     Preset(
         name="jira-service-management",
