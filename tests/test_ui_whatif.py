@@ -310,6 +310,7 @@ def test_duration_and_margin_words() -> None:
     assert duration_words(2 * 3600 + 14 * 60 + 20) == "2 h 14 min"
     assert duration_words(35 * 60) == "35 min" and duration_words(3600) == "1 h"
     assert duration_words(3 * 86400 + 4 * 3600) == "3 d 4 h" and duration_words(20) == "under a minute"
+    assert duration_words(27 * 3600) == "27 h" and duration_words(24 * 3600 + 23 * 60) == "24 h 23 min"
     assert margin_words(3 * 3600, 3600, "breached") == "missed by 2 h"
     assert margin_words(1800, 3600, "met") == "met with 30 min to spare"
     assert margin_words(600, 3600, "pending") == "still open, 50 min left"

@@ -19,14 +19,15 @@ ONGOING, FINAL = "ongoing", "final"
 
 
 def duration_words(seconds: int | float) -> str:
-    """``2 h 14 min``, ``35 min``, ``3 d 4 h``, ``under a minute``."""
+    """``2 h 14 min``, ``35 min``, ``27 h``, ``3 d 4 h`` (days from 48 hours on, as a
+    target of business hours reads best in hours), ``under a minute``."""
     s = round(abs(seconds))
     if s < 60:
         return "under a minute" if s else "0 min"
     minutes = s // 60
-    days, rem = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rem, 60)
-    if days:
+    hours, mins = divmod(minutes, 60)
+    if hours >= 48:
+        days, hours = divmod(hours, 24)
         return f"{days} d {hours} h" if hours else f"{days} d"
     if hours:
         return f"{hours} h {mins} min" if mins else f"{hours} h"
