@@ -36,3 +36,91 @@ def test_a_warning_opens_exactly_its_tickets_and_the_chip_takes_them_back(window
     tickets.chip_clear.click()
     assert not tickets.chip.isVisibleTo(tickets)
     assert tickets.model.rowCount() == len(window.state.history.tickets)
+
+
+def _shown(tickets) -> set[str]:
+    model = tickets.model
+    return {model.tickets.ids[model.ticket_index(r)] for r in range(model.rowCount())}
+
+
+def _overview_ready(window, qtbot: QtBot):
+    window.resize(1366, 768)
+    window.show()
+    view = window.views["overview"]
+    qtbot.waitUntil(lambda: view.report is not None and view.kpi_context is not None, timeout=30_000)
+    canvas = view.canvas
+    qtbot.waitUntil(lambda: not canvas.rendering and canvas.renders > 0 and bool(canvas.figure.axes),
+                    timeout=30_000)
+    qtbot.wait(50)
+    qtbot.waitUntil(lambda: not canvas.rendering, timeout=30_000)
+    return view
+
+
+@pytest.mark.window((NORTHWIND,), tickets=600, view="overview")
+def test_a_kpi_card_opens_exactly_the_tickets_it_counts_and_back(window, qtbot: QtBot) -> None:
+    from PySide6.QtCore import Qt
+
+    view = _overview_ready(window, qtbot)
+    tickets = window.views["tickets"]
+    tickets.priority_buttons["P2"].setChecked(True)  # an earlier filter, to be cleared
+    card = next(c for c, row in view.card_rows.items() if row.label == "Resolution compliance")
+    qtbot.mouseClick(card, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is tickets
+    k = view.report.current
+    counted = sum(v["resolution"]["met"] + v["resolution"]["breached"] for v in k.compliance.values())
+    shown = _shown(tickets)
+    assert len(shown) == counted > 0
+    table = tickets.model.tickets
+    opened = {str(x): int(t) for x, t in zip(table.ids, table.opened, strict=True)}
+    assert all(k.start <= opened[i] < k.end for i in shown)  # all of the quarter's
+    assert not any(b.isChecked() for b in tickets.priority_buttons.values())
+    chip = tickets.chip_label.text()
+    assert chip.startswith(f"{counted:,} tickets: Resolution compliance, {view.quarter.label}")
+    assert tickets.back.isVisibleTo(tickets) and tickets.back.text() == "← Back to Overview"
+    tickets.back.click()
+    assert window.stack.currentWidget() is view
+    # a figure with no tickets behind it does not drill
+    if any(row.label == "Patch compliance" for row in view.card_rows.values()):
+        patch = next(c for c, row in view.card_rows.items() if row.label == "Patch compliance")
+        assert view.open_card(patch) is False
+    tickets.chip_clear.click()
+    assert tickets.model.rowCount() == len(window.state.history.tickets)
+
+
+@pytest.mark.window((NORTHWIND,), tickets=600, view="overview")
+def test_a_click_on_a_chart_bar_opens_the_tickets_behind_it(window, qtbot: QtBot) -> None:
+    from PySide6.QtCore import QPoint, Qt
+
+    from workbench.analytics.drill import CURRENT, PREVIOUS, figure_bars
+
+    view = _overview_ready(window, qtbot)
+    canvas, tickets = view.canvas, window.views["tickets"]
+    bars = figure_bars(canvas.figure)
+    ratio = canvas.device_pixel_ratio or 1.0
+
+    def click(bar) -> None:  # the bar's centre, from matplotlib's display pixels to the widget's
+        box = bar.patch.get_window_extent()
+        x, y = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+        pos = QPoint(int(x / ratio), int((canvas.figure.bbox.height - y) / ratio))
+        qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=pos)
+
+    team = next(b for b in bars if b.chart == "Tickets per team" and b.series == CURRENT)
+    click(team)
+    assert window.stack.currentWidget() is tickets
+    count = view.report.current.tickets_by_team[team.key]
+    assert len(_shown(tickets)) == int(team.patch.get_width()) == count
+    assert f"{view.quarter.label} — tickets opened for {team.key}" in tickets.chip_label.text()
+    tickets.back.click()
+    assert window.stack.currentWidget() is view
+
+    p1 = next(b for b in bars if b.chart == "Response compliance" and b.series == PREVIOUS and b.key == "P1")
+    click(p1)
+    counts = view.report.previous.compliance["P1"]["response"]
+    assert len(_shown(tickets)) == counts["met"] + counts["breached"]
+    assert f"{view.quarter.previous().label} — P1 tickets whose response" in tickets.chip_label.text()
+    assert window.stack.currentWidget() is tickets
+    # a click beside the bars opens nothing
+    window.show_view("overview")
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=QPoint(3, 3))
+    assert window.stack.currentWidget() is view
+

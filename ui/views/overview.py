@@ -7,6 +7,7 @@ import html
 from datetime import UTC, datetime
 from typing import Any
 
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -78,8 +79,12 @@ class OverviewView(QWidget):
         layout.addWidget(self.title)
         grid = QGridLayout()
         self.cards = [KpiCard("") for _ in range(CARDS)]
+        self.card_rows: dict[Any, Any] = {}  # card -> its KpiRow
+        self.kpi_context: Any = None  # the KPIs' context: the tickets behind each figure
+        self.quarter: Quarter | None = None
         for i, card in enumerate(self.cards):
             grid.addWidget(card, i // 4, i % 4)
+            card.installEventFilter(self)
         layout.addLayout(grid)
         row = QHBoxLayout()
         from matplotlib.figure import Figure
@@ -134,7 +139,7 @@ class OverviewView(QWidget):
             return
         self.title.setText(f"{contract.client or contract.name} — {contract.version}: computing…")
 
-        def work(progress: Any = None) -> tuple[Any, list[Any], Any]:
+        def work(progress: Any = None) -> tuple[Any, list[Any], Any, Any]:
             from workbench.analytics.kpis import kpi_report, report_zone
             from workbench.progress import scaled
             from workbench.warnings import lint
@@ -151,7 +156,7 @@ class OverviewView(QWidget):
             findings = lint(contract, history, as_of=as_of, progress=scaled(progress, 0.5, 1.0))
             fig = kpi_period_figure(report)  # built here, rendered on a pool thread too
             _legend_below(fig)
-            return report, findings, fig
+            return report, findings, fig, report.context  # the context: the tickets behind the figures
 
         self._task = run_in_background(
             work,
@@ -164,19 +169,20 @@ class OverviewView(QWidget):
         if gen == self._gen:
             self.title.setText(f"Could not compute the dashboard: {exc}")
 
-    def _show(self, gen: int, result: tuple[Any, list[Any], Any]) -> None:
+    def _show(self, gen: int, result: tuple[Any, list[Any], Any, Any]) -> None:
         if gen != self._gen:
             return
         self._task = None
+        from workbench.analytics.drill import KPI_RULES
         from workbench.analytics.kpis import headline_rows
 
-        report, findings, fig = result
+        report, findings, fig, self.kpi_context = result
         self.report, self.findings = report, findings
         cur = report.current
         zone = report.zone or UTC
         d0 = datetime.fromtimestamp(cur.start, zone).date()
         d1 = datetime.fromtimestamp(cur.end - 1, zone).date()
-        quarter = Quarter.of(d0)
+        quarter = self.quarter = Quarter.of(d0)
         c = self.state.baseline.contract if self.state.baseline else None
         who = (c.client or c.name) if c else ""  # a contract that names no client: its own name
         self.title.setText(
@@ -185,9 +191,14 @@ class OverviewView(QWidget):
         )
         rank = {"share": 0, "seconds": 1, "currency": 2}
         rows = sorted(headline_rows(report.current, report.previous), key=lambda r: rank.get(r.unit, 3))
+        self.card_rows = {}
         for card, row in zip(self.cards, rows, strict=False):
+            self.card_rows[card] = row
             card.label.setText(row.label)
-            card.setToolTip(f"<b>{html.escape(row.label)}</b><br>{html.escape(row.definition)}")
+            drill = row.label in KPI_RULES
+            more = "<br><i>Click to list the tickets behind it.</i>" if drill else ""
+            card.setToolTip(f"<b>{html.escape(row.label)}</b><br>{html.escape(row.definition)}{more}")
+            card.setCursor(Qt.CursorShape.PointingHandCursor if drill else Qt.CursorShape.ArrowCursor)
             add_help(card, kpi_anchor(row.label), self.window_)  # "?": the KPI's entry in the guide
             text, good = _delta(row)
             card.set(_fmt(row.current, row.unit), text, good)
@@ -195,6 +206,9 @@ class OverviewView(QWidget):
             card.hide()
         self.canvas.figure = fig
         fig.set_canvas(self.canvas)
+        # the canvas' event connections belong to its figure: connected again to each new one
+        self.canvas.mpl_connect("button_press_event", self._chart_clicked)
+        self.canvas.mpl_connect("motion_notify_event", self._chart_hovered)
         w, h = self.canvas.width(), self.canvas.height()
         if w > 10 and h > 10:
             fig.set_size_inches(w / fig.dpi, h / fig.dpi)
@@ -207,6 +221,79 @@ class OverviewView(QWidget):
             item = self.warnings.item(self.warnings.count() - 1)
             if item is not None:
                 item.setToolTip(f"{words}\n{f.evidence}")
+
+    # ------------------------------------------------------------- drill-down
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        if (
+            event.type() == QEvent.Type.MouseButtonRelease
+            and watched in self.card_rows
+            and event.button() == Qt.MouseButton.LeftButton
+        ):
+            self.open_card(watched)
+            return True
+        return super().eventFilter(watched, event)
+
+    def open_card(self, card: Any) -> bool:
+        """The tickets behind a KPI card of the quarter, in the Tickets view; False for a
+        figure with no tickets behind it (patch compliance, availability …)."""
+        from workbench.analytics.drill import kpi_tickets
+        from workbench.analytics.kpis import Period
+
+        row = self.card_rows.get(card)
+        if row is None or self.report is None or self.quarter is None:
+            return False
+        k = self.report.current
+        got = kpi_tickets(self.kpi_context, Period(k.start, k.end), row.label)
+        if got is None:
+            return False
+        self._drill(got.ids, f"{row.label}, {self.quarter.label} — {got.what}")
+        return True
+
+    def bar_at(self, event: Any) -> Any:
+        """The chart's bar under a matplotlib mouse event, or None."""
+        from workbench.analytics.drill import figure_bars
+
+        if event is None or event.inaxes is None or self.report is None:
+            return None
+        for bar in figure_bars(self.canvas.figure):
+            if bar.patch.axes is event.inaxes and bar.patch.contains(event)[0]:
+                return bar
+        return None
+
+    def _series_label(self, bar: Any) -> str:
+        from workbench.analytics.drill import CURRENT
+
+        assert self.quarter is not None
+        return self.quarter.label if bar.series == CURRENT else self.quarter.previous().label
+
+    def _chart_hovered(self, event: Any) -> None:
+        bar = self.bar_at(event)
+        self.canvas.setCursor(Qt.CursorShape.PointingHandCursor if bar else Qt.CursorShape.ArrowCursor)
+        tip = f"{bar.key}, {self._series_label(bar)}: click to list its tickets" if bar else ""
+        self.canvas.setToolTip(tip)
+
+    def _chart_clicked(self, event: Any) -> None:
+        bar = self.bar_at(event)
+        if bar is not None:
+            self.open_bar(bar)
+
+    def open_bar(self, bar: Any) -> bool:
+        """The tickets behind one bar of the chart, in the Tickets view."""
+        from workbench.analytics.drill import bar_tickets
+
+        got = bar_tickets(self.kpi_context, self.report, bar)
+        if got is None:
+            return False
+        self._drill(got.ids, f"{self._series_label(bar)} — {got.what}")
+        return True
+
+    def _drill(self, ids: Any, label: str) -> None:
+        if self.window_ is None:
+            return
+        tickets = self.window_.views.get("tickets")
+        if tickets is not None:
+            self.window_.show_view("tickets")
+            tickets.show_tickets(ids, label, back="overview")
 
     def _open_warning(self, item: Any = None) -> None:
         """A warning about tickets opens exactly those tickets; the others, the Warnings view."""
@@ -234,3 +321,4 @@ def _legend_below(fig: Any) -> None:
             fig.legend(
                 handles, labels, loc="outside lower center", fontsize=8, frameon=False, ncol=len(handles)
             )
+

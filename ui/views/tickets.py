@@ -109,8 +109,12 @@ class TicketsView(QWidget):
         self.chip_clear.setText("✕ Show all tickets")
         self.chip_clear.setToolTip("Remove this filter")
         self.chip_clear.clicked.connect(self.clear_drill)
+        self.back = QToolButton()  # to the view the drill-down came from
+        self.back.clicked.connect(self.go_back)
+        self.back_to: str | None = None
         chip_row.addWidget(self.chip_label)
         chip_row.addWidget(self.chip_clear)
+        chip_row.addWidget(self.back)
         chip_row.addStretch(1)
         self.chip.hide()
         layout.addWidget(self.chip)
@@ -242,9 +246,12 @@ class TicketsView(QWidget):
             note = " — outcomes appear once the simulation has run"
         self.count.setText(f"{n:,} of {total:,} tickets{note}")
 
-    def show_tickets(self, ids: list[str] | tuple[str, ...], label: str = "") -> None:
+    def show_tickets(
+        self, ids: list[str] | tuple[str, ...], label: str = "", back: str | None = None
+    ) -> None:
         """Show exactly the tickets ``ids`` (a drill-down from a warning, a card or a
-        chart): every other filter is cleared, and a chip names the set and removes it."""
+        chart): every other filter is cleared, and a chip names the set and removes it;
+        ``back`` names the view a Back button returns to (the view drilled from)."""
         self._clearing = True
         try:
             for b in self.priority_buttons.values():
@@ -258,8 +265,17 @@ class TicketsView(QWidget):
         self.drill = frozenset(ids)
         what = label or "the chosen tickets"
         self.chip_label.setText(f"{len(self.drill):,} tickets: {what}")
+        self.back_to = back
+        views = dict(getattr(self.window_, "VIEWS", ()))
+        self.back.setText(f"← Back to {views.get(back, back)}")
+        self.back.setVisible(back is not None)
         self.chip.show()
         self._apply_filter()
+
+    def go_back(self) -> None:
+        """Return to the view the drill-down came from (its filter stays, named in the chip)."""
+        if self.back_to is not None and self.window_ is not None:
+            self.window_.show_view(self.back_to)
 
     def clear_drill(self) -> None:
         """Back to every ticket (the drill-down's chip removed)."""

@@ -300,6 +300,9 @@ class KpiReport:
     current: KpiSet
     previous: KpiSet
     zone: ZoneInfo | None = None  # the zone dates are shown in
+    # the context it was computed in (not part of the figures): the tickets behind each
+    # figure are its masks (KpiContext.masks, workbench.analytics.drill)
+    context: KpiContext | None = field(default=None, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -474,10 +477,17 @@ class KpiContext:
 
     # ------------------------------------------------------------------ per period
 
+    def masks(self, period: Period) -> KpiMasks:
+        """The tickets each KPI of ``period`` counts, as masks over the ticket table: the
+        one rule :meth:`kpis` counts by and a drill-down lists
+        (:mod:`workbench.analytics.drill`)."""
+        return KpiMasks(self, period)
+
     def kpis(self, period: Period) -> KpiSet:
         t = self.tickets
         k = KpiSet(start=period.start, end=period.end)
-        cohort = period.contains(t.opened) & self.valid
+        masks = self.masks(period)
+        cohort = masks.cohort
         k.tickets = int(cohort.sum())
         prio = t.priority[cohort]
         k.tickets_by_priority = {
@@ -486,8 +496,8 @@ class KpiContext:
         groups = np.bincount(self.team_group[cohort], minlength=len(TEAM_GROUPS))
         k.tickets_by_team = {g: int(groups[i]) for i, g in enumerate(TEAM_GROUPS)}
 
-        resolved = cohort & self.resolved_mask
-        responded = cohort & self.responded_mask
+        resolved = masks.resolved
+        responded = masks.responded
         k.resolved = int(resolved.sum())
         wall_res = (t.resolved[resolved] - t.opened[resolved]).astype(np.float64)
         wall_resp = (t.first_response[responded] - t.opened[responded]).astype(np.float64)
@@ -498,15 +508,15 @@ class KpiContext:
         }
         o = self.outcomes
         if o is not None:
-            bus_res = self._business(o, "resolution", resolved)
+            bus_res = o.business["resolution"][masks.business_resolved()].astype(np.float64)
             bus_resp = self._business(o, "response", responded)
             k.mttr_business_seconds = _mean(bus_res)
             pct["response_business"] = {"p50": nearest_rank(bus_resp, 50), "p90": nearest_rank(bus_resp, 90)}
             pct["resolution_business"] = {"p50": nearest_rank(bus_res, 50), "p90": nearest_rank(bus_res, 90)}
             k.compliance = {}
             breaches = 0
-            for i, p in enumerate(PRIORITIES):
-                pm = cohort & (t.priority == i)
+            for p in PRIORITIES:
+                pm = masks.priority(p)
                 if not pm.any():
                     continue
                 k.compliance[p] = {"tickets": int(pm.sum())}
@@ -525,11 +535,11 @@ class KpiContext:
         k.availability = availability(self.contract, self.history, period)
 
         k.client_wait_seconds = int(self.paused[cohort].sum())
-        k.client_wait_tickets = int(np.count_nonzero(self.paused[cohort] > 0))
+        k.client_wait_tickets = int(masks.waiting.sum())
         open_total = int(self.open_seconds[cohort].sum())
         k.client_wait_share = None if open_total == 0 else k.client_wait_seconds / open_total
 
-        matched = cohort & (self.route_category >= 0)
+        matched = masks.routing
         k.escalation_matched = int(matched.sum())
         k.escalation_routed = int((matched & self.route_ok).sum())
         k.escalation_share = (
@@ -586,7 +596,65 @@ class KpiContext:
             current=self.kpis(period),
             previous=self.kpis(before),
             zone=self.zone,
+            context=self,
         )
+
+
+class KpiMasks:
+    """Per KPI of one period, the tickets it counts (boolean masks over the ticket table,
+    computed when asked).  :meth:`KpiContext.kpis` counts by these masks, so a list of
+    the tickets behind a figure is the figure's own set."""
+
+    def __init__(self, ctx: KpiContext, period: Period) -> None:
+        self.ctx = ctx
+        self.period = period
+        t = ctx.tickets
+        self.cohort: B = period.contains(t.opened) & ctx.valid  # opened in the period, counted
+        self.resolved: B = self.cohort & ctx.resolved_mask  # MTTR, resolution percentiles
+        self.responded: B = self.cohort & ctx.responded_mask  # response percentiles
+
+    def priority(self, p: str) -> B:
+        """The cohort's tickets of priority ``p``."""
+        return self.cohort & (self.ctx.tickets.priority == PRIORITIES.index(p))  # type: ignore[no-any-return]
+
+    def team(self, group: str) -> B:
+        """The cohort's tickets of a team group of :data:`TEAM_GROUPS`."""
+        return self.cohort & (self.ctx.team_group == TEAM_GROUPS.index(group))  # type: ignore[no-any-return]
+
+    def outcome(self, metric: str, codes: Sequence[int], p: str | None = None) -> B:
+        """The cohort's tickets (of priority ``p``) whose ``metric`` has one of ``codes``
+        (empty without the engine's outcomes)."""
+        o = self.ctx.outcomes
+        base = self.cohort if p is None else self.priority(p)
+        if o is None:
+            return np.zeros_like(base)
+        return base & np.isin(o.outcome[metric], np.asarray(codes, dtype=np.int8))  # type: ignore[no-any-return]
+
+    def compliance(self, metric: str, p: str | None = None) -> B:
+        """The tickets a compliance figure divides by: met or breached (met ÷ (met + breached))."""
+        return self.outcome(metric, (MET, BREACHED), p)
+
+    def breached(self) -> B:
+        """Tickets with a breached response or resolution (a ticket can miss both)."""
+        return self.outcome(METRICS[0], (BREACHED,)) | self.outcome(METRICS[1], (BREACHED,))
+
+    def business_resolved(self) -> B:
+        """Resolved tickets with business seconds of resolution (MTTR in covered hours)."""
+        o = self.ctx.outcomes
+        if o is None:
+            return np.zeros_like(self.resolved)
+        b = o.business["resolution"]
+        return self.resolved & (b >= 0) & (b != MISSING)  # type: ignore[no-any-return]
+
+    @property
+    def waiting(self) -> B:
+        """Tickets that spent time in one of the contract's pause statuses."""
+        return self.cohort & (self.ctx.paused > 0)  # type: ignore[no-any-return]
+
+    @property
+    def routing(self) -> B:
+        """Tickets whose category is an incident type of the escalation matrix."""
+        return self.cohort & (self.ctx.route_category >= 0)  # type: ignore[no-any-return]
 
 
 def report_zone(contract: Contract) -> ZoneInfo:
