@@ -124,3 +124,65 @@ def test_a_click_on_a_chart_bar_opens_the_tickets_behind_it(window, qtbot: QtBot
     qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=QPoint(3, 3))
     assert window.stack.currentWidget() is view
 
+
+def _team_labels(fig) -> list[tuple[float, float]]:
+    """The team chart's count labels as drawn: (left, right) in pixels, in order."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    ax = next(a for a in fig.axes if a.get_title(loc="left") == "Tickets per team")
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw_without_rendering()
+    lo, hi = ax.get_xlim()
+    shown = [lab for t, lab in zip(ax.get_xticks(), ax.xaxis.get_ticklabels(), strict=True)
+             if lo <= t <= hi and lab.get_text()]
+    return sorted((b.x0, b.x1) for b in (lab.get_window_extent(renderer) for lab in shown))
+
+
+@pytest.mark.window((NORTHWIND,), tickets=600, view="overview")
+def test_the_team_axis_labels_never_run_together(window, qtbot: QtBot) -> None:
+    """The team chart at the size the Overview gives it, with a client's thousands of tickets
+    a quarter (1,900 for the Helpdesk as on the demo): its count labels keep apart."""
+    import dataclasses
+
+    from ui.views.overview import _legend_below, _team_axis_fits
+    from workbench.reports.analytics_charts import kpi_period_figure
+
+    view = _overview_ready(window, qtbot)
+    report = view.report
+    scale = 1900 / max(report.current.tickets_by_team.values())
+
+    def scaled(k):
+        teams = {t: round(n * scale) for t, n in k.tickets_by_team.items()}
+        return dataclasses.replace(k, tickets_by_team=teams)
+
+    big = dataclasses.replace(report, current=scaled(report.current), previous=scaled(report.previous))
+    for width, height in ((1280, 720), (1366, 768), (1920, 1080)):
+        window.resize(width, height)
+        qtbot.wait(50)
+        fig = kpi_period_figure(big)
+        _legend_below(fig)
+        _team_axis_fits(fig)
+        fig.set_size_inches(view.canvas.width() / fig.dpi, view.canvas.height() / fig.dpi)
+        spans = _team_labels(fig)
+        assert len(spans) >= 2, f"{width}x{height}: {spans}"
+        gap = 0.5 * 8 * fig.dpi / 72  # half a character at least between two labels
+        for (_a0, a1), (b0, _b1) in zip(spans, spans[1:], strict=False):
+            assert b0 - a1 >= gap, f"{width}x{height}: labels run together {spans}"
+
+
+@pytest.mark.window((NORTHWIND,), tickets=600, view="overview")
+def test_each_warning_sign_shows_its_name_and_first_line_wrapped(window, qtbot: QtBot) -> None:
+    from workbench.app.words import code_title
+
+    view = _overview_ready(window, qtbot)
+    lst = view.warnings
+    assert lst.count() == len(view.shown_findings) > 0 and lst.wordWrap()
+    line = lst.fontMetrics().height()
+    for row, f in enumerate(view.shown_findings):
+        item = lst.item(row)
+        heading, first = item.text().split("\n")
+        assert code_title(f.code) in heading and code_title(f.code) != f.code  # the name, not the code alone
+        assert f.evidence.startswith(first.rstrip("…")) and len(first) <= 111
+        assert f.evidence in item.toolTip().replace("&quot;", '"').replace("&#x27;", "'") or "&" in f.evidence
+        assert lst.visualItemRect(item).height() >= 2 * line  # both lines shown, not one cut-off line
+        assert lst.visualItemRect(item).right() <= lst.viewport().width()  # nothing past the right edge

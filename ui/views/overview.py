@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QListView,
     QListWidget,
     QStackedWidget,
     QVBoxLayout,
@@ -94,6 +95,12 @@ class OverviewView(QWidget):
         side = QVBoxLayout()
         side.addWidget(QLabel("<b>Top warning signs</b> (double-click to open)"))
         self.warnings = QListWidget()
+        # each warning its name and the first line of its evidence, wrapped, never cut sideways
+        self.warnings.setWordWrap(True)
+        self.warnings.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.warnings.setResizeMode(QListView.ResizeMode.Adjust)
+        self.warnings.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.warnings.setAlternatingRowColors(True)
         self.warnings.itemActivated.connect(self._open_warning)
         self.shown_findings: list[Any] = []
         side.addWidget(self.warnings, 1)
@@ -156,6 +163,7 @@ class OverviewView(QWidget):
             findings = lint(contract, history, as_of=as_of, progress=scaled(progress, 0.5, 1.0))
             fig = kpi_period_figure(report)  # built here, rendered on a pool thread too
             _legend_below(fig)
+            _team_axis_fits(fig)
             return report, findings, fig, report.context  # the context: the tickets behind the figures
 
         self._task = run_in_background(
@@ -217,10 +225,10 @@ class OverviewView(QWidget):
         self.shown_findings = sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9))[:12]
         for f in self.shown_findings:
             words = finding_heading(f)
-            self.warnings.addItem(f"{words}: {f.evidence[:120]}")
+            self.warnings.addItem(f"{words}\n{first_line(f.evidence)}")
             item = self.warnings.item(self.warnings.count() - 1)
             if item is not None:
-                item.setToolTip(f"{words}\n{f.evidence}")
+                item.setToolTip(f"<b>{html.escape(words)}</b><p>{html.escape(f.evidence)}</p>")
 
     # ------------------------------------------------------------- drill-down
     def eventFilter(self, watched: Any, event: Any) -> bool:
@@ -310,6 +318,15 @@ class OverviewView(QWidget):
         self.window_.show_view("warnings")
 
 
+def first_line(text: str, limit: int = 110) -> str:
+    """The first line of a finding's evidence, at most ``limit`` characters (cut at a word, with "…")."""
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    if len(line) <= limit:
+        return line
+    cut = line[:limit].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
+
+
 def _legend_below(fig: Any) -> None:
     """Move the figure's legend from beside the (long, wrapping) title to a row under the
     plots, where it cannot overlap the title."""
@@ -322,3 +339,34 @@ def _legend_below(fig: Any) -> None:
                 handles, labels, loc="outside lower center", fontsize=8, frameon=False, ncol=len(handles)
             )
 
+
+def _team_axis_fits(fig: Any) -> None:
+    """The team chart's count axis with labels that cannot run together: as many ticks as
+    its width leaves room for (counted again at each draw, so at every window size), and
+    thousands as "1.2k"."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    class RoomyLocator(MaxNLocator):
+        def __init__(self, label_points: float) -> None:
+            super().__init__(integer=True, min_n_ticks=2)
+            self.room = 4 * label_points  # a label of up to four characters ("1.5k") and a gap
+
+        def __call__(self) -> Any:
+            axis: Any = self.axis
+            if axis is not None and getattr(axis, "axes", None) is not None:
+                (x0, _), (x1, _) = axis.axes.transAxes.transform([[0, 0], [1, 0]])
+                points = abs(x1 - x0) * 72 / axis.axes.figure.dpi
+                self.set_params(nbins=max(1, int(points // self.room)))
+            return super().__call__()
+
+    for ax in fig.axes:
+        if ax.get_title(loc="left") == "Tickets per team":
+            size = float(ax.xaxis.get_major_ticks()[0].label1.get_fontsize())
+            ax.xaxis.set_major_locator(RoomyLocator(size))
+            ax.xaxis.set_major_formatter(FuncFormatter(_count_label))
+
+
+def _count_label(value: float, _pos: Any = None) -> str:
+    if abs(value) >= 1000:
+        return f"{value / 1000:.1f}k".replace(".0k", "k")
+    return f"{value:.0f}"
