@@ -39,9 +39,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from workbench.app.redline import ADMINISTRATIVE
 from workbench.documents.diff import ClauseChange, ContractDiff, Segment, TermChange, clause_title
 from workbench.progress import ProgressCallback, report, scaled
 from workbench.reports.pdf.fonts import BOLD, FONT, ITALIC, register_fonts
+from workbench.reports.pdf.summary import ExecutiveSummary, administrative_line
 from workbench.reports.pdf.template import (
     COVER_TOP,
     MARGIN_BOTTOM,
@@ -408,13 +410,16 @@ def _summary(diff: ContractDiff, ctx: _Ctx, effects: Mapping[str, str], effect_n
                 st["muted"],
             )
         )
+    admin = administrative_line(diff.terms)
+    if admin:  # the agreement's own bookkeeping: one line, not numbered changes
+        story.append(_p("<b>Administrative changes:</b> " + esc(admin) + ".", st["base"]))
     head = [_p(x, st["cellb"]) for x in ("#", "Change", "Rationale", "Effect on the history")]
     rows: list[list[Any]] = [head]
     widths = summary_column_widths()
     n = 0
     section = None
     section_rows: list[int] = []
-    for tc in diff.terms:
+    for tc in (t for t in diff.terms if t.key not in ADMINISTRATIVE):
         if tc.section != section:
             section = tc.section
             rows.append([_p(f"<b>{esc(section)}</b>", st["cell"]), "", "", ""])
@@ -443,7 +448,8 @@ def _summary(diff: ContractDiff, ctx: _Ctx, effects: Mapping[str, str], effect_n
             ]
         )
     if n == 0:
-        story.append(_p("The two versions are identical.", st["base"]))
+        story.append(_p("The two versions are identical." if not admin else
+                        "No other change.", st["base"]))
         return story
     t = _table(rows, widths)
     assert isinstance(t, GroupedTable)
@@ -453,6 +459,59 @@ def _summary(diff: ContractDiff, ctx: _Ctx, effects: Mapping[str, str], effect_n
         extra += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), colors.HexColor("#F4F6F9"))]
     t.setStyle(TableStyle(extra))
     story.append(t)
+    return story
+
+
+def _numbered(n: int, markup: str, style: ParagraphStyle) -> Paragraph:
+    hang = ParagraphStyle(f"{style.name}-hang", parent=style, leftIndent=14, firstLineIndent=-14)
+    return _p(f"<b>{n}</b>&nbsp;&nbsp;{markup}", hang)
+
+
+def _executive(es: ExecutiveSummary, ctx: _Ctx) -> list[Flowable]:
+    """The executive summary page: the material changes ranked by their own effect, the
+    effect of all of them together, the administrative changes in one line, the warning
+    signs left in the proposed version and what to ask for."""
+    st = ctx.st
+
+    def section(title: str, key: str, body: list[Flowable]) -> KeepTogether:
+        return KeepTogether([Heading(title, st["h2"], 1, key, title), *body[:2]])
+
+    story: list[Flowable] = [Heading("Executive summary", st["h1"], 0, "executive", "Executive summary")]
+    if es.measured:
+        story.append(_p(esc(es.note), st["muted"]))
+    else:
+        story.append(_p("No ticket history was supplied, so the changes are stated without their effect: "
+                        "they are listed in the agreement's order.", st["muted"]))
+    body: list[Flowable] = [_numbered(k, esc(item), st["base"]) for k, item in enumerate(es.items, 1)]
+    if not es.items:
+        body.append(_p("None: the versions differ only in their administrative details.", st["base"]))
+    if es.further > 0:
+        if es.measured:
+            tail = (f", {es.further_measured} of them with a smaller measured effect"
+                    if es.further_measured else ", none of them with a measured effect on the history")
+        else:
+            tail = ""
+        body.append(_p(f"{es.further} further change{'s' if es.further != 1 else ''} in section 1{tail}.",
+                       st["muted"]))
+    story += [section("The material changes", "executive-changes", body), *body[2:]]
+    if es.combined:
+        body = [_numbered(k, esc(line), st["small"]) for k, line in enumerate(es.combined, 1)]
+        story += [section("All the changes together", "executive-combined", body), *body[2:]]
+    if es.administrative:
+        story.append(Spacer(1, 2 * mm))
+        story.append(_p("<b>Administrative changes:</b> " + esc(es.administrative) + ".", st["small"]))
+    if not es.warnings_checked:
+        said = _p("Not checked (see section 3).", st["muted"])
+    elif not es.warnings:
+        said = _p("None.", st["base"])
+    else:
+        said = _p(esc(", ".join(es.warnings)) + ".", st["base"])
+    story.append(section("Warning signs left in the proposed version", "executive-warnings", [said]))
+    if es.asks:
+        body = [_numbered(k, f"<b>{esc(name)}</b>: {esc(ask)}", st["small"])
+                for k, (name, ask) in enumerate(es.asks, 1)]
+        story += [section("What to ask for", "executive-asks", body), *body[2:]]
+    story.append(PageBreak())
     return story
 
 
@@ -745,6 +804,7 @@ class RenderInput:
     kpi_rows: Sequence[Sequence[str]] | None = None
     kpi_note: str = ""
     kpi_snapshots: Sequence[Any] = ()  # models.history.KpiSnapshot
+    summary: ExecutiveSummary | None = None  # the executive summary page (None: left out)
 
 
 def _version_label(v: Any) -> str:
@@ -784,6 +844,8 @@ def render_redline(inp: RenderInput, progress: ProgressCallback | None = None) -
     story: list[Flowable] = []
     story += _cover(diff, ctx, inp.history_note, inp.history_given)
     story += [NextPageTemplate("body"), PageBreak()]
+    if inp.summary is not None:
+        story += _executive(inp.summary, ctx)
     story += _summary(diff, ctx, inp.effects, inp.effect_note)
     story += _clauses(diff, ctx, scaled(progress, 0.02, 0.2))
     story += _warnings(inp.findings, inp.findings_note, ctx)

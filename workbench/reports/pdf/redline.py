@@ -19,7 +19,14 @@ from models.history import History
 from workbench.documents.diff import ContractDiff, Version, diff_versions, load_version
 from workbench.progress import Cancelled, ProgressCallback, report, scaled
 from workbench.reports.pdf.document import Finding, RedlineOptions, RenderInput, render_redline
-from workbench.reports.pdf.effects import EffectsUnavailable, Measurement, SimulateFn, measure_effects
+from workbench.reports.pdf.effects import (
+    ChangeEffect,
+    EffectsUnavailable,
+    Measurement,
+    SimulateFn,
+    measure_effects,
+)
+from workbench.reports.pdf.summary import build_summary
 from workbench.warnings import lint as default_lint
 
 LintFn = Callable[..., Sequence[Any]]
@@ -151,8 +158,11 @@ def build_redline(
     diff = diff_versions(_as_version(old), _as_version(new))
     report(progress, 0.1, "comparing")
     effects: dict[str, str] = {}
+    change_effects: dict[str, ChangeEffect] = {}
+    combined: list[str] = []
     charts: list[tuple[str, bytes]] = []
     kpi_rows: list[list[str]] | None = None
+    summary_note = ""
     if history is None or len(history.tickets) == 0:
         note = "No ticket history was supplied, so the effect of the changes was not measured."
         hist_note = "none supplied"
@@ -173,11 +183,18 @@ def build_redline(
             note = f"Effects not measured: {exc}."
             kpi_note = note
         else:
-            effects = m.effects
+            effects, change_effects, combined = m.effects, m.change_effects, m.combined
             note = (
                 f"Effects simulated with the SLA clock on {m.tickets:,} tickets opened {m.period} "
-                f"(history as of {options.as_of_text()}), current terms vs proposed terms. "
+                f"(history as of {options.as_of_text()}), current terms vs proposed terms; each row's "
+                "effect is that change alone applied to the current terms, the effect of all of them "
+                "together is in the executive summary. "
                 + HISTORY_CAVEAT
+            )
+            summary_note = (
+                f"Simulated with the SLA clock on the {m.tickets:,} tickets opened {m.period} (history as of "
+                f"{options.as_of_text()}). Each change's effect is that change alone applied to the current "
+                "terms, ranked by size; the effect of all of them together follows. " + HISTORY_CAVEAT
             )
             charts = _chart_pngs(m, diff.new.contract)
             kpi_rows = _kpi_rows(m)
@@ -191,8 +208,11 @@ def build_redline(
             hist_note += f", opened {m.period}"
     report(progress, 0.35, "checking warning signs")  # with a history the lint replays it too
     findings, findings_note = _findings(diff, history, options, lint, scaled(progress, 0.35, 0.55))
+    measured = bool(change_effects or combined)
+    summary = build_summary(diff, change_effects, combined, findings, measured=measured, note=summary_note)
     inp = RenderInput(
         diff=diff,
+        summary=summary,
         options=options,
         effects=effects,
         effect_note=note,
