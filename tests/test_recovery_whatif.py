@@ -180,3 +180,13 @@ def test_month_chart_figure(engine: RecoveryWhatIfEngine) -> None:
     title = next(t for t in top.get_children()
                  if isinstance(t, Text) and t.get_text() == "Backup gaps longer than the RPO")
     assert not legend.get_window_extent(renderer).overlaps(title.get_window_extent(renderer))
+
+
+def test_flips_list_the_earliest_and_count_them_all(engine: RecoveryWhatIfEngine, monkeypatch) -> None:
+    import workbench.app.recovery_whatif as rw
+
+    every, total = engine.run(CONTRACT, with_rpo(CONTRACT, SYSTEM, 2).contract).flips()
+    assert total == len(every) > 10
+    monkeypatch.setattr(rw, "MAX_FLIPS", 10)
+    listed, counted = engine.run(CONTRACT, with_rpo(CONTRACT, SYSTEM, 2).contract).flips()
+    assert counted == total and listed == every[:10]

@@ -82,7 +82,8 @@ class RecoveryService(QObject):
     on a worker.  A request made while one runs cancels it through its progress
     callback; only the newest request's result is shown."""
 
-    ready = Signal(object)  # (RecoveryWhatIf, Figure)
+    ready = Signal(object)  # RecoveryWhatIf (its rows, flips and months computed)
+    figure_ready = Signal(object)  # the month chart's Figure of the newest result
     failed = Signal(str)
     busy_changed = Signal(bool)
 
@@ -95,6 +96,7 @@ class RecoveryService(QObject):
         self._task: Task | None = None
         self._engine_task: Task | None = None
         self._pending = False
+        self._figures = 0  # month-chart figures being built
         state.history_changed.connect(self.rebuild)
         state.records_changed.connect(self.rebuild)
         state.baseline_changed.connect(self.request)
@@ -146,11 +148,10 @@ class RecoveryService(QObject):
         scenario = self.state.scenario or baseline
         engine, gen = self.engine, self._generation
 
-        def work(progress: ProgressCallback) -> tuple[RecoveryWhatIf, Any]:
-            from workbench.reports.whatif_recovery_charts import recovery_months_figure
-
+        def work(progress: ProgressCallback) -> RecoveryWhatIf:
             result = engine.run(baseline, scenario, progress=progress)
-            return result, recovery_months_figure(result.months())
+            result.rows(), result.flips(), result.months()  # cached: the GUI thread only reads them
+            return result
 
         self.busy_changed.emit(True)
         self._task = run_in_background(
@@ -171,13 +172,33 @@ class RecoveryService(QObject):
         else:
             self.busy_changed.emit(False)
 
-    def _done(self, gen: int, got: tuple[RecoveryWhatIf, Any]) -> None:
+    def _done(self, gen: int, result: RecoveryWhatIf) -> None:
         if gen != self._generation:
             return
         if not self._pending:
-            self.result = got[0]
-            self.ready.emit(got)
+            self.result = result
+            self.ready.emit(result)
+            self._draw(result)
         self._finished(gen)
+
+    def _draw(self, result: RecoveryWhatIf) -> None:
+        """The month chart's figure, built on a pool thread after the table is shown (a
+        big history's figure takes longer than its replay); only the newest is kept."""
+        from workbench.reports.whatif_recovery_charts import recovery_months_figure
+
+        self._figures += 1
+
+        def done(fig: Any) -> None:
+            self._figures -= 1
+            if result is self.result:
+                self.figure_ready.emit(fig)
+
+        def failed(exc: BaseException) -> None:
+            self._figures -= 1
+            self.failed.emit(f"the recovery chart: {exc}")
+
+        run_in_background(recovery_months_figure, result.months(), on_done=guard(self, done),
+                          on_error=guard(self, failed))
 
     def _failed(self, gen: int, exc: BaseException) -> None:
         if gen != self._generation:
@@ -188,7 +209,7 @@ class RecoveryService(QObject):
         self.failed.emit(str(exc))
 
     def idle(self) -> bool:
-        return self._task is None and self._engine_task is None and not self._pending
+        return self._task is None and self._engine_task is None and not self._pending and not self._figures
 
 
 # ------------------------------------------------------------------------ controls
@@ -398,6 +419,7 @@ class RecoveryPanel(QWidget):
         self.flips.horizontalHeader().setStretchLastSection(False)  # scrolls sideways, never elides
         self.flips.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.service.ready.connect(self._show)
+        self.service.figure_ready.connect(lambda fig: self.view._set_figure(self.chart, fig))
         self.service.busy_changed.connect(self._busy)
         self.service.failed.connect(self._failed)
         for signal in (self.state.workspace_changed, self.state.history_changed, self.state.records_changed,
@@ -604,8 +626,7 @@ class RecoveryPanel(QWidget):
         self.status.setStyleSheet(f"color: {BAD};")
         self.status.setText(f"Recovery replay failed: {message}")
 
-    def _show(self, got: tuple[RecoveryWhatIf, Any]) -> None:
-        result, fig = got
+    def _show(self, result: RecoveryWhatIf) -> None:
         self.model.set_rows(result.rows())
         self._fit_table()
         self.flips_model.set_zone(result.zone)
@@ -618,7 +639,6 @@ class RecoveryPanel(QWidget):
         self.status.setStyleSheet("color: palette(mid);")
         self.status.setText(f"Records {span}, days and months in {result.zone}; {total:,} backup gaps, "
                             f"restore tests or uptime months flip{more}.")
-        self.view._set_figure(self.chart, fig)  # rendered on a pool thread
 
     def _fit_table(self) -> None:
         """The table as tall as its rows (the panel scrolls, not the table) and the

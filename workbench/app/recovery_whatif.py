@@ -238,6 +238,9 @@ class RecoveryWhatIf:
         services.update({s: None for s in sorted(measured.outage_services)})
         self.services: tuple[str, ...] = tuple(services)
         self._flips: tuple[list[RecoveryFlip], int] | None = None
+        self._flip_count = 0
+        self._rows: list[RecoveryRow] | None = None
+        self._months: RecoveryMonths | None = None
 
     # ---------------------------------------------------------------- the table
 
@@ -307,6 +310,11 @@ class RecoveryWhatIf:
         return RecoveryCell(f"{pct:g}% of fee{money}", amount if amount is not None else pct)
 
     def rows(self) -> list[RecoveryRow]:
+        if self._rows is None:
+            self._rows = self._table()
+        return self._rows
+
+    def _table(self) -> list[RecoveryRow]:
         b, s = self.baseline, self.scenario
         out: list[RecoveryRow] = []
         for name in self.systems:
@@ -332,6 +340,11 @@ class RecoveryWhatIf:
     # ---------------------------------------------------------------- the months
 
     def months(self) -> RecoveryMonths:
+        if self._months is None:
+            self._months = self._month_series()
+        return self._months
+
+    def _month_series(self) -> RecoveryMonths:
         labels = self.scenario.months
         gaps: dict[str, list[int]] = {}
         tests: dict[str, list[int]] = {}
@@ -360,10 +373,17 @@ class RecoveryWhatIf:
         """The backup gaps, restore tests and uptime months that flip, in time order
         (at most :data:`MAX_FLIPS`), and how many flip in all."""
         if self._flips is None:
+            self._flip_count = 0  # every flip, counted on the arrays; only the earliest are listed
             found = [*self._gap_flips(), *self._test_flips(), *self._month_flips()]
             found.sort(key=lambda f: (f.start, f.subject, f.kind))
-            self._flips = (found[:MAX_FLIPS], len(found))
+            self._flips = (found[:MAX_FLIPS], self._flip_count)
         return self._flips
+
+    def _earliest(self, mask: np.ndarray) -> np.ndarray:
+        """The indices of ``mask`` (in time order) listed: the first :data:`MAX_FLIPS`."""
+        idx = np.flatnonzero(mask)
+        self._flip_count += len(idx)
+        return idx[:MAX_FLIPS]
 
     def _when(self, t: int) -> str:
         return format_instant(t, ZoneInfo(self.zone))
@@ -394,8 +414,9 @@ class RecoveryWhatIf:
             for side, x, mask in ((False, a, flip_a), (True, b, flip_b)):
                 if x is None:
                     continue
-                for s, e, o in zip(x.breach_start[mask].tolist(), x.breach_end[mask].tolist(),
-                                   x.breach_open[mask].tolist(), strict=True):
+                idx = self._earliest(mask)
+                for s, e, o in zip(x.breach_start[idx].tolist(), x.breach_end[idx].tolist(),
+                                   x.breach_open[idx].tolist(), strict=True):
                     n = e - s
                     length = duration_exact(n) + (" (still open)" if o else "")
                     yield RecoveryFlip("gap", name, self._when(s), length,
@@ -419,9 +440,9 @@ class RecoveryWhatIf:
             for side, x, other in ((False, a, starts_b), (True, b, starts_a)):
                 if x is None:
                     continue
-                mask = ~np.isin(x.over_started, other)
-                for s, d, ok in zip(x.over_started[mask].tolist(), x.over_duration[mask].tolist(),
-                                    x.over_success[mask].tolist(), strict=True):
+                idx = self._earliest(~np.isin(x.over_started, other))
+                for s, d, ok in zip(x.over_started[idx].tolist(), x.over_duration[idx].tolist(),
+                                    x.over_success[idx].tolist(), strict=True):
                     def judged(limit: int | None, d: int = d, ok: bool = ok) -> str:
                         if limit is not None and not ok:
                             return "failed"
@@ -440,6 +461,7 @@ class RecoveryWhatIf:
                 oa, ob = a.outcome[i], b.outcome[i]
                 if oa == ob or oa is None or "pending" in (oa, ob):
                     continue
+                self._flip_count += 1
                 av = float(b.availability[i])
                 year, month = (int(x) for x in label.split("-"))
                 start = int(dt.datetime(year, month, 1, tzinfo=ZoneInfo(self.zone)).timestamp())
