@@ -172,17 +172,29 @@ def test_the_team_axis_labels_never_run_together(window, qtbot: QtBot) -> None:
 
 @pytest.mark.window((NORTHWIND,), tickets=600, view="overview")
 def test_each_warning_sign_shows_its_name_and_first_line_wrapped(window, qtbot: QtBot) -> None:
-    from workbench.app.words import code_title
+    import html
+
+    from PySide6.QtCore import QRect, Qt
+
+    from workbench.app.words import code_title, finding_heading
 
     view = _overview_ready(window, qtbot)
     lst = view.warnings
     assert lst.count() == len(view.shown_findings) > 0 and lst.wordWrap()
-    line = lst.fontMetrics().height()
+    wrapped = 0
     for row, f in enumerate(view.shown_findings):
         item = lst.item(row)
-        heading, first = item.text().split("\n")
+        heading = finding_heading(f)
         assert code_title(f.code) in heading and code_title(f.code) != f.code  # the name, not the code alone
+        assert item.text().startswith(f"{heading}: ")
+        first = item.text().removeprefix(f"{heading}: ")
         assert f.evidence.startswith(first.rstrip("…")) and len(first) <= 111
-        assert f.evidence in item.toolTip().replace("&quot;", '"').replace("&#x27;", "'") or "&" in f.evidence
-        assert lst.visualItemRect(item).height() >= 2 * line  # both lines shown, not one cut-off line
-        assert lst.visualItemRect(item).right() <= lst.viewport().width()  # nothing past the right edge
+        assert html.escape(f.evidence) in item.toolTip()  # the whole evidence
+        rect = lst.visualItemRect(item)
+        needed = lst.fontMetrics().boundingRect(
+            QRect(0, 0, lst.viewport().width() - 8, 10_000), Qt.TextFlag.TextWordWrap, item.text()
+        )
+        assert rect.height() >= needed.height(), f"{item.text()!r} is cut"  # every wrapped line shown
+        assert rect.right() <= lst.viewport().width()  # nothing past the right edge
+        wrapped += needed.height() > lst.fontMetrics().height()
+    assert wrapped > 0  # at 1366x768 long warnings take more than one line

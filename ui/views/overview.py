@@ -95,7 +95,7 @@ class OverviewView(QWidget):
         side = QVBoxLayout()
         side.addWidget(QLabel("<b>Top warning signs</b> (double-click to open)"))
         self.warnings = QListWidget()
-        # each warning its name and the first line of its evidence, wrapped, never cut sideways
+        # each warning its heading and the first line of its evidence, wrapped, never cut sideways
         self.warnings.setWordWrap(True)
         self.warnings.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.warnings.setResizeMode(QListView.ResizeMode.Adjust)
@@ -225,7 +225,7 @@ class OverviewView(QWidget):
         self.shown_findings = sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9))[:12]
         for f in self.shown_findings:
             words = finding_heading(f)
-            self.warnings.addItem(f"{words}\n{first_line(f.evidence)}")
+            self.warnings.addItem(f"{words}: {first_line(f.evidence)}")
             item = self.warnings.item(self.warnings.count() - 1)
             if item is not None:
                 item.setToolTip(f"<b>{html.escape(words)}</b><p>{html.escape(f.evidence)}</p>")

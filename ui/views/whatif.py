@@ -178,12 +178,12 @@ def flips_summary(flips: list[Any]) -> str:
     as breaches (``420 no longer measured: no target``)."""
     counts = {o: sum(1 for f in flips if f.scenario == o) for o in ("met", "breached", "pending")}
     unmeasured = len(flips) - sum(counts.values())
-    parts = [f"{counts['met']:,} ticket metrics become met", f"{counts['breached']:,} breached"]
+    text = f"{counts['met']:,} ticket metrics become met and {counts['breached']:,} become breached"
     if counts["pending"]:
-        parts.append(f"{counts['pending']:,} pending")
+        text += f"; {counts['pending']:,} become pending (open, within the target so far)"
     if unmeasured:
-        parts.append(f"{unmeasured:,} are no longer measured (no target)")
-    return ", ".join(parts[:-1]) + " and " + parts[-1] + "."
+        text += f"; {unmeasured:,} are no longer measured (no target)"
+    return text + "."
 
 
 class TargetControl(QWidget):
