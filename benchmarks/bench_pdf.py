@@ -185,6 +185,18 @@ class FixedResult:
         return budgets, 1 - np.exp(-b / (3600 * (2 + len(p)) * (1 - self.shift)))
 
 
+def _shift(old: Any, c: Any) -> float:
+    """The stand-in's compliance shift for a contract: 0 for the old terms, 0.15 for the new
+    ones, and in between for the old terms with one change applied (the redline replays each
+    change alone), so every row carries an effect as it would with the engine."""
+    if c.version != "2025":
+        return 0.15
+    moved = sum(c.targets.get(p) != t for p, t in old.targets.items())
+    moved += len(set(c.pause_statuses) ^ set(old.pause_statuses))
+    moved += int(c.service_credits != old.service_credits) + int(c.monthly_fee != old.monthly_fee)
+    return min(0.15, 0.01 * moved)
+
+
 def redline_export() -> tuple[bytes, float]:
     old, new = contracts()
     t0 = time.perf_counter()
@@ -196,7 +208,7 @@ def redline_export() -> tuple[bytes, float]:
         TicketTable.empty(),
         None,
         0,
-        simulate=lambda c, *a: FixedResult(0.0 if c.version == "2025" else 0.15),
+        simulate=lambda c, *a: FixedResult(_shift(old, c)),
     )
     inp = RenderInput(
         diff=diff,

@@ -49,6 +49,8 @@ DISTINCT = [
     ("monthly report", "quarterly business review (QBR)"),
     ("SLA compliance", "patch compliance"),
     ("P1 response", "P2 response"),
+    ("Windows 10", "Windows 11"),
+    ("Clause heading 5", "Added clause 5"),  # a shared bare number is no likeness
 ]
 
 

@@ -273,7 +273,9 @@ def item_similarity(a: str, b: str) -> float:
         full, core, other = _expanded(x, y)
         if not full or not other:
             continue
-        dice = 2 * len(full & other) / (len(full) + len(other))
+        # a bare number shared ("Clause heading 5" / "Added clause 5") makes no overlap of its
+        # own; one not shared ("Windows 10" / "Windows 11") still tells two items apart
+        dice = 2 * len({w for w in full & other if not w.isdigit()}) / (len(full) + len(other))
         contained = (full <= other) or (bool(core) and core <= other)
         best = max(best, 0.9 + 0.1 * dice if contained else dice)
     return best
