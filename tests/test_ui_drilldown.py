@@ -33,6 +33,9 @@ def test_a_warning_opens_exactly_its_tickets_and_the_chip_takes_them_back(window
     assert tickets.chip.isVisibleTo(tickets)
     assert f"{len(finding.tickets):,} tickets" in tickets.chip_label.text()
     assert "W09" in tickets.chip_label.text()
+    assert tickets.back.text() == "← Back to Warnings"
+    tickets.back.click()
+    assert window.stack.currentWidget() is view
     tickets.chip_clear.click()
     assert not tickets.chip.isVisibleTo(tickets)
     assert tickets.model.rowCount() == len(window.state.history.tickets)

@@ -59,6 +59,9 @@ def test_outcome_filter_uses_the_engine_outcomes() -> None:
     row = 0
     i = model.ticket_index(row)
     assert model.data(model.index(row, 7)) == OUTCOMES[int(resp[i])]
+    model.set_outcomes({"response": np.full(100, 3, np.int8), "resolution": res})
+    model.set_filter(TicketFilter())
+    assert model.data(model.index(0, 7)) == "not applicable"  # in words, not the code
 
 
 def test_sorting_orders_by_the_column() -> None:

@@ -121,7 +121,7 @@ def test_tickets_view_gets_baseline_outcomes(qtbot, window) -> None:
     qtbot.waitUntil(lambda: bool(tickets.model._outcomes), timeout=5000)
     tickets.outcome.setCurrentIndex(tickets.outcome.findData("breached"))
     assert 0 < tickets.model.rowCount() < len(window.state.history.tickets)
-    assert tickets.model.data(tickets.model.index(0, 7)) in ("met", "breached", "pending", "not_applicable")
+    assert tickets.model.data(tickets.model.index(0, 7)) in ("met", "breached", "pending", "not applicable")
 
 
 def test_empty_state_without_history(qtbot) -> None:

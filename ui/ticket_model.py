@@ -164,7 +164,7 @@ class TicketTableModel(QAbstractTableModel):
         if arr is None:
             return ""
         code = int(arr[i])
-        return OUTCOMES[code] if 0 <= code < len(OUTCOMES) else ""
+        return OUTCOMES[code].replace("_", " ") if 0 <= code < len(OUTCOMES) else ""  # in words
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sort = (column, order)

@@ -313,7 +313,7 @@ class OverviewView(QWidget):
             self.window_.show_view("tickets")
             tickets = self.window_.views.get("tickets")
             if tickets is not None:
-                tickets.show_tickets(f.tickets, f"{finding_heading(f)}")
+                tickets.show_tickets(f.tickets, finding_heading(f), back="overview")
             return
         self.window_.show_view("warnings")
 

@@ -173,8 +173,8 @@ class TicketsView(QWidget):
             "priority": "P4",
             "team": max(tickets.team_names, key=cell.horizontalAdvance, default=""),
             "category": max(tickets.category_names, key=cell.horizontalAdvance, default=""),
-            "response": "not_applicable",
-            "resolution": "not_applicable",
+            "response": "not applicable",
+            "resolution": "not applicable",
         }
         for col, (key, _title) in enumerate(COLUMNS):
             header = str(self.model.headerData(col, Qt.Orientation.Horizontal) or "")

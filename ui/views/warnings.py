@@ -181,7 +181,7 @@ class WarningsView(QWidget):
             self.window_.show_view("tickets")
             tickets = self.window_.views.get("tickets")
             if tickets is not None:
-                tickets.show_tickets(f.tickets, f"{code_title(f.code)} — {f.evidence[:80]}")
+                tickets.show_tickets(f.tickets, f"{code_title(f.code)} — {f.evidence[:80]}", back="warnings")
         elif f.code in HISTORY_CODES:
             self.window_.show_view("tickets")
         else:
