@@ -7,8 +7,6 @@ import gc
 
 import pytest
 
-pytest.importorskip("PySide6")
-
 from tests.test_ui_support import make_contract
 from ui import heap
 
