@@ -151,3 +151,65 @@ def test_cli_uses_the_zone_the_import_recorded(tmp_path: Path, capsys: pytest.Ca
     assert main(["audit", "--tickets", str(f), "--tz", "Europe/Berlin"]) == 0
     text = capsys.readouterr().out
     assert "trivial rules: always met" in text and "zones searched: Europe/Berlin, UTC" in text
+
+
+def test_vectorised_thresholds_equal_the_one_at_a_time_search() -> None:
+    from workbench.engine.audit import best_threshold, best_thresholds
+
+    rng = np.random.default_rng(5)
+    for n in (1, 2, 7, 60, 301):
+        elapsed = rng.integers(0, 40, size=(150, n)).astype(np.int64) * 900  # many ties
+        for met in (rng.random(n) < 0.6, np.ones(n, bool), np.zeros(n, bool)):
+            ts, agree = best_thresholds(elapsed, met)
+            assert [(int(t), int(a)) for t, a in zip(ts, agree, strict=True)] == [
+                best_threshold(row, met) for row in elapsed]
+
+
+def test_hour_of_week_seconds_equal_the_engine_clock_with_pauses() -> None:
+    """The search's elapsed times (sums of local hours of the week) equal the engine's on the same
+    calendar, pauses and a summer-time change included."""
+    from models.contract import CalendarSpec
+    from models.history import StatusChange, StatusLog
+    from workbench.engine.audit import DAYS, _slot_calendars, _slot_seconds
+    from workbench.engine.simulate import Engine
+
+    tickets = _planted_berlin(80)
+    changes = [StatusChange(ticket_id=t.id, at=t.opened_at + timedelta(hours=h), status=s)
+               for t in tickets[::3] for h, s in ((1, "Waiting"), (3, "Work"))]
+    table = TicketTable.from_tickets(tickets)
+    eng = Engine(table, StatusLog.from_changes(changes, table))
+    cals = _slot_calendars("Europe/Berlin", eng.lo, eng.hi)
+    for pauses in ((), ("Waiting",)):
+        slots = _slot_seconds(eng, 1, "resolution", cals, pauses).reshape(7, 24, -1)
+        for days, h, n in ((DAYS[:5], 8, 9), (DAYS[:6], 0, 24), (DAYS, 13, 7), (DAYS[:5], 23, 1)):
+            spec = CalendarSpec(timezone="Europe/Berlin",
+                                weekly={d: (f"{h:02d}:00-{h + n:02d}:00",) for d in days})
+            want = eng.elapsed(1, "resolution", spec, pauses).business
+            got = slots[[DAYS.index(d) for d in days], h:h + n].sum(axis=(0, 1))
+            assert got.tolist() == want.tolist(), (days, h, n, pauses)
+
+
+def test_every_start_and_length_is_searched() -> None:
+    """A clock on an unusual window (Mon-Sat 13:00-21:00 Berlin) is found exactly; the search
+    scores every whole-hour window of each weekday set."""
+    from workbench.engine.audit import candidate_calendars
+
+    assert len(candidate_calendars("UTC")) == 1 + 3 * 300
+    rng = np.random.default_rng(21)
+    start = datetime(2026, 3, 16, 0, 0, tzinfo=BERLIN)
+    rows = []
+    for i in range(300):
+        opened = start + timedelta(minutes=int(rng.integers(0, 60 * 24 * 28)))
+        resolved = opened + timedelta(hours=float(rng.uniform(0.5, 60)))
+        t, hours = opened.astimezone(BERLIN), 0.0
+        while t < resolved:
+            if t.weekday() < 6 and 13 <= t.hour < 21:
+                hours += 5 / 60
+            t += timedelta(minutes=5)
+        rows.append(Ticket(id=f"W{i}", priority="P3", opened_at=opened, first_response_at=opened,
+                           resolved_at=resolved, closed_at=resolved, provider_sla_met=hours <= 5))
+    res = audit(TicketTable.from_tickets(rows), data_zone="Europe/Berlin")
+    assert res.best is not None and res.best.agreement == 1.0
+    planted = [c for c in res.candidates if c.calendar == "Mon-Sat 13:00-21:00 Europe/Berlin"
+               and c.metric == "resolution"]
+    assert planted and planted[0].agreement == 1.0

@@ -16,9 +16,9 @@ Two questions, for the tickets that carry the provider tool's flag (ServiceNow
 
 2. **The clock that best reproduces the flags.**  For each metric (response =
    opened -> first response, resolution = opened -> resolved, closure = opened ->
-   closed), each calendar (24x7, and business windows of every start from 06:00 to
-   10:00 and every length from 7 to 12 hours, in hour steps, on the weekday sets of
-   common contracts: Mon-Fri, Mon-Sat, every day), in each zone that may be the
+   closed), each calendar (24x7, and every business window in hour steps: each start
+   from 00:00 to 23:00 and each length up to midnight, 300 windows, on the weekday sets
+   of common contracts: Mon-Fri, Mon-Sat, every day), in each zone that may be the
    provider's (the contract's business zone, the data's own zone as the import read
    it, and UTC), with and without the contract's pause statuses, and for each
    priority separately, the threshold that maximises agreement is found exactly:
@@ -26,7 +26,10 @@ Two questions, for the tickets that carry the provider tool's flag (ServiceNow
    iff elapsed <= T" is a prefix count (ties are kept together); the roundest
    duration inside the best interval is reported.  Tickets without the metric's
    event count as not agreeing, so the candidates are ranked on the same
-   denominator.
+   denominator.  Vectorised: per metric, priority, zone and pause rule each ticket's
+   business seconds in every local hour of the week are found once (one calendar per
+   hour, exact across summer-time changes); a window's elapsed times are sums of those
+   hours, and each window's best threshold comes from one sort.
 
    The trivial rules "always met" and "never met" are reported beside it
    (``baselines``), and take the place of the best explanation when no clock agrees
@@ -37,6 +40,7 @@ Elapsed times come from :class:`workbench.engine.simulate.Engine` (the engine's 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,8 +55,8 @@ I64 = npt.NDArray[np.int64]
 Bool = npt.NDArray[np.bool_]
 
 AUDIT_METRICS = ("response", "resolution", "closure")
-START_HOURS = (6, 7, 8, 9, 10)
-WINDOW_HOURS = (7, 8, 9, 10, 11, 12)
+START_HOURS = tuple(range(24))  # windows start on every hour and last every whole number of hours
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_SETS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Mon-Fri", ("mon", "tue", "wed", "thu", "fri")),
     ("Mon-Sat", ("mon", "tue", "wed", "thu", "fri", "sat")),
@@ -94,6 +98,7 @@ def _closure_as_resolution(t: TicketTable) -> TicketTable:
 
 
 NEVER_MET = "never met"
+CHUNK = 64  # candidates scored together: small enough to stay in cache
 
 
 def format_duration(seconds: int) -> str:
@@ -277,16 +282,25 @@ def _sec(v: Any) -> int | None:
     return None if int(v) < 0 else int(v)
 
 
+def candidate_windows() -> list[tuple[int, int]]:
+    """Every business window in hour steps, (start hour, length in hours): 00:00-01:00 … 00:00-24:00,
+    01:00-02:00 …, 23:00-24:00 (a window does not cross midnight)."""
+    return [(h, n) for h in START_HOURS for n in range(1, 25 - h)]
+
+
+def window_name(days_name: str, start: int, length: int, zone: str) -> str:
+    return f"{days_name} {start:02d}:00-{start + length:02d}:00 {zone}"
+
+
 def candidate_calendars(zones: str | list[str]) -> list[tuple[str, CalendarSpec | str]]:
-    """24x7, then every searched business window in each zone."""
+    """24x7, then every searched business window in each zone (the calendars the search scores)."""
     out: list[tuple[str, CalendarSpec | str]] = [(LITERAL_24X7, LITERAL_24X7)]
     for zone in [zones] if isinstance(zones, str) else zones:
         for days_name, days in WEEKDAY_SETS:
-            for s in START_HOURS:
-                for length in WINDOW_HOURS:
-                    w = f"{s:02d}:00-{s + length:02d}:00"
-                    spec = CalendarSpec(timezone=zone, weekly={d: (w,) for d in days})
-                    out.append((f"{days_name} {w} {zone}", spec))
+            for h, n in candidate_windows():
+                w = f"{h:02d}:00-{h + n:02d}:00"
+                out.append((window_name(days_name, h, n, zone), CalendarSpec(timezone=zone,
+                                                                           weekly={d: (w,) for d in days})))
     return out
 
 
@@ -306,11 +320,119 @@ def trivial_baselines(tickets: TicketTable) -> list[Explanation]:
     return out
 
 
+def _roundest_many(lo: I64, hi: I64) -> I64:
+    """:func:`_roundest` of each (lo, hi) pair; hi < 0 is unbounded."""
+    out = lo.copy()
+    done = np.zeros(len(lo), bool)
+    for step in (86400, 14400, 3600, 1800, 900, 300, 60, 1):
+        t = -(-lo // step) * step
+        ok = ~done & ((hi < 0) | (t < hi))
+        out[ok] = t[ok]
+        done |= ok
+    return out
+
+
+def best_thresholds(elapsed: I64, met: Bool) -> tuple[I64, I64]:
+    """:func:`best_threshold` for each row of ``elapsed`` (candidates x tickets) at once: the
+    thresholds (-1: never met) and the agreeing counts.  Elapsed times beyond 2**30 seconds
+    (34 years) are taken as equal."""
+    return _best_of_chunks(met, (elapsed[a:a + CHUNK] for a in range(0, len(elapsed), CHUNK)),
+                           len(elapsed))
+
+
+def _best_of_chunks(met: Bool, chunks: Iterable[I64], k_rows: int) -> tuple[I64, I64]:
+    """:func:`best_thresholds` over candidates given as consecutive chunks of rows."""
+    n = len(met)
+    if n == 0:
+        return np.zeros(k_rows, np.int64), np.zeros(k_rows, np.int64)
+    breached = (~met).astype(np.int32)
+    total_not = int(breached.sum())
+    split = np.arange(1, n + 1, dtype=np.int32)
+    ts: list[I64] = []
+    agreeing: list[I64] = []
+    for chunk in chunks:
+        # one sort per candidate of elapsed*2 + breached: ties stay together, each carries its flag
+        key = np.minimum(chunk, 2**30 - 1).astype(np.int32) * 2 + breached
+        key.sort(axis=1)
+        e = key >> 1
+        # agreeing with the first k tickets met = 2 * met among them - k + total_not (k = 1..n)
+        score = 2 * np.cumsum(1 - (key & 1), axis=1, dtype=np.int32) - split
+        score[:, :-1][e[:, 1:] == e[:, :-1]] = np.iinfo(np.int32).min  # splits only between values
+        k = np.argmax(score, axis=1)
+        rows = np.arange(len(key))
+        best = score[rows, k]
+        never = best <= 0  # k = 0 (no ticket met) agrees total_not; ties go to it
+        lo = e[rows, k].astype(np.int64)
+        hi = np.where(k + 1 < n, e[rows, np.minimum(k + 1, n - 1)], -1).astype(np.int64)
+        ts.append(np.where(never, -1, _roundest_many(lo, hi)))
+        agreeing.append(total_not + np.where(never, 0, best).astype(np.int64))
+    return np.concatenate(ts), np.concatenate(agreeing)
+
+
+def _slot_calendars(zone: str, lo: int, hi: int) -> list[Any]:
+    """The 168 calendars of one local hour of the week each (Monday 00:00-01:00 first)."""
+    from workbench.engine.calendar import compile_calendar
+
+    return [compile_calendar(CalendarSpec(timezone=zone, weekly={day: (f"{h:02d}:00-{h + 1:02d}:00",)}),
+                             lo, hi, table=False) for day in DAYS for h in range(24)]
+
+
+def _slot_seconds(eng: Any, p: int, metric: str, cals: list[Any], pauses: tuple[str, ...]) -> I64:
+    """Per ticket of priority group ``p``: the business seconds from its opening to the metric's end
+    (less its pauses) that fall in each local hour of the week of ``cals`` (tickets x 168).  Any
+    calendar of weekly whole-hour windows in that zone without holidays gives a ticket's elapsed
+    time as the sum of its hours (DST-exact: each hour is its own calendar).  Shape: 168 x tickets."""
+    opened = eng.opened[p]
+    end = eng.ends[p][metric][0]
+    pk = np.empty(0, np.int64)
+    if pauses:
+        pi = eng.pauses(pauses)[p]
+        ps = np.maximum(pi.start, opened[pi.ticket])
+        pe = np.minimum(pi.end, end[pi.ticket])
+        keep = pe > ps
+        pk, ps, pe = pi.ticket[keep], ps[keep], pe[keep]
+    out = np.empty((len(cals), len(opened)), np.int64)
+    for j, cal in enumerate(cals):
+        col = cal.covered_before_in_span(end) - cal.covered_before_in_span(opened)
+        if len(pk):
+            paused = cal.covered_before_in_span(pe) - cal.covered_before_in_span(ps)
+            col -= np.bincount(pk, weights=paused, minlength=len(opened)).astype(np.int64)
+        out[j] = col
+    return out
+
+
+def _window_results(slots: I64, met: Bool) -> list[tuple[I64, I64]]:
+    """Per weekday set (in :data:`WEEKDAY_SETS` order): the best thresholds and agreement of every
+    :func:`candidate_windows` window, from the hour-of-week seconds of :func:`_slot_seconds`
+    (168 x tickets); a window's elapsed times are differences of cumulative hours, built a chunk
+    of windows at a time."""
+    m = slots.shape[1]
+    cum = np.zeros((7, 25, m), np.int64)
+    np.cumsum(slots.reshape(7, 24, m), axis=1, out=cum[:, 1:, :])
+    wins = candidate_windows()
+    first = np.array([h for h, _ in wins])
+    last = np.array([h + n for h, n in wins])
+    out = []
+    for _, days in WEEKDAY_SETS:
+        per_day = cum[[DAYS.index(d) for d in days]].sum(axis=0)  # 25 x tickets
+        chunks = (per_day[last[a:a + CHUNK]] - per_day[first[a:a + CHUNK]]
+                  for a in range(0, len(wins), CHUNK))
+        out.append(_best_of_chunks(met, chunks, len(wins)))
+    return out
+
+
+def _concat_results(parts: list[tuple[I64, I64]]) -> tuple[I64, I64]:
+    return np.concatenate([t for t, _ in parts]), np.concatenate([a for _, a in parts])
+
+
 def best_explanations(
     tickets: TicketTable, log: StatusLog | None, pause_statuses: tuple[str, ...] = (),
     zone: str | list[str] = "UTC", as_of: int | None = None, progress: ProgressCallback | None = None,
 ) -> list[Explanation]:
-    """Every (metric, calendar, pauses) candidate with its best per-priority targets, best first."""
+    """Every (metric, calendar, pauses) candidate of :func:`candidate_calendars` with its best
+    per-priority targets, best first.  Vectorised: per metric, priority, zone and pause rule the
+    tickets' seconds in each local hour of the week are found once; every window's elapsed times
+    are sums of those hours, and every window's best threshold comes from one sort."""
     from workbench.engine.simulate import Engine
 
     engines = {"response": Engine(tickets, log, as_of), "resolution": None, "closure": None}
@@ -318,34 +440,51 @@ def best_explanations(
     engines["closure"] = Engine(_closure_as_resolution(tickets), log, as_of)
     flag_all = tickets.provider_sla_met == 1
     total = len(tickets)
-    cals = candidate_calendars(zone)
-    pause_opts: list[tuple[str, ...]] = [()] + ([tuple(pause_statuses)] if pause_statuses else [])
+    zones = [zone] if isinstance(zone, str) else list(zone)
+    pause_opts: list[tuple[str, ...]] = [()]
+    if pause_statuses:
+        pause_opts.append(tuple(sorted(set(pause_statuses))))
+    slot_cals: dict[tuple[str, int, int], list[Any]] = {}
+    wins = candidate_windows()
+    names = [LITERAL_24X7] + [window_name(dn, h, n, z) for z in zones for dn, _ in WEEKDAY_SETS
+                              for h, n in wins]
     out: list[Explanation] = []
-    steps = len(AUDIT_METRICS) * len(cals) * len(pause_opts)
+    steps = len(AUDIT_METRICS) * len(pause_opts) * len(PRIORITIES)
     k = 0
     for metric in AUDIT_METRICS:
         eng = engines[metric]
         assert eng is not None
         em = "response" if metric == "response" else "resolution"
-        for cal_name, spec in cals:
-            for pauses in pause_opts:
-                report(progress, k / steps, f"{metric}, {cal_name}")
+        for pauses in pause_opts:
+            # per priority: (thresholds, agreeing) of every candidate, in the order of ``names``
+            found: dict[str, tuple[I64, I64]] = {}
+            group_sizes: dict[str, int] = {}
+            for p, pname in enumerate(PRIORITIES):
+                report(progress, k / steps, f"{metric}, {pname}")
                 k += 1
-                targets: dict[str, str] = {}
-                per: dict[str, float | None] = {}
-                agreeing = 0
-                for p, pname in enumerate(PRIORITIES):
-                    idx = eng.group_index[p]
-                    if len(idx) == 0:
-                        continue
-                    el = eng.elapsed(p, em, spec, pauses)
-                    has = el.has_event
-                    t, a = best_threshold(el.business[has], flag_all[idx][has])
-                    targets[pname] = NEVER_MET if t < 0 else format_duration(t)
-                    per[pname] = a / len(idx)
-                    agreeing += a
+                idx = eng.group_index[p]
+                if len(idx) == 0:
+                    continue
+                has = eng.ends[p][em][1]
+                met = flag_all[idx][has]
+                always = eng.elapsed(p, em, LITERAL_24X7, pauses).business[has]
+                parts = [best_thresholds(always[None, :], met)]
+                for z in zones:
+                    cals = slot_cals.get((z, eng.lo, eng.hi))
+                    if cals is None:
+                        cals = slot_cals[(z, eng.lo, eng.hi)] = _slot_calendars(z, eng.lo, eng.hi)
+                    parts += _window_results(_slot_seconds(eng, p, em, cals, pauses)[:, has], met)
+                found[pname] = _concat_results(parts)
+                group_sizes[pname] = len(idx)
+            lists = {pn: (t.tolist(), a.tolist()) for pn, (t, a) in found.items()}
+            for c, cal_name in enumerate(names):
+                targets = {pn: NEVER_MET if t[c] < 0 else format_duration(t[c])
+                           for pn, (t, _) in lists.items()}
+                per: dict[str, float | None] = {pn: a[c] / group_sizes[pn] for pn, (_, a) in lists.items()}
+                agreeing = sum(a[c] for _, a in lists.values())
                 out.append(Explanation(metric, cal_name, bool(pauses), targets, agreeing, total, per))
     out.sort(key=lambda x: (-x.agreeing, AUDIT_METRICS.index(x.metric), x.pauses))
+    report(progress, 1.0, "searched")
     return out
 
 
