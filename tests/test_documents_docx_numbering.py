@@ -91,8 +91,12 @@ def build(path: Path) -> Path:
 
 def test_numbers_come_out_as_word_shows_them(tmp_path: Path) -> None:
     doc = load_document(build(tmp_path / "numbered.docx"))
-    assert doc.refs() == ["Managed Services Agreement", "1", "2", "2.1", "2.2", "3", "3.1", "1", "2",
-                          "4", "1"]
+    # the "List Number" items under 3 and the restarted list under 4 are lists inside numbered
+    # sections: their 1., 2. are list items, not clauses 1 and 2 again
+    assert doc.refs() == ["Managed Services Agreement", "1", "2", "2.1", "2.2", "3", "3.1", "4"]
+    assert "- 1. name escalation contacts;" in doc.clause("3.1").text
+    assert "- 2. approve changes" in doc.clause("3.1").text
+    assert "- 1. This agreement is reviewed every quarter." in doc.clause("4").text
     assert doc.clause("2").heading == "Service levels" and doc.clause("2.1").heading == "Response times"
     c21 = doc.clause("2.1").text
     assert "(a)\tP1 incidents" in c21 and "(b)\tP2 incidents" in c21 and "(i)\twhich apply" in c21
@@ -114,3 +118,54 @@ def test_number_formats() -> None:
     assert [_format_number(n, "lowerLetter") for n in (1, 2, 26, 27)] == ["a", "b", "z", "aa"]
     assert _format_number(4, "upperRoman") == "IV" and _format_number(9, "lowerRoman") == "ix"
     assert _format_number(3, "decimalZero") == "03" and _format_number(12, "decimal") == "12"
+
+
+# abstractNum 92 defines the numbering style "ClauseList" (w:styleLink); abstractNum 93 only points
+# at it (w:numStyleLink), as Word writes a list made from a numbering style
+STYLE_DEF = f"""
+<w:abstractNum xmlns:w="{W}" w:abstractNumId="92">
+  <w:styleLink w:val="ClauseList"/>
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>
+  <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/></w:lvl>
+</w:abstractNum>
+"""
+STYLE_USE = f"""
+<w:abstractNum xmlns:w="{W}" w:abstractNumId="93"><w:numStyleLink w:val="ClauseList"/></w:abstractNum>
+"""
+
+
+def _numbering(d: Any, *xml: str) -> None:
+    from docx.oxml import parse_xml
+
+    numbering = d.part.numbering_part.element
+    first_num = numbering.find(f"{{{W}}}num")
+    for x in xml:
+        el = parse_xml(x)
+        (first_num.addprevious if el.tag.endswith("abstractNum") else numbering.append)(el)
+
+
+def test_lists_in_cells_and_numbering_styles(tmp_path: Path) -> None:
+    """Body clauses numbered through a numbering style (numStyleLink) under unnumbered headings are
+    the document's clause numbers; numbered paragraphs in a table cell are the cell's list items and
+    advance the list they belong to."""
+    import docx
+
+    d = docx.Document()
+    use = f'<w:num xmlns:w="{W}" w:numId="93"><w:abstractNumId w:val="93"/></w:num>'
+    _numbering(d, STYLE_DEF, STYLE_USE, use)
+    d.add_heading("Service levels", level=1)  # not numbered: the body numbers its clauses
+    _num_pr(d.add_paragraph("Support hours are 08:00-18:00 Monday to Friday."), 93, 0)  # 1.
+    _num_pr(d.add_paragraph("Incidents are answered by priority."), 93, 1)  # 1.1
+    table = d.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Priority", "Response"
+    table.cell(1, 0).text = "P1"
+    cell = table.cell(1, 1)
+    cell.paragraphs[0].text = "within 1 hour"
+    _num_pr(cell.paragraphs[0], 93, 1)  # 1.2, in the cell
+    _num_pr(d.add_paragraph("Credits are 5% of the monthly fee per breach."), 93, 1)  # 1.3
+    path = tmp_path / "styled.docx"
+    d.save(str(path))
+    doc = load_document(path)
+    assert doc.refs() == ["Service levels", "1", "1.1", "1.3"]
+    assert "| P1 | 1.2 within 1 hour |" in doc.clause("1.1").text
+    assert "Credits are 5%" in doc.clause("1.3").text

@@ -25,9 +25,13 @@ Segmentation rules (in order, line by line):
   ``preamble``.
 
 DOCX automatic numbering (``w:numPr`` on the paragraph or its style, numbering.xml's
-``w:lvlText``/``w:start``/``w:numFmt``) is counted through the document and written in
-front of the paragraph as Word shows it ("2.1<TAB>…", "(a)<TAB>…"); Heading 1-6 become
-Markdown headings, so outline-numbered headings are numbered clauses.
+``w:lvlText``/``w:start``/``w:numFmt``, a list made from a numbering style through
+``w:numStyleLink``) is counted through the document and written in front of the paragraph
+as Word shows it ("2.1<TAB>…", "(a)<TAB>…"); Heading 1-6 become Markdown headings, so
+outline-numbered headings are numbered clauses.  In a section whose heading is numbered
+(by a list or typed), a paragraph numbered by another list is a list item of the clause
+("- 1. …"), not a clause of that number; numbered paragraphs in table cells are the cell's
+list items ("1.2 within 1 hour") and count in their list.
 
 PDF text carries no Markdown, so the reader writes what the type shows: a short line set
 larger or bold than the body (not ending with a full stop) becomes a Markdown heading,
@@ -460,12 +464,22 @@ class _DocxNumbering:
         self.nums: dict[str, tuple[str, dict[int, int]]] = {}  # numId -> (abstractNumId, start overrides)
         self.counters: dict[str, dict[int, int]] = {}
         self.seen: set[str] = set()
+        self.alias: dict[str, str] = {}  # abstractNumId -> the one holding its levels (numStyleLink)
         try:
             root = document.part.numbering_part.element
         except Exception:  # no numbering part: nothing is numbered
             return
         val = qn("w:val")
+        links: dict[str, str] = {}  # abstractNumId -> the numbering style it takes its levels from
+        styles: dict[str, str] = {}  # numbering style -> abstractNumId defining it (w:styleLink)
         for a in root.iterchildren(qn("w:abstractNum")):
+            aid = a.get(qn("w:abstractNumId"), "")
+            link = a.find(qn("w:numStyleLink"))
+            if link is not None and link.get(val):
+                links[aid] = link.get(val)
+            own = a.find(qn("w:styleLink"))
+            if own is not None and own.get(val):
+                styles[own.get(val)] = aid
             levels: dict[int, _Level] = {}
             for lvl in a.iterchildren(qn("w:lvl")):
                 lv = _Level()
@@ -490,6 +504,12 @@ class _DocxNumbering:
                 if so is not None and (so.get(val) or "").isdigit():
                     overrides[int(o.get(qn("w:ilvl"), "0"))] = int(so.get(val))
             self.nums[n.get(qn("w:numId"), "")] = (ref.get(val, "") if ref is not None else "", overrides)
+        # a list defined through a numbering style (w:numStyleLink) counts and shows as that style's
+        # definition (w:styleLink), whose levels it shares
+        for aid, style in links.items():
+            target = styles.get(style)
+            if target is not None and target != aid:
+                self.alias[aid] = target
 
     def _num_pr(self, p: Any) -> tuple[str | None, int | None]:
         qn = self._qn
@@ -520,16 +540,17 @@ class _DocxNumbering:
                 break
         return num_id, ilvl
 
-    def label(self, p: Any) -> tuple[str, int]:
-        """(the number Word shows before the paragraph, or "", its level)."""
+    def label(self, p: Any) -> tuple[str, int, str]:
+        """(the number Word shows before the paragraph, or "", its level, the list it belongs to)."""
         num_id, ilvl = self._num_pr(p)
         if not num_id or num_id == "0" or num_id not in self.nums:
-            return "", 0
+            return "", 0, ""
         level = ilvl or 0
         abstract, overrides = self.nums[num_id]
+        abstract = self.alias.get(abstract, abstract)
         levels = self.levels.get(abstract, {})
         if level not in levels:
-            return "", level
+            return "", level, abstract
         counters = self.counters.setdefault(abstract, {})
         if num_id not in self.seen:
             self.seen.add(num_id)
@@ -541,7 +562,7 @@ class _DocxNumbering:
             del counters[deeper]
         lv = levels[level]
         if lv.fmt == "bullet":
-            return "", level
+            return "", level, abstract
 
         def sub(m: re.Match[str]) -> str:
             k = int(m.group(1)) - 1
@@ -549,7 +570,7 @@ class _DocxNumbering:
             value = counters.get(k, other.start)
             return _format_number(value, "decimal" if lv.legal and k != level else other.fmt)
 
-        return re.sub(r"%([1-9])", sub, lv.text).strip(), level
+        return re.sub(r"%([1-9])", sub, lv.text).strip(), level, abstract
 
 
 def _docx_text(path: Path) -> str:
@@ -563,30 +584,51 @@ def _docx_text(path: Path) -> str:
         raise DocumentError(f"{path}: not a readable DOCX file ({exc})") from None
     numbering = _DocxNumbering(d)
     out: list[str] = []
+    # the list that numbers the current section's heading ("" when its number is typed), None when
+    # the heading is not numbered: then the section's own numbered paragraphs are its clauses
+    heading_list: str | None = None
     for child in d.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             p = Paragraph(child, d)
             text = p.text.strip()
-            label, level = numbering.label(p)
+            label, level, in_list = numbering.label(p)
             if not text:
                 out.append("")
                 continue
-            if label:
-                text = f"{label}\t{text}"
             style = (p.style.name if p.style is not None else "") or ""
             m = re.match(r"Heading\s*(\d)", style)
-            if m:
-                out.append("#" * min(int(m.group(1)), 6) + " " + text)
-            elif style == "Title":
-                out.append("# " + text)
+            heading = "#" * min(int(m.group(1)), 6) if m else "#" if style == "Title" else ""
+            if heading:
+                typed = bool(_HEADING_NUMBER.match(text) or _KEYWORD.match(text))
+                heading_list = in_list if label else "" if typed else None
+            if label and not heading and heading_list is not None and in_list != heading_list:
+                # a list inside a numbered section: its numbers are list items, not clause numbers
+                out.append(f"- {label} {text}")
+                continue
+            if label:
+                text = f"{label}\t{text}"
+            if heading:
+                out.append(f"{heading} {text}")
             else:
                 out.append("    " * level + text if label else text)
         elif tag == "tbl":
             t = Table(child, d)
-            out.extend(_table_lines([[cell.text for cell in row.cells] for row in t.rows]))
+            out.extend(_table_lines([[_cell_text(cell, numbering) for cell in row.cells] for row in t.rows]))
             out.append("")
     return "\n".join(out) + "\n"
+
+
+def _cell_text(cell: Any, numbering: _DocxNumbering) -> str:
+    """A table cell's paragraphs with the numbers Word shows before them ("1. …", "(a) …"): list
+    items of the cell, never clause numbers (they also advance their list's count)."""
+    parts = []
+    for p in cell.paragraphs:
+        label = numbering.label(p)[0]
+        text = p.text.strip()
+        if text:
+            parts.append(f"{label} {text}" if label else text)
+    return "\n".join(parts)
 
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.I)
