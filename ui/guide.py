@@ -206,6 +206,7 @@ def add_help(widget: QWidget, anchor: str, window: Any) -> QToolButton:
             layout.insertLayout(index, row)
         elif layout is not None:
             layout.addWidget(button)
+        button.show()  # at once: a child added to a shown widget would show a turn later
         widget.help_button = button  # type: ignore[attr-defined]
     widget.help_anchor = anchor  # type: ignore[attr-defined]
     button.setToolTip("What this figure is: open its entry in the user guide")
