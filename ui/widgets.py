@@ -153,6 +153,7 @@ def _canvas_class() -> type:
             if self.figure is None or self.width() <= 0 or self.height() <= 0:
                 return
             fig = self.figure
+            self._fit(fig)
             # the key and size matplotlib's get_renderer uses (whole physical pixels): a
             # render keyed on the float bbox (466.99999999999994 high) would not be
             # reused, and the paint would make a blank renderer in its place
@@ -187,6 +188,17 @@ def _canvas_class() -> type:
             # started once the GUI thread has painted what this turn changed: the render
             # (Python on a pool thread) does not compete with that paint for the GIL
             QTimer.singleShot(0, self, start)
+
+        def _fit(self, fig: Any) -> None:
+            """The figure at the widget's size in its physical pixels: at a device pixel
+            ratio of 1.5 (150 % scaling) a figure swapped in keeps the dpi it was made
+            with and, sized from the widget's logical pixels, would fill two thirds of
+            the canvas; matplotlib scales only the dpi of the figure it started with."""
+            ratio = self.devicePixelRatioF() or 1.0
+            dpi = fig._original_dpi * ratio
+            if fig.dpi != dpi:
+                fig._set_dpi(dpi, forward=False)
+            fig.set_size_inches(self.width() * ratio / dpi, self.height() * ratio / dpi, forward=False)
 
         def _rendered(self, fig: Any, key: Any, renderer: Any) -> None:
             self.rendering = False

@@ -252,7 +252,8 @@ class CompareView(QWidget):
         self.perf_model = GridModel()
         self.perf_table = _table(self.perf_model)
         self.perf_table.setMaximumHeight(300)
-        self.perf_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # columns as wide as their words (_fit), not shared out evenly: an even share
+        # elided the versions' names in a narrow window or at 125-150 % scaling
         pl.addWidget(self.perf_table)
         row = QHBoxLayout()
         row.addWidget(QLabel("Chart metric:"))
