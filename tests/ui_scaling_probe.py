@@ -1,8 +1,9 @@
 """Run by tests/test_ui_scaling.py in a process of its own (the scale factor is read
 when the QApplication starts): ``QT_SCALE_FACTOR=1.5 python -m tests.ui_scaling_probe
-WIDTH HEIGHT`` opens the main window on the demo contracts with a generated history,
-shows every view and every tab of it at WIDTH x HEIGHT (device-independent pixels) and
-prints one JSON object: what was checked and every problem found — a chart not drawn,
+WIDTH HEIGHT`` opens the main window on the demo contracts with a generated ticket
+history and the demo's backup, restore-test, outage and KPI records, shows every view
+and every tab of it at WIDTH x HEIGHT (device-independent pixels) and prints one JSON
+object: what was checked and every problem found — a chart not drawn,
 without axes, blank, or with an axes outside the picture or without ink; a table
 header whose text does not fit its column (Qt elides it); a timeline painted blank."""
 
@@ -20,6 +21,7 @@ from models.contract import load_contract
 
 DEMO = Path(__file__).resolve().parents[1] / "resources" / "demo"
 CONTRACTS = ("northwind-2025", "northwind-2026-q4-proposal", "competitor-bluepeak")
+RECORDS = ("backups.csv", "restore_tests.csv", "outages.csv", "kpis.csv")
 
 
 def _wait(app: Any, cond: Any, timeout: float = 60.0) -> bool:
@@ -197,11 +199,15 @@ def main(argv: list[str]) -> int:
     from tests.test_ui_support import make_history
     from ui.main_window import MainWindow
     from ui.state import Version
+    from workbench.importing.records import merge_records, read_records
 
     window = MainWindow()
     window.quiet = True
     versions = [Version(i, load_contract(DEMO / f"{n}.yaml")) for i, n in enumerate(CONTRACTS, start=1)]
-    window.state.load(None, versions, make_history(3000))
+    history = make_history(3000)
+    for name in RECORDS:  # the demo's backups, restore tests and outages: the recovery charts
+        history = merge_records(history, read_records(DEMO / name))
+    window.state.load(None, versions, history)
     window.resize(width, height)
     window.show()
     _wait(app, lambda: window._preloaded, 120)
