@@ -206,6 +206,8 @@ _TIMEZONES: tuple[tuple[str, str], ...] = (
         r"\b(?:Australian )?Eastern Standard Time \(Sydney\)|\bAEST\b|\bAEDT\b|\bSydney time\b",
         "Australia/Sydney",
     ),
+    (r"\bNew Zealand (?:[Ss]tandard |[Dd]aylight )?[Tt]ime\b|\bNZ[SD]T\b|\b(?:Auckland|Wellington) time\b",
+     "Pacific/Auckland"),
     (r"\bUK time\b|\bBritish (?:Summer )?Time\b|\bGMT\b|\bBST\b|\bLondon time\b", "Europe/London"),
     (r"\bIrish (?:Standard )?time\b|\bDublin time\b", "Europe/Dublin"),
     (r"\bEastern (?:Standard |Daylight )?Time\b|\bE[SD]T\b|\bET\b", "America/New_York"),
