@@ -71,3 +71,21 @@ def test_pdf_key_figures_say_not_measured() -> None:
     assert response and all(r[2:] == ["—", "not measured", "—", "not measured"] for r in response)
     assert all(r[3].endswith("%") for r in rows if r[1] == "resolution")
     assert "not measured" in (_metric_line(M, "P1", "response") or "")  # type: ignore[arg-type]
+
+
+def test_a_metric_without_a_target_still_says_not_measured() -> None:
+    """A priority with no response target, in a history that never carries a first
+    response: the figure is absent because the data cannot give it, which the JSON says
+    (found by the clock property test on a contract without targets)."""
+    res = import_file(FIXTURES / "osticket.csv", tz="America/New_York", date_order="mdy")
+    contract = load_contract(DEMO / "northwind-2025.yaml")
+    data = contract.model_dump(mode="json")
+    for t in data["targets"].values():
+        t["response"] = None
+    no_response = type(contract).model_validate(data)
+    assert all(no_response.target(p, "response") is None for p in no_response.targets)
+    doc = simulate(no_response, res.tickets, res.status_log).to_json()
+    assert set(doc["not_measured"]) == {"response"}
+    for p, row in doc["by_priority"].items():
+        assert row["response"]["measured"] is False, p
+        assert "measured" not in row["resolution"], p

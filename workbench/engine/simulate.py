@@ -456,7 +456,8 @@ class Engine:
                 cal_name = contract.calendar_name(pname, metric)
                 if target is None or n_p == 0:
                     parts[(p, metric)] = (None, None)
-                    counts[metric] = MetricCounts(0, 0, 0, n_p, target, cal_name)
+                    counts[metric] = MetricCounts(0, 0, 0, n_p, target, cal_name,
+                                                  measured=metric not in self.not_measured)
                     continue
                 if metric in self.not_measured:
                     parts[(p, metric)] = (None, None)
