@@ -1,8 +1,11 @@
-"""Screenshots of every view on the demo workspace: ``python -m ui.screenshots [OUTDIR]``;
-of the start page of a new engagement: ``python -m ui.screenshots --start [OUTDIR]``.
+"""Screenshots of every view on the demo workspace, the import wizard (on an export from
+the tests' fixtures), the export dialog, the user guide and QBR mode, at 1366x768 and
+1920x1080, then the start page of a new engagement: ``python -m ui.screenshots [OUTDIR]``;
+the start pages only: ``python -m ui.screenshots --start [OUTDIR]``.
 
 Run offscreen (``QT_QPA_PLATFORM=offscreen``) or under xvfb.  The demo workspace is
-built in a temporary folder; the PNGs go to OUTDIR (default ``docs/screenshots``).
+built in a temporary folder; the PNGs (``gui-<name>-<width>x<height>.png``) go to OUTDIR
+(default ``docs/screenshots``).  Nothing outside the repository is read.
 """
 
 from __future__ import annotations
@@ -43,18 +46,47 @@ def _application(prefix: str) -> tuple[Any, Path]:
     return QApplication.instance() or QApplication(sys.argv[:1]), tmp
 
 
+SIZES = ((1366, 768), (1920, 1080))
+ROOT = Path(__file__).resolve().parents[1]
+# a ServiceNow incident list export from the tests' fixtures (times without a zone)
+EXPORT = ROOT / "tests" / "fixtures" / "exports" / "servicenow-list.csv"
+# rows the wizard rejects, added to a copy of it: a time that is no time, a ticket without a number
+BAD_ROWS = (
+    "INC0020098,next Tuesday,Printer offline,Abel Tuter,3 - Moderate,Closed,Hardware,Service Desk,"
+    "Beth Anglin,2026-03-06 10:00:00,system,,2026-03-06 10:00:00,true\n"
+    ",2026-03-06 09:00:00,VPN drops,Fred Luddy,2 - High,Closed,Network,Network,David Loo,"
+    "2026-03-06 12:00:00,system,2026-03-06 11:00:00,2026-03-06 12:00:00,true\n"
+)
+
+
+def sample_export(folder: Path) -> Path:
+    """The fixture export with :data:`BAD_ROWS` added, in ``folder``."""
+    target = folder / "servicenow-incidents.csv"
+    text = EXPORT.read_text(encoding="utf-8")
+    target.write_text(text + ("" if text.endswith("\n") else "\n") + "".join(BAD_ROWS), encoding="utf-8")
+    return target
+
+
+def _fit_dialog(dlg: Any, width: int, height: int) -> None:
+    """``dlg`` no larger than a screen of ``width`` x ``height`` holds (room for a title
+    bar and a task bar)."""
+    size = dlg.size()
+    dlg.resize(min(size.width(), width - 40), min(size.height(), height - 80))
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Every view of the demo workspace, the import wizard (on the fixture export), the
+    export dialog, the user guide and QBR mode, at each of :data:`SIZES`:
+    ``gui-<name>-<width>x<height>.png``."""
     args = sys.argv[1:] if argv is None else argv
     out = Path(args[0] if args else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app, tmp = _application("sla-shots-")
-    from ui.export_dialog import ExportDialog
-    from ui.import_wizard import ImportWizard
     from ui.main_window import MainWindow
 
     w = MainWindow()
     w.quiet = True
-    w.resize(1440, 900)
+    w.resize(*SIZES[0])
     w.show()
     w.open_demo(str(tmp / "demo.slawb"))
     _wait(app, lambda: (w.state.is_open and not w.loading) or bool(w.errors), 600)
@@ -62,18 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(w.errors), file=sys.stderr)
         return 1
     _wait(app, lambda: w.simulation.whatif is not None and w.simulation.idle())
-    def shot(name: str, widget: Any = None) -> None:
-        _settle(app)
-        (widget or w).grab().save(str(out / f"gui-{name}.png"))
-        print(out / f"gui-{name}.png")
 
-    # the QBR dashboard once its KPIs, chart and warning signs are in
-    overview: Any = w.views["overview"]
-    w.show_view("overview")
-    _wait(app, lambda: overview.report is not None)
-    shot("overview")
-
-    # the what-if simulator with P1 resolution tightened from the signed target
+    # the what-if simulator with P1 resolution tightened from the signed target (once)
     whatif: Any = w.views["whatif"]
     w.show_view("whatif")
     control = whatif.controls[("P1", "resolution")]
@@ -81,11 +103,40 @@ def main(argv: list[str] | None = None) -> int:
     _wait(app, lambda: w.simulation.idle() and w.simulation.whatif is not None
           and w.simulation.whatif.comparison is not None
           and w.simulation.whatif.scenario_contract is w.state.scenario)
+    export = sample_export(tmp)
+    for width, height in SIZES:
+        w.resize(width, height)
+        suffix = f"{width}x{height}"
+
+        def shot(name: str, widget: Any = None, suffix: str = suffix) -> None:
+            _settle(app)
+            target = out / f"gui-{name}-{suffix}.png"
+            (widget or w).grab().save(str(target))
+            print(target)
+
+        _views(app, w, shot)
+        _dialogs(app, w, shot, export, width, height)
+    w.show_view("overview")
+    w.db.shutdown()
+    return start_pages(out)
+
+
+def _views(app: Any, w: Any, shot: Any) -> None:
+    # the QBR dashboard once its KPIs, chart and warning signs are in
+    overview: Any = w.views["overview"]
+    w.show_view("overview")
+    _wait(app, lambda: overview.report is not None)
+    shot("overview")
+
+    whatif: Any = w.views["whatif"]
+    w.show_view("whatif")
     shot("whatif")
     whatif.tabs.setCurrentIndex(1)
     # the sensitivity figure is built on a pool thread
     _wait(app, lambda: whatif.charts_idle() and bool(whatif.sens_canvas.figure.axes), 60)
     shot("whatif-sensitivity")
+    whatif.tabs.setCurrentIndex(2)
+    shot("whatif-flips")
     whatif.tabs.setCurrentIndex(0)
 
     # the tickets, P1 only, one breached ticket's clock audit on the timeline
@@ -116,35 +167,57 @@ def main(argv: list[str] | None = None) -> int:
     editor.sections.setCurrentRow(2)
     shot("editor-calendar")
     editor.sections.setCurrentRow(0)
+
     w.show_view("compare")
     compare: Any = w.views["compare"]
     _wait(app, lambda: compare.comparison is not None and compare.idle())
-    shot("compare")
-    compare.tabs.setCurrentIndex(2)
-    shot("compare-compliance")
+    for index, name in enumerate(("compare", "compare-terms", "compare-compliance", "compare-warnings")):
+        if index < compare.tabs.count():
+            compare.tabs.setCurrentIndex(index)
+            shot(name)
     compare.tabs.setCurrentIndex(0)
+
+    w.show_view("start")
+    shot("start")
     w.show_view("overview")
 
-    sample = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "servicenow-uci"
-    sample_file = sample / "incident_event_log_sample400.csv"
-    if sample_file.is_file():
-        wiz = ImportWizard(w)
-        wiz.show()
-        wiz.file_page.path.setText(str(sample_file))
-        wiz.next()
-        _wait(app, wiz.preset_page.isComplete)
-        shot("import-format", wiz)
-        wiz.next()
-        wiz.mapping_page.tz.setCurrentText("UTC")
-        shot("import-mapping", wiz)
-        wiz.next()
-        _wait(app, wiz.preview_page.isComplete)
-        shot("import-preview", wiz)
-        wiz.next()
-        shot("import-rejected", wiz)
-        wiz.close()
+
+def _dialogs(app: Any, w: Any, shot: Any, export: Path, width: int, height: int) -> None:
+    from ui.export_dialog import ExportDialog
+    from ui.import_wizard import ImportWizard
+
+    wiz = ImportWizard(w)
+    _fit_dialog(wiz, width, height)
+    wiz.show()
+    wiz.file_page.path.setText(str(export))
+    wiz.next()
+    _wait(app, wiz.preset_page.isComplete)
+    shot("import-format", wiz)
+    wiz.next()
+    shot("import-mapping-no-zone", wiz)  # Next waits for the time zone the file's times lack
+    wiz.mapping_page.tz.setCurrentText("America/Toronto")
+    shot("import-mapping", wiz)
+    wiz.next()
+    _wait(app, wiz.preview_page.isComplete)
+    shot("import-preview", wiz)
+    wiz.next()
+    shot("import-rejected", wiz)
+    wiz.close()
+
+    # a backups/outages/KPIs file: told from its header, its own preview
+    from workbench.demo.generator import demo_dir
+
+    wiz = ImportWizard(w, records=True)
+    _fit_dialog(wiz, width, height)
+    wiz.show()
+    wiz.file_page.path.setText(str(demo_dir() / "outages.csv"))
+    wiz.next()
+    _wait(app, wiz.records_page.isComplete, 60)
+    shot("import-records", wiz)
+    wiz.close()
 
     dlg = ExportDialog(w)
+    _fit_dialog(dlg, width, height)
     dlg.show()
     for r in range(min(2, dlg.changes.rowCount())):
         item = dlg.changes.item(r, 2)
@@ -153,16 +226,31 @@ def main(argv: list[str] | None = None) -> int:
     dlg.prepared_by.setText("Account manager")
     shot("export", dlg)
     dlg.close()
-    w.db.shutdown()
-    return 0
 
+    guide = w.open_guide("kpi-response-compliance")
+    _fit_dialog(guide, width, height)
+    shot("guide", guide)
+    guide.close()
 
-START_SIZES = ((1366, 768), (1920, 1080))
+    # QBR mode: the last full quarter beside the 2026-Q4 proposal, its cover and a slide
+    from ui.present import quarters_of
+    from workbench.analytics.kpis import report_zone
+
+    st = w.state
+    quarters = quarters_of(st.history, st.as_of(), report_zone(st.baseline.contract))
+    proposal = next((v for v in st.versions if v.status == "proposal"), None)
+    w.presenting = None
+    w.present(quarters[0], proposal)
+    _wait(app, lambda: getattr(w, "presenting", None) is not None, 120)
+    show = w.presenting
+    show.resize(width, height)
+    shot("present", show)
+    show.close()
 
 
 def start_pages(out: Path) -> int:
     """The start page of a new engagement, empty and half done (the demo's tickets and
-    backups imported, no contract or proposal yet), at each of ``START_SIZES``."""
+    backups imported, no contract or proposal yet), at each of :data:`SIZES`."""
     out.mkdir(parents=True, exist_ok=True)
     from models.store import Workspace
     from workbench.demo.generator import demo_dir
@@ -186,24 +274,12 @@ def start_pages(out: Path) -> int:
         if w.errors or w.current_view != "start":
             print("\n".join(w.errors) or f"{path} did not open on the start page", file=sys.stderr)
             return 1
-        for width, height in START_SIZES:
+        for width, height in SIZES:
             w.resize(width, height)
             _settle(app)
             target = out / f"gui-start-{name}-{width}x{height}.png"
             w.grab().save(str(target))
             print(target)
-        if name == "half-done":  # the records' own preview in the import wizard
-            from ui.import_wizard import ImportWizard
-
-            wiz = ImportWizard(w, records=True)
-            wiz.show()
-            wiz.file_page.path.setText(str(demo_dir() / "outages.csv"))
-            wiz.next()
-            _wait(app, wiz.records_page.isComplete, 60)
-            _settle(app)
-            wiz.grab().save(str(out / "gui-import-records.png"))
-            print(out / "gui-import-records.png")
-            wiz.close()
         w.db.shutdown()
         w.close()
     return 0
