@@ -70,3 +70,14 @@ def test_uci_log_close_codes_are_not_cancellations(shared_dir: Path, tmp_path: P
     doc = simulate(load_contract(CONTRACT), res.tickets, res.status_log).to_json()
     assert "cancelled" not in doc
     assert sum(r["tickets"] for r in doc["by_priority"].values()) == 24917
+
+
+def test_audit_leaves_cancelled_tickets_out(capsys: pytest.CaptureFixture[str]) -> None:
+    from workbench.engine.audit import audit
+
+    res = import_file(FIXTURE, tz="UTC")
+    result = audit(res.tickets, res.status_log, load_contract(CONTRACT))
+    assert result.cancelled_tickets == 3 and result.tickets_with_flag == 2
+    assert result.to_json()["cancelled_tickets"] == 3
+    assert main(["audit", "--tickets", str(FIXTURE), "--tz", "UTC"]) == 0
+    assert "left out: 3 cancelled" in capsys.readouterr().out

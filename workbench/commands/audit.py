@@ -93,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
     if result.open_tickets:
         print(f"left out: {result.open_tickets} still open (their verdict is provisional); "
               f"{result.audited} audited")
+    if result.cancelled_tickets:
+        print(f"left out: {result.cancelled_tickets} cancelled (the tool cancelled their SLAs)")
     if contract is None:
         why = "no contract version in the workspace; " if args.workspace else ""
         print(f"agreement under a contract: not measured ({why}pass --contract C)")

@@ -12,7 +12,8 @@ Two questions, for the tickets that carry the provider tool's flag (ServiceNow
 
    Open tickets (neither resolved nor closed by ``as_of``) are left out of both
    questions and counted apart (``open_tickets``): the provider's flag on a ticket
-   still running is provisional.
+   still running is provisional.  Cancelled tickets (``TicketTable.cancelled``) are
+   left out too (``cancelled_tickets``): the tool cancelled their SLAs.
 
 2. **The clock that best reproduces the flags.**  For each metric (response =
    opened -> first response, resolution = opened -> resolved, closure = opened ->
@@ -78,7 +79,7 @@ def subset(tickets: TicketTable, log: StatusLog | None, mask: Bool) -> tuple[Tic
         first_response=tickets.first_response[idx], resolved=tickets.resolved[idx],
         closed=tickets.closed[idx], category=tickets.category[idx], category_names=tickets.category_names,
         team=tickets.team[idx], team_names=tickets.team_names, provider_sla_met=tickets.provider_sla_met[idx],
-        unrecorded=tickets.unrecorded[idx],
+        unrecorded=tickets.unrecorded[idx], cancelled=tickets.cancelled[idx],
     )
     if log is None or len(log) == 0:
         return t, StatusLog.empty()
@@ -94,6 +95,7 @@ def _closure_as_resolution(t: TicketTable) -> TicketTable:
         closed=t.closed, category=t.category, category_names=t.category_names, team=t.team,
         team_names=t.team_names, provider_sla_met=t.provider_sla_met,
         unrecorded=t.unrecorded & ~UNRECORDED_BITS["resolution"],  # closures stand for resolutions
+        cancelled=t.cancelled,
     )
 
 
@@ -208,6 +210,7 @@ class AuditResult:
     open_tickets: int = 0
     baselines: list[Explanation] = field(default_factory=list)
     zones: list[str] = field(default_factory=list)
+    cancelled_tickets: int = 0  # flagged tickets the tool cancelled: left out of both questions
 
     @property
     def audited(self) -> int:
@@ -232,7 +235,7 @@ class AuditResult:
             "open_tickets": self.open_tickets,
             "baselines": {b.targets_rule: _r(b.agreement) for b in self.baselines},
             "zones_searched": list(self.zones),
-        }
+        } | ({"cancelled_tickets": self.cancelled_tickets} if self.cancelled_tickets else {})
 
 
 # ------------------------------------------------------------------ audit
@@ -499,8 +502,10 @@ def audit(
     """Both audits over the finished tickets that carry ``provider_sla_met``.  ``data_zone``: the zone
     the tickets' export was written in (searched besides the contract's zone and UTC)."""
     mask = (tickets.provider_sla_met >= 0) & (tickets.opened != MISSING) & (tickets.priority >= 0)
-    t, log = subset(tickets, status_log, mask)
-    result = AuditResult(tickets_with_flag=len(t), provider_met=int((t.provider_sla_met == 1).sum()))
+    cancelled = int((mask & tickets.cancelled).sum())  # their SLAs were cancelled: no verdict to audit
+    t, log = subset(tickets, status_log, mask & ~tickets.cancelled)
+    result = AuditResult(tickets_with_flag=len(t), provider_met=int((t.provider_sla_met == 1).sum()),
+                         cancelled_tickets=cancelled)
     t, log, result.open_tickets = _without_open(t, log, as_of)
     if len(t) == 0:
         return result
