@@ -108,5 +108,8 @@ def test_frozen_app_opens_its_window_and_keeps_data_outside(frozen_app: Path, tm
     assert "window shown" in proc.stdout
     bundle = frozen_app.parent
     assert not list(bundle.rglob("*.slawb")), "user data written inside the bundle"
+    # the user guide's pages ship with the app (Help ▸ User guide works offline)
+    pages = {p.name for p in bundle.rglob("resources/guide/*.html")}
+    assert {"overview.html", "whatif.html", "present.html"} <= pages, pages
     assert list((home / ".local" / "share").rglob("*.slawb")), "demo workspace not in user data dir"
 
