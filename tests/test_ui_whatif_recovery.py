@@ -18,6 +18,7 @@ from tests.test_ui_support import SupersededCall, make_contract, make_history, v
 from ui.main_window import MainWindow
 from ui.views.whatif import WhatIfView
 from ui.views.whatif_recovery import RecoveryPanel, stop_of
+from workbench.app.recovery_whatif import recovery_terms_key
 from workbench.engine.recovery_replay import RecoveryReplay
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,8 +52,12 @@ def _panel(qtbot, window: MainWindow) -> RecoveryPanel:
 
 def _settled(qtbot, window: MainWindow) -> None:
     panel = view_of(window, "whatif", WhatIfView).recovery
-    qtbot.waitUntil(lambda: panel.service.idle() and panel.service.result is not None
-                    and panel.service.result.scenario_contract is window.state.scenario, timeout=15_000)
+    def current() -> bool:  # the shown result is for the scenario's recovery terms
+        result, scenario = panel.service.result, window.state.scenario
+        return (result is not None and scenario is not None
+                and recovery_terms_key(result.scenario_contract) == recovery_terms_key(scenario))
+
+    qtbot.waitUntil(lambda: panel.service.idle() and current(), timeout=15_000)
 
 
 def _row(panel: RecoveryPanel, subject: str, measure: str) -> tuple[str, str]:
@@ -249,3 +254,33 @@ def test_the_panel_fits_a_1366x768_laptop(qtbot, window, records) -> None:
     for label in panel.findChildren(QLabel):
         if label.isVisible() and not label.wordWrap():
             assert label.width() >= label.sizeHint().width(), label.text()
+
+
+@pytest.mark.window([CONTRACT], tickets=300, view="whatif")
+def test_a_ticket_target_change_does_not_replay_recovery(qtbot, window, records) -> None:
+    """Moving a P1 slider changes nothing the recovery replay reads: no replay and no new
+    month chart on the pool (they held the GIL the GUI thread needs); a recovery change
+    after it replays again."""
+    _with_records(window, records)
+    panel = _panel(qtbot, window)
+    engine = panel.service.engine
+    assert engine is not None
+    calls: list[object] = []
+    run = engine.run
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(args)
+        return run(*args, **kwargs)
+
+    engine.run = counted  # type: ignore[method-assign]
+    before = panel.service.result
+    slider = view_of(window, "whatif", WhatIfView).controls[("P1", "resolution")].slider
+    slider.setValue(slider.value() - 3)
+    _settled(qtbot, window)
+    assert window.state.scenario is not None and calls == []
+    assert panel.service.result is before
+    panel.rpo[SYSTEM].box.setValue(6 * H)
+    _settled(qtbot, window)
+    assert len(calls) == 1
+    result = panel.service.result
+    assert result is not None and result.scenario.rpo[SYSTEM].rpo_seconds == 6 * H

@@ -54,6 +54,7 @@ from workbench.app.recovery_whatif import (
     cadence_words,
     duration_words,
     parse_duration_words,
+    recovery_terms_key,
 )
 from workbench.app.scenarios import (
     ScenarioEdit,
@@ -97,6 +98,7 @@ class RecoveryService(QObject):
         self._engine_task: Task | None = None
         self._pending = False
         self._figures = 0  # month-chart figures being built
+        self._terms: tuple[str, str] | None = None  # the recovery terms of the newest replay
         state.history_changed.connect(self.rebuild)
         state.records_changed.connect(self.rebuild)
         state.baseline_changed.connect(self.request)
@@ -111,6 +113,7 @@ class RecoveryService(QObject):
         self._generation += 1
         self.engine = None
         self.result = None
+        self._terms = None
         for task in (self._engine_task, self._task):
             if task is not None:
                 task.cancel()
@@ -146,6 +149,10 @@ class RecoveryService(QObject):
         if baseline is None:
             return
         scenario = self.state.scenario or baseline
+        terms = (recovery_terms_key(baseline), recovery_terms_key(scenario))
+        if terms == self._terms and self._task is None and not self._pending:
+            return  # a ticket target or pause rule moved: the recovery result stands
+        self._terms = terms
         engine, gen = self.engine, self._generation
 
         def work(progress: ProgressCallback) -> RecoveryWhatIf:
@@ -168,6 +175,7 @@ class RecoveryService(QObject):
         self._task = None
         if self._pending:
             self._pending = False
+            self._terms = None  # the stopped replay's result was not shown
             self.request()
         else:
             self.busy_changed.emit(False)
@@ -204,6 +212,7 @@ class RecoveryService(QObject):
         if gen != self._generation:
             return
         self._task = self._engine_task = None
+        self._terms = None  # not replayed: the same terms are tried again
         self._pending = False
         self.busy_changed.emit(False)
         self.failed.emit(str(exc))

@@ -480,6 +480,14 @@ def _frame_key(contract: Contract) -> str:
                                              "monthly_fee", "currency"})
 
 
+def recovery_terms_key(contract: Contract) -> str:
+    """Everything a recovery What-if reads of a contract (its frame, backup terms, uptime
+    commitments): two contracts with the same key give the same recovery result, so a
+    change of ticket targets or pause rules needs no recovery replay."""
+    return contract.model_dump_json(include={"calendars", "service_credits", "credits_cap_percent",
+                                             "monthly_fee", "currency", "backup", "uptime"})
+
+
 class RecoveryWhatIfEngine:
     """A history's backups, restore tests and outages prepared for recovery What-ifs."""
 
