@@ -5,12 +5,14 @@ all still open keeps its pending and breached counts (the spec's example)."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from models.contract import load_contract
+from models.history import StatusLog, TicketTable
 from models.store import Workspace, head_revision, migrate
 from models.store.engine import _file_engine
 from workbench.cli import main
@@ -101,8 +103,30 @@ def test_a_metric_is_measured_when_some_export_carries_its_event(tmp_path: Path)
     with Workspace.open(ws) as w:
         tickets, log = w.load_tickets()
     assert tickets.unrecorded_share("response") == (2, len(tickets))
-    result = simulate(load_contract(CONTRACT), tickets, log)
+    contract = load_contract(CONTRACT)
+    as_of = int(datetime(2026, 3, 1, tzinfo=UTC).timestamp())
+    result = simulate(contract, tickets, log, as_of=as_of)
     assert result.engine.not_measured == {}
+    # the two tickets of the export without the columns are left out of both metrics, counted apart
+    doc = result.to_json(per_ticket=True)
+    assert doc["not_measured_tickets"] == {"response": 2, "resolution": 2}
+    rows = {t["id"]: t for t in doc["tickets"]}
+    outcomes = {rows[i][m]["outcome"] for i in ("T1", "T2") for m in ("response", "resolution")}
+    assert outcomes == {"not_measured"}
+    # the demo's own tickets count exactly as without them
+    alone = simulate(contract, *import_demo(tmp_path), as_of=as_of).to_json()
+    assert doc["by_priority"]["P1"]["response"] == alone["by_priority"]["P1"]["response"]
+    assert {p: r["resolution"] for p, r in doc["by_priority"].items()} == {
+        p: r["resolution"] for p, r in alone["by_priority"].items()}
+    assert result.monthly() == simulate(contract, *import_demo(tmp_path), as_of=as_of).monthly()
+
+
+def import_demo(tmp_path: Path) -> tuple[TicketTable, StatusLog]:
+    ws = tmp_path / "demo-only.slawb"
+    if not ws.exists():
+        import_into_workspace(ws, DEMO / "tickets.csv", source="b")
+    with Workspace.open(ws) as w:
+        return w.load_tickets()
 
 
 def test_workspace_at_0004_with_tickets_upgrades(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

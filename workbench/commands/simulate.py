@@ -243,6 +243,9 @@ def render_table(result: Any, per_ticket: bool = False, source: str | None = Non
         lines.append(f"{p:4} {r.tickets:>8}  " + "  ".join(cells))
     for why in result.engine.not_measured.values():
         lines.append(f"not measured: {why}")
+    for metric, k in result.engine.not_measured_tickets.items():
+        lines.append(f"not measured: {k} ticket(s) from an export without a column for the {metric} event "
+                     f"left out of {metric}")
     if result.issues:
         lines.append("")
         lines.append(f"{len(result.issues)} ticket(s) left out for bad data, e.g.:")

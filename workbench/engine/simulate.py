@@ -35,7 +35,10 @@ Choices where the spec leaves room (documented here and in the README):
   the event.  Its counts are 0 with ``measured: false`` and no compliance,
   ``not_measured`` in the JSON says why, and it gives no breaches or credits: never 0%
   compliance.  A history of tickets that are all still open, from an export that has the
-  columns, keeps its pending and breached counts.
+  columns, keeps its pending and breached counts.  In a history mixing exports with and
+  without the column, the tickets of the exports without it are left out of that metric
+  (per-ticket outcome ``not_measured``; ``not_measured_tickets`` in the JSON counts them)
+  and the others are measured.
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ from models.contract import (
     contract_from_data,
     parse_target,
 )
-from models.history import MISSING, StatusLog, TicketTable
+from models.history import MISSING, UNRECORDED_BITS, StatusLog, TicketTable
 from workbench.engine.calendar import CompiledCalendar, calendar_key, compile_calendar
 from workbench.engine.clock import (
     BREACHED,
@@ -145,10 +148,13 @@ class MetricArrays:
 class _Elapsed:
     """Business seconds of one priority group for one metric under one calendar/pause rule."""
 
-    def __init__(self, business: I64, has_event: Bool, cal: CompiledCalendar) -> None:
+    def __init__(self, business: I64, has_event: Bool, cal: CompiledCalendar,
+                 counted: Bool | None = None) -> None:
         self.business = business
         self.has_event = has_event
         self.cal = cal
+        # False for tickets whose export had no column for the metric's event (None: all counted)
+        self.counted = counted
         self._day_budgets: dict[bool, I64] = {}
         self._counts: dict[str, tuple[int, int, int]] = {}
         self.n_event = int(np.count_nonzero(has_event))
@@ -163,19 +169,25 @@ class _Elapsed:
             got = self.counts_for_duration(budget)
         else:
             within = self.business <= budget
+            total = len(self.business)
+            if self.counted is not None:
+                within = within & self.counted
+                total = int(np.count_nonzero(self.counted))
             met = int(np.count_nonzero(within & self.has_event))
             pending = int(np.count_nonzero(within)) - met
-            got = (met, len(self.business) - met - pending, pending)
+            got = (met, total - met - pending, pending)
         self._counts[target] = got
         return got
 
     @cached_property
     def sorted_event(self) -> I64:
-        return np.sort(self.business[self.has_event])
+        sel = self.has_event if self.counted is None else self.has_event & self.counted
+        return np.sort(self.business[sel])
 
     @cached_property
     def sorted_open(self) -> I64:
-        return np.sort(self.business[~self.has_event])
+        sel = ~self.has_event if self.counted is None else ~self.has_event & self.counted
+        return np.sort(self.business[sel])
 
     def counts_for_duration(self, budget: int) -> tuple[int, int, int]:
         ev, op = self.sorted_event, self.sorted_open
@@ -329,6 +341,19 @@ class Engine:
             elif ((done & self.valid).any() and not ((col != MISSING) & self.valid).any()):
                 self.not_measured[metric] = (f"no ticket carries a {what}: "
                                              f"{metric} compliance cannot be measured")
+        # a history mixing exports with and without a metric's event column: the tickets of the
+        # exports without it are left out of that metric (counted apart), the others measured
+        self.counted: dict[tuple[int, str], Bool] = {}
+        self.not_measured_tickets: dict[str, int] = {}
+        for metric, bit in UNRECORDED_BITS.items():
+            if metric in self.not_measured:
+                continue
+            for p, idx in enumerate(self.group_index):
+                unrecorded = (tickets.unrecorded[idx] & bit) != 0
+                if unrecorded.any():
+                    self.counted[(p, metric)] = ~unrecorded
+                    self.not_measured_tickets[metric] = (self.not_measured_tickets.get(metric, 0)
+                                                         + int(unrecorded.sum()))
         valid_open = tickets.opened[self.valid]
         self.lo = int(valid_open.min()) if len(valid_open) else self.as_of
         self.hi = self.as_of
@@ -418,7 +443,7 @@ class Engine:
                 paused = np.minimum(fv[pk + ":e"], fe[k]) - np.maximum(fv[pk + ":s"], fo[k])
                 np.maximum(paused, 0, out=paused)
                 business = business - np.bincount(k, weights=paused, minlength=len(fo)).astype(np.int64)
-        got = _Elapsed(business, self.ends[p][metric][1], cal)
+        got = _Elapsed(business, self.ends[p][metric][1], cal, self.counted.get((p, metric)))
         self._elapsed[key] = got
         return got
 
@@ -525,6 +550,8 @@ class SimulationResult:
                     np.full(n_p, NOT_APPLICABLE, np.int8))
         over = el.business > budget
         out = np.where(over, BREACHED, np.where(el.has_event, MET, PENDING)).astype(np.int8)
+        if el.counted is not None:  # the export had no column for the event: counted nowhere
+            out[~el.counted] = NOT_APPLICABLE
         b = np.broadcast_to(np.asarray(budget, dtype=np.int64), (n_p,))
         return el.business, b, out
 
@@ -593,7 +620,8 @@ class SimulationResult:
                 over = el.business > budget
                 # 0 met (event within budget), 1 breached, 2 pending (no event yet, within budget)
                 cls = over.view(np.int8) + 2 * ~(over | np.asarray(el.has_event, dtype=bool))
-                counts = np.bincount(base + cls, minlength=3 * span).reshape(span, 3)
+                keys = base + cls if el.counted is None else (base + cls)[el.counted]
+                counts = np.bincount(keys, minlength=3 * span).reshape(span, 3)
                 out[(p, metric)] = (m0, counts)
         return out
 
@@ -739,6 +767,8 @@ class SimulationResult:
         }
         if self.engine.not_measured:
             doc["not_measured"] = dict(self.engine.not_measured)
+        if self.engine.not_measured_tickets:
+            doc["not_measured_tickets"] = dict(self.engine.not_measured_tickets)
         if self.engine.cancelled:
             doc["cancelled"] = {p: int(k) for p, k in self.engine.cancelled.items()}
         if per_ticket:
@@ -752,6 +782,7 @@ class SimulationResult:
         order = np.flatnonzero(eng.valid)
         ids = eng.tickets.ids[order].tolist()
         prios = eng.tickets.priority[order].tolist()
+        unrecorded = eng.tickets.unrecorded[order].tolist()
         cols = {}
         for metric in METRICS:
             a = arrays[metric]
@@ -763,7 +794,7 @@ class SimulationResult:
             for metric in METRICS:
                 bs, bud, oc = cols[metric]
                 o = oc[j]
-                if metric in eng.not_measured:
+                if metric in eng.not_measured or unrecorded[j] & UNRECORDED_BITS[metric]:
                     row[metric] = {"business_seconds": None, "budget_seconds": None,
                                    "outcome": "not_measured"}
                 elif o == NOT_APPLICABLE:
