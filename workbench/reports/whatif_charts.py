@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import LayoutEngine
 
 from models.contract import PRIORITIES, parse_target
 from workbench.reports.charts import BASELINE_COLOUR, PROPOSED_COLOUR
@@ -32,6 +33,21 @@ def _month_totals(result: Any, months: list[str]) -> list[int]:
 def _credit_percents(result: Any, months: list[str]) -> list[float]:
     c = result.credits()
     return [float(c.get(m, {}).get("percent", 0.0) or 0.0) for m in months]
+
+
+class _FitAtDraw(LayoutEngine):
+    """Fits the chart's margins to the figure's size at every draw: a canvas resized
+    after the layout (a window or splitter change) keeps them in pixels."""
+
+    _adjust_compatible = True
+    _colorbar_gridspec = False
+
+    def __init__(self, chart: MonthlyBreachesChart) -> None:
+        super().__init__()
+        self._chart = chart
+
+    def execute(self, fig: Any) -> None:
+        self._chart.fit(fig.bbox.width, fig.bbox.height)
 
 
 class MonthlyBreachesChart:
@@ -59,6 +75,7 @@ class MonthlyBreachesChart:
         self.ax2: Any = None  # the credits' axes, under the breaches' (None without credit terms)
         self._ytop = 0.0
         self._y2top = 0.0
+        fig.set_layout_engine(_FitAtDraw(self))  # margins in pixels at whatever size it is drawn
 
     @property
     def dynamic_artists(self) -> list[Any]:
