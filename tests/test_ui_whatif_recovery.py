@@ -284,3 +284,15 @@ def test_a_ticket_target_change_does_not_replay_recovery(qtbot, window, records)
     assert len(calls) == 1
     result = panel.service.result
     assert result is not None and result.scenario.rpo[SYSTEM].rpo_seconds == 6 * H
+
+
+@pytest.mark.window([CONTRACT], tickets=300, view="whatif")
+def test_recovery_work_waits_for_its_tab(qtbot, window, records) -> None:
+    """The What-if view opens on its ticket targets without preparing or replaying the
+    backups; the Recovery tab, once shown, does both."""
+    _with_records(window, records)
+    panel = view_of(window, "whatif", WhatIfView).recovery
+    qtbot.wait(200)
+    assert panel.service.engine is None and panel.service.result is None and panel.service.idle()
+    _panel(qtbot, window)  # shows the Recovery tab
+    assert panel.service.engine is not None and panel.service.result is not None

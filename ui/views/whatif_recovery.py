@@ -99,6 +99,9 @@ class RecoveryService(QObject):
         self._pending = False
         self._figures = 0  # month-chart figures being built
         self._terms: tuple[str, str] | None = None  # the recovery terms of the newest replay
+        # nothing is prepared or replayed until the Recovery tab is first shown: opening
+        # the What-if view on its ticket targets costs no recovery work
+        self.active = False
         state.history_changed.connect(self.rebuild)
         state.records_changed.connect(self.rebuild)
         state.baseline_changed.connect(self.request)
@@ -108,6 +111,12 @@ class RecoveryService(QObject):
     def has_records(self) -> bool:
         h = self.state.history
         return bool(h.backups or h.restore_tests or h.outages)
+
+    def activate(self) -> None:
+        """The Recovery tab is shown: prepare and replay from now on."""
+        if not self.active:
+            self.active = True
+            self.rebuild()
 
     def rebuild(self) -> None:
         self._generation += 1
@@ -119,7 +128,7 @@ class RecoveryService(QObject):
                 task.cancel()
         self._engine_task = self._task = None
         self._pending = False
-        if not self.has_records():
+        if not self.active or not self.has_records():
             self.busy_changed.emit(False)
             return
         gen = self._generation
@@ -692,6 +701,8 @@ def install(view: Any) -> RecoveryPanel:
     def side_changed(i: int) -> None:
         """The result tabs of the side shown: the tickets' or the recovery's."""
         recovery = i == 1
+        if recovery:
+            panel.service.activate()
         for k in range(tabs.count()):
             tabs.setTabVisible(k, (tabs.widget(k) in (panel.chart, panel.flips)) == recovery)
         if recovery:
