@@ -618,7 +618,7 @@ def read_contract_data(path: str | Path) -> Any:
 
     p = Path(path)
     try:
-        check_file_size(p, CONTRACT_FILE_BYTES)
+        check_file_size(p, CONTRACT_FILE_BYTES, raise_with="CONTRACT_FILE_BYTES")
         text = p.read_text(encoding="utf-8-sig")
     except LimitExceeded as exc:
         raise ContractError(str(exc)) from None

@@ -18,9 +18,11 @@ store and everything above check against the same numbers.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -71,6 +73,8 @@ DOCUMENT_FILE_BYTES = 100 * MiB
 DOCUMENT_TEXT_CHARS = 5_000_000  # the text read out of one document
 DOCUMENT_LINE_CHARS = 200_000  # one line or paragraph of it
 DOCUMENT_LINES = 50_000  # lines (paragraphs, table rows) of it
+DOCUMENT_PARAGRAPHS = 100_000  # paragraphs of a DOCX (each table cell holds one), counted before parsing
+REDLINE_CHARS = 300_000  # clause text a redline lays out, both versions together: about 100 pages
 PARSE_SECONDS = 30  # a DOCX, PDF or XLSX parser runs at most this long (in a child process)
 PARSE_MEMORY_BYTES = 2 * GiB  # ... and with at most this much memory
 
@@ -78,15 +82,84 @@ PARSE_MEMORY_BYTES = 2 * GiB  # ... and with at most this much memory
 WORKSPACE_BUSY_SECONDS = 15  # a write waits this long for another program's write to finish
 
 
-class LimitExceeded(ValueError):
-    """An input outside the budget: ``FILE: WHAT: VALUE; the limit is LIMIT``."""
+# ------------------------------------------------------------------ limits a user may raise
+# ``--limit NAME=VALUE`` on the command line (and Preferences in the app) sets these for one
+# run: NAME -> (the constant above, what it counts: "bytes", "seconds" or "").  Only limits
+# whose raising costs time or memory the user can choose to spend; the shape of a contract,
+# the date range and the nesting depth stay fixed (the model and the store depend on them).
+RAISABLE: dict[str, tuple[str, str]] = {
+    "document-size": ("DOCUMENT_FILE_BYTES", "bytes"),
+    "document-paragraphs": ("DOCUMENT_PARAGRAPHS", ""),
+    "document-lines": ("DOCUMENT_LINES", ""),
+    "document-chars": ("DOCUMENT_TEXT_CHARS", ""),
+    "line-chars": ("DOCUMENT_LINE_CHARS", ""),
+    "parse-seconds": ("PARSE_SECONDS", "seconds"),
+    "parse-memory": ("PARSE_MEMORY_BYTES", "bytes"),
+    "contract-size": ("CONTRACT_FILE_BYTES", "bytes"),
+    "unpacked-size": ("DECOMPRESSED_BYTES", "bytes"),
+    "zip-unpacked-size": ("ZIP_UNPACKED_BYTES", "bytes"),
+    "redline-chars": ("REDLINE_CHARS", ""),
+}
+_OPTION_OF = {const: name for name, (const, _unit) in RAISABLE.items()}
 
-    def __init__(self, source: str | os.PathLike[str], what: str, value: str, limit: str) -> None:
+
+def option_for(constant: str) -> str:
+    """The words that tell how to raise the limit held in ``constant`` ("" when it is fixed)."""
+    name = _OPTION_OF.get(constant)
+    return f" (raise it with --limit {name}=N)" if name else ""
+
+
+class LimitExceeded(ValueError):
+    """An input outside the budget: ``FILE: WHAT: VALUE; the limit is LIMIT``, followed by the
+    option that raises it when the limit may be raised."""
+
+    def __init__(self, source: str | os.PathLike[str], what: str, value: str, limit: str,
+                 raise_with: str = "") -> None:
         self.source, self.what, self.value, self.limit = str(source), what, value, limit
-        super().__init__(f"{source}: {what}: {value}; the limit is {limit}")
+        self.raise_with = raise_with
+        super().__init__(f"{source}: {what}: {value}; the limit is {limit}{option_for(raise_with)}")
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.source, self.what, self.value, self.limit))
+        return (type(self), (self.source, self.what, self.value, self.limit, self.raise_with))
+
+
+_SIZE_UNITS = {"": 1, "k": 1 << 10, "kb": 1 << 10, "m": MiB, "mb": MiB, "g": GiB, "gb": GiB}
+
+
+def parse_limit(text: str) -> tuple[str, int]:
+    """``NAME=VALUE`` (``parse-seconds=120``, ``document-size=500MB``) as (NAME, value); a
+    ValueError names what is wrong and the names there are."""
+    name, sep, raw = text.partition("=")
+    name = name.strip().lower()
+    if not sep or name not in RAISABLE:
+        raise ValueError(f"{text!r}: expected NAME=VALUE, NAME one of {', '.join(RAISABLE)}")
+    m = re.fullmatch(r"\s*([0-9][0-9_,]*)\s*([a-zA-Z]*)\s*", raw)
+    unit = RAISABLE[name][1]
+    scale = _SIZE_UNITS.get(m.group(2).lower()) if m else None
+    if m and unit == "seconds" and m.group(2).lower() in ("s", "sec"):
+        scale = 1
+    if m is None or scale is None or (scale != 1 and unit != "bytes"):
+        what = "a number of bytes (e.g. 500MB, 4GB)" if unit == "bytes" else "a whole number"
+        raise ValueError(f"{text!r}: {name} takes {what}")
+    value = int(m.group(1).replace("_", "").replace(",", "")) * scale
+    if value <= 0 or value > 1 << 50:
+        raise ValueError(f"{text!r}: {name} must be above 0 and at most {1 << 50:,}")
+    return name, value
+
+
+@contextlib.contextmanager
+def raised(overrides: Iterable[tuple[str, int]]) -> Iterator[None]:
+    """The limits named in ``overrides`` (from :func:`parse_limit`) set for the ``with`` block,
+    then put back."""
+    saved: dict[str, Any] = {}
+    try:
+        for name, value in overrides:
+            const = RAISABLE[name][0]
+            saved.setdefault(const, globals()[const])
+            globals()[const] = value
+        yield
+    finally:
+        globals().update(saved)
 
 
 def _n(value: int) -> str:
@@ -102,14 +175,17 @@ def size_text(n: int) -> str:
     return f"{n} bytes"
 
 
-def check_count(source: str | os.PathLike[str], what: str, value: int, limit: int, unit: str = "") -> None:
-    """Refuse ``value`` above ``limit`` (``what`` names the thing counted, ``unit`` its items)."""
+def check_count(source: str | os.PathLike[str], what: str, value: int, limit: int, unit: str = "",
+                raise_with: str = "") -> None:
+    """Refuse ``value`` above ``limit`` (``what`` names the thing counted, ``unit`` its items;
+    ``raise_with`` the constant holding a limit the user may raise)."""
     if value > limit:
         tail = f" {unit}" if unit else ""
-        raise LimitExceeded(source, what, f"{_n(value)}{tail}", _n(limit))
+        raise LimitExceeded(source, what, f"{_n(value)}{tail}", _n(limit), raise_with)
 
 
-def check_file_size(path: str | os.PathLike[str], limit: int, what: str = "file size") -> int:
+def check_file_size(path: str | os.PathLike[str], limit: int, what: str = "file size",
+                    raise_with: str = "") -> int:
     """The size of the file at ``path`` (refused above ``limit`` bytes; 0 when it cannot be
     stat'ed: reading it then reports the real problem)."""
     try:
@@ -117,7 +193,7 @@ def check_file_size(path: str | os.PathLike[str], limit: int, what: str = "file 
     except OSError:
         return 0
     if size > limit:
-        raise LimitExceeded(path, what, size_text(size), size_text(limit))
+        raise LimitExceeded(path, what, size_text(size), size_text(limit), raise_with)
     return size
 
 
@@ -131,13 +207,14 @@ def check_date(source: str | os.PathLike[str], where: str, value: date) -> None:
 # ------------------------------------------------------------------ compressed files
 
 
-def gunzip(source: str | os.PathLike[str], data: bytes, limit: int = DECOMPRESSED_BYTES) -> bytes:
+def gunzip(source: str | os.PathLike[str], data: bytes, limit: int | None = None) -> bytes:
     """The content of gzip ``data`` (all members), unpacked piece by piece and refused as soon
     as it passes ``limit`` bytes or the ratio of a bomb; damaged data is a ``gzip.BadGzipFile``
     (an OSError) saying so, truncated data an EOFError, as :mod:`gzip` reports them."""
     import gzip
     import zlib
 
+    limit = DECOMPRESSED_BYTES if limit is None else limit
     out: list[bytes] = []
     total = 0
     packed = max(len(data), 1)
@@ -150,7 +227,7 @@ def gunzip(source: str | os.PathLike[str], data: bytes, limit: int = DECOMPRESSE
                 total += len(chunk)
                 if total > limit:
                     raise LimitExceeded(source, "unpacked size", f"more than {size_text(limit)}",
-                                        size_text(limit))
+                                        size_text(limit), "DECOMPRESSED_BYTES")
                 if total > RATIO_FLOOR and total > COMPRESSION_RATIO * packed:
                     raise LimitExceeded(
                         source, "compression ratio",
@@ -182,18 +259,49 @@ def check_zip(path: str | os.PathLike[str], kind: str = "file") -> None:
     unpacked = sum(max(i.file_size, 0) for i in infos)
     packed = sum(max(i.compress_size, 0) for i in infos)
     if unpacked > ZIP_UNPACKED_BYTES:
-        raise LimitExceeded(path, "unpacked size", size_text(unpacked), size_text(ZIP_UNPACKED_BYTES))
+        raise LimitExceeded(path, "unpacked size", size_text(unpacked), size_text(ZIP_UNPACKED_BYTES),
+                            "ZIP_UNPACKED_BYTES")
     if unpacked > RATIO_FLOOR and unpacked > COMPRESSION_RATIO * max(packed, 1):
         raise LimitExceeded(path, "compression ratio", f"{unpacked // max(packed, 1):,} to 1",
                             f"{COMPRESSION_RATIO} to 1")
 
 
+_PARAGRAPH_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,31}:)?p[\s/>]")
+_TAG_SPAN = 40  # the longest text _PARAGRAPH_TAG matches, and more
+_READ = 1 << 20  # bytes of document.xml read at a time
+
+
+def check_docx_paragraphs(path: str | os.PathLike[str]) -> None:
+    """Refuse a DOCX whose body holds more than ``DOCUMENT_PARAGRAPHS`` paragraphs, counted
+    in ``word/document.xml`` as it is unpacked (piece by piece, stopping past the limit),
+    before the parser builds a tree of it.  A file that is no zip or has no such part is left
+    to the reader to report."""
+    limit = DOCUMENT_PARAGRAPHS
+    count = 0
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open("word/document.xml") as fh:
+            tail = b""
+            while True:
+                chunk = fh.read(_READ)
+                buf = tail + chunk
+                cut = len(buf) - _TAG_SPAN if chunk else len(buf)
+                count += sum(1 for m in _PARAGRAPH_TAG.finditer(buf, 0, len(buf)) if m.start() < cut)
+                if count > limit or not chunk:
+                    break
+                tail = buf[max(cut, 0):]
+    except Exception:  # no zip, no such part, a damaged part (zlib.error, a bad CRC): the reader says so
+        return
+    if count > limit:
+        raise LimitExceeded(path, "paragraphs in the document", f"more than {_n(limit)}", _n(limit),
+                            "DOCUMENT_PARAGRAPHS")
+
+
 def check_document_text(source: str | os.PathLike[str], text: str) -> None:
     """Refuse the text read out of a contract document when it is too long, has too many
     lines, or a line too long to split into clauses in reasonable time."""
-    check_count(source, "text", len(text), DOCUMENT_TEXT_CHARS, "characters")
+    check_count(source, "text", len(text), DOCUMENT_TEXT_CHARS, "characters", "DOCUMENT_TEXT_CHARS")
     lines = text.count("\n") + 1
-    check_count(source, "lines", lines, DOCUMENT_LINES, "lines")
+    check_count(source, "lines", lines, DOCUMENT_LINES, "lines", "DOCUMENT_LINES")
     start = 0
     while start < len(text):
         end = text.find("\n", start)
@@ -201,7 +309,7 @@ def check_document_text(source: str | os.PathLike[str], text: str) -> None:
         if end - start > DOCUMENT_LINE_CHARS:
             line = text.count("\n", 0, start) + 1
             raise LimitExceeded(source, f"line {line}", f"{end - start:,} characters",
-                                f"{DOCUMENT_LINE_CHARS:,}")
+                                f"{DOCUMENT_LINE_CHARS:,}", "DOCUMENT_LINE_CHARS")
         start = end + 1
 
 

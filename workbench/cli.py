@@ -73,7 +73,33 @@ def build_parser() -> argparse.ArgumentParser:
     modules = _command_modules()
     for name in COMMANDS:
         modules[name].register(sub)
+    for p in sub.choices.values():
+        _add_limit_option(p)
     return parser
+
+
+def _limit_arg(text: str) -> tuple[str, int]:
+    from models.limits import parse_limit
+
+    try:
+        return parse_limit(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _add_limit_option(p: argparse.ArgumentParser) -> None:
+    """``--limit NAME=VALUE`` on every subcommand (and its own subcommands): raise one input
+    limit of models.limits for this run; a refusal names the option that raises it."""
+    from models.limits import RAISABLE
+
+    for action in p._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _add_limit_option(child)
+            return
+    p.add_argument("--limit", action="append", default=[], type=_limit_arg, metavar="NAME=VALUE",
+                   help="raise an input limit for this run (repeatable); NAME is one of "
+                   + ", ".join(RAISABLE) + "; sizes take KB/MB/GB (document-size=500MB)")
 
 
 def _version() -> str:
@@ -117,8 +143,11 @@ def _run_command(args_list: list[str]) -> int:
 
     parser = build_parser()
     args = parser.parse_args(args_list)
+    from models import limits
+
     try:
-        rc = int(args.run(args) or 0)
+        with limits.raised(getattr(args, "limit", None) or ()):
+            rc = int(args.run(args) or 0)
         sys.stdout.flush()  # a closed pipe shows here, not as a complaint at exit
         return rc
     except (CommandError, ContractError, LimitExceeded, WorkspaceError) as exc:

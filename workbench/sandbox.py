@@ -147,6 +147,9 @@ def run_isolated(
     any other becomes ``error``'s one line (a parser's internal failure on a damaged file)."""
     if os.environ.get("SLA_WORKBENCH_PARSE_IN_PROCESS") == "1":  # debugging a parser
         return fn(path, *args)
+    # the option that raises a limit is named only when the limit is the user's to raise
+    more_time = limits.option_for("PARSE_SECONDS") if seconds is None else ""
+    more_memory = limits.option_for("PARSE_MEMORY_BYTES") if memory is None else ""
     seconds = limits.PARSE_SECONDS if seconds is None else seconds
     memory = limits.PARSE_MEMORY_BYTES if memory is None else memory
     name = Path(path)
@@ -172,7 +175,8 @@ def run_isolated(
             if cancel is not None and cancel():
                 raise error(f"{name}: reading was cancelled")
             if time.monotonic() > deadline:
-                raise error(f"{name}: could not be read within {seconds:g} s (the file may be damaged)")
+                raise error(f"{name}: could not be read within {seconds:g} s (the file may be damaged)"
+                            + more_time)
     finally:
         if proc.is_alive():
             proc.kill()
@@ -187,7 +191,7 @@ def run_isolated(
                     f"{' '.join(str(value).split())[:200]})")
     if status == "memory":
         raise error(f"{name}: could not be read within {limits.size_text(memory)} of memory "
-                    "(the file may be damaged)")
+                    "(the file may be damaged)" + more_memory)
     code = proc.exitcode
     raise error(f"{name}: the reader stopped unexpectedly (exit {code}; the file may be damaged)")
 
@@ -197,12 +201,13 @@ def read_document_isolated(
     cancel: Callable[[], bool] | None = None,
 ) -> str:
     """The text a DOCX/PDF reader ``fn`` gets out of ``path``: the file checked against the
-    budget first (size; a DOCX's parts and unpacked size), then parsed in a child process
+    budget first (size; a DOCX's parts, unpacked size and paragraphs), then parsed in a child process
     within the time and memory limits.  Every refusal is ``error(one line)``."""
     try:
-        limits.check_file_size(path, limits.DOCUMENT_FILE_BYTES)
+        limits.check_file_size(path, limits.DOCUMENT_FILE_BYTES, raise_with="DOCUMENT_FILE_BYTES")
         if path.suffix.lower() == ".docx":
             limits.check_zip(path, "document")
+            limits.check_docx_paragraphs(path)
     except limits.LimitExceeded as exc:
         raise error(str(exc)) from None
     passes = (error,) if isinstance(error, type) else (BaseException,)

@@ -130,12 +130,44 @@ class Segment:
         return [t.text for t in self.tokens if t.text]
 
 
+# Token pairs past which a diff stops looking for every match: difflib's matcher does work
+# in the product of the two lengths when tokens repeat (a text repeating one phrase 3,500
+# times took 30 s against a copy of itself), so above this the common start and end are
+# matched first and the middle is diffed with difflib's popular-token heuristic (a token
+# making up over 1% of the text no longer seeds a match), or, past 25 times the bound, shown
+# replaced whole.  Clauses of real contracts stay far below it and are diffed exactly as before.
+DIFF_PAIRS = 4_000_000
+
+
+def _opcodes(ka: Sequence[str], kb: Sequence[str]) -> list[tuple[str, int, int, int, int]]:
+    """difflib's opcodes of two token-key sequences, within the DIFF_PAIRS bound."""
+    if len(ka) * len(kb) <= DIFF_PAIRS:
+        return list(difflib.SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes())
+    head = 0
+    while head < min(len(ka), len(kb)) and ka[head] == kb[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(ka), len(kb)) - head and ka[len(ka) - 1 - tail] == kb[len(kb) - 1 - tail]:
+        tail += 1
+    mid_a, mid_b = ka[head : len(ka) - tail], kb[head : len(kb) - tail]
+    pairs = len(mid_a) * len(mid_b)
+    ops: list[tuple[str, int, int, int, int]] = [("equal", 0, head, 0, head)] if head else []
+    if pairs > 25 * DIFF_PAIRS:  # even the heuristic would take minutes: the middle is replaced
+        ops.append(("replace", head, len(ka) - tail, head, len(kb) - tail))
+    else:
+        sm = difflib.SequenceMatcher(None, mid_a, mid_b, autojunk=pairs > DIFF_PAIRS)
+        for tag, i1, i2, j1, j2 in sm.get_opcodes():
+            ops.append((tag, i1 + head, i2 + head, j1 + head, j2 + head))
+    if tail:
+        ops.append(("equal", len(ka) - tail, len(ka), len(kb) - tail, len(kb)))
+    return ops
+
+
 def word_diff(old: str, new: str) -> list[Segment]:
     """Token-level diff of two texts; a replaced run comes out as delete then insert."""
     a, b = tokenize(old), tokenize(new)
-    sm = difflib.SequenceMatcher(None, [_key(t) for t in a], [_key(t) for t in b], autojunk=False)
     segs: list[Segment] = []
-    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+    for tag, i1, i2, j1, j2 in _opcodes([_key(t) for t in a], [_key(t) for t in b]):
         if tag == "equal":
             segs.append(Segment("equal", tuple(b[j1:j2])))
             continue
@@ -154,6 +186,9 @@ def similarity(a: str, b: str) -> float:
     sm = difflib.SequenceMatcher(None, ka, kb, autojunk=False)
     if sm.real_quick_ratio() < 0.3 or sm.quick_ratio() < 0.3:
         return sm.quick_ratio() * 0.5
+    if len(ka) * len(kb) > DIFF_PAIRS:  # the ratio of the bounded diff (see _opcodes)
+        same = sum(i2 - i1 for tag, i1, i2, _j1, _j2 in _opcodes(ka, kb) if tag == "equal")
+        return 2.0 * same / (len(ka) + len(kb))
     return sm.ratio()
 
 
@@ -322,6 +357,20 @@ def _clause_text(c: Clause) -> str:
     return f"{c.heading}\n{c.text}" if c.heading else c.text
 
 
+CLAUSE_PAIRS = 40_000  # clause pairs whose texts are compared; 200 clauses a side are all compared
+
+
+def _candidates(k: int, n_old: int, left_new: list[int]) -> list[int]:
+    """The new clauses the ``k``-th of ``n_old`` unpaired old clauses is compared with: all of
+    them within CLAUSE_PAIRS, else those nearest its place in the document (each comparison is
+    a diff, so two documents of 2,000 clauses would take hours)."""
+    if n_old * len(left_new) <= CLAUSE_PAIRS:
+        return left_new
+    half = max(CLAUSE_PAIRS // n_old // 2, 1)
+    mid = k * len(left_new) // n_old
+    return left_new[max(mid - half, 0) : mid + half + 1]
+
+
 def align_clauses(old: Sequence[Clause], new: Sequence[Clause], threshold: float = 0.5) -> list[ClauseChange]:
     """Pair the clauses of two versions; the result follows the new version's order,
     with removed clauses placed where they stood in the old one."""
@@ -361,8 +410,8 @@ def align_clauses(old: Sequence[Clause], new: Sequence[Clause], threshold: float
     left_old = [i for i in range(len(old)) if i not in pairs]
     left_new = [j for j in range(len(new)) if j not in used_new]
     cands = []
-    for i in left_old:
-        for j in left_new:
+    for pos, i in enumerate(left_old):
+        for j in _candidates(pos, len(left_old), left_new):
             s = similarity(_clause_text(old[i]), _clause_text(new[j]))
             # a renamed heading ("Scope" / "Service scope", "Backups" / "Backup and
             # recovery", "Security" / "Security operations (SOC)") counts for a third of a

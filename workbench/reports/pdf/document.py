@@ -613,7 +613,7 @@ def _clause_block(cc: ClauseChange, ctx: _Ctx, k: int) -> list[Flowable]:
     elif cc.kind == "removed" and o:
         body = _whole(o.text, "delete")
     elif cc.kind == "moved" and n:
-        body = segments_markup(cc.segments, MOVE_HEX) if cc.segments else _colour(esc_lines(n.text), MOVE_HEX)
+        body = segments_markup(cc.segments, MOVE_HEX) if cc.segments else esc_lines(n.text)
     elif n and cc.segments:
         body = segments_markup(cc.segments)
     elif n:
@@ -621,8 +621,38 @@ def _clause_block(cc: ClauseChange, ctx: _Ctx, k: int) -> list[Flowable]:
     else:
         body = ""
     if body.strip():
-        flow.append(_p(body, st["clause"]))
+        colour = MOVE_HEX if cc.kind == "moved" and not cc.segments else None
+        flow.extend(_body(body, st["clause"], colour))
     return flow
+
+
+BODY_PIECE = 8_000  # characters of markup: a longer clause is laid out as several paragraphs
+
+
+def _body(markup: str, style: ParagraphStyle, colour: str | None) -> list[Flowable]:
+    """A clause's text as paragraphs.  One paragraph split across pages is wrapped again for
+    every page it reaches (the work grows with the square of its length: a clause of 20,000
+    repeated lines took minutes), so a long one is cut at its line breaks into pieces that sit
+    flush under each other, which looks the same.  The markup holds ``<br/>`` only between
+    lines, outside any tag, so every piece is whole markup."""
+    pieces: list[str] = []
+    start = 0
+    while len(markup) - start > BODY_PIECE:
+        cut = markup.find("<br/>", start + BODY_PIECE)
+        if cut < 0:
+            break
+        pieces.append(markup[start:cut])
+        start = cut + len("<br/>")
+    pieces.append(markup[start:])
+    if len(pieces) > 1:
+        flush = ParagraphStyle(f"{style.name}_piece", parent=style, spaceBefore=0, spaceAfter=0)
+        last = ParagraphStyle(f"{style.name}_last", parent=style, spaceBefore=0)
+        styles = [ParagraphStyle(f"{style.name}_first", parent=style, spaceAfter=0)]
+        styles += [flush] * (len(pieces) - 2) + [last]
+    else:
+        styles = [style]
+    return [_p(_colour(piece, colour) if colour else piece, st)
+            for piece, st in zip(pieces, styles, strict=True)]
 
 
 def _colour(markup: str, hex_: str) -> str:

@@ -142,6 +142,17 @@ def _chart_pngs(m: Measurement, new: Any = None) -> list[tuple[str, bytes]]:
     return out
 
 
+def _check_length(old: Version, new: Version) -> None:
+    """Refuse a redline of more clause text than ``limits.REDLINE_CHARS`` (the two versions
+    together) before the diff and the layout, whose work grows with it: the redline of a
+    document repeating one line 20,000 times ran for a minute."""
+    from models import limits
+
+    chars = sum(len(c.heading) + len(c.text) for v in (old, new) for c in v.clauses)
+    limits.check_count(new.source or old.source, "clause text of the two versions", chars,
+                       limits.REDLINE_CHARS, "characters", "REDLINE_CHARS")
+
+
 def build_redline(
     old: Version | str | Path,
     new: Version | str | Path,
@@ -155,7 +166,9 @@ def build_redline(
     status log and KPI snapshots) gives the simulated effects and the history warning
     signs.  The document names no file: the history is told by its tickets and period."""
     report(progress, 0.0, "reading the two versions")
-    diff = diff_versions(_as_version(old), _as_version(new))
+    old_v, new_v = _as_version(old), _as_version(new)
+    _check_length(old_v, new_v)
+    diff = diff_versions(old_v, new_v)
     report(progress, 0.1, "comparing")
     effects: dict[str, str] = {}
     change_effects: dict[str, ChangeEffect] = {}
