@@ -190,3 +190,51 @@ def test_flips_list_the_earliest_and_count_them_all(engine: RecoveryWhatIfEngine
     monkeypatch.setattr(rw, "MAX_FLIPS", 10)
     listed, counted = engine.run(CONTRACT, with_rpo(CONTRACT, SYSTEM, 2).contract).flips()
     assert counted == total and listed == every[:10]
+
+
+def _up(seconds: int) -> str:
+    """Rounded up to the minute, written as the table writes durations."""
+    return duration_exact(((seconds + 59) // 60) * 60)
+
+
+def test_the_inverse_questions_rows_agree_with_plain_loops(history: History,
+                                                           engine: RecoveryWhatIfEngine) -> None:
+    """The smallest RPO the records met on 90 % and on all of a system's local days, and
+    the smallest RTO that 90 % and all of its successful restore tests met, per system."""
+    import datetime as dt
+    import math
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo("America/Toronto")  # the demo contract's first calendar
+    as_of = history_as_of(history)
+    rows = _rows(engine.run(CONTRACT, with_rpo(CONTRACT, SYSTEM, 2).contract))
+    for name in ("Dentrix practice management DB", "Imaging server (PACS)", "Microsoft 365"):
+        times = sorted(int(b.finished_at.timestamp()) for b in history.backups
+                       if b.system == name and b.success and b.finished_at.timestamp() <= as_of)
+        # each local day's exposure: the longest time since the last successful backup reached on it
+        exposure: dict[dt.date, int] = {}
+        for s, e in zip(times, [*times[1:], as_of], strict=True):
+            day = dt.datetime.fromtimestamp(s, tz).date()
+            while True:
+                nxt = day + dt.timedelta(days=1)
+                end = int(dt.datetime(nxt.year, nxt.month, nxt.day, tzinfo=tz).timestamp())
+                exposure[day] = max(exposure.get(day, 0), min(e, end) - s)
+                if e <= end:
+                    break
+                day = nxt
+        ranked = sorted(exposure.values())
+        want = " · ".join(_up(ranked[max(1, math.ceil(p * len(ranked) / 100)) - 1]) for p in (90, 100))
+        measure = "RPO met on 90% · all days"
+        assert rows[(name, measure)][:2] == (want, want), name
+        tests = [t for t in history.restore_tests if t.system == name]
+        took = sorted(int((t.finished_at - t.started_at).total_seconds()) for t in tests
+                      if t.success and t.finished_at.timestamp() <= as_of)
+        want = " · ".join(_up(took[max(1, math.ceil(p * len(took) / 100)) - 1]) for p in (90, 100))
+        assert rows[(name, "RTO met by 90% · all tests")][:2] == (want, want), name
+    # without restore tests or backups in the records: not measured
+    only_backups = _rows(RecoveryWhatIfEngine(History(backups=history.backups)).run(CONTRACT, CONTRACT))
+    assert only_backups[(SYSTEM, "RTO met by 90% · all tests")][:2] == (NOT_MEASURED,) * 2
+    assert only_backups[(SYSTEM, "RPO met on 90% · all days")][0].count(" · ") == 1
+    tests_only = RecoveryWhatIfEngine(History(restore_tests=history.restore_tests))
+    only_tests = _rows(tests_only.run(CONTRACT, CONTRACT))
+    assert only_tests[(SYSTEM, "RPO met on 90% · all days")][:2] == (NOT_MEASURED,) * 2

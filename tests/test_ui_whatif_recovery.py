@@ -88,6 +88,13 @@ def test_moving_an_rpo_slider_shows_the_replay_figures_and_undo_restores(qtbot, 
     base = replay.rpo(SYSTEM, 24 * H)
     assert _row(panel, SYSTEM, "Backup gaps over the RPO") == (f"{base.breaches:,} of {base.gaps:,}",) * 2
     assert panel.rpo[SYSTEM].box.text() == "24 hours" and panel.flips_model.rowCount() == 0
+    # the inverse questions: the smallest RPO the records met, the RTO the restore tests met
+    from workbench.app.recovery_whatif import duration_up
+
+    met = " · ".join(duration_up(replay.smallest_rpo(SYSTEM, p) or 0) for p in (90, 100))
+    assert _shown(panel, SYSTEM, "RPO met on 90% · all days") == (met, met)
+    took = " · ".join(duration_up(replay.supported_rto(SYSTEM, p) or 0) for p in (90, 100))
+    assert _shown(panel, SYSTEM, "RTO met by 90% · all tests") == (took, took)
 
     ctl = panel.rpo[SYSTEM]
     for hours in (12, 8, 4, 2):  # a drag down to 2 hours: one undo step

@@ -50,6 +50,7 @@ __all__ = [
     "RecoveryWhatIfEngine",
     "cadence_words",
     "duration_exact",
+    "duration_up",
     "duration_words",
     "parse_duration_words",
 ]
@@ -57,6 +58,8 @@ __all__ = [
 NO_TARGET = "no target"
 NOT_MEASURED = "not measured"
 MAX_FLIPS = 5000
+RPO_SHARES = (90.0, 100.0)  # the inverse questions: the smallest RPO met on these % of days
+RTO_SHARES = (90.0, 100.0)  # and the RTO these % of the successful restore tests support
 
 # the stops of an RPO/RTO slider (seconds): minutes to a week, denser where terms are written
 DURATION_STEPS: tuple[int, ...] = tuple(
@@ -136,6 +139,16 @@ def parse_duration_words(text: str) -> int | None:
     if seconds <= 0:
         raise ValueError("a duration must be longer than zero (or 'no target')")
     return round(seconds)
+
+
+def duration_up(seconds: int) -> str:
+    """Compact, rounded up to the minute (an RPO or RTO the records support must not be
+    written shorter than it is): ``7223`` -> "2 h 1 min", ``111627`` -> "31 h 1 min"."""
+    return duration_exact(-(-int(seconds) // 60) * 60)
+
+
+def _shares(percents: tuple[float, ...]) -> str:
+    return " · ".join("all" if p == 100 else f"{p:g}%" for p in percents)
 
 
 def cadence_words(cadence: str | None) -> str:
@@ -222,8 +235,10 @@ class RecoveryWhatIf:
     What-if view shows of them."""
 
     def __init__(self, baseline: RecoveryResult, scenario: RecoveryResult, baseline_contract: Contract,
-                 scenario_contract: Contract, measured: Measured) -> None:
+                 scenario_contract: Contract, measured: Measured,
+                 replays: tuple[RecoveryReplay, RecoveryReplay] | None = None) -> None:
         self.baseline, self.scenario = baseline, scenario
+        self.replays = replays  # the two sides' prepared replays: the inverse questions' rows
         self.baseline_contract, self.scenario_contract = baseline_contract, scenario_contract
         self.measured = measured
         self.zone = baseline.zone
@@ -309,6 +324,25 @@ class RecoveryWhatIf:
         money = "" if amount is None else f" ({amount:,.0f} {contract.currency})"
         return RecoveryCell(f"{pct:g}% of fee{money}", amount if amount is not None else pct)
 
+    def _smallest_rpo_cell(self, replay: RecoveryReplay, name: str) -> RecoveryCell:
+        """The smallest RPO the records met on 90 % and on all of the system's days."""
+        if name not in self.measured.backup_systems:
+            return RecoveryCell(NOT_MEASURED)
+        got = [replay.smallest_rpo(name, p) for p in RPO_SHARES]
+        if any(x is None for x in got):
+            return RecoveryCell("no successful backup")
+        return RecoveryCell(" · ".join(duration_up(x) for x in got if x is not None))
+
+    def _supported_rto_cell(self, replay: RecoveryReplay, name: str) -> RecoveryCell:
+        """The smallest RTO that 90 % and all of the system's successful restore tests met
+        (a failed test meets none: the row above counts it)."""
+        if name not in self.measured.test_systems:
+            return RecoveryCell(NOT_MEASURED)
+        got = [replay.supported_rto(name, p) for p in RTO_SHARES]
+        if any(x is None for x in got):
+            return RecoveryCell("no successful test")
+        return RecoveryCell(" · ".join(duration_up(x) for x in got if x is not None))
+
     def rows(self) -> list[RecoveryRow]:
         if self._rows is None:
             self._rows = self._table()
@@ -323,8 +357,17 @@ class RecoveryWhatIf:
                                    self._terms_cell(self.scenario_contract, name)))
             out.append(RecoveryRow(name, "Backup gaps over the RPO", bg, sg))
             out.append(RecoveryRow(name, "Days over the RPO", bd, sd))
+            if self.replays is not None:
+                rb, rs = self.replays
+                out.append(RecoveryRow(name, f"RPO met on {_shares(RPO_SHARES)} days",
+                                       self._smallest_rpo_cell(rb, name), self._smallest_rpo_cell(rs, name)))
             out.append(RecoveryRow(name, "Restore tests over the RTO", self._rto_cell(b, name),
                                    self._rto_cell(s, name)))
+            if self.replays is not None:
+                rb, rs = self.replays
+                out.append(RecoveryRow(name, f"RTO met by {_shares(RTO_SHARES)} tests",
+                                       self._supported_rto_cell(rb, name),
+                                       self._supported_rto_cell(rs, name)))
             out.append(RecoveryRow(name, "Tests missing (cadence)",
                                    self._cadence_cell(b, self.baseline_contract, name),
                                    self._cadence_cell(s, self.scenario_contract, name)))
@@ -522,9 +565,9 @@ class RecoveryWhatIfEngine:
         base_replay = self.replay(baseline, scaled(progress, 0.0, 0.3))
         base = base_replay.run(RecoveryScenario.from_contract(baseline), scaled(progress, 0.3, 0.5))
         if scenario is baseline:
-            scen = base
+            scen, scen_replay = base, base_replay
         else:
             scen_replay = self.replay(scenario, scaled(progress, 0.5, 0.8))
             scen = scen_replay.run(RecoveryScenario.from_contract(scenario), scaled(progress, 0.8, 1.0))
         report(progress, 1.0, "done")
-        return RecoveryWhatIf(base, scen, baseline, scenario, self.measured)
+        return RecoveryWhatIf(base, scen, baseline, scenario, self.measured, (base_replay, scen_replay))
