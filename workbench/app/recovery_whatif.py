@@ -324,24 +324,25 @@ class RecoveryWhatIf:
         money = "" if amount is None else f" ({amount:,.0f} {contract.currency})"
         return RecoveryCell(f"{pct:g}% of fee{money}", amount if amount is not None else pct)
 
+    @staticmethod
+    def _inverse_cell(measured: bool, got: list[int | None], none: str) -> RecoveryCell:
+        """The answers of an inverse question at each share, rounded up to the minute."""
+        if not measured:
+            return RecoveryCell(NOT_MEASURED)
+        if any(x is None for x in got):
+            return RecoveryCell(none)
+        return RecoveryCell(" · ".join(duration_up(x) for x in got if x is not None))
+
     def _smallest_rpo_cell(self, replay: RecoveryReplay, name: str) -> RecoveryCell:
         """The smallest RPO the records met on 90 % and on all of the system's days."""
-        if name not in self.measured.backup_systems:
-            return RecoveryCell(NOT_MEASURED)
-        got = [replay.smallest_rpo(name, p) for p in RPO_SHARES]
-        if any(x is None for x in got):
-            return RecoveryCell("no successful backup")
-        return RecoveryCell(" · ".join(duration_up(x) for x in got if x is not None))
+        return self._inverse_cell(name in self.measured.backup_systems,
+                                  [replay.smallest_rpo(name, p) for p in RPO_SHARES], "no successful backup")
 
     def _supported_rto_cell(self, replay: RecoveryReplay, name: str) -> RecoveryCell:
         """The smallest RTO that 90 % and all of the system's successful restore tests met
         (a failed test meets none: the row above counts it)."""
-        if name not in self.measured.test_systems:
-            return RecoveryCell(NOT_MEASURED)
-        got = [replay.supported_rto(name, p) for p in RTO_SHARES]
-        if any(x is None for x in got):
-            return RecoveryCell("no successful test")
-        return RecoveryCell(" · ".join(duration_up(x) for x in got if x is not None))
+        return self._inverse_cell(name in self.measured.test_systems,
+                                  [replay.supported_rto(name, p) for p in RTO_SHARES], "no successful test")
 
     def rows(self) -> list[RecoveryRow]:
         if self._rows is None:
