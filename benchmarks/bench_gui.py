@@ -287,7 +287,8 @@ def bench_heartbeat() -> list[tuple[str, float]]:
     views: Any = w.views
     step("open the demo workspace", lambda: w.open_workspace(str(path)),
          lambda: w.state.is_open and not w.loading and w.simulation.idle()
-         and w.simulation.whatif is not None and views["overview"].report is not None)
+         and w.simulation.whatif is not None
+         and views.is_built("overview") and views["overview"].report is not None)
     for key, title in w.VIEWS:
         step(f"show {title}", lambda key=key: w.show_view(key),
              (lambda: views["compare"].idle()) if key == "compare" else None)
