@@ -45,7 +45,7 @@ def test_compare_three_versions_and_reweight(qtbot, qtmodeltester, window) -> No
     assert scores == sorted(scores, reverse=True)  # ranked, best first
     # the P1 resolution term differs and is marked
     terms = view.terms_model
-    rows = [i for i, r in enumerate(terms.rows) if "P1" in r[1] and "resol" in r[1].lower()]
+    rows = [i for i, r in enumerate(terms.rows) if "P1" in r[0] and "resol" in r[0].lower()]
     assert rows and any(i in terms.marked for i in rows)
     # compliance per priority differs where the P1 resolution target differs
     perf = view.perf_model
@@ -96,7 +96,6 @@ def test_columns_and_rows_fit_their_texts_without_qt_measuring_every_cell(qtbot,
     calls ask the model for every role of every cell on the GUI thread)."""
     from PySide6.QtWidgets import QTableView
 
-    from ui.views.compare import MAX_COLUMN
 
     def refuse(*_a):
         raise AssertionError("sized by Qt measuring every cell")
@@ -105,13 +104,17 @@ def test_columns_and_rows_fit_their_texts_without_qt_measuring_every_cell(qtbot,
     monkeypatch.setattr(QTableView, "resizeRowsToContents", refuse)
     view = window.views["compare"]
     _ready(qtbot, view)
-    table, model = view.terms_table, view.terms_model
+    table, model = view.warn_table, view.warn_model  # its columns are sized from their texts
     header, fm = table.horizontalHeader(), table.fontMetrics()
     widths = [header.sectionSize(c) for c in range(len(model.headers))]
-    for c, title in enumerate(model.headers[:-1]):  # the last one stretches
-        need = max([fm.horizontalAdvance(title)] + [fm.horizontalAdvance(r[c]) for r in model.rows])
-        assert min(need, MAX_COLUMN - 24) <= widths[c] <= MAX_COLUMN
+    for c, title in enumerate(model.headers[:-1]):  # the last one takes the rest
+        words = max(fm.horizontalAdvance(w) for w in title.split())  # a title wraps at its words
+        need = max([words] + [fm.horizontalAdvance(r[c]) for r in model.rows])
+        assert min(need, 150 - 24) <= widths[c] <= 150  # at most the table's own cap
+    # the terms' version columns share the table's width; a row is as tall as its most wrapped cell
+    table, model = view.terms_table, view.terms_model
+    widths = [table.horizontalHeader().sectionSize(c) for c in range(len(model.headers))]
     one_line = min(table.rowHeight(r) for r in range(len(model.rows)))
-    wrapped = [r for r, row in enumerate(model.rows)
-               if any(fm.horizontalAdvance(t) > widths[c] + 30 for c, t in enumerate(row[:-1]))]
+    wrapped = [r for r, row in enumerate(model.rows) if r not in model.spans
+               and any(fm.horizontalAdvance(t) > widths[c] + 30 for c, t in enumerate(row))]
     assert wrapped and all(table.rowHeight(r) > one_line for r in wrapped)

@@ -391,7 +391,7 @@ def test_a_new_engagement_from_export_to_redline(qtbot: Any, window: MainWindow,
     p1_resolution = next(r for r in perf if r[:2] == ["P1", "resolution compliance"])
     assert p1_resolution[2].endswith("%") and p1_resolution[3].endswith("%")
     terms_side = _cells(compare.terms_table)
-    side = {r[1]: r[2:] for r in terms_side}
+    side = {r[0]: r[1:] for r in terms_side}
     assert side["P1 response"] == ["30m on 24x7", "1h on 24x7"]  # the corrected term against the offer
     assert side["Status"] == ["signed", "proposal"]
 

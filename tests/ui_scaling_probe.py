@@ -113,7 +113,11 @@ def header_problems(where: str, view: Any) -> tuple[int, list[str]]:
         if not text:
             continue
         checked += 1
-        needed = max(fm.horizontalAdvance(line) for line in str(text).split("\n")) + 2 * margin
+        wraps = hasattr(header, "wrapped_height")  # a header whose titles wrap at their words
+        pieces = str(text).split() if wraps else str(text).split("\n")
+        needed = max(fm.horizontalAdvance(piece) for piece in pieces) + 2 * margin
+        if wraps and header.height() < header.wrapped_height(section):
+            problems.append(f"{where}: header {str(text)!r} wraps taller than the header")
         if header.isSortIndicatorShown() and header.sortIndicatorSection() == section:
             needed += header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
         if needed > header.sectionSize(section) + 1:

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDoubleSpinBox,
     QGridLayout,
@@ -39,9 +40,67 @@ from ui.state import AppState, Version
 from ui.steps import show_steps
 from ui.tasks import Debouncer, Task, guard, run_in_background
 from ui.widgets import EmptyState, figure_canvas
+from workbench.app.compare_cells import BREACHES, cell_tickets, warning_matrix
 from workbench.app.engagement import CONTRACT, PROPOSALS, TICKETS
+from workbench.app.words import clause_words, code_title
 
 DIFFERS_BG = QColor("#fff4d6")
+# a warning-sign cell's background by the worst severity in it (text colours as in Warnings)
+SEVERITY_BG = {"high": QColor("#f9d6d2"), "medium": QColor("#fbe9b7"), "low": QColor("#e4e7eb")}
+SEVERITY_FG = {"high": QColor("#8c1c13"), "medium": QColor("#6b4a00"), "low": QColor("#3d444d")}
+
+
+def _swatch(colour: QColor, text: str, fg: QColor | None = None) -> str:
+    """A legend entry: ``text`` on the background ``colour`` it explains."""
+    ink = f" color:{fg.name()};" if fg is not None else ""
+    return f"<span style='background-color:{colour.name()};{ink}'>&nbsp;{text}&nbsp;</span>"
+
+
+def _legend(html: str) -> QLabel:
+    label = QLabel(html)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    return label
+
+
+class WrapHeader(QHeaderView):
+    """A horizontal header whose titles wrap onto more lines when their section is
+    narrow, instead of being cut ("nwind 2026-Q4 prop"): the header grows as tall as its
+    most wrapped title."""
+
+    PAD = 10  # px: the section's margins around its text
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap))
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.sectionResized.connect(self._relayout)
+
+    def title(self, logical: int) -> str:
+        model = self.model()
+        return "" if model is None else str(model.headerData(logical, Qt.Orientation.Horizontal) or "")
+
+    def wrapped_height(self, logical: int) -> int:
+        """How tall the title of section ``logical`` is, wrapped at its width."""
+        width = max(self.sectionSize(logical) - self.PAD, 16)
+        flags = int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap)
+        box = QRect(0, 0, width, 10_000)
+        return self.fontMetrics().boundingRect(box, flags, self.title(logical)).height()
+
+    def sectionSizeFromContents(self, logical: int) -> QSize:
+        size = super().sectionSizeFromContents(logical)
+        return QSize(size.width(), max(size.height(), self.wrapped_height(logical) + self.PAD))
+
+    def sizeHint(self) -> QSize:
+        base = super().sizeHint()
+        shown = [i for i in range(self.count()) if not self.isSectionHidden(i)]
+        tallest = max((self.sectionSizeFromContents(i).height() for i in shown), default=base.height())
+        return QSize(base.width(), max(base.height(), tallest))
+
+    def _relayout(self, *_: Any) -> None:
+        view = self.parentWidget()
+        if isinstance(view, QTableView):
+            view.updateGeometries()
 
 
 class GridModel(ListTableModel):
@@ -54,6 +113,8 @@ class GridModel(ListTableModel):
         self.marked: set[int] = set()
         self.bold: set[int] = set()
         self.tips: dict[tuple[int, int], str] = {}
+        self.colours: dict[tuple[int, int], tuple[QColor, QColor]] = {}  # (background, text)
+        self.spans: set[int] = set()  # heading rows: one text across the whole row
 
     def set_grid(
         self,
@@ -62,11 +123,15 @@ class GridModel(ListTableModel):
         marked: set[int] | None = None,
         bold: set[int] | None = None,
         tips: dict[tuple[int, int], str] | None = None,
+        colours: dict[tuple[int, int], tuple[QColor, QColor]] | None = None,
+        spans: set[int] | None = None,
     ) -> None:
         self.headers = list(headers)
         self.marked = set(marked or ())
-        self.bold = set(bold or ())
+        self.bold = set(bold or ()) | set(spans or ())
         self.tips = dict(tips or {})
+        self.colours = dict(colours or {})
+        self.spans = set(spans or ())
         self.set_items(list(r) + [""] * (len(self.headers) - len(r)) for r in rows)
 
     @property
@@ -86,6 +151,10 @@ class GridModel(ListTableModel):
             return row[c]
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tips.get((r, c)) or (row[c] if len(row[c]) > 40 else None)
+        if role == Qt.ItemDataRole.BackgroundRole and (r, c) in self.colours:
+            return QBrush(self.colours[(r, c)][0])
+        if role == Qt.ItemDataRole.ForegroundRole and (r, c) in self.colours:
+            return QBrush(self.colours[(r, c)][1])
         if role == Qt.ItemDataRole.BackgroundRole and r in self.marked:
             return QBrush(DIFFERS_BG)
         if role == Qt.ItemDataRole.FontRole and r in self.bold:
@@ -104,21 +173,74 @@ def _compliance(counts: dict[str, Any]) -> str:
     return "not measured" if counts.get("measured") is False else _pct(counts.get("compliance"))
 
 
-def _table(model: GridModel) -> QTableView:
+def _table(model: GridModel, shared_after: int | None = None, first_max: int = 0) -> QTableView:
+    """A read-only table of ``model``.  ``shared_after``: the columns after the first
+    ``shared_after`` (one per version) share the width the table has, so that every
+    version is in view side by side; the first ones are as wide as their texts, up to
+    ``first_max`` px (:data:`MAX_FIRST` when 0)."""
     view = QTableView()
+    view.setHorizontalHeader(WrapHeader(view))
     view.setModel(model)
     view.verticalHeader().hide()
     view.setWordWrap(True)
     header = view.horizontalHeader()
-    header.setStretchLastSection(True)
+    header.setStretchLastSection(shared_after is None)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.setProperty("shared_after", -1 if shared_after is None else shared_after)
+    view.setProperty("first_max", first_max or MAX_FIRST)
     model.modelReset.connect(lambda: _fit(view))
+    # wrapped rows follow their columns' widths, the shared columns the table's width
+    again = QTimer(view)
+    again.setSingleShot(True)
+    again.setInterval(0)
+    again.timeout.connect(lambda: _fit_heights(view))
+    header.sectionResized.connect(lambda *_: again.start())
+    if shared_after is not None:
+        view.viewport().installEventFilter(_Sharer(view))
     return view
+
+
+class _Sharer(QObject):
+    """Shares the table's width among its version columns whenever its viewport resizes."""
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view)
+        self.view = view
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            _share(self.view)
+        return False
+
+
+MIN_SHARED = 90  # px: a version's column is never narrower (the table scrolls instead)
+MAX_FIRST = 180  # px: a shared table's first columns wrap beyond this
+
+
+def _share(view: QTableView) -> None:
+    """The version columns share the viewport's width equally."""
+    fixed = int(view.property("shared_after"))
+    header = view.horizontalHeader()
+    n = header.count() - fixed
+    if fixed < 0 or n <= 0:
+        return
+    free = view.viewport().width() - sum(header.sectionSize(c) for c in range(fixed))
+    each = max(MIN_SHARED, free // n)
+    for c in range(fixed, header.count()):
+        if header.sectionSize(c) != each:
+            header.resizeSection(c, each)
 
 
 MAX_COLUMN = 250  # px: longer texts wrap
 CELL_PAD = 2 * 6 + 12  # px: the cell's margins and some air
 SAMPLE_ROWS = 200  # column widths from the header and the first rows
+
+
+def _metrics(view: QTableView) -> tuple[QFontMetrics, QFontMetrics]:
+    """The view's font metrics, plain and bold."""
+    bold_font = QFont(view.font())
+    bold_font.setBold(True)
+    return view.fontMetrics(), QFontMetrics(bold_font)
 
 
 def _fit(view: QTableView) -> None:
@@ -132,20 +254,35 @@ def _fit(view: QTableView) -> None:
     if not isinstance(model, GridModel):
         return
     header = view.horizontalHeader()
-    plain = view.fontMetrics()
-    bold_font = QFont(view.font())
-    bold_font.setBold(True)
-    bold = QFontMetrics(bold_font)
+    plain, bold = _metrics(view)
     head = header.fontMetrics()
+    view.clearSpans()
+    for r in model.spans:
+        view.setSpan(r, 0, 1, len(model.headers))
+    fixed = int(view.property("shared_after"))
     for c, title in enumerate(model.headers):
-        if header.sectionResizeMode(c) != QHeaderView.ResizeMode.Interactive:
+        if header.sectionResizeMode(c) != QHeaderView.ResizeMode.Interactive or 0 <= fixed <= c:
             continue
-        width = head.horizontalAdvance(title) + CELL_PAD
+        # a title wraps (WrapHeader): its longest word is what it needs
+        width = max((head.horizontalAdvance(word) for word in title.split()), default=0) + CELL_PAD
         for r, row in enumerate(model.rows[:SAMPLE_ROWS]):
+            if r in model.spans:
+                continue
             fm = bold if r in model.bold else plain
             width = max(width, max((fm.horizontalAdvance(line) for line in row[c].split("\n")), default=0)
                         + CELL_PAD)
-        header.resizeSection(c, min(width, MAX_COLUMN))
+        header.resizeSection(c, min(width, int(view.property("first_max")) if fixed >= 0 else MAX_COLUMN))
+    _share(view)
+    _fit_heights(view)
+
+
+def _fit_heights(view: QTableView) -> None:
+    """Each row as tall as its most wrapped cell at the columns' present widths."""
+    model = view.model()
+    if not isinstance(model, GridModel):
+        return
+    header = view.horizontalHeader()
+    plain, bold = _metrics(view)
     vertical = view.verticalHeader()
     line = plain.lineSpacing()
     base = max(vertical.defaultSectionSize(), line + 8)
@@ -155,6 +292,8 @@ def _fit(view: QTableView) -> None:
         fm = bold if r in model.bold else plain
         height = base
         for c, text in enumerate(row):
+            if r in model.spans and c:
+                break
             if text and ("\n" in text or fm.horizontalAdvance(text) > widths[c]):
                 rect = fm.boundingRect(0, 0, max(widths[c], 20), 100_000, flags, text)
                 height = max(height, rect.height() + 8)
@@ -173,6 +312,8 @@ class CompareView(QWidget):
         self.error = ""
         self._figure_gen = 0
         self._figures_pending = 0
+        self.drill_task: Task | None = None
+        self.warning_rows: list[Any] = []
         from workbench.analytics.compare import COMPONENTS, DEFAULT_WEIGHTS
 
         self.components = COMPONENTS
@@ -244,17 +385,34 @@ class CompareView(QWidget):
         self.score_canvas = figure_canvas(Figure(figsize=(7, 3)))
         sl.addWidget(self.score_canvas, 1)
         self.tabs.addTab(scores, "Score")
+        terms = QWidget()
+        tl = QVBoxLayout(terms)
+        tl.setContentsMargins(0, 0, 0, 0)
+        self.terms_legend = _legend(
+            _swatch(DIFFERS_BG, "Yellow rows")
+            + ": the versions differ on this term; rows without colour read the same in every version."
+        )
+        tl.addWidget(self.terms_legend)
         self.terms_model = GridModel()
-        self.terms_table = _table(self.terms_model)
-        self.tabs.addTab(self.terms_table, "Terms side by side")
+        self.terms_table = _table(self.terms_model, shared_after=1)
+        tl.addWidget(self.terms_table, 1)
+        self.tabs.addTab(terms, "Terms side by side")
+        perf_split = QSplitter(Qt.Orientation.Vertical)
+        self.perf_model = GridModel()
+        self.perf_table = _table(self.perf_model, shared_after=2)
+        self.perf_table.doubleClicked.connect(self.open_cell)
+        self.perf_keys: list[tuple[str, str] | None] = []  # per row: (priority, measure) behind it
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(
+            _legend("Double-click a compliance or breaches figure to see the tickets behind it.")
+        )
+        top_layout.addWidget(self.perf_table, 1)
+        perf_split.addWidget(top)
         perf = QWidget()
         pl = QVBoxLayout(perf)
-        self.perf_model = GridModel()
-        self.perf_table = _table(self.perf_model)
-        self.perf_table.setMaximumHeight(300)
-        # columns as wide as their words (_fit), not shared out evenly: an even share
-        # elided the versions' names in a narrow window or at 125-150 % scaling
-        pl.addWidget(self.perf_table)
+        pl.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
         row.addWidget(QLabel("Chart metric:"))
         self.chart_metric = QComboBox()
@@ -265,9 +423,35 @@ class CompareView(QWidget):
         pl.addLayout(row)
         self.compliance_canvas = figure_canvas(Figure(figsize=(7, 3)))
         pl.addWidget(self.compliance_canvas, 1)
-        self.tabs.addTab(perf, "Compliance && credits")
+        perf_split.addWidget(perf)
+        perf_split.setStretchFactor(0, 3)
+        perf_split.setStretchFactor(1, 2)
+        perf_split.setSizes([330, 260])
+        self.perf_split = perf_split
+        self.tabs.addTab(perf_split, "Compliance && credits")
+        warn_split = QSplitter(Qt.Orientation.Vertical)
+        matrix = QWidget()
+        ml = QVBoxLayout(matrix)
+        ml.setContentsMargins(0, 0, 0, 0)
+        ml.addWidget(
+            _legend(
+                "Each cell: how many warning signs of that code the version has, coloured by the worst: "
+                + " ".join(_swatch(SEVERITY_BG[s], s, SEVERITY_FG[s]) for s in ("high", "medium", "low"))
+                + ". Select a cell for its evidence below."
+            )
+        )
+        self.matrix_model = GridModel()
+        self.matrix_table = _table(self.matrix_model, shared_after=1)
+        self.matrix_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.matrix_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        ml.addWidget(self.matrix_table, 1)
+        warn_split.addWidget(matrix)
         self.warn_model = GridModel()
-        self.tabs.addTab(_table(self.warn_model), "Warning signs")
+        self.warn_table = _table(self.warn_model, shared_after=4, first_max=150)  # the evidence: the rest
+        warn_split.addWidget(self.warn_table)
+        warn_split.setSizes([360, 240])
+        self.matrix_table.selectionModel().currentChanged.connect(lambda *_: self._show_warning_details())
+        self.tabs.addTab(warn_split, "Warning signs")
         split.addWidget(self.tabs)
         split.setStretchFactor(1, 1)
         split.setSizes([280, 1050])
@@ -426,8 +610,9 @@ class CompareView(QWidget):
     def _show(self) -> None:
         cmp = self.comparison
         if cmp is None:
-            for m in (self.score_model, self.terms_model, self.perf_model, self.warn_model):
+            for m in (self.score_model, self.terms_model, self.perf_model, self.matrix_model):
                 m.set_grid([], [])
+            self.warn_model.set_grid([], [])
             return
         labels = cmp.labels()
         comps = list(self.components)
@@ -441,37 +626,150 @@ class CompareView(QWidget):
         self.score_model.set_grid(
             ["Version", "Score", *[c.capitalize() for c in comps]], rows, bold={0} if rows else set()
         )
-        terms = [[t["section"], t["term"], *t["values"]] for t in cmp.terms]
-        marked = {i for i, t in enumerate(cmp.terms) if t["differs"]}
-        self.terms_model.set_grid(["Section", "Term", *labels], terms, marked=marked)
+        self._show_terms(labels)
+        self._show_performance(labels)
+        self._show_warnings(labels)
+        self._build_figures(score=True)
+
+    def _show_terms(self, labels: list[str]) -> None:
+        """One column per version beside the terms; each section a heading row."""
+        cmp = self.comparison
+        rows: list[list[str]] = []
+        marked: set[int] = set()
+        spans: set[int] = set()
+        section = None
+        for t in cmp.terms:
+            if t["section"] != section:
+                section = t["section"]
+                spans.add(len(rows))
+                rows.append([str(section)])
+            if t["differs"]:
+                marked.add(len(rows))
+            rows.append([t["term"], *t["values"]])
+        self.terms_model.set_grid(["Term", *labels], rows, marked=marked, spans=spans)
+
+    def _show_performance(self, labels: list[str]) -> None:
+        """Compliance, breaches and credits per priority; compliance and breaches cells
+        lead to their tickets."""
+        cmp = self.comparison
         perf: list[list[str]] = []
+        keys: list[tuple[str, str] | None] = []
+        tips: dict[tuple[int, int], str] = {}
         for p in PRIORITIES:
             if not any(p in v.by_priority for v in cmp.versions):
                 continue
             for metric in METRICS:
+                for k, v in enumerate(cmp.versions):
+                    counts = v.by_priority.get(p, {}).get(metric, {})
+                    n = int(counts.get("met", 0)) + int(counts.get("breached", 0))
+                    tips[(len(perf), k + 2)] = (
+                        f"{p} {metric} compliance under {v.proposal.label}: counted on {n:,} tickets "
+                        "(met or breached). Double-click to see them."
+                    )
+                keys.append((p, metric))
                 perf.append(
                     [p, f"{metric} compliance"]
                     + [_compliance(v.by_priority.get(p, {}).get(metric, {})) for v in cmp.versions]
                 )
+            for k, v in enumerate(cmp.versions):
+                tips[(len(perf), k + 2)] = (
+                    f"{p} breaches under {v.proposal.label} (response and resolution). "
+                    "Double-click to see the tickets."
+                )
+            keys.append((p, BREACHES))
             perf.append([p, "breaches"] + [f"{v.breaches_by_priority.get(p, 0):,}" for v in cmp.versions])
+            keys.append(None)
             perf.append([p, "credits"] + [self._money(v, v.credits_by_priority.get(p)) for v in cmp.versions])
         total = ["All", "credits (capped total)"] + [self._money(v, v.credits) for v in cmp.versions]
         perf.append(total)
-        self.perf_model.set_grid(["Priority", "Measure", *labels], perf, bold={len(perf) - 1})
+        keys.append(None)
+        self.perf_keys = keys
+        self.perf_model.set_grid(["Priority", "Measure", *labels], perf, bold={len(perf) - 1}, tips=tips)
+
+    def _show_warnings(self, labels: list[str]) -> None:
+        """The warning signs as codes by versions, coloured by severity."""
+        cmp = self.comparison
+        self.warning_rows = warning_matrix([v.warnings for v in cmp.versions])
+        rows: list[list[str]] = []
+        colours: dict[tuple[int, int], tuple[QColor, QColor]] = {}
+        tips: dict[tuple[int, int], str] = {}
+        for r, wr in enumerate(self.warning_rows):
+            row = [wr.title]
+            for k, cell in enumerate(wr.cells):
+                row.append(cell.text())
+                if cell.count:
+                    colours[(r, k + 1)] = (SEVERITY_BG[cell.severity], SEVERITY_FG[cell.severity])
+                    tips[(r, k + 1)] = "\n".join(f"• {e}" for e in cell.evidence[:8])
+            rows.append(row)
+        self.matrix_model.set_grid(["Warning sign", *labels], rows, colours=colours, tips=tips)
+        self._show_warning_details()
+
+    def _show_warning_details(self) -> None:
+        """The findings of the selected matrix cell (its row: every version; nothing
+        selected: all of them), with their clause and evidence."""
+        cmp = self.comparison
+        if cmp is None:
+            return
+        index = self.matrix_table.currentIndex()
+        rows = getattr(self, "warning_rows", [])
+        code = rows[index.row()].code if index.isValid() and index.row() < len(rows) else None
+        only = index.column() - 1 if code is not None and index.column() >= 1 else None
         warns = []
-        for v in cmp.versions:
+        for k, v in enumerate(cmp.versions):
+            if only is not None and k != only:
+                continue
             for f in v.warnings or []:
+                if code is not None and str(f.get("code", "")) != code:
+                    continue
                 warns.append(
                     [
                         v.proposal.label,
-                        str(f.get("code", "")),
+                        code_title(str(f.get("code", ""))),
                         str(f.get("severity", "")),
-                        str(f.get("clause", "")),
+                        clause_words(str(f.get("clause", ""))),
                         str(f.get("evidence", "")),
                     ]
                 )
-        self.warn_model.set_grid(["Version", "Code", "Severity", "Clause", "Evidence"], warns)
-        self._build_figures(score=True)
+        self.warn_model.set_grid(["Version", "Warning sign", "Severity", "Where", "Evidence"], warns)
+
+    # ------------------------------------------------------------------ drill-down
+    def open_cell(self, index: AnyIndex) -> bool:
+        """A compliance or breaches cell: the Tickets view shows the tickets behind it
+        (replayed on a pool thread, as the comparison replays them)."""
+        cmp = self.comparison
+        r, c = index.row(), index.column() - 2
+        if cmp is None or not 0 <= r < len(self.perf_keys) or not 0 <= c < len(cmp.versions):
+            return False
+        key = self.perf_keys[r]
+        if key is None:
+            return False
+        priority, measure = key
+        v = cmp.versions[c]
+        what = "breaching a target" if measure == BREACHES else f"{measure} compliance is counted on"
+        label = f"{priority} tickets {what} under {v.proposal.label}"
+        self.status.setText(f"Finding the {label}…")
+        self.drill_task = run_in_background(
+            cell_tickets,
+            v.proposal.contract,
+            self.state.history,
+            priority,
+            measure,
+            cmp.as_of,
+            on_done=guard(self, lambda ids: self._show_cell_tickets(ids, label)),
+            on_error=guard(self, lambda exc: self.status.setText(f"Could not find the tickets: {exc}")),
+        )
+        return True
+
+    def _show_cell_tickets(self, ids: list[str], label: str) -> None:
+        self.drill_task = None
+        self.status.setText("")
+        window = self.window_
+        if window is None:
+            return
+        window.show_view("tickets")
+        tickets = window.views.get("tickets")
+        if tickets is not None:
+            tickets.show_tickets(ids, label)
 
     def _build_figures(self, score: bool) -> None:
         """Build the charts on a pool thread (they render on one too): the newest wins."""
