@@ -27,6 +27,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, Signal,
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from workbench.progress import Cancelled
+from workbench.sandbox import cancel_scope
 
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
@@ -89,13 +90,17 @@ class Task(QRunnable):
 
     def run(self) -> None:
         try:
-            if self.pass_progress:
-                result = self.fn(*self.args, progress=self._progress, **self.kwargs)
-            else:
-                result = self.fn(*self.args, **self.kwargs)
+            with cancel_scope(self._cancel.is_set):  # Cancel kills a sandboxed parse at once
+                if self.pass_progress:
+                    result = self.fn(*self.args, progress=self._progress, **self.kwargs)
+                else:
+                    result = self.fn(*self.args, **self.kwargs)
         except Cancelled:
             self._emit(self.signals.cancelled)
         except BaseException as exc:  # delivered to the GUI, never lost on a thread
+            if self._cancel.is_set():  # the failure of a call stopped by Cancel (its parse killed)
+                self._emit(self.signals.cancelled)
+                return
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
             self._emit(self.signals.failed, exc)
         else:
@@ -254,12 +259,17 @@ class _DbExecutor(QObject):
             return not job.cancel.is_set()
 
         try:
-            job.result = job.fn(self.workspace, progress)
+            with cancel_scope(job.cancel.is_set):
+                job.result = job.fn(self.workspace, progress)
         except Cancelled:
             job.done.set()
             self.cancelled.emit(job.id)
             return
         except BaseException as exc:
+            if job.cancel.is_set():  # the failure of a job stopped by Cancel (its parse killed)
+                job.done.set()
+                self.cancelled.emit(job.id)
+                return
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
             job.error = exc
             job.done.set()

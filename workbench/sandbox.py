@@ -14,11 +14,13 @@ time limit holds and memory is watched by the parent (no resource module).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,6 +29,22 @@ from models import limits
 T = TypeVar("T")
 
 _POLL = 0.05  # seconds between looks at the child, the deadline and the cancel callback
+
+
+_scope = threading.local()  # the cancel check of the long call running on this thread
+
+
+@contextlib.contextmanager
+def cancel_scope(cancelled: Callable[[], bool]) -> Iterator[None]:
+    """Within the block, every :func:`run_isolated` on this thread that is given no ``cancel``
+    of its own also stops its child when ``cancelled()`` turns true: a GUI worker's Cancel
+    reaches a parse deep inside the call it runs, without the callback passed down to it."""
+    previous = getattr(_scope, "cancelled", None)
+    _scope.cancelled = cancelled
+    try:
+        yield
+    finally:
+        _scope.cancelled = previous
 
 
 class ParseStopped(Exception):
@@ -152,6 +170,8 @@ def run_isolated(
     more_memory = limits.option_for("PARSE_MEMORY_BYTES") if memory is None else ""
     seconds = limits.PARSE_SECONDS if seconds is None else seconds
     memory = limits.PARSE_MEMORY_BYTES if memory is None else memory
+    if cancel is None:
+        cancel = getattr(_scope, "cancelled", None)
     name = Path(path)
     ctx = _context()
     if ctx.get_start_method() != "fork" and not _picklable(fn, path, args):
