@@ -113,10 +113,10 @@ def header_problems(where: str, view: Any) -> tuple[int, list[str]]:
         if not text:
             continue
         checked += 1
-        wraps = hasattr(header, "wrapped_height")  # a header whose titles wrap at their words
-        pieces = str(text).split() if wraps else str(text).split("\n")
+        wrapped = getattr(header, "wrapped_height", None)  # a header whose titles wrap at their words
+        pieces = str(text).split() if wrapped is not None else str(text).split("\n")
         needed = max(fm.horizontalAdvance(piece) for piece in pieces) + 2 * margin
-        if wraps and header.height() < header.wrapped_height(section):
+        if wrapped is not None and header.height() < wrapped(section):
             problems.append(f"{where}: header {str(text)!r} wraps taller than the header")
         if header.isSortIndicatorShown() and header.sortIndicatorSection() == section:
             needed += header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
