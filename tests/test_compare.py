@@ -174,7 +174,8 @@ def test_component_scores_by_hand() -> None:
     assert s["cost"] == pytest.approx(0.5)
     bare = contract_from_data({"name": "Bare", "version": "0"})
     b = component_scores(bare, {}, lowest_fee=1000)
-    assert b["compliance"] == 0 and b["coverage"] == 0 and b["cost"] == 0 and b["recovery"] == 0
+    # nothing judged: compliance is not measured (None), never 0
+    assert b["compliance"] is None and b["coverage"] == 0 and b["cost"] == 0 and b["recovery"] == 0
     # the default seed escalation matrix still names an MSSP/SOC owner
     assert b["security"] == pytest.approx(1 / 6)
 
@@ -189,6 +190,20 @@ def test_score_is_the_weighted_mean_and_breakdown_adds_up() -> None:
     total2, bd2 = score(comps, {"cost": 2, "security": 2})  # only these two count, equally
     assert total2 == pytest.approx(90.0)
     assert bd2["compliance"]["weight"] == 0 and bd2["cost"]["weight"] == 0.5
+
+
+def test_a_component_not_measured_is_left_out_of_the_score() -> None:
+    comps: dict[str, float | None] = {"compliance": None, "coverage": 0.5, "security": 1.0,
+                                      "recovery": 0.25, "accountability": 0.0, "cost": 0.8}
+    total, breakdown = score(comps, DEFAULT_WEIGHTS)
+    rest = [c for c in COMPONENTS if c != "compliance"]
+    expected = 100 * sum(DEFAULT_WEIGHTS[c] * comps[c] for c in rest) / sum(DEFAULT_WEIGHTS[c] for c in rest)  # type: ignore[operator]
+    assert total == pytest.approx(expected, abs=0.01)
+    assert breakdown["compliance"] == {"value": None, "weight": 0.0, "points": 0.0, "measured": False}
+    assert sum(b["points"] for b in breakdown.values()) == pytest.approx(total, abs=0.05)
+    assert sum(b["weight"] for b in breakdown.values()) == pytest.approx(1.0, abs=0.001)
+    with pytest.raises(CompareError, match="compliance"):  # only the unmeasured one is weighted
+        score(comps, {"compliance": 1})
 
 
 def test_weights_change_the_ranking() -> None:

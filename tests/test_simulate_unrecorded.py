@@ -64,6 +64,8 @@ def test_export_of_opening_times_only_is_not_measured(tmp_path: Path,
                  "--workspace", str(ws), "--as-of", AS_OF]) == 0
     out = capsys.readouterr().out
     assert "response not measured" in out and "resolution not measured" in out
+    # the score leaves the unmeasured compliance out instead of counting it as 0
+    assert "compliance not measured" in out and "compliance 0.00" not in out
 
 
 def test_open_tickets_in_an_export_with_the_columns_keep_their_counts(

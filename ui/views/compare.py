@@ -593,14 +593,19 @@ class CompareView(QWidget):
         cmp = self.comparison
         if cmp is None:
             return
-        from workbench.analytics.compare import score
+        from workbench.analytics.compare import CompareError, score
 
         w = self.weights()
         if sum(w.values()) <= 0:
             self.status.setText("Give at least one weight above 0.")
             return
-        for v in cmp.versions:
-            v.score, v.breakdown = score(v.components, w)
+        try:
+            scored = [score(v.components, w) for v in cmp.versions]
+        except CompareError as exc:  # only components this history does not measure are weighted
+            self.status.setText(str(exc).removeprefix("weights: ").capitalize() + ".")
+            return
+        for v, (total, breakdown) in zip(cmp.versions, scored, strict=True):
+            v.score, v.breakdown = total, breakdown
         cmp.weights = w
         best = max(cmp.versions, key=lambda v: v.score)
         self.status.setText(f"Best on these weights: <b>{best.proposal.label}</b> ({best.score:.1f} points).")
@@ -621,7 +626,8 @@ class CompareView(QWidget):
         for v in ranking:
             rows.append(
                 [v.proposal.label, f"{v.score:.1f}"]
-                + [f"{v.breakdown[c]['points']:.1f} ({100 * v.breakdown[c]['value']:.0f}%)" for c in comps]
+                + ["not measured" if v.breakdown[c]["value"] is None else
+                   f"{v.breakdown[c]['points']:.1f} ({100 * v.breakdown[c]['value']:.0f}%)" for c in comps]
             )
         self.score_model.set_grid(
             ["Version", "Score", *[c.capitalize() for c in comps]], rows, bold={0} if rows else set()

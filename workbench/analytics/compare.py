@@ -15,7 +15,8 @@ Scoring formula
 
     ``compliance``
         replayed compliance over all priorities and both metrics:
-        ``sum(met) / sum(met + breached)`` (0 when nothing was measured).
+        ``sum(met) / sum(met + breached)``; *not measured* (None) when no ticket was
+        judged (the history lacks the events): never 0, it is left out of the score.
     ``coverage``
         the mean of (a) the share of the eight P1-P4 x response/resolution slots that
         carry a target and (b) for the priorities with a target, the mean share of the
@@ -52,10 +53,13 @@ Scoring formula
 
         score = 100 * sum_c(w_c * s_c) / sum_c(w_c)
 
-    and the breakdown lists, per component, the raw ``s_c``, the normalised weight
-    ``w_c / sum(w)`` and the points ``100 * w_c * s_c / sum(w)``; the points add up
-    to the score.  Warning signs are listed beside the score, not folded into it
-    (they overlap the checks above and would be counted twice).
+    over the components that were measured (a component not measured, ``s_c`` None, is
+    left out and the others' weights share its part), and the breakdown lists, per
+    component, the raw ``s_c``, the normalised weight ``w_c / sum(w)`` and the points
+    ``100 * w_c * s_c / sum(w)``; the points add up to the score.  A component not
+    measured has ``value`` None, weight 0 and ``measured: false``.  Warning signs are
+    listed beside the score, not folded into it (they overlap the checks above and
+    would be counted twice).
 
 Credits exposure
     The service credits each proposal's own credit terms would owe on the history
@@ -367,12 +371,12 @@ def recovery_met(result: Any, history: History) -> float | None:
 
 
 def component_scores(c: Contract, counts: Mapping[str, Any], lowest_fee: float | None,
-                     recovery_history: float | None = None) -> dict[str, float]:
+                     recovery_history: float | None = None) -> dict[str, float | None]:
     """The six component scores in ``[0, 1]`` (see the module docstring); ``recovery_history``
     is :func:`recovery_met` of the proposal, None without recovery records."""
     met = sum(v[m]["met"] for v in counts.values() for m in METRICS)
     br = sum(v[m]["breached"] for v in counts.values() for m in METRICS)
-    compliance = met / (met + br) if met + br else 0.0
+    compliance = met / (met + br) if met + br else None  # nothing judged: not measured
 
     slots = sum(1 for p in PRIORITIES for m in METRICS if c.target(p, m) is not None) / 8
     cover = []
@@ -436,17 +440,28 @@ def component_scores(c: Contract, counts: Mapping[str, Any], lowest_fee: float |
     }
 
 
-def score(components: Mapping[str, float], weights: Mapping[str, float]) -> tuple[float, dict[str, Any]]:
-    """``(score, breakdown)``; ``breakdown[c] = {"value", "weight", "points"}``."""
-    total_w = sum(weights.get(c, 0.0) for c in COMPONENTS)
-    if total_w <= 0:
+def score(components: Mapping[str, float | None],
+          weights: Mapping[str, float]) -> tuple[float, dict[str, Any]]:
+    """``(score, breakdown)``; ``breakdown[c] = {"value", "weight", "points"}``, and
+    ``"measured": False`` for a component the history could not give (left out)."""
+    if sum(weights.get(c, 0.0) for c in COMPONENTS) <= 0:
         raise CompareError("weights: at least one weight must be above 0")
+    measured = [c for c in COMPONENTS if components[c] is not None]
+    total_w = sum(weights.get(c, 0.0) for c in measured)
+    if total_w <= 0:
+        missing = ", ".join(c for c in COMPONENTS if components[c] is None and weights.get(c, 0.0) > 0)
+        raise CompareError(f"weights: only components this history does not measure carry weight "
+                           f"({missing}); give a measured component a weight above 0")
     breakdown: dict[str, Any] = {}
     for c in COMPONENTS:
+        value = components[c]
+        if value is None:
+            breakdown[c] = {"value": None, "weight": 0.0, "points": 0.0, "measured": False}
+            continue
         w = weights.get(c, 0.0) / total_w
-        breakdown[c] = {"value": round(components[c], 4), "weight": round(w, 4),
-                        "points": round(100 * w * components[c], 2)}
-    total = round(100 * sum(weights.get(c, 0.0) * components[c] for c in COMPONENTS) / total_w, 2)
+        breakdown[c] = {"value": round(value, 4), "weight": round(w, 4), "points": round(100 * w * value, 2)}
+    values = {c: v for c in measured if (v := components[c]) is not None}
+    total = round(100 * sum(weights.get(c, 0.0) * v for c, v in values.items()) / total_w, 2)
     return total, breakdown
 
 
@@ -510,7 +525,7 @@ class VersionResult:
     credits_percent: float  # sum of monthly percentages of the fee
     credits_by_priority: dict[str, float | None]
     breaches_by_priority: dict[str, int]
-    components: dict[str, float]
+    components: dict[str, float | None]
     score: float
     breakdown: dict[str, Any]
     warnings: list[dict[str, Any]] | None = None

@@ -130,6 +130,7 @@ def render(result) -> str:  # type: ignore[no-untyped-def]
             lines.append("      (each priority's credits are counted alone; together they exceed the "
                          "monthly cap, so they add up to more than the total)")
         parts = ", ".join(
+            f"{k} not measured" if v.breakdown[k]["value"] is None else
             f"{k} {v.breakdown[k]['value']:.2f}x{v.breakdown[k]['weight']:.2f}={v.breakdown[k]['points']:.1f}"
             for k in COMPONENTS
         )
