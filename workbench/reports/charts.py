@@ -11,6 +11,7 @@ import io
 from collections.abc import Mapping
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -50,15 +51,18 @@ def compliance_chart(
     b, n = vals(baseline), vals(proposed)
     bars_b = ax.bar(x - w / 2, b, w, label=labels[0], color=BASELINE_COLOUR)
     bars_n = ax.bar(x + w / 2, n, w, label=labels[1], color=PROPOSED_COLOUR)
+    _margins(fig)
+    label_h = label_height(fig, ax, 7, (0, 130))
     for bars, vs in ((bars_b, b), (bars_n, n)):
-        for rect, v in zip(bars, vs, strict=True):
+        for i, (rect, v) in enumerate(zip(bars, vs, strict=True)):
             cx = rect.get_x() + rect.get_width() / 2
             if np.isnan(v):
                 ax.text(cx, 2, "n/a", ha="center", va="bottom", fontsize=7)
-            elif v >= 12:  # inside the bar's top, clear of the committed-level line
-                ax.text(cx, v - 2, f"{v:.0f}%", ha="center", va="top", fontsize=7, color="white")
-            else:
-                ax.text(cx, v + 1.5, f"{v:.0f}%", ha="center", va="bottom", fontsize=7)
+                continue
+            t = (targets or {}).get(prios[i])
+            y, va, inside = label_place(v, None if t is None else 100 * t, label_h, 1.5)
+            ink = "white" if inside else "#222222"
+            ax.text(cx, y, f"{v:.0f}%", ha="center", va=va, fontsize=7, color=ink)
     if targets:
         for i, p in enumerate(prios):
             t = targets.get(p)
@@ -77,6 +81,33 @@ def compliance_chart(
     return fig
 
 
+def label_place(v: float, line: float | None, label_h: float, gap: float) -> tuple[float, str, bool]:
+    """Where a bar's value label goes, in data units: (y, vertical alignment, inside the
+    bar).  Inside the bar's top when it fits there, else above the bar; either way moved
+    off the committed-level ``line`` (below it inside the bar, or above it) so that the
+    dashed line never runs through the label.  ``label_h``: the label's height."""
+
+    def hits(lo: float, hi: float) -> bool:
+        return line is not None and lo - gap / 2 <= line <= hi + gap / 2
+
+    if v - gap - label_h >= 0:  # inside, under the bar's top
+        if not hits(v - gap - label_h, v - gap):
+            return v - gap, "top", True
+        assert line is not None
+        if line - gap - label_h >= 0 and line < v:  # inside, under the line
+            return line - gap, "top", True
+    y = v + gap
+    if hits(y, y + label_h):  # above the bar, and above the line too
+        y = max(v, line or 0.0) + gap
+    return y, "bottom", False
+
+
+def label_height(fig: Figure, ax: Axes, fontsize: float, ylim: tuple[float, float]) -> float:
+    """A label's height in data units (its line height, with a margin for the layout)."""
+    axes_pt = fig.get_figheight() * 72 * ax.get_position().height
+    return 1.35 * fontsize * (ylim[1] - ylim[0]) / max(axes_pt, 1.0)
+
+
 def _margins(fig: Figure) -> None:
     """Fixed margins for the axis labels (cheaper than tight_layout, which draws twice)."""
     fig.subplots_adjust(left=0.11, right=0.98, bottom=0.16, top=0.9)
@@ -91,11 +122,16 @@ def sensitivity_chart(
     fig = Figure(figsize=size, dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
+    right = 0.0
     for k, (name, (hours, comp, current)) in enumerate(curves.items()):
         colour = CURVE_COLOURS[k % len(CURVE_COLOURS)]
         ax.plot(hours, 100 * np.asarray(comp), color=colour, label=name, linewidth=1.5)
+        if len(hours):
+            right = max(right, float(np.max(hours)))
         if current is not None:
             ax.axvline(current, color=colour, linestyle=":", linewidth=1)
+    if right > 0:
+        ax.set_xlim(0, right)  # every curve on the whole range
     ax.set_xlabel("target (business hours of the clock)")
     ax.set_ylabel("% of tickets within target")
     ax.set_ylim(0, 105)

@@ -16,6 +16,7 @@ from workbench.reports.analytics_charts import (
     _no_data,
     _style,
 )
+from workbench.reports.charts import label_height, label_place
 
 QUARTER_SHADES = ("#C8CCD2", "#8A8F98", "#0072B2")  # same quarter last year, previous, this quarter
 
@@ -49,20 +50,19 @@ def compliance_quarters_figure(
     n = len(columns)
     w = 0.8 / n
     x = np.arange(len(prios))
+    label_h = label_height(fig, ax, 6.5, (0, 1.12))
     for j, (label, k) in enumerate(columns):
         vals = [_compliance(k, p, metric) for p in prios]
         xs = x - 0.4 + w * (j + 0.5)
         heights = [np.nan if v is None else v for v in vals]
         ax.bar(xs, heights, w * 0.92, color=QUARTER_SHADES[(j - n) % len(QUARTER_SHADES)], label=label)
-        for xi, v in zip(xs, vals, strict=True):
+        for i, (xi, v) in enumerate(zip(xs, vals, strict=True)):
             if v is None:
                 ax.text(xi, 0.02, "not\nmeasured", ha="center", va="bottom", fontsize=6, color="#555555")
-            elif v >= 0.12:  # inside the bar's top, clear of the committed-level line
-                ax.text(
-                    xi, v - 0.02, f"{100 * v:.0f}%", ha="center", va="top", fontsize=6.5, color=_ink(j - n)
-                )
-            else:
-                ax.text(xi, v + 0.015, f"{100 * v:.0f}%", ha="center", va="bottom", fontsize=6.5)
+                continue
+            y, va, inside = label_place(v, (targets or {}).get(prios[i]), label_h, 0.015)
+            ink = _ink(j - n) if inside else "#222222"
+            ax.text(xi, y, f"{100 * v:.0f}%", ha="center", va=va, fontsize=6.5, color=ink)
     if targets:
         for i, p in enumerate(prios):
             if p in targets:

@@ -167,12 +167,16 @@ def _period(tickets: TicketTable) -> str:
 def _curves(
     contract: Contract, result: Any
 ) -> dict[str, dict[str, tuple[np.ndarray, np.ndarray, float | None]]]:
-    """Compliance-vs-target curves (P1..P3) from the engine's ``compliance_curve``."""
+    """Compliance-vs-target curves of every priority with a target, from the engine's
+    ``compliance_curve``; a metric's curves share one range of targets (up to 2.5 times
+    the longest hour target, at least 8 h; at least 24 h with a day target), so that they
+    read against each other."""
     out: dict[str, dict[str, tuple[np.ndarray, np.ndarray, float | None]]] = {m: {} for m in METRICS}
     if not hasattr(result, "compliance_curve"):
         return out
     for m in METRICS:
-        for p in ("P1", "P2", "P3"):
+        targets: list[tuple[str, float | None]] = []
+        for p in PRIORITIES:
             target = contract.target(p, m)
             if target is None:
                 continue
@@ -180,8 +184,13 @@ def _curves(
                 current: float | None = parse_duration(target) / 3600
             except ValueError:
                 current = None  # day targets: no single hour figure
-            top = max(8.0, 2.5 * current) if current else 24.0
-            budgets = np.linspace(0.0, top * 3600, 97).astype(np.int64)
+            targets.append((p, current))
+        hours = [c for _, c in targets if c]
+        top = max(8.0, 2.5 * max(hours)) if hours else 24.0
+        if any(not c for _, c in targets):
+            top = max(top, 24.0)  # a day target's curve needs at least a day
+        budgets = np.linspace(0.0, top * 3600, 97).astype(np.int64)
+        for p, current in targets:
             b, comp = result.compliance_curve(p, m, budgets)
             comp = np.asarray(comp, dtype=float)
             if np.all(np.isnan(comp)):
