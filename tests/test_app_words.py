@@ -3,10 +3,12 @@ KPIs with their definitions."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from workbench.analytics.kpis import KPI_DEFINITIONS, KpiRow, kpi_definition
-from workbench.app.words import clause_words, code_title, finding_heading
+from workbench.app.words import calendar_words, clause_words, code_title, finding_heading, target_words
 from workbench.warnings import catalogue
 from workbench.warnings.base import Finding
 
@@ -44,3 +46,30 @@ def test_every_headline_kpi_has_a_definition() -> None:
         row = KpiRow(label, 1.0, 1.0, "share", True)
         assert row.definition and row.definition == kpi_definition(label)
     assert kpi_definition("Something new") == ""
+
+
+@pytest.mark.parametrize(("value", "words"), [
+    ("4h", "4 h"), ("30m", "30 min"), ("27h", "27 h"), ("1d", "24 h"), ("5d", "5 d"),
+    ("next_business_day", "next business day"), ("same_business_day", "same business day"),
+    ("soon", "soon"),
+])
+def test_a_target_in_words(value: str, words: str) -> None:
+    assert target_words(value) == words
+
+
+@pytest.mark.parametrize(("name", "words"), [
+    ("business", "business hours"), ("clinic_hours", "clinic hours"), ("24x7", "24x7"),
+    ("night_shift", "night shift hours"), (None, "—"),
+])
+def test_a_calendar_in_words(name: str | None, words: str) -> None:
+    assert calendar_words(name) == words
+
+
+def test_compare_terms_say_targets_in_words() -> None:
+    from models.contract import load_contract
+    from workbench.analytics.compare import contract_terms
+
+    demo = Path(__file__).parents[1] / "resources" / "demo" / "northwind-2025.yaml"
+    values = {term: v for section, term, v in contract_terms(load_contract(demo)) if section == "Matrix"}
+    assert values["P2 resolution"] == "next business day, business hours"
+    assert not any("_" in v for v in values.values())

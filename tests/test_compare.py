@@ -125,9 +125,9 @@ def test_unmappable_priority_names_name_the_file() -> None:
 def test_terms_side_by_side() -> None:
     rows = terms_side_by_side([loose(), strict()])
     by_key = {(r["section"], r["term"]): r for r in rows}
-    assert by_key[("Matrix", "P1 response")]["values"] == ["1h on 24x7", "30m on 24x7"]
+    assert by_key[("Matrix", "P1 response")]["values"] == ["1 h, 24x7", "30 min, 24x7"]
     assert by_key[("Matrix", "P1 response")]["differs"] is True
-    assert by_key[("Matrix", "P4 response")]["values"] == ["8h on 24x7", "none"]
+    assert by_key[("Matrix", "P4 response")]["values"] == ["8 h, 24x7", "none"]
     assert by_key[("Coverage", "Pause statuses")]["differs"] is False
     assert by_key[("General", "Monthly fee")]["values"] == ["1,000.00 CAD", "1,500.00 CAD"]
     assert by_key[("Credits", "Monthly cap")]["values"] == ["—", "15% of fee"]

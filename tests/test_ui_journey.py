@@ -392,7 +392,7 @@ def test_a_new_engagement_from_export_to_redline(qtbot: Any, window: MainWindow,
     assert p1_resolution[2].endswith("%") and p1_resolution[3].endswith("%")
     terms_side = _cells(compare.terms_table)
     side = {r[0]: r[1:] for r in terms_side}
-    assert side["P1 response"] == ["30m on 24x7", "1h on 24x7"]  # the corrected term against the offer
+    assert side["P1 response"] == ["30 min, 24x7", "1 h, 24x7"]  # the corrected term against the offer
     assert side["Status"] == ["signed", "proposal"]
 
     # 8. File ▸ Export redline…: the signed SLA against the proposal, written to a PDF

@@ -92,6 +92,7 @@ from models.contract import (
 )
 from models.history import History, StatusLog, TicketTable
 from workbench.analytics.kpis import team_group
+from workbench.app.words import calendar_words, target_words
 from workbench.engine.priorities import PriorityMapping, PriorityNameError, normalise_priority_keys
 from workbench.progress import ProgressCallback, report, scaled
 
@@ -230,7 +231,8 @@ def contract_terms(c: Contract) -> list[tuple[str, str, str]]:
             if t is None or t.target_for(metric) is None:
                 add("Matrix", f"{p} {metric}", "none")
             else:
-                add("Matrix", f"{p} {metric}", f"{t.target_for(metric)} on {t.calendar_for(metric)}")
+                add("Matrix", f"{p} {metric}",
+                    f"{target_words(t.target_for(metric))}, {calendar_words(t.calendar_for(metric))}")
         if t is not None and t.compliance_target is not None:
             add("Matrix", f"{p} committed level", f"{t.compliance_target:.0%}")
     add("Coverage", "Helpdesk hours", c.scope.helpdesk_hours)

@@ -4,7 +4,9 @@ file cites by its key)."""
 
 from __future__ import annotations
 
+from models.contract import LITERAL_24X7, parse_duration
 from workbench.app.term_labels import term_label
+from workbench.app.ticket_time import duration_words
 from workbench.documents.extract import contract_path
 from workbench.warnings.base import REGISTRY, Finding, discover
 
@@ -29,3 +31,28 @@ def code_title(code: str) -> str:
 def finding_heading(f: Finding) -> str:
     """``High · W07 Targets weaker than the reference matrix · clause 2``."""
     return f"{f.severity.capitalize()} · {code_title(f.code)} · {clause_words(f.clause)}"
+
+
+DAY_TARGETS = {"same_business_day": "same business day", "next_business_day": "next business day"}
+
+
+def target_words(value: str) -> str:
+    """A target as a contract says it: ``4h`` -> "4 h", ``next_business_day`` -> "next
+    business day"; a value that is neither is shown as written."""
+    if value in DAY_TARGETS:
+        return DAY_TARGETS[value]
+    try:
+        return duration_words(parse_duration(value))
+    except ValueError:
+        return value
+
+
+def calendar_words(name: str | None) -> str:
+    """A calendar's key as words: ``business`` -> "business hours", ``clinic_hours`` ->
+    "clinic hours", ``24x7`` stays."""
+    if not name:
+        return "—"
+    if name == LITERAL_24X7:
+        return "24x7"
+    words = name.replace("_", " ").strip()
+    return words if words.lower().endswith("hours") else f"{words} hours"
