@@ -196,8 +196,9 @@ def test_a_component_not_measured_is_left_out_of_the_score() -> None:
     comps: dict[str, float | None] = {"compliance": None, "coverage": 0.5, "security": 1.0,
                                       "recovery": 0.25, "accountability": 0.0, "cost": 0.8}
     total, breakdown = score(comps, DEFAULT_WEIGHTS)
-    rest = [c for c in COMPONENTS if c != "compliance"]
-    expected = 100 * sum(DEFAULT_WEIGHTS[c] * comps[c] for c in rest) / sum(DEFAULT_WEIGHTS[c] for c in rest)  # type: ignore[operator]
+    rest = {c: v for c in COMPONENTS if (v := comps[c]) is not None}
+    weights = sum(DEFAULT_WEIGHTS[c] for c in rest)
+    expected = 100 * sum(DEFAULT_WEIGHTS[c] * v for c, v in rest.items()) / weights
     assert total == pytest.approx(expected, abs=0.01)
     assert breakdown["compliance"] == {"value": None, "weight": 0.0, "points": 0.0, "measured": False}
     assert sum(b["points"] for b in breakdown.values()) == pytest.approx(total, abs=0.05)
