@@ -131,7 +131,7 @@ def test_terms_side_by_side() -> None:
     assert by_key[("Coverage", "Pause statuses")]["differs"] is False
     assert by_key[("General", "Monthly fee")]["values"] == ["1,000.00 CAD", "1,500.00 CAD"]
     assert by_key[("Credits", "Monthly cap")]["values"] == ["—", "15% of fee"]
-    assert by_key[("Coverage", "Calendar business")]["values"][0].startswith("Mon-Fri 08:00-17:00")
+    assert by_key[("Coverage", "Business hours")]["values"][0].startswith("Mon-Fri 08:00-17:00")
     assert by_key[("Escalation matrix", "credential theft")]["values"][0] == "MSSP / SOC (MSSP escalation)"
     sections = list(dict.fromkeys(r["section"] for r in rows))
     assert sections[:3] == ["General", "Matrix", "Coverage"]

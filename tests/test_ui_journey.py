@@ -403,7 +403,7 @@ def test_a_new_engagement_from_export_to_redline(qtbot: Any, window: MainWindow,
         assert dlg.old.currentText() == "dxw 2018 (signed)"
         assert dlg.new.currentText() == "2026-Q4 proposal — Northwind Managed Services Inc. (proposal)"
         changes = dlg.changes.rowCount()
-        assert changes > 0 and dlg.status.text().startswith(f"{changes} change(s)")
+        assert changes > 1 and dlg.status.text().startswith(f"{changes:,} changes")
         assert "dxw 2018 → 2026-Q4 proposal" in dlg.preview.toPlainText()
         _edit_cell(qtbot, dlg.changes, 0, 2, "Agreed at the kick-off meeting.")
         assert "Why: Agreed at the kick-off meeting." in dlg.preview.toPlainText()

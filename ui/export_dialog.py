@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from ui.state import Version
 from ui.tasks import Task, run_with_progress
 from workbench.app.asof import Clock, default_as_of, utc_now
-from workbench.app.redline import administrative_terms, material_terms, redline_file_name
+from workbench.app.redline import administrative_terms, default_proposed, material_terms, redline_file_name
 
 
 def documents_folder() -> Path:
@@ -147,7 +147,7 @@ class ExportDialog(ExportOutcome, QDialog):
             for box in (self.old, self.new):
                 box.addItem(f"{v.label} ({v.status})", v)
         base = self.state.baseline
-        target = self.state.draft or next((v for v in reversed(versions) if v is not base), base)
+        target = self.state.draft or default_proposed(versions, base) or base
         if base in versions:
             self.old.setCurrentIndex(versions.index(base))
         if target in versions:
@@ -241,7 +241,7 @@ class ExportDialog(ExportOutcome, QDialog):
         same = old is new
         self.export_button.setEnabled(not same)
         also = f"; also {', '.join(t.label.lower() for t in admin)}" if admin else ""
-        text = "Choose two different versions." if same else f"{len(rows)} change(s){also}."
+        text = "Choose two different versions." if same else f"{len(rows):,} change{'' if len(rows) == 1 else 's'}{also}."
         self.status.setText(" ".join(x for x in (text, self.cover_problem) if x))
         self._update_preview()
 

@@ -237,7 +237,7 @@ def contract_terms(c: Contract) -> list[tuple[str, str, str]]:
             add("Matrix", f"{p} committed level", f"{t.compliance_target:.0%}")
     add("Coverage", "Helpdesk hours", c.scope.helpdesk_hours)
     for name in c.calendars:
-        add("Coverage", f"Calendar {name}", describe_calendar(c, name).split(": ", 1)[1])
+        add("Coverage", calendar_words(name).capitalize(), describe_calendar(c, name).split(": ", 1)[1])
     add("Coverage", "Pause statuses", _list(c.pause_statuses))
     add("Coverage", "Pauses apply to", _list(c.pause_applies_to))
     monitored = (("servers", c.scope.monitoring_servers), ("endpoints", c.scope.monitoring_endpoints),

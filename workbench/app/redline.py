@@ -5,8 +5,8 @@ new version and are listed once, not argued), and the file name a person expects
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol, TypeVar
 
 ADMINISTRATIVE = frozenset({"name", "version", "status", "effective_date", "last_reviewed"})
 """Term keys of the agreement's own bookkeeping: no rationale is asked for them."""
@@ -31,3 +31,24 @@ def redline_file_name(old_label: str, new_label: str) -> str:
         return " ".join(_UNSAFE.sub("-", text).split()).strip(" .-") or "version"
 
     return f"Redline {clean(old_label)} to {clean(new_label)}.pdf"
+
+
+class _Versioned(Protocol):
+    @property
+    def contract(self) -> Any: ...
+
+
+V = TypeVar("V", bound=_Versioned)
+
+
+def default_proposed(versions: Sequence[V], base: V | None) -> V | None:
+    """The version a redline of ``base`` proposes by default: the newest proposal or
+    draft from the same provider (the renewal the client is asked to sign), else the
+    newest other proposal or draft, else the newest other version; None without one."""
+    others = [v for v in versions if v is not base]
+    if not others:
+        return None
+    offers = [v for v in others if v.contract.status in ("proposal", "draft")]
+    provider = base.contract.provider if base is not None else None
+    same = [v for v in offers if provider and v.contract.provider == provider]
+    return (same or offers or others)[-1]
