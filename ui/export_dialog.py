@@ -241,7 +241,8 @@ class ExportDialog(ExportOutcome, QDialog):
         same = old is new
         self.export_button.setEnabled(not same)
         also = f"; also {', '.join(t.label.lower() for t in admin)}" if admin else ""
-        text = "Choose two different versions." if same else f"{len(rows):,} change{'' if len(rows) == 1 else 's'}{also}."
+        plural = "" if len(rows) == 1 else "s"
+        text = "Choose two different versions." if same else f"{len(rows):,} change{plural}{also}."
         self.status.setText(" ".join(x for x in (text, self.cover_problem) if x))
         self._update_preview()
 

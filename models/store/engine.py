@@ -39,7 +39,11 @@ def _sqlite_events(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # a write takes the write lock at BEGIN (``begin_immediate``): a deferred one that
+        # read first and then wrote while another writer held the lock got SQLite's
+        # "database is locked" at once, without waiting out the busy timeout
+        immediate = conn.get_execution_options().get("begin_immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _resolve(path_or_url: str | os.PathLike[str]) -> tuple[URL, Path | None]:

@@ -306,7 +306,7 @@ class Workspace:
         journal sync) and temporary sort data in memory, for this transaction only.
         Durability settings (``synchronous``, the rollback journal) are untouched."""
         try:
-            with self.engine.connect() as conn:
+            with self.engine.connect().execution_options(begin_immediate=True) as conn:
                 # set just before BEGIN (temp_store cannot change inside a transaction) and
                 # put back after the commit or rollback (a smaller cache must not force a spill)
                 saved = _bulk_pragmas(conn) if bulk and conn.dialect.name == "sqlite" else {}
