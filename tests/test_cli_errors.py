@@ -445,6 +445,50 @@ def test_interrupt_swallowed_by_a_library_still_stops_the_command(
         signal.signal(signal.SIGINT, previous)
 
 
+def test_interrupt_inside_a_weakref_callback_says_one_line(
+    files: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Ctrl-C that lands while a weakref callback runs (the garbage collector's clean-up of a
+    ``WeakKeyDictionary``): Python cannot raise from there and prints "Exception ignored in
+    …" with a traceback.  The command must still stop, on one line (CI saw the traceback)."""
+    import weakref
+
+    import workbench.commands.redline as redline_cmd
+    from workbench import cli
+
+    real = redline_cmd.load_rationale
+
+    class Thing:
+        pass
+
+    def interrupted_callback(ref: object) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(1)  # the handler runs here, inside the callback
+
+    def with_a_dying_weakref(path: str) -> dict[str, str]:
+        thing = Thing()
+        ref = weakref.ref(thing, interrupted_callback)
+        del thing  # the callback runs now
+        assert ref() is None
+        return real(path)
+
+    monkeypatch.setattr(redline_cmd, "load_rationale", with_a_dying_weakref)
+    monkeypatch.setattr(sys, "unraisablehook", sys.__unraisablehook__)  # as outside pytest
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        why = tmp_path / "why.yaml"
+        why.write_text("targets.P1.resolution: faster\n", encoding="utf-8")
+        out = tmp_path / "r.pdf"
+        rc = cli.main(["redline", files["old"], files["new"], "-o", str(out), "--rationale", str(why)])
+        assert rc == 130
+        assert capsys.readouterr().err.strip().splitlines() == ["sla-workbench redline: interrupted"]
+        assert not out.exists()
+        assert sys.unraisablehook is sys.__unraisablehook__  # the hook restored
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.slow
 def test_ctrl_c_during_reimport_leaves_the_workspace_unchanged(tmp_path: Path) -> None:
     import gzip

@@ -120,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     name = args_list[0] if not args_list[0].startswith("-") else ""
     previous = _catch_interrupts()
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = _quiet_unraisable
     try:
         return _run_command(args_list)
     except KeyboardInterrupt:
@@ -132,6 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _interrupted(name)
         raise
     finally:
+        sys.unraisablehook = previous_hook
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
 
@@ -176,6 +179,17 @@ _sigint = _SigintState()
 def _on_sigint(signum: int, frame: object) -> None:
     _sigint.received = True
     raise KeyboardInterrupt
+
+
+def _quiet_unraisable(unraisable: Any) -> None:
+    """``sys.unraisablehook`` while a command runs: when Ctrl-C lands inside a callback
+    Python cannot raise from (a weakref callback, a ``__del__``), the KeyboardInterrupt is
+    "ignored" there with a traceback on stderr.  The flag is set all the same and the
+    command stops at its next progress check, so that one is dropped silently; anything
+    else goes to the usual hook."""
+    if _sigint.received and isinstance(unraisable.exc_value, KeyboardInterrupt):
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def _catch_interrupts() -> Any:
