@@ -416,7 +416,6 @@ def test_interrupt_swallowed_by_a_library_still_stops_the_command(
     """Some libraries catch KeyboardInterrupt with a bare ``except:`` (around optional
     imports): the command must still stop before writing, say so, and exit 130."""
     import workbench.commands.redline as redline_cmd
-    from workbench import cli
 
     real = redline_cmd.load_rationale
 
@@ -429,8 +428,17 @@ def test_interrupt_swallowed_by_a_library_still_stops_the_command(
         return real(path)
 
     monkeypatch.setattr(redline_cmd, "load_rationale", swallowing)
-    # As under a terminal, whatever way the test runner was started (a runner started in
-    # the background by a script inherits SIGINT ignored).
+    _redline_is_interrupted(files, tmp_path, capsys)
+
+
+def _redline_is_interrupted(
+    files: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Run ``redline`` in this process under a terminal's SIGINT handler (a runner started in
+    the background by a script inherits SIGINT ignored) and check that it stopped on one line
+    with exit 130 and wrote nothing."""
+    from workbench import cli
+
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         why = tmp_path / "why.yaml"
@@ -455,7 +463,6 @@ def test_interrupt_inside_a_weakref_callback_says_one_line(
     import weakref
 
     import workbench.commands.redline as redline_cmd
-    from workbench import cli
 
     real = redline_cmd.load_rationale
 
@@ -475,18 +482,8 @@ def test_interrupt_inside_a_weakref_callback_says_one_line(
 
     monkeypatch.setattr(redline_cmd, "load_rationale", with_a_dying_weakref)
     monkeypatch.setattr(sys, "unraisablehook", sys.__unraisablehook__)  # as outside pytest
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        why = tmp_path / "why.yaml"
-        why.write_text("targets.P1.resolution: faster\n", encoding="utf-8")
-        out = tmp_path / "r.pdf"
-        rc = cli.main(["redline", files["old"], files["new"], "-o", str(out), "--rationale", str(why)])
-        assert rc == 130
-        assert capsys.readouterr().err.strip().splitlines() == ["sla-workbench redline: interrupted"]
-        assert not out.exists()
-        assert sys.unraisablehook is sys.__unraisablehook__  # the hook restored
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    _redline_is_interrupted(files, tmp_path, capsys)
+    assert sys.unraisablehook is sys.__unraisablehook__  # the hook restored
 
 
 @pytest.mark.slow
