@@ -151,14 +151,19 @@ def main_(args: argparse.Namespace) -> int:
                 if mem > MEMORY:
                     big += 1
                     problems.append(f"{label}: {mem / (1 << 20):.0f} MB of memory")
+                    print("PROBLEM", problems[-1], flush=True)
                 if rc is None:
                     hangs += 1
                     codes["killed"] += 1
                     problems.append(f"{label}: still running after {SECONDS} s")
+                    print("PROBLEM", problems[-1], flush=True)
                     continue
                 codes[str(rc)] += 1
-                problems += fc.problems_of(label, rc, log.read_text(errors="replace"),
-                                           rc != 0 and out.exists(), rc != 0 and ws.read_bytes() != base_ws)
+                found = fc.problems_of(label, rc, log.read_text(errors="replace"),
+                                       rc != 0 and out.exists(), rc != 0 and ws.read_bytes() != base_ws)
+                for p in found:  # as they happen: a run stopped early still shows what it found
+                    print("PROBLEM", p, flush=True)
+                problems += found
         ran = time.monotonic() - t1
     kinds = collections.Counter(c.kind for c in cases)
     by_kind = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
@@ -172,8 +177,6 @@ def main_(args: argparse.Namespace) -> int:
     print("slowest runs:")
     for secs, label in slowest[:5]:
         print(f"  {secs:5.1f} s  {label[:120]}")
-    for p in problems[:50]:
-        print("PROBLEM", p)
     return 1 if problems else 0
 
 
