@@ -644,12 +644,12 @@ def combined_lines(meas: Measurement, old: Contract, new: Contract) -> list[str]
         if days:
             miss_o = sum(r.days - r.days_met for r in ro.rpo.values())
             miss_n = sum(r.days - r.days_met for r in rn.rpo.values())
-            out.append(f"{miss_n} of {days} system-days with a longer gap between successful backups than "
-                       f"the RPO ({miss_o} before){on}")
+            out.append(f"{miss_n:,} of {days:,} system-days with a longer gap between successful "
+                       f"backups than the RPO ({miss_o:,} before){on}")
         tests = sum(t.tests for t in rn.rto.values())
         if tests:
             over_n, over_o = sum(t.over for t in rn.rto.values()), sum(t.over for t in ro.rto.values())
-            out.append(f"{over_n} of {tests} restore tests over the RTO or failed ({over_o} before){on}")
+            out.append(f"{over_n:,} of {tests:,} restore tests over the RTO or failed ({over_o} before){on}")
         avail = list(rn.availability.values())
         if avail:
             below = sum(a.breached_months for a in avail)
@@ -696,7 +696,7 @@ def _recovery_effect(path: str, ro: Any, rn: Any, old: Contract, new: Contract) 
                              f"no successful backup of it in the history{on}")
             moved = abs((b.days - b.days_met) - (a.days - a.days_met))
             return _said(f"RPO {was} → {now} for {name}: ",
-                         f"{b.days - b.days_met} of {b.days} days had a longer "
+                         f"{b.days - b.days_met:,} of {b.days:,} days had a longer "
                          f"gap between successful backups ({a.days - a.days_met} under {was}); "
                          f"{_count(b.breaches, 'gap')} longer than the RPO ({a.breaches} before){on}",
                          100 * moved / b.days if b.days else 0.0)
