@@ -38,6 +38,9 @@ METRICS: tuple[str, ...] = ("response", "resolution")
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LITERAL_24X7 = "24x7"
 DAY_TARGETS: tuple[str, ...] = ("same_business_day", "next_business_day")
+# The day targets as a contract says them ("next business day"), for every text that names one.
+DAY_TARGET_WORDS: dict[str, str] = {"same_business_day": "same business day",
+                                    "next_business_day": "next business day"}
 
 Priority = Literal["P1", "P2", "P3", "P4"]
 Metric = Literal["response", "resolution"]

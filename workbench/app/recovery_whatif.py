@@ -517,19 +517,22 @@ class RecoveryWhatIf:
 # -------------------------------------------------------------------------- engine
 
 
+# What a prepared replay depends on besides the history: the zone of its days and months
+# (the first calendar's), the calendars uptime is measured on, the credit terms.
+_FRAME_FIELDS = frozenset({"calendars", "service_credits", "credits_cap_percent", "monthly_fee",
+                           "currency"})
+
+
 def _frame_key(contract: Contract) -> str:
-    """What a prepared replay depends on besides the history: the zone of its days and
-    months (the first calendar's), the calendars uptime is measured on, the credit terms."""
-    return contract.model_dump_json(include={"calendars", "service_credits", "credits_cap_percent",
-                                             "monthly_fee", "currency"})
+    """The key of the replay prepared for ``contract`` (its :data:`_FRAME_FIELDS`)."""
+    return contract.model_dump_json(include=set(_FRAME_FIELDS))
 
 
 def recovery_terms_key(contract: Contract) -> str:
     """Everything a recovery What-if reads of a contract (its frame, backup terms, uptime
     commitments): two contracts with the same key give the same recovery result, so a
     change of ticket targets or pause rules needs no recovery replay."""
-    return contract.model_dump_json(include={"calendars", "service_credits", "credits_cap_percent",
-                                             "monthly_fee", "currency", "backup", "uptime"})
+    return contract.model_dump_json(include=set(_FRAME_FIELDS | {"backup", "uptime"}))
 
 
 class RecoveryWhatIfEngine:

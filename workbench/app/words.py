@@ -4,7 +4,7 @@ file cites by its key)."""
 
 from __future__ import annotations
 
-from models.contract import LITERAL_24X7, parse_duration
+from models.contract import DAY_TARGET_WORDS, LITERAL_24X7, parse_duration
 from workbench.app.term_labels import term_label
 from workbench.app.ticket_time import duration_words
 from workbench.documents.extract import contract_path
@@ -33,14 +33,11 @@ def finding_heading(f: Finding) -> str:
     return f"{f.severity.capitalize()} · {code_title(f.code)} · {clause_words(f.clause)}"
 
 
-DAY_TARGETS = {"same_business_day": "same business day", "next_business_day": "next business day"}
-
-
 def target_words(value: str) -> str:
     """A target as a contract says it: ``4h`` -> "4 h", ``next_business_day`` -> "next
     business day"; a value that is neither is shown as written."""
-    if value in DAY_TARGETS:
-        return DAY_TARGETS[value]
+    if value in DAY_TARGET_WORDS:
+        return DAY_TARGET_WORDS[value]
     try:
         return duration_words(parse_duration(value))
     except ValueError:

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from models.contract import METRICS, Contract
+from models.contract import DAY_TARGET_WORDS, METRICS, Contract
 from models.history import History, StatusLog, TicketTable
 from workbench.app.asof import AS_OF_HELP, parse_as_of
 from workbench.cli import CommandError
@@ -204,7 +204,6 @@ def render_recovery(doc: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-TARGET_WORDS = {"same_business_day": "same business day", "next_business_day": "next business day"}
 
 
 def _pct(v: float | None) -> str:
@@ -233,7 +232,7 @@ def render_table(result: Any, per_ticket: bool = False, source: str | None = Non
         cells = []
         for m in METRICS:
             x = r.metric(m)
-            target = TARGET_WORDS.get(x.target or "", x.target or "—")
+            target = DAY_TARGET_WORDS.get(x.target or "", x.target or "—")
             if not x.measured:
                 cells.append(f"{target:>19} {'not measured':>31}")
                 continue

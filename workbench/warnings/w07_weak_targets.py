@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from models.contract import parse_target
+from models.contract import DAY_TARGET_WORDS, parse_target
 from workbench.documents.extract import Extracted
 from workbench.warnings.base import Finding, LintContext, Severity, check, quote
 
 SEVERITY: dict[str, Severity] = {"P1": "high", "P2": "medium", "P3": "low", "P4": "low"}
-WORDS = {"same_business_day": "same business day", "next_business_day": "next business day"}
+WORDS = DAY_TARGET_WORDS
 
 
 def hours(target: str, day_hours: float, round_the_clock: bool = False, against_day: bool = False) -> float:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from models.contract import PRIORITIES
+from models.contract import DAY_TARGET_WORDS, PRIORITIES
 from workbench.engine.clock import BREACHED
 from workbench.warnings.base import Finding, LintContext, check
 
-TARGET_WORDS = {"same_business_day": "the same business day", "next_business_day": "the next business day"}
+TARGET_WORDS = {k: "the " + v for k, v in DAY_TARGET_WORDS.items()}
 
 
 @check(
