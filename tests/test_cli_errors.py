@@ -59,6 +59,10 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     f["bad_yaml"] = str(d / "bad.yaml")
     (d / "list.yaml").write_text("- just\n- a list\n", encoding="utf-8")
     f["list_yaml"] = str(d / "list.yaml")
+    for name, text in (("huge_weights.yaml", "compliance: 1" + "0" * 400 + "\n"),
+                       ("inf_weights.yaml", "compliance: .inf\n"), ("nan_weights.yaml", "cost: .nan\n")):
+        (d / name).write_text(text, encoding="utf-8")
+        f[name.replace(".", "_")] = str(d / name)
     (d / "bad_row.csv").write_text(TICKETS.replace("2026-03-03T10:30:00Z", "half past ten"), encoding="utf-8")
     f["bad_row"] = str(d / "bad_row.csv")
     f["pdf"] = str(d / "contract.pdf")
@@ -157,6 +161,15 @@ CASES: list[tuple[str, list[str], list[str]]] = [
      ["tickets.csv", "weights"]),
     ("compare-missing-weights", ["compare", "{old}", "{new}", "--tickets", "{tickets}", "--weights",
                                  "{missing}"], ["missing.yaml"]),
+    # a 400-digit weight (YAML reads it as an int with no float) gave OverflowError
+    ("compare-huge-weight", ["compare", "{old}", "{new}", "--tickets", "{tickets}", "--weights",
+                             "{huge_weights_yaml}"],
+     ["huge_weights.yaml", "compliance", "1e+400", "above 1,000,000"]),
+    ("compare-inf-weight", ["compare", "{old}", "{new}", "--tickets", "{tickets}", "--weights",
+                            "{inf_weights_yaml}"],
+     ["inf_weights.yaml", "compliance", "inf", "above 1,000,000"]),
+    ("compare-nan-weight", ["compare", "{old}", "{new}", "--tickets", "{tickets}", "--weights",
+                            "{nan_weights_yaml}"], ["nan_weights.yaml", "cost", "number >= 0, not nan"]),
     ("compare-bad-as-of", ["compare", "{old}", "{new}", "--tickets", "{tickets}", "--as-of", "soon"],
      ["--as-of", "soon"]),
     # redline

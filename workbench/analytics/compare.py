@@ -313,8 +313,8 @@ def terms_side_by_side(contracts: Sequence[Contract]) -> list[dict[str, Any]]:
 
 
 def load_weights(path: str | Path) -> dict[str, float]:
-    """A YAML/JSON mapping ``component: weight``; unknown components or negative
-    weights are errors naming the file and key."""
+    """A YAML/JSON mapping ``component: weight``; unknown components, weights that are
+    negative, not a number or above ``MAX_WEIGHT`` are errors naming the file and key."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8-sig")
@@ -329,18 +329,29 @@ def load_weights(path: str | Path) -> dict[str, float]:
 MAX_WEIGHT = 1_000_000  # weights are relative; a larger one is a typo, and 1e40 overflows the score
 
 
+def _shown(v: Any) -> str:
+    """A weight as the error line shows it: a huge integer (YAML reads ``1000…0`` of 400
+    digits as one) by its size, anything else by its repr cut to 40 characters."""
+    if isinstance(v, int) and not isinstance(v, bool) and v > 10**15:
+        power = int(math.log10(v))
+        return f"1e+{power}" if v == 10**power else f"about 1e+{power}"
+    text = repr(v)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
 def check_weights(data: Any, source: str = "weights") -> dict[str, float]:
     if not isinstance(data, Mapping):
         raise CompareError(f"{source}: weights must be a mapping of component to number")
     out: dict[str, float] = {}
     for k, v in data.items():
         if k not in COMPONENTS:
-            raise CompareError(f"{source}: {k}: unknown component (use {', '.join(COMPONENTS)})")
-        if isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
-            raise CompareError(f"{source}: {k}: weight must be a number >= 0, not {v!r}")
-        if not math.isfinite(float(v)) or v > MAX_WEIGHT:
-            raise CompareError(f"{source}: {k}: weight {v!r} is above {MAX_WEIGHT:,} (weights are relative: "
-                               "write 30 and 70, or 0.3 and 0.7)")
+            name = k if isinstance(k, str) and k.isprintable() and len(k) <= 40 else _shown(k)
+            raise CompareError(f"{source}: {name}: unknown component (use {', '.join(COMPONENTS)})")
+        if isinstance(v, bool) or not isinstance(v, int | float) or v != v or v < 0:
+            raise CompareError(f"{source}: {k}: weight must be a number >= 0, not {_shown(v)}")
+        if v > MAX_WEIGHT:  # compared before float(): an integer of 400 digits has no float
+            raise CompareError(f"{source}: {k}: weight {_shown(v)} is above {MAX_WEIGHT:,} (weights are "
+                               "relative: write 30 and 70, or 0.3 and 0.7)")
         out[k] = float(v)
     if sum(out.values()) <= 0:
         raise CompareError(f"{source}: at least one weight must be above 0")
