@@ -46,6 +46,25 @@ def _application(prefix: str) -> tuple[Any, Path]:
     return QApplication.instance() or QApplication(sys.argv[:1]), tmp
 
 
+def demo_window(app: Any, tmp: Path, size: tuple[int, int], *, records: bool = False) -> Any:
+    """A quiet main window of ``size`` with the demo workspace (built in ``tmp``) open, its
+    backups, restore tests and outages read too when ``records``; None (the errors printed)
+    when it failed to open."""
+    from ui.main_window import MainWindow
+
+    w = MainWindow()
+    w.quiet = True
+    w.resize(*size)
+    w.show()
+    w.open_demo(str(tmp / "demo.slawb"))
+    _wait(app, lambda: (w.state.is_open and not w.loading
+                        and not (records and w.state.records_pending)) or bool(w.errors), 600)
+    if w.errors:
+        print("\n".join(w.errors), file=sys.stderr)
+        return None
+    return w
+
+
 SIZES = ((1366, 768), (1920, 1080))
 ROOT = Path(__file__).resolve().parents[1]
 # a ServiceNow incident list export from the tests' fixtures (times without a zone)
@@ -82,16 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args[0] if args else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app, tmp = _application("sla-shots-")
-    from ui.main_window import MainWindow
-
-    w = MainWindow()
-    w.quiet = True
-    w.resize(*SIZES[0])
-    w.show()
-    w.open_demo(str(tmp / "demo.slawb"))
-    _wait(app, lambda: (w.state.is_open and not w.loading) or bool(w.errors), 600)
-    if w.errors:
-        print("\n".join(w.errors), file=sys.stderr)
+    w = demo_window(app, tmp, SIZES[0])
+    if w is None:
         return 1
     _wait(app, lambda: w.simulation.whatif is not None and w.simulation.idle())
 

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ui.screenshots import _application, _settle, _wait
+from ui.screenshots import _application, _settle, _wait, demo_window
 
 SIZES = ((1366, 768), (1920, 1080))
 SYSTEM = "Dentrix practice management DB"
@@ -24,17 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args[0] if args else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app, tmp = _application("sla-recovery-")
-    from ui.main_window import MainWindow
-
-    w = MainWindow()
-    w.quiet = True
-    w.resize(*SIZES[0])
-    w.show()
-    w.open_demo(str(tmp / "demo.slawb"))
-    _wait(app, lambda: (w.state.is_open and not w.loading and not w.state.records_pending)
-          or bool(w.errors), 600)
-    if w.errors:
-        print("\n".join(w.errors), file=sys.stderr)
+    w = demo_window(app, tmp, SIZES[0], records=True)
+    if w is None:
         return 1
     whatif: Any = w.views["whatif"]
     w.show_view("whatif")
