@@ -2,7 +2,8 @@
 the window), its review page, File ▸ New contract from template, and the navigator's
 "Export as YAML…" and "Remove…".
 
-A file is read on a pool thread (``workbench.app.contracts.read_contract_file``); a
+A file is read on a pool thread under a progress dialog whose Cancel stops a document's
+parser at once (``workbench.app.contracts.read_contract_file``); a
 document's terms are shown for review before anything is stored: each with the clause
 and words it came from, its value editable, what the document does not state with the
 2026 template's value offered.  Confirm rebuilds the version with the corrections
@@ -38,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from models.contract import ContractError, save_contract
 from ui.state import AddVersion, Version
-from ui.tasks import guard, run_in_background
+from ui.tasks import guard, run_with_progress
 from workbench.app.contracts import (
     ContractFile,
     Route,
@@ -330,7 +331,8 @@ def add_contract_version(
     window: MainWindow, path: str | Path | None = None, *, status: Status | None = None
 ) -> Any:
     """File ▸ Add contract version…: pick ``path`` (asked when None), read it on a pool
-    thread, then show the review page, with ``status`` proposed when given (else the
+    thread under a progress dialog (its Cancel stops a document's parser at once; nothing
+    is stored), then show the review page, with ``status`` proposed when given (else the
     file's own; draft for a document).  Returns the reading task (None when nothing was
     picked)."""
     if not window.state.is_open:
@@ -352,10 +354,15 @@ def add_contract_version(
         dlg.open()  # window-modal, not blocking
 
     def failed(exc: BaseException) -> None:
+        window.statusBar().clearMessage()
         window._error(_named(p, exc))
 
-    return run_in_background(
-        read_contract_file, p, status=status, on_done=guard(window, read), on_error=guard(window, failed)
+    def cancelled() -> None:
+        window.statusBar().showMessage(f"Cancelled: {p.name} was not read; nothing was added.", 10000)
+
+    return run_with_progress(
+        window, f"Reading {p.name}", read_contract_file, p, status=status,
+        on_done=guard(window, read), on_error=guard(window, failed), on_cancel=guard(window, cancelled),
     )
 
 

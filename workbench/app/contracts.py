@@ -35,6 +35,7 @@ from workbench.documents.extract import (
     to_contract,
 )
 from workbench.documents.reader import DOCUMENT_SUFFIXES, DocumentError, load_document
+from workbench.progress import Cancelled, ProgressCallback, report
 
 if TYPE_CHECKING:
     from models.store import Workspace
@@ -122,12 +123,17 @@ def read_contract_file(
     status: Status | None = None,
     label: str | None = None,
     overrides: Mapping[str, Any] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> ContractFile:
     """Read ``path`` as a contract version.  ``status`` and ``label`` (the version's
     label, ``Contract.version``) replace what the file says; ``overrides`` are a
     person's corrections of extracted terms (see :func:`to_contract`).  Raises
-    :class:`ContractError` (or its :class:`ContractFileError`) naming the file."""
+    :class:`ContractError` (or its :class:`ContractFileError`) naming the file.
+    ``progress`` is told each step; when it asks to stop, a document's parse (in its
+    child process) is stopped at once and :class:`Cancelled` raised (nothing was stored
+    anyway: reading touches no workspace)."""
     p = Path(path)
+    report(progress, 0.0, f"Reading {p.name}…")
     if p.is_dir():
         raise ContractFileError(f"{p}: is a folder, not a file")
     if not p.is_file():
@@ -146,14 +152,25 @@ def read_contract_file(
         known = ", ".join((*CONTRACT_SUFFIXES, *DOCUMENT_SUFFIXES))
         what = suffix or "no suffix"
         raise ContractFileError(f"{p}: not a contract file or document ({what}); use {known}")
+    stopped: list[bool] = []
+
+    def cancel() -> bool:  # polled while the document's parser runs in its child process
+        if progress is not None and progress(0.1, f"Reading {p.name}…") is False:
+            stopped.append(True)
+        return bool(stopped)
+
     try:
-        doc = load_document(p)
+        doc = load_document(p, cancel if progress is not None else None)
     except DocumentError as exc:
+        if stopped:
+            raise Cancelled(f"{p.name}: reading was cancelled") from None
         if "holds no text" in str(exc):
             raise ContractFileError(f"{p}: {NO_TERMS}: the document holds no text "
                                     "(a scanned PDF needs OCR first)") from None
         raise ContractFileError(str(exc)) from None
+    report(progress, 0.7, f"Finding the terms in {p.name}…")
     ex = extract(doc)
+    report(progress, 0.9, f"Checking the terms of {p.name}…")
     if not states_sla_terms(ex):
         raise ContractFileError(f"{p}: {NO_TERMS}")
     contract = to_contract(ex, overrides, version=label or p.stem)

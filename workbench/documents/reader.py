@@ -42,7 +42,7 @@ apart from its text at a tab stop keeps the tab.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -767,8 +767,9 @@ def _pdf_text(path: Path) -> str:
     return "\n".join(out) + "\n"
 
 
-def read_text(path: str | Path) -> str:
-    """The text of a document file (tables as ``| a | b | c |`` lines, in document order)."""
+def read_text(path: str | Path, cancel: Callable[[], bool] | None = None) -> str:
+    """The text of a document file (tables as ``| a | b | c |`` lines, in document order).
+    ``cancel()`` turning true while a DOCX or PDF is parsed stops its child process at once."""
     p = Path(path)
     suffix = p.suffix.lower()
     if p.is_dir():
@@ -783,7 +784,8 @@ def read_text(path: str | Path) -> str:
     if suffix in (".docx", ".pdf"):  # parsed in a child process within time and memory limits
         from workbench.sandbox import read_document_isolated
 
-        return read_document_isolated(_docx_text if suffix == ".docx" else _pdf_text, p, DocumentError)
+        return read_document_isolated(_docx_text if suffix == ".docx" else _pdf_text, p, DocumentError,
+                                      cancel=cancel)
     _check_budget(p, None)
     if suffix in (".html", ".htm"):
         return _html_text(p)
@@ -809,10 +811,11 @@ def _check_budget(p: Path, text: str | None) -> None:
         raise DocumentError(str(exc)) from None
 
 
-def load_document(path: str | Path) -> Document:
-    """Read and segment a plain-text, Markdown, DOCX or PDF contract document."""
+def load_document(path: str | Path, cancel: Callable[[], bool] | None = None) -> Document:
+    """Read and segment a plain-text, Markdown, DOCX or PDF contract document (``cancel`` as
+    :func:`read_text` takes it)."""
     p = Path(path)
-    text = read_text(p)
+    text = read_text(p, cancel)
     _check_budget(p, text)
     if not text.strip():
         raise DocumentError(f"{p}: the document holds no text (a scanned PDF needs OCR first)")
