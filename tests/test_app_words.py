@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from workbench.analytics.kpis import KPI_DEFINITIONS, KpiRow, kpi_definition
-from workbench.app.words import calendar_words, clause_words, code_title, finding_heading, target_words
+from workbench.app.words import (
+    calendar_words,
+    clause_words,
+    code_title,
+    finding_heading,
+    target_value,
+    target_words,
+    trigger_words,
+)
 from workbench.warnings import catalogue
 from workbench.warnings.base import Finding
 
@@ -73,3 +81,27 @@ def test_compare_terms_say_targets_in_words() -> None:
     values = {term: v for section, term, v in contract_terms(load_contract(demo)) if section == "Matrix"}
     assert values["P2 resolution"] == "next business day, business hours"
     assert not any("_" in v for v in values.values())
+
+
+@pytest.mark.parametrize(("words", "value"), [
+    ("next business day", "next_business_day"), ("Same business day", "same_business_day"),
+    ("next_business_day", "next_business_day"), ("4 h", "4h"), ("2 h 30 min", "150m"), ("30 min", "30m"),
+    ("3 d 4 h", "76h"), ("1.5h", "1.5h"), ("45m", "45m"), ("soon", "soon"), ("  4   h ", "4h"),
+])
+def test_a_target_from_its_words(words: str, value: str) -> None:
+    assert target_value(words) == value
+
+
+@pytest.mark.parametrize(
+    "value", ["4h", "30m", "27h", "1.5h", "5d", "next_business_day", "same_business_day"]
+)
+def test_a_targets_words_read_back_as_the_same_duration(value: str) -> None:
+    from models.contract import parse_duration
+
+    back = target_value(target_words(value))
+    assert back == value or parse_duration(back) == parse_duration(value)
+
+
+def test_a_credit_trigger_in_words() -> None:
+    assert trigger_words("per_breach") == "each breached ticket"
+    assert trigger_words("compliance_below") == "compliance below the threshold"

@@ -59,7 +59,9 @@ def test_editing_a_signed_version_starts_a_draft_and_undo_restores(window) -> No
     signed = st.baseline
     assert ed.stack.currentIndex() == 1 and "read-only" in ed.title.text()
     targets = ed._models["targets"]
-    assert targets.data(targets.index(0, _col(targets, "resolution"))) == "4h"
+    p1_resolution = targets.index(0, _col(targets, "resolution"))
+    assert targets.data(p1_resolution) == "4 h"  # shown in words
+    assert targets.data(p1_resolution, Qt.ItemDataRole.EditRole) == "4h"  # the contract's value
     assert targets.setData(targets.index(0, _col(targets, "resolution")), "2h")
     draft = st.draft
     assert draft is not signed and draft.draft_key is not None and draft.parent_id == 1
@@ -75,7 +77,7 @@ def test_editing_a_signed_version_starts_a_draft_and_undo_restores(window) -> No
     assert st.draft.contract.monthly_fee == 12000 and ed.general.fee.text() == "12000"
     window.act_undo.trigger()
     assert st.draft is None and ed.version() is signed and len(st.versions) == 1
-    assert targets.data(targets.index(0, _col(targets, "resolution"))) == "4h"
+    assert targets.data(targets.index(0, _col(targets, "resolution")), Qt.ItemDataRole.EditRole) == "4h"
     window.act_redo.trigger()
     assert _draft(st).contract.target("P1", "resolution") == "2h"
 

@@ -1,6 +1,8 @@
 """An editable table of small records (rows of plain values) for the contract editor.
 
-:class:`RecordsModel` holds ``list[dict]`` rows described by :class:`Column` s.  An
+:class:`RecordsModel` holds ``list[dict]`` rows described by :class:`Column` s.  A column
+may show its values in words (``next_business_day`` as "next business day") while
+the row keeps the contract's own value, which is what an edit stores.  An
 edit does not change the contract directly: the model keeps the typed text and calls
 ``on_edit`` so the editor can rebuild and validate the whole contract; validation
 errors come back with :meth:`RecordsModel.set_errors` and show at the cell (red
@@ -10,7 +12,7 @@ background and tooltip).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -23,12 +25,28 @@ ERROR_BG = QColor("#fde2e1")
 
 @dataclass(frozen=True)
 class Column:
+    """``kind``: text, bool, choice (one of ``choices``) or suggest (typed, with
+    ``choices`` offered).  ``words``: how a value is shown (the row keeps the value
+    itself); ``parse``: the value for text typed in words (suggest columns)."""
+
     key: str
     label: str
-    kind: str = "text"  # text | bool | choice
+    kind: str = "text"  # text | bool | choice | suggest
     choices: tuple[str, ...] = ()
     editable: bool = True
     tip: str = ""
+    words: Callable[[str], str] | None = None
+    parse: Callable[[str], str] | None = None
+
+    def shown(self, value: str) -> str:
+        """``value`` as the table shows it (an empty cell stays empty)."""
+        return self.words(value) if self.words is not None and value != "" else value
+
+    def choice_label(self, value: str) -> str:
+        """A choice as its combo box offers it."""
+        if self.words is not None:
+            return self.words(value)
+        return value or "(any)"
 
 
 def cell_text(value: Any) -> str:
@@ -53,6 +71,12 @@ class RecordsModel(QAbstractTableModel):
         self.rows = [dict(r) for r in rows]
         self.errors = {}
         self.endResetModel()
+
+    def set_choices(self, key: str, choices: Sequence[str]) -> None:
+        """Offer ``choices`` in column ``key`` from now on (the contract's calendars)."""
+        self.columns = tuple(
+            replace(c, choices=tuple(choices)) if c.key == key else c for c in self.columns
+        )
 
     def set_errors(self, errors: dict[tuple[int, str], str]) -> None:
         self.errors = dict(errors)
@@ -94,7 +118,7 @@ class RecordsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if col.tip:
                 return col.tip
-            return ("One of: " + ", ".join(c or "(any)" for c in col.choices)) if col.choices else None
+            return ("One of: " + ", ".join(col.choice_label(c) for c in col.choices)) if col.choices else None
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
@@ -112,14 +136,17 @@ class RecordsModel(QAbstractTableModel):
         col = self.columns[index.column()]
         value = self.rows[index.row()].get(col.key)
         error = self.errors.get((index.row(), col.key))
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "" if col.kind == "bool" else col.shown(cell_text(value))
+        if role == Qt.ItemDataRole.EditRole:
             return "" if col.kind == "bool" else cell_text(value)
         if role == Qt.ItemDataRole.CheckStateRole and col.kind == "bool":
             return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.BackgroundRole and error:
             return QBrush(ERROR_BG)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return error or (cell_text(value) if len(cell_text(value)) > 30 else None)
+            shown = col.shown(cell_text(value))
+            return error or (shown if len(shown) > 30 else None)
         return None
 
     def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -147,7 +174,9 @@ class RecordsModel(QAbstractTableModel):
 
 
 class ChoiceDelegate(QStyledItemDelegate):
-    """A combo box for the columns with a fixed set of values."""
+    """A combo box for the columns with a set of values, each offered in words with the
+    value it stores: a choice column takes one of them, a suggest column any text too
+    (typed in words or as the contract writes it)."""
 
     def __init__(self, model: RecordsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -155,23 +184,50 @@ class ChoiceDelegate(QStyledItemDelegate):
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: AnyIndex) -> QWidget:
         col = self.records.columns[index.column()]
-        if col.kind != "choice":
+        if col.kind not in ("choice", "suggest"):
             return super().createEditor(parent, option, index)
         box = QComboBox(parent)
-        box.addItems(list(col.choices))
-        box.setEditable(False)
+        for choice in col.choices:
+            box.addItem(col.choice_label(choice), choice)
+        box.setEditable(col.kind == "suggest")
+        if col.kind == "suggest":
+            box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         return box
 
     def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:
         if isinstance(editor, QComboBox):
-            text = str(index.data(Qt.ItemDataRole.EditRole) or "")
-            i = editor.findText(text)
-            editor.setCurrentIndex(max(i, 0))
+            col = self.records.columns[index.column()]
+            value = str(index.data(Qt.ItemDataRole.EditRole) or "")
+            i = editor.findData(value)
+            if editor.isEditable():
+                if i >= 0:
+                    editor.setCurrentIndex(i)
+                editor.setEditText(col.shown(value))
+                return
+            if i < 0:  # a value the choices lack (a calendar the contract does not define): kept
+                editor.addItem(col.choice_label(value), value)
+                i = editor.count() - 1
+            editor.setCurrentIndex(i)
             return
         super().setEditorData(editor, index)
 
     def setModelData(self, editor: QWidget, model: Any, index: AnyIndex) -> None:
         if isinstance(editor, QComboBox):
-            model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
+            model.setData(index, self.value_of(editor, index), Qt.ItemDataRole.EditRole)
             return
         super().setModelData(editor, model, index)
+
+    def value_of(self, editor: QComboBox, index: AnyIndex) -> str:
+        """The value to store for what the combo box holds."""
+        col = self.records.columns[index.column()]
+        if not editor.isEditable():
+            data = editor.currentData()
+            return str(data) if data is not None else editor.currentText()
+        text = editor.currentText().strip()
+        current = str(index.data(Qt.ItemDataRole.EditRole) or "")
+        if text == col.shown(current):
+            return current  # left as it was shown: the value itself, not its words
+        picked = editor.findText(text)
+        if picked >= 0:
+            return str(editor.itemData(picked))
+        return col.parse(text) if col.parse is not None else text

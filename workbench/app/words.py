@@ -4,7 +4,9 @@ file cites by its key)."""
 
 from __future__ import annotations
 
-from models.contract import DAY_TARGET_WORDS, LITERAL_24X7, parse_duration
+import re
+
+from models.contract import DAY_TARGET_WORDS, LITERAL_24X7, format_duration, parse_duration
 from workbench.app.term_labels import term_label
 from workbench.app.ticket_time import duration_words
 from workbench.documents.extract import contract_path
@@ -44,6 +46,27 @@ def target_words(value: str) -> str:
         return value
 
 
+_SPOKEN_DURATION = re.compile(r"(?:(\d+) d)?\s*(?:(\d+) h)?\s*(?:(\d+) min)?")
+
+
+def target_value(text: str) -> str:
+    """The value a contract stores for a target written in words, the inverse of
+    :func:`target_words`: "next business day" -> ``next_business_day``, "2 h 30 min" ->
+    ``150m``; a target written as a contract file does (``1.5h``) or that is no target
+    stays as typed (the contract's check names it)."""
+    spaced = " ".join(text.split())
+    for key, words in DAY_TARGET_WORDS.items():
+        if spaced.lower() in (words, key):
+            return key
+    m = _SPOKEN_DURATION.fullmatch(spaced)
+    if m is not None and any(m.groups()):
+        days, hours, mins = (int(g) if g else 0 for g in m.groups())
+        seconds = ((days * 24 + hours) * 60 + mins) * 60
+        if seconds > 0:
+            return format_duration(seconds)
+    return spaced
+
+
 def calendar_words(name: str | None) -> str:
     """A calendar's key as words: ``business`` -> "business hours", ``clinic_hours`` ->
     "clinic hours", ``24x7`` stays."""
@@ -53,3 +76,14 @@ def calendar_words(name: str | None) -> str:
         return "24x7"
     words = name.replace("_", " ").strip()
     return words if words.lower().endswith("hours") else f"{words} hours"
+
+
+TRIGGER_WORDS = {
+    "per_breach": "each breached ticket",
+    "compliance_below": "compliance below the threshold",
+}
+
+
+def trigger_words(trigger: str) -> str:
+    """When a service credit is due, in words (``per_breach`` -> "each breached ticket")."""
+    return TRIGGER_WORDS.get(trigger, trigger.replace("_", " "))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -28,6 +29,9 @@ from PySide6.QtWidgets import (
 from models.contract import WEEKDAYS, Contract
 from ui.views.editor.form import EditorHost, Section, split_list
 from workbench.app.coverage import BY_KEY, PRESETS
+from workbench.app.words import calendar_words
+
+NAME = Qt.ItemDataRole.UserRole  # a calendar item's key (its text is the calendar in words)
 
 DAY_NAMES = {
     "mon": "Monday",
@@ -52,7 +56,9 @@ class CalendarsSection(Section):
         left.addWidget(QLabel("<b>Calendars</b>"))
         self.names = QListWidget()
         self.names.setMaximumWidth(200)
-        self.names.currentTextChanged.connect(self._picked)
+        self.names.currentItemChanged.connect(
+            lambda item, _old: self._picked(str(item.data(NAME)) if item is not None else "")
+        )
         self.register("calendars", self.names)
         left.addWidget(self.names, 1)
         for label, slot in (
@@ -97,6 +103,7 @@ class CalendarsSection(Section):
         presets.addWidget(QLabel("Fill with:"))
         for preset in PRESETS:
             b = QPushButton(preset.key)
+            b.setToolTip(preset.label)
             b.clicked.connect(lambda _c=False, n=preset.key: self.apply_week_preset(n))
             presets.addWidget(b)
         presets.addStretch(1)
@@ -168,7 +175,11 @@ class CalendarsSection(Section):
         keep = self.current if self.current in names else (names[0] if names else None)
         self.names.blockSignals(True)
         self.names.clear()
-        self.names.addItems(names)
+        for key in names:
+            item = QListWidgetItem(calendar_words(key).capitalize())
+            item.setData(NAME, key)
+            item.setToolTip(f"Named “{key}” in the contract file")
+            self.names.addItem(item)
         if keep is not None:
             self.names.setCurrentRow(names.index(keep))
         self.names.blockSignals(False)
@@ -329,7 +340,9 @@ class CalendarsSection(Section):
         return self.host.commit_data(data, f"Rename calendar {old} to {new}")
 
     def _ask_add(self) -> None:
-        name, ok = QInputDialog.getText(self, "Add calendar", "Name of the new calendar (e.g. business):")
+        name, ok = QInputDialog.getText(
+            self, "Add calendar", "Name of the new calendar (e.g. business, clinic_hours):"
+        )
         if ok:
             self.add_calendar(name)
 

@@ -7,6 +7,8 @@ from typing import Any
 from models.contract import LITERAL_24X7, PRIORITIES, Contract
 from ui.records import Column, cell_text
 from ui.views.editor.form import EditorHost, Section, opt_text
+from ui.views.editor.targets import calendar_choices
+from workbench.app.words import calendar_words, trigger_words
 
 
 class CreditsSection(Section):
@@ -20,9 +22,13 @@ class CreditsSection(Section):
                 Column("metric", "Metric", "choice", ("resolution", "response", "uptime")),
                 Column("priority", "Priority", "choice", ("", *PRIORITIES)),
                 Column("percent_of_fee", "% of fee"),
-                Column("trigger", "Trigger", "choice", ("per_breach", "compliance_below")),
                 Column(
-                    "threshold", "Threshold (0–1)", tip="compliance_below: the compliance share, e.g. 0.95"
+                    "trigger", "Due for", "choice", ("per_breach", "compliance_below"), words=trigger_words
+                ),
+                Column(
+                    "threshold",
+                    "Threshold (0–1)",
+                    tip=f"{trigger_words('compliance_below').capitalize()}: the compliance share, e.g. 0.95",
                 ),
                 Column("cap_percent", "Cap % / month"),
             ],
@@ -36,7 +42,10 @@ class CreditsSection(Section):
             [
                 Column("service", "Service"),
                 Column("target_percent", "Target %"),
-                Column("calendar", "Calendar", tip="24x7 or a calendar name"),
+                Column(
+                    "calendar", "Calendar", "choice", tip="24x7 or one of the contract's calendars",
+                    words=calendar_words,
+                ),
                 Column("maintenance_excluded", "Maintenance excluded", "bool"),
             ],
             {"service": "", "target_percent": 99.9, "calendar": LITERAL_24X7, "maintenance_excluded": True},
@@ -48,6 +57,7 @@ class CreditsSection(Section):
         self.cap.setText(cell_text(c.credits_cap_percent))
         self.cap.setModified(False)
         self.credits.model.set_rows([cr.model_dump() for cr in c.service_credits])
+        self.uptime.model.set_choices("calendar", calendar_choices(c))
         self.uptime.model.set_rows([u.model_dump() for u in c.uptime])
 
     def collect(self, data: dict[str, Any]) -> None:

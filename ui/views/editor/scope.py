@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QGroupBox
+from PySide6.QtWidgets import QComboBox, QGroupBox
 
 from models.contract import Contract
 from ui.records import Column, cell_text
 from ui.views.editor.form import EditorHost, Section, opt_text
+from ui.views.editor.targets import calendar_choices
+from workbench.app.words import calendar_words
 
 
 class ScopeSection(Section):
@@ -21,9 +23,10 @@ class ScopeSection(Section):
         f = self.form()
         scope.setLayout(f)
         self.helpdesk_hours = self.line(f, "scope.helpdesk_hours", "Help desk hours", "e.g. 8x5, 24x7")
-        self.helpdesk_calendar = self.line(
-            f, "scope.helpdesk_calendar", "Help desk calendar", "a calendar name"
-        )
+        self.helpdesk_calendar = QComboBox()  # the calendar in words, its key as the item's data
+        self.helpdesk_calendar.setToolTip("The calendar of the help desk's hours (Calendars section)")
+        self.helpdesk_calendar.activated.connect(lambda _i: self.host.commit("Edit help desk calendar"))
+        f.addRow("Help desk calendar", self.register("scope.helpdesk_calendar", self.helpdesk_calendar))
         self.checks = {
             key: self.check(f, f"scope.{key}", label)
             for key, label in (
@@ -71,12 +74,12 @@ class ScopeSection(Section):
     def fill(self, c: Contract) -> None:
         for edit, value in (
             (self.helpdesk_hours, c.scope.helpdesk_hours),
-            (self.helpdesk_calendar, c.scope.helpdesk_calendar),
             (self.notes, c.scope.notes),
             (self.log_frequency, c.security.log_monitoring.frequency),
         ):
             edit.setText(cell_text(value))
             edit.setModified(False)
+        self._fill_helpdesk_calendar(c)
         for key, box in self.checks.items():
             box.setChecked(bool(getattr(c.scope, key)))
         sec = c.security
@@ -87,10 +90,19 @@ class ScopeSection(Section):
         self.endpoints.model.set_rows([e.model_dump() for e in sec.endpoint_coverage])
         self.breach_roles.model.set_rows([{"role": k, "owner": v} for k, v in sec.breach_roles.items()])
 
+    def _fill_helpdesk_calendar(self, c: Contract) -> None:
+        box, current = self.helpdesk_calendar, c.scope.helpdesk_calendar
+        box.clear()
+        box.addItem("(not named)", None)
+        names = calendar_choices(c)
+        for key in (*names, *([current] if current and current not in names else [])):
+            box.addItem(calendar_words(key), key)
+        box.setCurrentIndex(max(box.findData(current), 0) if current else 0)
+
     def collect(self, data: dict[str, Any]) -> None:
         scope = dict(data.get("scope", {}))
         scope["helpdesk_hours"] = opt_text(self.helpdesk_hours.text())
-        scope["helpdesk_calendar"] = opt_text(self.helpdesk_calendar.text())
+        scope["helpdesk_calendar"] = self.helpdesk_calendar.currentData()
         scope["notes"] = self.notes.text().strip()
         for key, box in self.checks.items():
             scope[key] = box.isChecked()
