@@ -267,3 +267,46 @@ def test_the_category_column_is_not_cut_while_the_table_has_room(qtbot) -> None:
         text = view.model.headerData(col, Qt.Orientation.Horizontal)
         assert header.sectionSize(col) >= header.fontMetrics().horizontalAdvance(text) + 8, text
     assert sum(header.sectionSize(c) for c in range(len(COLUMNS))) <= table.viewport().width()
+
+
+def test_the_period_filter_takes_local_days_of_the_zone_times_are_shown_in(qtbot) -> None:
+    """A ticket opened 21:00 on March 31 in Toronto (01:00 UTC on April 1) is March 31's in
+    the table, so a period of March 31 holds it and a period of April 1 does not; under the
+    UTC preference it is April 1's.  The last day of a period runs to its local midnight
+    after, across a clock change too (the 8 March 2026 day is 23 hours long)."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from PySide6.QtCore import QDate
+
+    toronto = ZoneInfo("America/Toronto")
+    times = [datetime(2026, 3, 8, 23, 30, tzinfo=toronto), datetime(2026, 3, 31, 21, 0, tzinfo=toronto),
+             datetime(2026, 4, 1, 10, 0, tzinfo=toronto)]
+    opened = np.array([int(t.timestamp()) for t in times], np.int64)
+    n = len(opened)
+    tickets = TicketTable(
+        ids=np.array(["A", "B", "C"], dtype=object), priority=np.full(n, 2, np.int8), opened=opened,
+        first_response=opened + 60, resolved=opened + 3600, closed=np.full(n, MISSING, np.int64),
+        category=np.zeros(n, np.int32), category_names=("email",),
+        team=np.zeros(n, np.int32), team_names=("Helpdesk",),
+    )
+    state = AppState()
+    state.load(None, [Version(1, make_contract())], History(tickets=tickets))
+    view = TicketsView(state)
+    qtbot.addWidget(view)
+    # the boxes span the local days of the first and the last ticket
+    assert view.date_from.date() == QDate(2026, 3, 8) and view.date_to.date() == QDate(2026, 4, 1)
+
+    def shown(first: date, last: date) -> list[str]:
+        view.date_from.setDate(QDate(first.year, first.month, first.day))
+        view.date_to.setDate(QDate(last.year, last.month, last.day))
+        view.period.setChecked(True)
+        view._apply_filter()
+        return sorted(tickets.ids[view.model.ticket_index(r)] for r in range(view.model.rowCount()))
+
+    assert shown(date(2026, 3, 31), date(2026, 3, 31)) == ["B"]
+    assert shown(date(2026, 4, 1), date(2026, 4, 1)) == ["C"]
+    assert shown(date(2026, 3, 8), date(2026, 3, 8)) == ["A"]  # 23:30 on the 23-hour day
+    state.set_zone_preference("UTC")
+    assert view.date_to.date() == QDate(2026, 4, 1) and view.date_from.date() == QDate(2026, 3, 9)
+    assert shown(date(2026, 4, 1), date(2026, 4, 1)) == ["B", "C"]

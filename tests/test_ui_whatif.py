@@ -315,3 +315,19 @@ def test_duration_and_margin_words() -> None:
     assert margin_words(1800, 3600, "met") == "met with 30 min to spare"
     assert margin_words(600, 3600, "pending") == "still open, 50 min left"
     assert margin_words(-1, -1, "not_applicable") == "no target"
+
+
+def test_the_as_of_is_said_as_the_status_bar_says_it_in_the_zone_shown(qtbot, window) -> None:
+    """What-if's "as of" is the instant in the zone times are shown in, named (it was the
+    UTC date: "2026-11-01" beside a status bar saying "2026-10-31 23:05 EDT")."""
+    from workbench.app.localtime import format_instant
+
+    _settled(qtbot, window)
+    view = window.views["whatif"]
+    as_of = window.simulation.whatif.scenario.as_of_epoch
+    toronto = format_instant(as_of, window.state.display_zone(), with_zone=True)
+    assert view.status.text() == f"as of {toronto}"
+    assert toronto in window.sb_asof.text()
+    window.state.set_zone_preference("UTC")
+    assert view.status.text() == f"as of {format_instant(as_of, window.state.display_zone(), with_zone=True)}"
+    assert view.status.text().endswith("UTC") and view.status.text() != f"as of {toronto}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -29,6 +28,7 @@ from ui.ticket_model import COLUMNS, TicketTableModel
 from ui.timeline import AuditPanel
 from ui.widgets import EmptyState
 from workbench.app.engagement import TICKETS
+from workbench.app.localtime import local_date, local_days
 from workbench.engine.ticketquery import OUTCOMES, TicketFilter
 
 
@@ -160,6 +160,8 @@ class TicketsView(QWidget):
     def _zone_changed(self) -> None:
         self.model.set_zone(self.state.display_zone())
         self.fit_columns()
+        self._set_date_range()
+        self._apply_filter()
 
     def fit_columns(self) -> None:
         """Each column as wide as its header and its longest value (category and team
@@ -190,9 +192,20 @@ class TicketsView(QWidget):
         for name in tickets.team_names:
             self.team.addItem(name, name)
         self.team.blockSignals(False)
+        self._set_date_range()
+        self.model.set_tickets(tickets)
+        self.fit_columns()
+        self.stack.setCurrentIndex(1 if len(tickets) else 0)
+        self._apply_filter()
+
+    def _set_date_range(self) -> None:
+        """The period boxes span the local days (in the zone times are shown in) from the
+        first ticket's opening to the last's."""
+        tickets = self.state.history.tickets
         if len(tickets):
-            first = datetime.fromtimestamp(int(tickets.opened.min()), UTC).date()
-            last = datetime.fromtimestamp(int(tickets.opened.max()), UTC).date()
+            zone = self.model.zone
+            first = local_date(int(tickets.opened.min()), zone)
+            last = local_date(int(tickets.opened.max()), zone)
             for d in (self.date_from, self.date_to):
                 d.blockSignals(True)
                 d.setDateRange(
@@ -202,10 +215,6 @@ class TicketsView(QWidget):
             self.date_to.setDate(QDate(last.year, last.month, last.day))
             for d in (self.date_from, self.date_to):
                 d.blockSignals(False)
-        self.model.set_tickets(tickets)
-        self.fit_columns()
-        self.stack.setCurrentIndex(1 if len(tickets) else 0)
-        self._apply_filter()
 
     def set_outcomes(self, outcomes: dict[str, Any]) -> None:
         """Per-ticket outcomes of the baseline simulation (from the engine)."""
@@ -221,8 +230,8 @@ class TicketsView(QWidget):
         if self.period.isChecked():
             d0 = self.date_from.date().toPython()
             d1 = self.date_to.date().toPython()
-            start = int(datetime.combine(d0, time(), UTC).timestamp())  # type: ignore[arg-type]
-            end = int(datetime.combine(d1, time(), UTC).timestamp()) + 86400  # type: ignore[arg-type]
+            # the days as the table shows them: local days in the zone of its times
+            start, end = local_days(d0, d1, self.model.zone)  # type: ignore[arg-type]
         return TicketFilter(
             priorities=prios,
             teams=frozenset([team]) if team else frozenset(),

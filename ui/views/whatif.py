@@ -47,6 +47,7 @@ from ui.widgets import EmptyState, figure_canvas
 from workbench.app.coverage import PRESETS, CoveragePreset
 from workbench.app.drafts import new_draft_key
 from workbench.app.engagement import CONTRACT, TICKETS
+from workbench.app.localtime import format_instant
 from workbench.app.scenarios import (
     AS_IN_CONTRACT,
     ScenarioEdit,
@@ -256,6 +257,8 @@ class WhatIfView(QWidget):
     def __init__(self, state: AppState, window: Any = None) -> None:
         super().__init__()
         self.state = state
+        self._as_of: int | None = None  # the last result's as-of instant (shown in the zone)
+        state.zone_changed.connect(self._show_as_of)
         self.window_ = window
         service = getattr(window, "simulation", None)
         self.service = service if service is not None else SimulationService(state, parent=self)
@@ -568,12 +571,19 @@ class WhatIfView(QWidget):
         else:
             self._show_flips(w)
         self.status.setStyleSheet("color: palette(mid);")
-        self.status.setText(f"as of {w.scenario.as_of:%Y-%m-%d}")
+        self._as_of = w.scenario.as_of_epoch
+        self._show_as_of()
         # the months chart follows at once (updated in place); the sensitivity curves are
         # drawn when their tab shows, a little after the last move
         self._update_months_chart(w)
         self._dirty_charts.add(1)
         self._chart_timer.start()
+
+    def _show_as_of(self) -> None:
+        """The as-of instant with the same zone and words as the status bar's "As of"."""
+        if self._as_of is not None:
+            as_of = format_instant(self._as_of, self.state.display_zone(), with_zone=True)
+            self.status.setText(f"as of {as_of}")
 
     def _show_flips(self, w: WhatIf) -> None:
         if w.comparison is None:

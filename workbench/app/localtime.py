@@ -75,6 +75,21 @@ def format_instant(seconds: int, zone: dt.tzinfo, *, with_zone: bool = False) ->
     return f"{text} {t.tzname()}" if with_zone else text
 
 
+def local_date(seconds: int, zone: dt.tzinfo) -> dt.date:
+    """The calendar date of an instant in ``zone`` (a ticket opened 21:00 EDT on March 31
+    is March 31's, though it is April 1 in UTC)."""
+    return dt.datetime.fromtimestamp(int(seconds), zone).date()
+
+
+def local_days(first: dt.date, last: dt.date, zone: dt.tzinfo) -> tuple[int, int]:
+    """The instants ``[start, end)`` of the local days ``first`` .. ``last`` (inclusive) in
+    ``zone``: from ``first``'s midnight to the midnight after ``last`` (a DST day is 23 or
+    25 hours long, not 24)."""
+    start = dt.datetime.combine(first, dt.time(), zone)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), zone)
+    return int(start.timestamp()), int(end.timestamp())
+
+
 def zone_choices() -> list[str]:
     """The preference's choices: the contract's zone, UTC, then every IANA zone."""
     return [CONTRACT_ZONE, UTC_ZONE, *sorted(z for z in available_timezones() if z != "UTC")]
