@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
           and panel.service.result.scenario_contract is w.state.scenario, 120)
     for width, height in SIZES:
         w.resize(width, height)
-        for what, tab in (("chart", panel.chart), ("flips", panel.flips)):
+        for what, tab in (("chart", panel.chart_page), ("flips", panel.flips)):
             whatif.tabs.setCurrentWidget(tab)
             _settle(app)
             _wait(app, panel.idle, 60)

@@ -95,7 +95,7 @@ class OverviewView(QWidget):
         side = QVBoxLayout()
         side.addWidget(QLabel("<b>Top warning signs</b> (double-click to open)"))
         self.warnings = QListWidget()
-        # each warning its heading and the first line of its evidence, wrapped, never cut sideways
+        # each warning its heading and its whole evidence, wrapped, never cut sideways or short
         self.warnings.setWordWrap(True)
         self.warnings.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.warnings.setResizeMode(QListView.ResizeMode.Adjust)
@@ -225,7 +225,7 @@ class OverviewView(QWidget):
         self.shown_findings = sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9))[:12]
         for f in self.shown_findings:
             words = finding_heading(f)
-            self.warnings.addItem(f"{words}: {first_line(f.evidence)}")
+            self.warnings.addItem(f"{words}: {whole_text(f.evidence)}")
             item = self.warnings.item(self.warnings.count() - 1)
             if item is not None:
                 item.setToolTip(f"<b>{html.escape(words)}</b><p>{html.escape(f.evidence)}</p>")
@@ -318,13 +318,10 @@ class OverviewView(QWidget):
         self.window_.show_view("warnings")
 
 
-def first_line(text: str, limit: int = 110) -> str:
-    """The first line of a finding's evidence, at most ``limit`` characters (cut at a word, with "…")."""
-    line = text.strip().splitlines()[0] if text.strip() else ""
-    if len(line) <= limit:
-        return line
-    cut = line[:limit].rsplit(" ", 1)[0].rstrip(",;:")
-    return cut + "…"
+def whole_text(text: str) -> str:
+    """A finding's evidence whole, its lines joined into one paragraph (the list wraps it):
+    a warning is read to its end, not cut at a length."""
+    return " ".join(line.strip() for line in text.strip().splitlines() if line.strip())
 
 
 def _legend_below(fig: Any) -> None:

@@ -62,6 +62,7 @@ from workbench.app.ticket_time import FlipMargin, flip_margins
 
 SLIDER_STEP_H = 0.25  # slider resolution: a quarter of an hour
 NO_TARGET = "no target"  # the slider's left end removes the target: said in words
+FLIP_COLUMN_MAX = 260  # the widest "By how much" the flips table makes room for (px)
 MAX_HOURS = {"P1": 24.0, "P2": 72.0, "P3": 168.0, "P4": 336.0}
 
 
@@ -206,7 +207,7 @@ class TargetControl(QWidget):
         self.spin.setMinimumWidth(max(130, words + 40))
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, int(MAX_HOURS[prio] / SLIDER_STEP_H))
-        self.slider.setMinimumWidth(90)
+        self.slider.setMinimumWidth(60)  # the targets' grid fits beside the results on a 1280 px window
         layout.addWidget(self.spin)
         layout.addWidget(self.slider, 1)
         self.spin.valueChanged.connect(self._spin_changed)
@@ -290,7 +291,9 @@ class WhatIfView(QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel("Baseline:"))
         self.baseline_combo = QComboBox()
-        self.baseline_combo.setMinimumWidth(220)
+        # both combos as wide as their words where there is room, narrower (their popups
+        # whole) on a 1280 px window, whose width the view's top row would otherwise exceed
+        self.baseline_combo.setMinimumWidth(180)
         self.baseline_combo.activated.connect(self._pick_baseline)
         top.addWidget(self.baseline_combo)
         top.addSpacing(12)
@@ -299,6 +302,7 @@ class WhatIfView(QWidget):
         for name in (AS_IN_CONTRACT, *(p.label for p in PRESETS)):
             self.coverage.addItem(name)
         self.coverage.addItem("Custom (edit in the contract editor)")
+        self.coverage.setMinimumWidth(180)
         self.coverage.activated.connect(self._coverage_picked)
         top.addWidget(self.coverage)
         top.addStretch(1)
@@ -348,6 +352,8 @@ class WhatIfView(QWidget):
         self.compliance.verticalHeader().hide()
         header = self.compliance.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for col in (0, 1):  # the priority and the ticket count as wide as their words, the rest shared
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.compliance.setMinimumHeight(150)
         left_layout.addWidget(QLabel("<b>Compliance</b> (met ÷ (met + breached))"))
@@ -362,6 +368,10 @@ class WhatIfView(QWidget):
         self.split, self.targets_scroll = split, scroll  # the Recovery panel goes beside the targets
 
         self.tabs = QTabWidget()
+        # every tab's title whole, never behind scroll arrows: the tab bar's full width is the
+        # pane's minimum, so the splitter keeps that much room for it
+        self.tabs.tabBar().setUsesScrollButtons(False)
+        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
         from matplotlib.figure import Figure
 
         from workbench.reports.whatif_charts import MonthlyBreachesChart
@@ -397,6 +407,7 @@ class WhatIfView(QWidget):
         self.flips_model = FlipsModel()
         self.flips = QTableView()
         self.flips.setModel(self.flips_model)
+        self.flips.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.flips.verticalHeader().hide()
         self.flips.verticalHeader().setDefaultSectionSize(22)
         flips_header = self.flips.horizontalHeader()
@@ -594,6 +605,18 @@ class WhatIfView(QWidget):
         more = "+" if n >= 5000 else ""
         self.tabs.setTabText(2, f"Tickets that flip ({n:,}{more})")
         self.summary.setText(flips_summary(flips) + " " + getattr(self, "_credits_text", ""))
+        self._fit_flips()
+
+    def _fit_flips(self) -> None:
+        """The flips table at least as wide as its columns' words (the splitter gives the
+        result pane that much room): "By how much" is read whole, not "missed by 1 …"."""
+        table, header = self.flips, self.flips.horizontalHeader()
+        width = 0
+        for col in range(self.flips_model.columnCount()):
+            words = max(table.sizeHintForColumn(col), header.sectionSizeHint(col))
+            width += min(words, FLIP_COLUMN_MAX) if col == self.flips_model.columnCount() - 1 else words
+        bar = table.verticalScrollBar().sizeHint().width()
+        table.setMinimumWidth(width + bar + 2 * table.frameWidth())
 
     def _update_months_chart(self, w: WhatIf) -> None:
         canvas, chart = self.months_canvas, self.months_chart

@@ -432,6 +432,11 @@ class RecoveryPanel(QWidget):
         from matplotlib.figure import Figure
 
         self.chart = figure_canvas(Figure(figsize=(6.4, 3.6)))
+        # the chart's tab: the chart, or without any recovery records, what to import
+        self.chart_empty = EmptyState("No recovery history in this workspace", "")
+        self.chart_page = QStackedWidget()
+        self.chart_page.addWidget(self.chart_empty)
+        self.chart_page.addWidget(self.chart)
         self.flips_model = RecoveryFlipsModel()
         self.flips = _table(self.flips_model)
         self.flips.horizontalHeader().setStretchLastSection(False)  # scrolls sideways, never elides
@@ -489,12 +494,17 @@ class RecoveryPanel(QWidget):
         st = self.state
         if self.service.has_records():
             self.stack.setCurrentIndex(1)
+            self.chart_page.setCurrentWidget(self.chart)
             self.sync_controls()
             return
         if st.records_pending:
             self.empty.set_text("Loading the records…",
                                 "The backups, restore tests and outages are on their way.")
             self.empty.clear_actions()
+            self.chart_empty.set_text("Loading the records…",
+                                      "The month chart follows once the backups, restore tests and "
+                                      "outages are read.")
+            self.chart_empty.clear_actions()
         else:
             self.empty.set_text(
                 "No backup, restore-test or outage records",
@@ -502,7 +512,15 @@ class RecoveryPanel(QWidget):
                 "targets on the client's backup jobs, restore tests and outages. Import them first.",
             )
             show_steps(self.empty, self.view.window_, [RECORDS])
+            self.chart_empty.set_text(
+                "No recovery history in this workspace",
+                "The workspace holds no backup jobs, restore tests or outages, so there is no "
+                "month to chart. Import the client's backup, restore-test or outage records to "
+                "see the gaps, restore tests and uptime per month.",
+            )
+            show_steps(self.chart_empty, self.view.window_, [RECORDS])
         self.stack.setCurrentIndex(0)
+        self.chart_page.setCurrentWidget(self.chart_empty)
 
     def _names_now(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         h = self.state.history
@@ -695,7 +713,7 @@ def install(view: Any) -> RecoveryPanel:
     left.addTab(view.targets_scroll, "Ticket targets")
     left.addTab(panel, "Recovery")
     tabs = view.tabs
-    tabs.addTab(panel.chart, "Recovery per month")
+    tabs.addTab(panel.chart_page, "Recovery per month")
     tabs.addTab(panel.flips, "Backups && tests that flip")
 
     def side_changed(i: int) -> None:
@@ -704,9 +722,9 @@ def install(view: Any) -> RecoveryPanel:
         if recovery:
             panel.service.activate()
         for k in range(tabs.count()):
-            tabs.setTabVisible(k, (tabs.widget(k) in (panel.chart, panel.flips)) == recovery)
+            tabs.setTabVisible(k, (tabs.widget(k) in (panel.chart_page, panel.flips)) == recovery)
         if recovery:
-            tabs.setCurrentWidget(panel.chart)
+            tabs.setCurrentWidget(panel.chart_page)
         else:
             tabs.setCurrentIndex(0)
 
