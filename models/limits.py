@@ -83,8 +83,8 @@ WORKSPACE_BUSY_SECONDS = 15  # a write waits this long for another program's wri
 
 
 # ------------------------------------------------------------------ limits a user may raise
-# ``--limit NAME=VALUE`` on the command line (and Preferences in the app) sets these for one
-# run: NAME -> (the constant above, what it counts: "bytes", "seconds" or "").  Only limits
+# ``--limit NAME=VALUE`` on the command line and Edit ▸ Preferences ▸ Input limits in the app
+# set these: NAME -> (the constant above, what it counts: "bytes", "seconds" or "").  Only limits
 # whose raising costs time or memory the user can choose to spend; the shape of a contract,
 # the date range and the nesting depth stay fixed (the model and the store depend on them).
 RAISABLE: dict[str, tuple[str, str]] = {
@@ -100,18 +100,40 @@ RAISABLE: dict[str, tuple[str, str]] = {
     "zip-unpacked-size": ("ZIP_UNPACKED_BYTES", "bytes"),
     "redline-chars": ("REDLINE_CHARS", ""),
 }
+# each in words, for people (the app's Preferences): NAME -> (what is limited, what a count counts)
+RAISABLE_WORDS: dict[str, tuple[str, str]] = {
+    "document-size": ("Largest contract document (DOCX, PDF, text)", ""),
+    "document-paragraphs": ("Paragraphs in a DOCX", "paragraphs"),
+    "document-lines": ("Lines of a document's text", "lines"),
+    "document-chars": ("Text of a document", "characters"),
+    "line-chars": ("Longest line or paragraph of a document", "characters"),
+    "parse-seconds": ("Time to read a DOCX, PDF or XLSX", ""),
+    "parse-memory": ("Memory to read a DOCX, PDF or XLSX", ""),
+    "contract-size": ("Largest contract file (YAML, JSON)", ""),
+    "unpacked-size": ("Largest unpacked .csv.gz", ""),
+    "zip-unpacked-size": ("Largest unpacked DOCX or XLSX", ""),
+    "redline-chars": ("Clause text laid out in a redline", "characters"),
+}
 _OPTION_OF = {const: name for name, (const, _unit) in RAISABLE.items()}
+DEFAULTS: dict[str, int] = {name: globals()[const] for name, (const, _unit) in RAISABLE.items()}
+"""Every raisable limit's value as shipped, by NAME."""
+
+RAISE_WITH_OPTION = "with --limit {name}=N"
+RAISE_IN_PREFERENCES = "in Edit ▸ Preferences ▸ Input limits: {words}"
+_raise_hint = RAISE_WITH_OPTION  # how a refusal tells where to raise its limit ({name}, {words})
 
 
 def option_for(constant: str) -> str:
     """The words that tell how to raise the limit held in ``constant`` ("" when it is fixed)."""
     name = _OPTION_OF.get(constant)
-    return f" (raise it with --limit {name}=N)" if name else ""
+    if not name:
+        return ""
+    return f" (raise it {_raise_hint.format(name=name, words=RAISABLE_WORDS[name][0])})"
 
 
 class LimitExceeded(ValueError):
-    """An input outside the budget: ``FILE: WHAT: VALUE; the limit is LIMIT``, followed by the
-    option that raises it when the limit may be raised."""
+    """An input outside the budget: ``FILE: WHAT: VALUE; the limit is LIMIT``, followed by
+    where to raise it when the limit may be raised."""
 
     def __init__(self, source: str | os.PathLike[str], what: str, value: str, limit: str,
                  raise_with: str = "") -> None:
@@ -124,6 +146,16 @@ class LimitExceeded(ValueError):
 
 
 _SIZE_UNITS = {"": 1, "k": 1 << 10, "kb": 1 << 10, "m": MiB, "mb": MiB, "g": GiB, "gb": GiB}
+_HIGHEST = 1 << 50
+
+
+def check_value(name: str, value: int) -> int:
+    """``value`` for the raisable limit ``name``, refused (ValueError) outside 1..2**50."""
+    if name not in RAISABLE:
+        raise ValueError(f"{name!r}: not a limit that may be raised; the names are {', '.join(RAISABLE)}")
+    if value <= 0 or value > _HIGHEST:
+        raise ValueError(f"{name} must be above 0 and at most {_HIGHEST:,}")
+    return value
 
 
 def parse_limit(text: str) -> tuple[str, int]:
@@ -142,24 +174,59 @@ def parse_limit(text: str) -> tuple[str, int]:
         what = "a number of bytes (e.g. 500MB, 4GB)" if unit == "bytes" else "a whole number"
         raise ValueError(f"{text!r}: {name} takes {what}")
     value = int(m.group(1).replace("_", "").replace(",", "")) * scale
-    if value <= 0 or value > 1 << 50:
-        raise ValueError(f"{text!r}: {name} must be above 0 and at most {1 << 50:,}")
-    return name, value
+    try:
+        return name, check_value(name, value)
+    except ValueError as exc:
+        raise ValueError(f"{text!r}: {exc}") from None
+
+
+def limit_text(name: str, value: int) -> str:
+    """``value`` of the limit ``name`` as :func:`parse_limit` reads it back: ``100 MB``,
+    ``30 s``, ``100,000``."""
+    unit = RAISABLE[name][1]
+    if unit == "seconds":
+        return f"{value:,} s"
+    if unit == "bytes":
+        for word, scale in (("GB", GiB), ("MB", MiB), ("KB", 1 << 10)):
+            if value >= scale and value % scale == 0:
+                return f"{value // scale:,} {word}"
+        return f"{value:,}"
+    return f"{value:,}"
+
+
+def current(name: str) -> int:
+    """The value the raisable limit ``name`` has now."""
+    return int(globals()[RAISABLE[name][0]])
+
+
+def _set(overrides: Iterable[tuple[str, int]], hint: str | None) -> None:
+    for name, value in overrides:
+        globals()[RAISABLE[name][0]] = check_value(name, value)
+    if hint is not None:
+        globals()["_raise_hint"] = hint
+
+
+def _saved() -> dict[str, Any]:
+    return {**{const: globals()[const] for const, _unit in RAISABLE.values()}, "_raise_hint": _raise_hint}
 
 
 @contextlib.contextmanager
-def raised(overrides: Iterable[tuple[str, int]]) -> Iterator[None]:
+def raised(overrides: Iterable[tuple[str, int]], hint: str | None = None) -> Iterator[None]:
     """The limits named in ``overrides`` (from :func:`parse_limit`) set for the ``with`` block,
-    then put back."""
-    saved: dict[str, Any] = {}
+    refusals telling ``hint`` as where to raise them (else as they do), then all put back."""
+    saved = _saved()
     try:
-        for name, value in overrides:
-            const = RAISABLE[name][0]
-            saved.setdefault(const, globals()[const])
-            globals()[const] = value
+        _set(overrides, hint)
         yield
     finally:
         globals().update(saved)
+
+
+def use(overrides: Iterable[tuple[str, int]], hint: str) -> None:
+    """From now on (a session of the app, its Preferences): the limits named in ``overrides``
+    at their values, every other raisable limit at its default, refusals telling ``hint``."""
+    globals().update({RAISABLE[name][0]: value for name, value in DEFAULTS.items()})
+    _set(overrides, hint)
 
 
 def _n(value: int) -> str:

@@ -32,6 +32,17 @@ def shared_dir() -> Path:
     return SHARED
 
 
+@pytest.fixture(autouse=True)
+def _limits_as_shipped() -> Iterator[None]:
+    """Every test runs with the input limits as shipped and refusals naming ``--limit``: a
+    main window applies its Preferences' limits (and their words) to the whole process."""
+    from models import limits
+
+    limits.use((), limits.RAISE_WITH_OPTION)
+    yield
+    limits.use((), limits.RAISE_WITH_OPTION)
+
+
 @pytest.fixture
 def isolated_settings(tmp_path: Path) -> None:
     """The GUI's QSettings (window layout, recent files, preferences) in the test's own

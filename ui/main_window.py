@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from models.history import History
 from ui import heap
+from ui.limit_prefs import apply_limits
 from ui.state import AppState, Version
 from ui.tasks import DbWorker, guard, run_in_background, run_with_progress
 from ui.widgets import EmptyState
@@ -253,6 +254,10 @@ class PreferencesDialog(QDialog):
         from ui.cover_prefs import CoverPreferences
 
         self.cover = CoverPreferences(form, s, self)  # who prepares the documents
+        from ui.limit_prefs import LimitPreferences
+
+        self.limits = LimitPreferences(s, self)  # the input limits a user may raise
+        form.addRow(self.limits)
         self.setMinimumWidth(560)  # room for the cover's hints
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -262,7 +267,10 @@ class PreferencesDialog(QDialog):
         form.addRow(buttons)
 
     def accept(self) -> None:
+        if not self.limits.check():
+            return  # a limit that is no value is said in the group; the dialog stays
         s = settings()
+        self.limits.save(s)
         s.setValue("autosave_seconds", self.autosave.value())
         s.setValue("reopen_last", self.reopen.isChecked())
         s.setValue("display_zone", self.zone.currentData())
@@ -314,6 +322,7 @@ class MainWindow(QMainWindow):
         self.state.history_changed.connect(self._update_status)
         self.state.zone_changed.connect(self._update_status)
         self.state.zone_preference = str(settings().value("display_zone", CONTRACT_ZONE))
+        apply_limits(settings())  # the input limits raised in Preferences
         self.state.message.connect(self._show_message)
         self.state.draft_discarded.connect(self._discard_draft)
         self.state.undo_stack.cleanChanged.connect(self._update_title)
@@ -744,6 +753,7 @@ class MainWindow(QMainWindow):
         if dlg.exec():
             self.autosave_timer.start(dlg.autosave.value() * 1000)
             self.state.set_zone_preference(str(dlg.zone.currentData()))
+            apply_limits(settings())
 
     def shortcut_rows(self) -> list[tuple[str, str, str]]:
         """(menu, command, keys) of every menu command with a shortcut, read from the menus

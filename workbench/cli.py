@@ -149,7 +149,7 @@ def _run_command(args_list: list[str]) -> int:
     from models import limits
 
     try:
-        with limits.raised(getattr(args, "limit", None) or ()):
+        with limits.raised(getattr(args, "limit", None) or (), hint=limits.RAISE_WITH_OPTION):
             rc = int(args.run(args) or 0)
         sys.stdout.flush()  # a closed pipe shows here, not as a complaint at exit
         return rc
