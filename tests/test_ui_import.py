@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,7 @@ def _to_validation(qtbot, wiz: ImportWizard, sample: str, tz: str = "UTC") -> No
     wiz.next()
     qtbot.waitUntil(lambda: wiz.preset_page.isComplete(), timeout=10_000)
     assert wiz.preset.name == "servicenow-event-log"
-    assert "score" in wiz.preset_page.combo.currentText()
+    assert "% match" in wiz.preset_page.combo.currentText()
     assert "columns found" in table_item(wiz.preset_page.table, 0, 2).text()
     wiz.next()
     page = wiz.mapping_page
@@ -195,9 +196,11 @@ def _to_records_validation(qtbot, wiz: ImportWizard, path: str) -> None:
     assert page.table.rowCount() == 2
     header_items = [page.table.horizontalHeaderItem(c) for c in range(page.table.columnCount())]
     headers = [h.text() for h in header_items if h is not None]
-    assert headers == ["system", "finished_at", "success", "location"]  # all four there
+    assert headers == ["System", "Finished at", "Succeeded", "Location"]  # all four there, in words
     row = [table_item(page.table, 0, c).text() for c in range(4)]
-    assert row == ["DB", "2026-03-01 01:00 UTC", "yes", "cloud"]  # London is on UTC in March
+    assert row == ["DB", "2026-03-01 01:00 GMT", "yes", "cloud"]  # shown in the zone chosen
+    assert "times in Europe/London" in page.status.text()
+    assert wiz.result.records[0].finished_at == datetime(2026, 3, 1, 1, 0, tzinfo=UTC)  # London is on UTC
     assert "2 valid, 1 rows rejected" in page.status.text()
     wiz.next()
     assert wiz.currentPage() is wiz.validation_page

@@ -19,7 +19,7 @@ import changes nothing (the store writes all or nothing).  All parsing is done b
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -54,8 +54,11 @@ from workbench.app.import_fields import (
     field_words,
     gui_advice,
     naive_time_example,
+    preset_match,
+    preset_words,
     sample_values,
 )
+from workbench.app.localtime import display_zone, format_instant, zone_name
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 NOT_MAPPED = "(not in the file)"
@@ -73,8 +76,8 @@ RECORD_TITLES = {
 }
 
 
-def _when(v: int) -> str:
-    return "" if v == MISSING else datetime.fromtimestamp(int(v), UTC).strftime("%Y-%m-%d %H:%M UTC")
+def _when(v: int, zone: tzinfo) -> str:
+    return "" if v == MISSING else format_instant(int(v), zone, with_zone=True)
 
 
 class RejectedModel(ListTableModel):
@@ -84,7 +87,7 @@ class RejectedModel(ListTableModel):
         r = self.item(index)
         if r is None:
             return None
-        values = (Path(r.file).name, str(r.line), r.ticket, r.field, r.reason)
+        values = (Path(r.file).name, str(r.line), r.ticket, field_words(r.field), r.reason)
         if role == Qt.ItemDataRole.DisplayRole:
             return values[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -246,7 +249,7 @@ class PresetPage(QWizardPage):
         self.combo.currentIndexChanged.connect(self._picked)
         row.addWidget(self.combo, 1)
         layout.addLayout(row)
-        self.table = _table(["Preset", "Score", "Why"])
+        self.table = _table(["Format", "Match", "Why"])
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.table, 1)
@@ -280,7 +283,7 @@ class PresetPage(QWizardPage):
         self.completeChanged.emit()
 
     def _read(self, raw: Any) -> None:
-        from workbench.importing.presets import all_presets, norm_header, score
+        from workbench.importing.presets import all_presets, score
 
         self.wiz.raw = raw
         several = len(raw.sheets) > 1
@@ -293,23 +296,17 @@ class PresetPage(QWizardPage):
             self.sheets.setCurrentIndex(raw.sheets.index(raw.sheet))
         self.sheets.blockSignals(False)
         self.wiz.sheet = raw.sheet if several else None
-        have = {norm_header(h) for h in raw.headers}
         scored = sorted(((score(p, raw.headers), p) for p in all_presets()), key=lambda sp: -sp[0])
         self.table.setRowCount(len(scored))
         self.combo.blockSignals(True)
-        for r, (s, p) in enumerate(scored):
-            found = [f for f, c in p.columns.items() if norm_header(c) in have]
-            missing = [f for f in p.required() if norm_header(p.columns.get(f, "")) not in have]
-            why = (
-                f"missing required column(s) for {', '.join(missing)}"
-                if missing
-                else f"{len(found)} of {len(p.columns)} columns found ({', '.join(found)})"
-            )
-            for c, text in enumerate((f"{p.title or p.name} [{p.name}]", f"{s:.2f}", why)):
+        for r, (_s, p) in enumerate(scored):
+            match = preset_match(p, raw.headers)
+            why = match.why(len(p.columns))
+            for c, text in enumerate((preset_words(p), f"{match.share:.0%}", why)):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(why if c else f"{text} (the preset “{p.name}” on the command line)")
                 self.table.setItem(r, c, item)
-            self.combo.addItem(f"{p.title or p.name} — score {s:.2f}", p)
+            self.combo.addItem(f"{preset_words(p)} — {match.share_words()}", p)
         self.combo.blockSignals(False)
         best = scored[0] if scored and scored[0][0] > 0 else None
         where = f"Worksheet <b>{raw.sheet}</b> of {len(raw.sheets)}: " if several else ""
@@ -320,9 +317,9 @@ class PresetPage(QWizardPage):
             )
         else:
             self.status.setText(
-                where + f"{raw.n_rows:,} rows. Detected: <b>{best[1].title or best[1].name}</b> "
-                f"(score {best[0]:.2f}; "
-                "the share of its columns found in the header). Change it below if it is wrong."
+                where + f"{raw.n_rows:,} rows. Detected: <b>{escape(preset_words(best[1]))}</b> "
+                f"({preset_match(best[1], raw.headers).share_words()}: the share of its columns found in the "
+                "header, the required ones counting twice). Change it below if it is wrong."
             )
         self.combo.setCurrentIndex(0)
         self._picked(0)
@@ -630,6 +627,7 @@ class PreviewPage(QWizardPage):
 
     def _done(self, result: Any) -> None:
         self.wiz.result = result
+        zone = self.wiz.shown_zone(self.wiz.tz)
         t = result.tickets
         n = min(PREVIEW_ROWS, len(t))
         self.table.setRowCount(n)
@@ -638,10 +636,10 @@ class PreviewPage(QWizardPage):
             values = (
                 str(t.ids[r]),
                 PRIORITIES[int(t.priority[r])],
-                _when(t.opened[r]),
-                _when(t.first_response[r]),
-                _when(t.resolved[r]),
-                _when(t.closed[r]),
+                _when(t.opened[r], zone),
+                _when(t.first_response[r], zone),
+                _when(t.resolved[r], zone),
+                _when(t.closed[r], zone),
                 team,
             )
             for c, v in enumerate(values):
@@ -649,9 +647,10 @@ class PreviewPage(QWizardPage):
         self.table.resizeColumnsToContents()
         notes = "".join(f"<br>Note: {n}" for n in result.notes[:5])
         self.status.setText(
-            f"Preset <b>{result.preset.name}</b>: {result.rows_read:,} rows read, {len(t):,} valid tickets, "
-            f"{len(result.status_log):,} status changes, {len(result.rejected):,} rows rejected. "
-            f"The first {n} tickets as they will be stored (times in UTC):{notes}"
+            f"Read as <b>{escape(preset_words(result.preset))}</b>: {result.rows_read:,} rows read, "
+            f"{len(t):,} valid tickets, {len(result.status_log):,} status changes, "
+            f"{len(result.rejected):,} rows rejected. The first {n} tickets as they will be stored "
+            f"({self.wiz.zone_words(zone)}):{notes}"
         )
         self._finish()
 
@@ -659,13 +658,13 @@ class PreviewPage(QWizardPage):
         return self.wiz.result is not None
 
 
-def _record_cell(value: Any) -> str:
+def _record_cell(value: Any, zone: tzinfo = UTC) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        return format_instant(int(value.timestamp()), zone, with_zone=True)
     if hasattr(value, "isoformat"):  # a KPI month
         return str(value.isoformat())[:7]
     return str(value)
@@ -739,19 +738,20 @@ class RecordsPage(QWizardPage):
         columns = list(required + optional)
         self.table.clear()
         self.table.setColumnCount(len(columns))
-        self.table.setHorizontalHeaderLabels(columns)
+        self.table.setHorizontalHeaderLabels([field_words(c) for c in columns])
         shown = result.records[:PREVIEW_ROWS]
+        zone = self.wiz.shown_zone(self.tz.currentText().strip() or None)
         self.table.setRowCount(len(shown))
         for r, rec in enumerate(shown):
             for c, col in enumerate(columns):
-                self.table.setItem(r, c, QTableWidgetItem(_record_cell(getattr(rec, col, None))))
+                self.table.setItem(r, c, QTableWidgetItem(_record_cell(getattr(rec, col, None), zone)))
         self.table.resizeColumnsToContents()
         title = RECORD_TITLES[result.kind]
         self.status.setText(
             f"<b>{title[0].upper() + title[1:]}</b>: {len(result.records):,} valid, "
             f"{len(result.rejected):,} rows rejected. Imported, they replace the {title} of the data source "
             f"(its tickets and other records stay). The first {len(shown)} as they will be stored "
-            "(times in UTC):"
+            f"({self.wiz.zone_words(zone)}):"
         )
         self.completeChanged.emit()
 
@@ -841,6 +841,18 @@ class ImportWizard(QWizard):
             (RECORDS, self.records_page),
         ):
             self.setPage(page_id, page)
+
+    def shown_zone(self, chosen: str | None) -> tzinfo:
+        """The zone a preview shows times in: the one chosen for the file's times, else
+        the window's (the contract's zone unless the preferences name another)."""
+        if chosen:
+            return display_zone(None, chosen)
+        state = getattr(self.window_, "state", None)
+        return state.display_zone() if state is not None else UTC
+
+    def zone_words(self, zone: tzinfo) -> str:
+        """How a preview names its zone: ``times in America/Toronto``."""
+        return f"times in {zone_name(zone)}"
 
     @property
     def path(self) -> str:

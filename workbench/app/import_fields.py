@@ -1,24 +1,34 @@
 """What the import wizard says about a ticket export's fields, in words: each field's
 name as a person reads it (``provider_sla_breached`` -> "Provider says SLA breached"),
-a few of the file's own values beside it, whether its times need a time zone, and the
-reading errors told in the wizard's terms rather than the command line's options."""
+a preset by its title (``servicenow-incident`` -> "ServiceNow incident list export") and
+how well it matches a file's header, a few of the file's own values beside a field,
+whether its times need a time zone, and the reading errors told in the wizard's terms
+rather than the command line's options."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.importing.core import DATE_FIELDS
 
+if TYPE_CHECKING:
+    from workbench.importing.presets import Preset
+
 __all__ = [
     "FIELD_WORDS",
     "TIME_FIELDS",
+    "PresetMatch",
     "field_words",
     "gui_advice",
     "naive_time_example",
+    "preset_match",
+    "preset_words",
     "sample_values",
 ]
 
@@ -38,20 +48,70 @@ FIELD_WORDS: Mapping[str, str] = {
     "updated_at": "Updated at",
     "sequence": "Order of the updates",
     "reopen_count": "Times reopened",
+    "close_code": "Close code",
     "ticket_id": "Ticket number",
     "at": "Changed at",
+    # backups, restore tests, outages and KPI months (spelled out unless named here)
+    "success": "Succeeded",
+    "maintenance": "Planned maintenance",
+    "month": "Month",
 }
+ROW_FIELD = "(row)"  # a rejected row as a whole (it could not be read), not one of its fields
 
 TIME_FIELDS = DATE_FIELDS  # the fields that hold a date and time (the importer's own list)
 
 
 def field_words(field: str) -> str:
     """The words for an import field; a field without its own words is spelled out."""
+    if field == ROW_FIELD:
+        return "The whole row"
     known = FIELD_WORDS.get(field)
     if known is not None:
         return known
     text = field.replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+def preset_words(preset: Preset) -> str:
+    """A preset as a person reads it: its title, or (a saved preset without one) its
+    name spelled out (``my-jira_export`` -> "My jira export")."""
+    if preset.title.strip():
+        return preset.title.strip()
+    text = re.sub(r"[-_.]+", " ", preset.name).strip()
+    return text[:1].upper() + text[1:] if text else preset.name
+
+
+@dataclass(frozen=True)
+class PresetMatch:
+    """How a preset fits a file's header: the share of its columns found (0 to 1, the
+    required ones counting twice; 0 while a required one is missing), the fields whose
+    column was found and the required fields whose column was not."""
+
+    share: float
+    found: tuple[str, ...]
+    missing: tuple[str, ...]
+
+    def share_words(self) -> str:
+        """``85% match``."""
+        return f"{self.share:.0%} match"
+
+    def why(self, columns: int) -> str:
+        """Why the preset scores so, in field words (``columns``: how many it maps)."""
+        if self.missing:
+            return f"no column for {', '.join(field_words(f) for f in self.missing)} (required)"
+        found = ", ".join(field_words(f) for f in self.found)
+        return f"{len(self.found)} of {columns} columns found ({found})"
+
+
+def preset_match(preset: Preset, headers: list[str]) -> PresetMatch:
+    """How ``preset`` fits ``headers`` (the detection's own share, without its tie-breaker)."""
+    from workbench.importing.presets import match_share, norm_header
+
+    have = {norm_header(h) for h in headers}
+    found = tuple(f for f, c in preset.columns.items() if norm_header(c) in have)
+    missing = tuple(f for f in preset.required() if norm_header(preset.columns.get(f, "")) not in have)
+    share, _count = match_share(preset, headers)
+    return PresetMatch(share, found, missing)
 
 
 def sample_values(

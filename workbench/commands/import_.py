@@ -37,6 +37,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("file", metavar="FILE", nargs="?")
     p.add_argument("--list-presets", action="store_true", help="list the import presets (built-in and saved) "
                    "and exit")
+    p.add_argument("--list-fields", action="store_true", help="list the fields a mapping or --map names, "
+                   "each with what it holds (the words the import wizard shows) and where it is required, "
+                   "and exit")
     add_mapping_options(p)
     p.add_argument("--save-preset", metavar="NAME", help="after the import, save the mapping used as preset "
                    "NAME where presets are loaded from (the path is printed)")
@@ -54,7 +57,7 @@ def add_mapping_options(p: argparse.ArgumentParser, scope: str = "") -> None:
     p.add_argument("--mapping", metavar="FILE.yaml", help=f"{scope}a column mapping: a preset file "
                    "(YAML/JSON, as import --save-preset writes it) or lines 'field: column header' "
                    "(fields: id, priority, opened_at, first_response_at, resolved_at, closed_at, category, "
-                   "team, provider_sla_met, …)")
+                   "team, provider_sla_met, …; see import --list-fields)")
     p.add_argument("--map", metavar="FIELD=COLUMN", action="append", default=[],
                    help=f"{scope}the export's column for one field, e.g. --map id='Ticket ID' (repeatable; "
                    "adds to or overrides --preset/--mapping)")
@@ -77,6 +80,22 @@ def _list_presets(as_json: bool) -> int:
     for r in rows:
         print(f"{r['name']:28} {r['kind']:10} {r['origin']:8} {r['title']}")
     print(f"saved presets are read from {presets_dir()}")
+    return 0
+
+
+def _list_fields(as_json: bool) -> int:
+    from workbench.app.import_fields import field_words
+    from workbench.importing.presets import ALL_FIELDS, REQUIRED
+
+    rows = [{"field": f, "words": field_words(f),
+             "required_for": [kind for kind, req in REQUIRED.items() if f in req]}
+            for f in dict.fromkeys(ALL_FIELDS)]
+    if as_json:
+        print(json.dumps({"fields": rows}, indent=2, ensure_ascii=False))
+        return 0
+    for r in rows:
+        required = f"required for {', '.join(r['required_for'])}" if r["required_for"] else ""
+        print(f"{r['field']:24} {r['words']:30} {required}".rstrip())
     return 0
 
 
@@ -165,8 +184,10 @@ def run(args: argparse.Namespace) -> int:
 
     if args.list_presets:
         return _list_presets(args.json)
+    if args.list_fields:
+        return _list_fields(args.json)
     if not args.workspace or not args.file:
-        raise CommandError("import needs WORKSPACE and FILE (or --list-presets)")
+        raise CommandError("import needs WORKSPACE and FILE (or --list-presets, --list-fields)")
     preset = preset_from_args(args)
     if args.save_preset:
         try:

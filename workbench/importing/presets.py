@@ -386,7 +386,10 @@ def save_preset(preset: Preset, fmt: Literal["json", "yaml"] = "json") -> Path:
     return path
 
 
-def score(preset: Preset, headers: list[str]) -> float:
+def match_share(preset: Preset, headers: list[str]) -> tuple[float, int]:
+    """How well ``headers`` match the preset: the share of its columns and signature the
+    header holds (a required column counting twice; 0 to 1, 0 when a required one is
+    missing) and how many of them it holds."""
     have = {norm_header(h) for h in headers}
     required = set(preset.required())
     total = matched = 0.0
@@ -398,13 +401,20 @@ def score(preset: Preset, headers: list[str]) -> float:
             matched += w
             count += 1
         elif fld in required:
-            return 0.0
+            return 0.0, 0
     for col in preset.signature:
         total += 1.0
         if norm_header(col) in have:
             matched += 1.0
             count += 1
-    return matched / total + 0.001 * count
+    return matched / total, count
+
+
+def score(preset: Preset, headers: list[str]) -> float:
+    """The detection score: :func:`match_share`, with the number of columns found as a
+    tie-breaker (so it may pass 1 a little; ranking only, not a share)."""
+    share, count = match_share(preset, headers)
+    return share + 0.001 * count
 
 
 def detect(headers: list[str], presets: list[Preset] | None = None) -> tuple[Preset | None, float]:
