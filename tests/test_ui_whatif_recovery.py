@@ -5,6 +5,7 @@ replay (workbench.engine.recovery_replay), not read back from the panel."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -303,3 +304,37 @@ def test_recovery_work_waits_for_its_tab(qtbot, window, records) -> None:
     assert panel.service.engine is None and panel.service.result is None and panel.service.idle()
     _panel(qtbot, window)  # shows the Recovery tab
     assert panel.service.engine is not None and panel.service.result is not None
+
+
+class _CountedRecords(tuple):  # type: ignore[type-arg]
+    """Records that count the passes over them on the GUI thread (the pool's work, the
+    Overview's warnings, reads them too)."""
+
+    passes = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        if threading.current_thread() is threading.main_thread():
+            type(self).passes += 1
+        return super().__iter__()
+
+
+@pytest.mark.window([CONTRACT], tickets=300, view="whatif")
+def test_a_scenario_change_does_not_read_every_record_again(qtbot, window, records) -> None:
+    """The panel's systems and services come from the records once per set of records
+    (a pass over tens of thousands of backups on the GUI thread), not at every slider move;
+    new records are read again."""
+    _CountedRecords.passes = 0
+    backups = _CountedRecords(records.backups)
+    history = replace(window.state.history, backups=backups, restore_tests=records.restore_tests,
+                      outages=records.outages)
+    window.state.set_records(history)
+    panel = view_of(window, "whatif", WhatIfView).recovery
+    read = _CountedRecords.passes
+    assert read >= 1 and SYSTEM in panel.rpo
+    slider = view_of(window, "whatif", WhatIfView).controls[("P1", "resolution")].slider
+    for step in (3, 2, 1):
+        slider.setValue(slider.value() - step)
+    qtbot.waitUntil(lambda: window.simulation.idle(), timeout=15_000)
+    assert _CountedRecords.passes == read  # the panel's controls synced without a pass over the records
+    window.state.set_records(replace(history, backups=_CountedRecords(records.backups[:10])))
+    assert _CountedRecords.passes > read

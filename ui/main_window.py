@@ -559,6 +559,7 @@ class MainWindow(QMainWindow):
         token = self._load_token
         if self.state.is_open:
             heap.release()  # the workspace open now is replaced: its objects may go
+        heap.hold()  # no full collection while it is read (settled once its records are in)
         self.statusBar().showMessage(f"Opening {path}…")
         p = Path(path)
         self._workspace_changed()
@@ -633,6 +634,9 @@ class MainWindow(QMainWindow):
         if self._warm is not None:
             return
         from ui.views import preload
+
+        heap.settle()  # what the window is made of (Qt, the store, its own modules): long-lived
+        heap.hold()  # no full collection while the modules come in (settled when they are)
 
         self._warm = run_in_background(
             preload, on_done=guard(self, self._warmed_up), on_error=guard(self, self._warmed_up)
@@ -966,6 +970,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ errors
     def _failed(self, what: str) -> Any:
         def handler(exc: BaseException) -> None:
+            heap.resume()  # a load that failed holds no collection back
             self.loading = False
             self.state.records_pending = False
             self._workspace_changed()

@@ -34,6 +34,14 @@ class WhatIf:
 MAX_FLIPS = 5000
 
 
+def _build_engine(tickets: Any, status_log: Any, progress: Any) -> Any:
+    """The engine for a history, built on a pool thread (where its module is imported too:
+    the GUI thread neither imports it nor waits for the preload's import of it)."""
+    from workbench.engine.simulate import Engine
+
+    return Engine(tickets, status_log, progress=progress)
+
+
 class SimulationService(QObject):
     engine_ready = Signal()
     baseline_ready = Signal(object)  # SimulationResult
@@ -74,12 +82,10 @@ class SimulationService(QObject):
             if superseded is not None:
                 self._set_busy(False)
             return
-        from workbench.engine.simulate import Engine
-
         gen = self._generation
         self._set_busy(True)
         self._engine_task = run_in_background(
-            Engine,
+            _build_engine,
             tickets,
             self.state.history.status_log,
             on_done=guard(self, lambda eng: self._engine_built(gen, eng)),

@@ -428,6 +428,7 @@ class RecoveryPanel(QWidget):
         self.rto: dict[str, DurationControl] = {}
         self.uptime: dict[str, QDoubleSpinBox] = {}
         self._names: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+        self._recorded: tuple[tuple[Any, ...], tuple[list[str], list[str]]] | None = None
 
         from matplotlib.figure import Figure
 
@@ -497,6 +498,7 @@ class RecoveryPanel(QWidget):
             self.chart_page.setCurrentWidget(self.chart)
             self.sync_controls()
             return
+        self._recorded = None  # no records (a workspace closed): none kept alive here
         if st.records_pending:
             self.empty.set_text("Loading the records…",
                                 "The backups, restore tests and outages are on their way.")
@@ -531,10 +533,21 @@ class RecoveryPanel(QWidget):
         for c in contracts:
             systems.update({s.name: None for s in c.backup.systems})
             services.update({u.service: None for u in c.uptime})
-        recorded = {b.system for b in h.backups} | {r.system for r in h.restore_tests}
-        systems.update({n: None for n in sorted(recorded)})
-        services.update({n: None for n in sorted({o.service for o in h.outages})})
+        recorded, outages = self._recorded_names(h)
+        systems.update({n: None for n in recorded})
+        services.update({n: None for n in outages})
         return tuple(systems), tuple(services)
+
+    def _recorded_names(self, h: Any) -> tuple[list[str], list[str]]:
+        """The systems the backups and restore tests name and the services the outages
+        name, sorted; read once per set of records (a pass over every record, tens of
+        thousands on a long history: not again at every scenario change)."""
+        key = (h.backups, h.restore_tests, h.outages)
+        cached = self._recorded
+        if cached is None or any(a is not b for a, b in zip(cached[0], key, strict=True)):
+            systems = {b.system for b in h.backups} | {r.system for r in h.restore_tests}
+            cached = self._recorded = (key, (sorted(systems), sorted({o.service for o in h.outages})))
+        return cached[1]
 
     def _rebuild_controls(self, names: tuple[tuple[str, ...], tuple[str, ...]]) -> None:
         for grid in (self.systems_grid, self.uptime_grid):
