@@ -403,3 +403,49 @@ def test_a_quarter_not_over_is_reported_to_date() -> None:
         "The quarter is not over at the as-of instant: its figures are to date."
     )
     assert r.as_of == date(2026, 10, 20)
+
+
+def test_the_history_is_prepared_and_replayed_once_per_contract(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The figures, the warning signs' history checks (W08, W09) and the proposal's what-if share
+    one prepared engine: the history is prepared once and each contract replayed once, and the
+    warning signs found so are those a lint of its own finds."""
+    from workbench.engine import simulate as sim
+    from workbench.warnings import lint
+
+    prepared: list[int] = []
+    runs: list[str] = []
+    init, run = sim.Engine.__init__, sim.Engine.run
+
+    def counting_init(self, *a, **kw):  # type: ignore[no-untyped-def]
+        prepared.append(1)
+        init(self, *a, **kw)
+
+    def counting_run(self, contract, progress=None):  # type: ignore[no-untyped-def]
+        runs.append(contract.version)
+        return run(self, contract, progress)
+
+    monkeypatch.setattr(sim.Engine, "__init__", counting_init)
+    monkeypatch.setattr(sim.Engine, "run", counting_run)
+    h, c = history(), contract()
+    proposal = contract_from_data(dict(CONTRACT, version="2027 proposal", status="proposal"))
+    r = build_qbr(h, c, Quarter(2026, 3), proposal=proposal)
+    # the figures and W09 replay 2026 (W09's replay reuses the cached clock), the what-if the proposal
+    assert prepared == [1] and runs == ["2026", "2026", "2027 proposal"]
+    prepared.clear()
+    alone = lint(c, h, r.as_of_instant)
+    assert prepared == [1]  # a lint prepares its own, once for W08 and W09 together
+    assert [f.to_dict() for f in r.findings] == [f.to_dict() for f in alone]
+    assert {f.code for f in alone} >= {"W09"}
+
+
+def test_lint_refuses_an_engine_of_another_history_or_as_of() -> None:
+    from workbench.engine.simulate import Engine
+    from workbench.warnings import lint
+
+    h, c = history(), contract()
+    at_ = int(h.latest_instant())
+    with pytest.raises(ValueError, match="another history or as-of"):
+        lint(c, h, at_, engine=Engine(h.tickets, None, at_ - D))
+    with pytest.raises(ValueError, match="another history or as-of"):
+        lint(c, history(), at_, engine=Engine(h.tickets, None, at_))
+    assert lint(c, h, at_, engine=Engine(h.tickets, None, at_)) == lint(c, h, at_)

@@ -227,19 +227,19 @@ def paused_seconds(
     wanted = set(pause_statuses)
     paused_code = np.array([n in wanted for n in status_log.status_names] + [False], dtype=bool)
     codes = np.where(status_log.status < 0, len(status_log.status_names), status_log.status)
-    is_pause = paused_code[codes]
-    t = status_log.ticket
-    at = status_log.at
-    same_next = np.zeros(len(t), dtype=bool)
-    same_next[:-1] = t[1:] == t[:-1]
+    # Only the rows in a pause status count: each lasts to the ticket's next row, else to its stop.
+    rows = np.flatnonzero(paused_code[codes])
+    if not len(rows):
+        return out
+    ticket, at = status_log.ticket, status_log.at
+    t = ticket[rows]
+    following = np.minimum(rows + 1, len(ticket) - 1)
+    same_next = (rows + 1 < len(ticket)) & (ticket[following] == t)
     res = tickets.resolved[t]
     stop_ticket = np.where((res != MISSING) & (res <= as_of), res, as_of)
-    nxt = np.empty_like(at)
-    nxt[:-1] = at[1:]
-    seg_end = np.where(same_next, np.minimum(nxt, stop_ticket), stop_ticket)
-    seg_start = np.maximum(at, tickets.opened[t])
-    dur = np.clip(seg_end - seg_start, 0, None) * is_pause
-    np.add.at(out, t, dur)
+    seg_end = np.where(same_next, np.minimum(at[following], stop_ticket), stop_ticket)
+    seg_start = np.maximum(at[rows], tickets.opened[t])
+    np.add.at(out, t, np.clip(seg_end - seg_start, 0, None))
     return out
 
 

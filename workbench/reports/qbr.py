@@ -33,6 +33,7 @@ from workbench.analytics.kpis import (
     headline_rows,
     kpi_definition,
     month_starts,
+    outcomes_from_result,
 )
 from workbench.app.quarters import Quarter
 from workbench.engine import recovery
@@ -540,9 +541,15 @@ def _recovery_section(b: _Builder) -> QbrSection:
     c, h, cur = b.contract, b.history, b.cur
     start, end = cur.period.start, min(cur.period.end, b.as_of)
     # The quarter's backups, from the last successful one before it (the gap into the quarter counts).
-    before = [to_epoch(x.finished_at) for x in h.backups if x.success and to_epoch(x.finished_at) < start]
+    finished = [to_epoch(x.finished_at) for x in h.backups]  # once: the history holds many backups
+    before = [f for x, f in zip(h.backups, finished, strict=True) if x.success and f < start]
     lead = max(before) if before else start
-    backups = [x for x in h.backups if lead <= to_epoch(x.finished_at) < end]
+    kept = [(x, f) for x, f in zip(h.backups, finished, strict=True) if lead <= f < end]
+    backups = [x for x, _f in kept]
+    in_quarter: dict[str, int] = {}  # successful backups in the quarter, per system
+    for x, f in kept:
+        if x.success and f >= start:
+            in_quarter[x.system] = in_quarter.get(x.system, 0) + 1
     tests = [x for x in h.restore_tests if start <= to_epoch(x.started_at) < end]
     rep = recovery.recovery_report(c, History(backups=tuple(backups), restore_tests=tuple(tests)), as_of=end)
     rows: list[tuple[str, ...]] = []
@@ -551,9 +558,7 @@ def _recovery_section(b: _Builder) -> QbrSection:
         if not h.backups:
             rows.append((r["system"], fmt_hours(r["rpo_seconds"]), NOT_MEASURED, NOT_MEASURED, NOT_MEASURED))
             continue
-        in_q = sum(
-            1 for x in backups if x.system == r["system"] and x.success and to_epoch(x.finished_at) >= start
-        )
+        in_q = in_quarter.get(r["system"], 0)
         met = r["met"]
         rpo_breached += not met
         rows.append(
@@ -966,13 +971,18 @@ def build_qbr(
     adds its what-if and its redline summary.  ``as_of`` (epoch seconds) defaults to the
     history's latest instant.  Raises :class:`QbrError` for a quarter the history does
     not reach; reports and cancels through ``progress``."""
+    from workbench.engine.simulate import Engine
     from workbench.warnings import lint as default_lint
 
     if not len(history.tickets):
         raise QbrError("the workspace holds no tickets: import a ticket history first")
     at = int(as_of) if as_of is not None else int(history.latest_instant())
     report(progress, 0.0, "simulating the SLA clock")
-    ctx = KpiContext(contract, history, as_of=at, progress=scaled(progress, 0.0, 0.4))
+    # The history is prepared for the SLA engine once: the figures, the warning signs' history
+    # checks and the proposal's what-if all replay on it (its calendars and pauses are cached).
+    engine = Engine(history.tickets, history.status_log, at, scaled(progress, 0.0, 0.1))
+    outcomes = outcomes_from_result(engine.run(contract, scaled(progress, 0.1, 0.36)))
+    ctx = KpiContext(contract, history, as_of=at, outcomes=outcomes, progress=scaled(progress, 0.36, 0.4))
     zone = ctx.zone
     period = Period(*quarter.bounds(zone))
     first = int(history.tickets.opened.min())
@@ -998,7 +1008,9 @@ def build_qbr(
         if lint is not None:
             found = list(lint(contract, history, at))
         else:
-            found = list(default_lint(contract, history, at, progress=scaled(progress, 0.5, 0.75)))
+            found = list(
+                default_lint(contract, history, at, progress=scaled(progress, 0.5, 0.75), engine=engine)
+            )
     except Exception as exc:
         from workbench.progress import Cancelled
 
@@ -1019,7 +1031,8 @@ def build_qbr(
     label = proposal_label or (proposal.version if proposal is not None else "")
     if proposal is not None:
         report(progress, 0.8, "replaying the quarter under the proposal")
-        pctx = KpiContext(proposal, history, as_of=at, progress=scaled(progress, 0.8, 0.95))
+        replay = outcomes_from_result(engine.run(proposal, scaled(progress, 0.8, 0.93)))
+        pctx = KpiContext(proposal, history, as_of=at, outcomes=replay, progress=scaled(progress, 0.93, 0.95))
         prop_figures = _quarter_figures(pctx, history, quarter, at)
         sections.append(_whatif_section(b, label, prop_figures, proposal))
         sections.append(_redline_section(b, label, proposal))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from models.clock import Clock, utc_now
 from models.contract import Contract, load_contract
@@ -32,6 +32,9 @@ from workbench.warnings.base import (
     make_context,
     run_checks,
 )
+
+if TYPE_CHECKING:
+    from workbench.engine.simulate import Engine
 
 __all__ = [
     "CONTRACT_SUFFIXES",
@@ -62,6 +65,7 @@ def lint(
     codes: Iterable[str] | None = None,
     clock: Clock = utc_now,
     progress: ProgressCallback | None = None,
+    engine: Engine | None = None,
 ) -> list[Finding]:
     """Check a contract version or a contract document against the catalogue.
 
@@ -73,10 +77,13 @@ def lint(
     date when there is neither an ``as_of`` nor a history (W10's review age).
     ``progress`` is the progress/cancel callback of long calls (:mod:`workbench.progress`):
     the history checks replay the history through the SLA engine and report through it;
-    a cancelled lint raises ``Cancelled`` and has changed nothing.
+    a cancelled lint raises ``Cancelled`` and has changed nothing.  ``engine`` is the SLA
+    engine already prepared on ``history`` at the same as-of
+    (:class:`workbench.engine.simulate.Engine`), for a caller that has replayed the history
+    itself: the history checks reuse its replays instead of replaying again.
     """
     report(progress, 0.0, "reading the terms")
-    ctx = make_context(target, history, as_of, reference, mandates, clock)
+    ctx = make_context(target, history, as_of, reference, mandates, clock, engine)
     return run_checks(ctx, codes, scaled(progress, 0.02, 1.0))
 
 

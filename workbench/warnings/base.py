@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from models.clock import Clock, aware_utc, utc_now
 from models.contract import LITERAL_24X7, Contract, ContractError
@@ -36,6 +36,9 @@ from workbench.app.asof import parse_as_of
 from workbench.documents.extract import Extracted, Extraction, extract, to_contract
 from workbench.documents.reader import Clause, Document, document_from_clauses
 from workbench.progress import ProgressCallback, report, scaled
+
+if TYPE_CHECKING:
+    from workbench.engine.simulate import Engine, SimulationResult
 
 Severity = Literal["high", "medium", "low"]
 SEVERITIES: tuple[str, ...] = ("high", "medium", "low")
@@ -143,6 +146,25 @@ class LintContext:
     # the running check's share of the lint's progress/cancel callback (set by run_checks):
     # a check that replays the history passes it on to the SLA engine
     progress: ProgressCallback | None = None
+    # the history prepared for the SLA engine, shared by the history checks (see :meth:`engine`);
+    # a caller that has already prepared it for the same history and as-of hands it in
+    prepared: Engine | None = None
+
+    def engine(self) -> Engine:
+        """The SLA engine on ``history`` at ``as_of``, prepared once for every history check
+        (its calendars, pauses and replays are cached: W08 and W09 share them)."""
+        if self.prepared is None:
+            from workbench.engine.simulate import Engine
+
+            assert self.history is not None
+            self.prepared = Engine(self.history.tickets, self.history.status_log, self.as_of, self.progress)
+        return self.prepared
+
+    def simulate(self) -> SimulationResult:
+        """``contract`` replayed on ``history`` (as :func:`workbench.engine.simulate.simulate`
+        does it), on the shared :meth:`engine`."""
+        assert self.contract is not None
+        return self.engine().run(self.contract, self.progress)
 
     def where(self, name: str) -> str:
         """The clause that states a term, else ``missing``."""
@@ -317,9 +339,18 @@ def make_context(
     reference: Mapping[str, Mapping[str, str]] | None = None,
     mandates: Iterable[str] = (),
     clock: Clock = utc_now,
+    engine: Engine | None = None,
 ) -> LintContext:
-    """``clock`` gives today's date when neither ``as_of`` nor the history gives one."""
+    """``clock`` gives today's date when neither ``as_of`` nor the history gives one;
+    ``engine``, when given, is the SLA engine already prepared on ``history`` at the same
+    as-of (the history checks replay on it instead of preparing their own)."""
     epoch, today = _as_of(as_of, history)
+    if engine is not None and (
+        history is None
+        or engine.tickets is not history.tickets
+        or (epoch is not None and engine.as_of != epoch)
+    ):
+        raise ValueError("lint: the engine handed in was prepared on another history or as-of")
     if today is None:
         today = aware_utc(clock()).date()
     if isinstance(target, Contract):
@@ -349,6 +380,7 @@ def make_context(
         reference if reference is not None else REFERENCE_MATRIX,
         tuple(mandates),
         kind,
+        prepared=engine,
     )
 
 

@@ -29,9 +29,7 @@ MIN_TICKETS = 10
 def coverage(ctx: LintContext) -> Iterator[Finding]:
     if ctx.contract is None or ctx.history is None or len(ctx.history.tickets) == 0:
         return
-    from workbench.engine.simulate import Engine
-
-    engine = Engine(ctx.history.tickets, ctx.history.status_log, ctx.as_of, ctx.progress)
+    engine = ctx.engine()
     for p in ("P1", "P2"):
         t = ctx.contract.targets.get(p)  # type: ignore[call-overload]
         if t is None:

@@ -26,15 +26,18 @@ TARGET_WORDS = {k: "the " + v for k, v in DAY_TARGET_WORDS.items()}
 def missed(ctx: LintContext) -> Iterator[Finding]:
     if ctx.contract is None or ctx.history is None or len(ctx.history.tickets) == 0:
         return
-    from workbench.engine.simulate import simulate
-
     c = ctx.contract
     tickets = ctx.history.tickets
-    result = simulate(c, tickets, ctx.history.status_log, ctx.as_of, ctx.progress)
+    result = ctx.simulate()
+
+    behind: dict[tuple[str, str], tuple[str, ...]] = {}  # both findings of a target name the same tickets
 
     def breached(p: str, metric: str) -> tuple[str, ...]:
-        mask = (result.metric(metric).outcome == BREACHED) & (tickets.priority == PRIORITIES.index(p))
-        return tuple(str(i) for i in tickets.ids[mask])
+        got = behind.get((p, metric))
+        if got is None:
+            mask = (result.metric(metric).outcome == BREACHED) & (tickets.priority == PRIORITIES.index(p))
+            got = behind[(p, metric)] = tuple(map(str, tickets.ids[mask]))
+        return got
 
     for p, pr in sorted(result.by_priority.items()):
         t = c.targets.get(p)  # type: ignore[call-overload]
