@@ -310,3 +310,25 @@ def test_the_period_filter_takes_local_days_of_the_zone_times_are_shown_in(qtbot
     state.set_zone_preference("UTC")
     assert view.date_to.date() == QDate(2026, 4, 1) and view.date_from.date() == QDate(2026, 3, 9)
     assert shown(date(2026, 4, 1), date(2026, 4, 1)) == ["B", "C"]
+
+
+def test_the_status_history_fits_beside_the_timeline_at_laptop_size(qtbot) -> None:
+    """At 1366x768 the status history shows every column whole, without a sideways scroll
+    bar: the timeline's sentences wrap instead of holding the split at their one-line
+    width ("Response: target next business day on the business hours calendar, still
+    running at the as-of date")."""
+    view, _history, _t0 = _tickets_view(qtbot)
+    row = next(r for r in range(view.model.rowCount()) if view.model.ticket_index(r) == 1)
+    view.table.selectRow(row)  # the P3 ticket: still running, the longest sentences
+    qtbot.wait(50)
+    audit = view.audit
+    clock, _side = audit.split.sizes()
+    assert clock <= audit.split.width() * 53 // 100, "the clock side holds the split past its share"
+    table = audit.history
+    assert table.rowCount() >= 1
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0, timeout=2000)
+    header = table.horizontalHeader()
+    fm = header.fontMetrics()
+    for col in range(table.columnCount()):
+        words = table.horizontalHeaderItem(col).text().split("\n")
+        assert all(fm.horizontalAdvance(w) <= header.sectionSize(col) for w in words), words

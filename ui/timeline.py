@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.contract import LITERAL_24X7, PRIORITIES, parse_target
+from models.contract import PRIORITIES, parse_target
 from ui.state import AppState
 from workbench.app.localtime import format_instant, zone_label
 from workbench.app.ticket_time import FINAL, ONGOING, duration_words, status_history
+from workbench.app.words import calendar_words
 
 KIND_COLORS = {
     "covered": QColor("#2f81f7"),
@@ -256,7 +257,7 @@ class _MetricRow(QWidget):
         layout.addWidget(self.detail)
 
 
-HISTORY_HEADERS = ("Status", "From", "Lasted", "Response clock", "Resolution clock")
+HISTORY_HEADERS = ("Status", "From", "Lasted", "Response\nclock", "Resolution\nclock")
 CLOCK_TIPS = {
     "ran": "The clock counted this much covered time while the ticket was in this status",
     "paused": "A pause status of the contract: the clock stops while the client is waited for",
@@ -437,9 +438,11 @@ class AuditPanel(QWidget):
             target = f"target {audit.target.replace('_', ' ')}"
         end = ("until the first response" if metric == "response" else "until resolved") \
             if audit.ended_by_event else "still running at the as-of date"
-        row.title.setText(f"{metric.capitalize()}: {target} on {_calendar_words(audit.calendar)}, {end}")
+        # the title says the terms, the line under the bar what the clock did: two short
+        # lines that fit beside the status history at laptop sizes
+        row.title.setText(f"{metric.capitalize()}: {target}, {calendar_words(audit.calendar)}")
         row.title.setToolTip(_calendar_detail(audit.calendar, contract))
-        row.detail.setText(", ".join(parts))
+        row.detail.setText(f"{end[0].upper()}{end[1:]}: {', '.join(parts)}")
 
 
 def _target_seconds(target: str | None) -> int | None:
@@ -449,10 +452,6 @@ def _target_seconds(target: str | None) -> int | None:
         return parse_target(target)[1]
     except ValueError:
         return None
-
-
-def _calendar_words(name: str) -> str:
-    return "the 24x7 clock" if name == LITERAL_24X7 else f"the {name.replace('_', ' ')} hours calendar"
 
 
 def _calendar_detail(name: str, contract: Any) -> str:
