@@ -330,5 +330,7 @@ def test_the_status_history_fits_beside_the_timeline_at_laptop_size(qtbot) -> No
     header = table.horizontalHeader()
     fm = header.fontMetrics()
     for col in range(table.columnCount()):
-        words = table.horizontalHeaderItem(col).text().split("\n")
+        item = table.horizontalHeaderItem(col)
+        assert item is not None
+        words = item.text().split("\n")
         assert all(fm.horizontalAdvance(w) <= header.sectionSize(col) for w in words), words
