@@ -257,3 +257,21 @@ def test_read_logo_refuses_what_is_not_a_picture(tmp_path: Path) -> None:
     big.write_bytes(b"\x89PNG" + b"0" * 2_100_000)
     with pytest.raises(ValueError, match="at most 2 MB"):
         read_logo(big)
+
+
+def test_default_paper_names_the_rule_the_documents_follow(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dialogs' default (key and why) is the paper a document gets when none is chosen."""
+    from models.contract import contract_from_data
+    from workbench.reports.pdf.template import default_paper, page_size_for
+
+    base: dict[str, Any] = {"name": "SLA", "version": "1", "targets": {"P1": {"response": "1h"}}}
+    cal = {"timezone": "UTC", "weekly": {"mon": ["08:00-17:00"]}}
+    for country, key in (("CA", "letter"), ("US", "letter"), ("FR", "a4")):
+        c = contract_from_data({**base, "calendars": {"b": {**cal, "holidays": {"country": country}}}})
+        assert default_paper(c) == (key, f"the client's country, {country}")
+        assert page_size_for(c) == page_size_for(c, key)
+    bare = contract_from_data(base)
+    for loc, key in (("en_US.UTF-8", "letter"), ("de_DE.UTF-8", "a4")):
+        monkeypatch.setenv("LC_ALL", loc)
+        assert default_paper(bare) == (key, "the computer's locale")
+        assert page_size_for(bare) == page_size_for(bare, key)

@@ -99,3 +99,34 @@ def test_rationale_only_for_material_changes_and_a_clean_default_file(qtbot, win
 
     assert path.parent == documents_folder()  # not the workspace's (for the demo: a hidden data folder)
     assert redline_file_name("2025/26: a*b", "  ") == "Redline 2025-26- a-b to version.pdf"
+
+
+def _page_size(path) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    box = PdfReader(str(path)).pages[0].mediabox
+    return float(box.width), float(box.height)
+
+
+def test_paper_defaults_by_the_clients_country_and_reaches_the_pdf(qtbot, window, tmp_path) -> None:
+    from reportlab.lib.pagesizes import A4, LETTER
+
+    dlg = ExportDialog(window)
+    qtbot.addWidget(dlg)
+    # the contracts' holidays are Canadian: Letter, as the redline and report commands choose it
+    assert dlg.paper.currentData() == "letter"
+    assert dlg.paper.currentText() == "Letter (the default: the client's country, CA)"
+    assert [dlg.paper.itemText(i) for i in range(dlg.paper.count())][1] == "A4"
+    a4 = dlg.paper.findData("a4")
+    dlg.paper.setCurrentIndex(a4)
+    dlg.paper.activated.emit(a4)  # as a click on the item does
+    dlg.refresh()  # the versions change: the user's choice stays
+    assert dlg.paper.currentData() == "a4"
+    for key, size in (("a4", A4), ("letter", LETTER)):
+        dlg.paper.setCurrentIndex(dlg.paper.findData(key))
+        out = tmp_path / f"redline-{key}.pdf"
+        dlg.path.setText(str(out))
+        assert dlg.export() is not None
+        qtbot.waitUntil(lambda: dlg.task is None, timeout=60_000)
+        assert dlg.written == out, dlg.status.text()
+        assert _page_size(out) == pytest.approx(size, abs=0.01)

@@ -42,6 +42,8 @@ from ui.tasks import Task, run_with_progress
 from workbench.app.asof import Clock, default_as_of, utc_now
 from workbench.app.redline import administrative_terms, default_proposed, material_terms, redline_file_name
 
+PAPERS = (("Letter", "letter"), ("A4", "a4"))
+
 
 def documents_folder() -> Path:
     """The user's Documents folder (where a person looks for an exported PDF), else home."""
@@ -199,6 +201,12 @@ class ExportDialog(ExportOutcome, QDialog):
         self.as_of.setCalendarPopup(True)
         self.as_of.setDisplayFormat("yyyy-MM-dd")
         form.addRow("History as of", self.as_of)
+        self.paper = QComboBox()
+        for label, key in PAPERS:
+            self.paper.addItem(label, key)
+        self.paper_chosen = False  # the user's own choice is kept when the versions change
+        self.paper.activated.connect(self._paper_activated)
+        form.addRow("Paper", self.paper)
         self._save_and_buttons(layout, form, "Save the PDF to", "Open the PDF")
         self.refresh()
 
@@ -238,6 +246,7 @@ class ExportDialog(ExportOutcome, QDialog):
         self.as_of.setDate(QDate(as_of.year, as_of.month, as_of.day))
         if not self.path.text() or self.written is None:
             self.path.setText(str(documents_folder() / redline_file_name(old.label, new.label)))
+        self._default_paper(new.contract)
         same = old is new
         self.export_button.setEnabled(not same)
         also = f"; also {', '.join(t.label.lower() for t in admin)}" if admin else ""
@@ -245,6 +254,20 @@ class ExportDialog(ExportOutcome, QDialog):
         text = "Choose two different versions." if same else f"{len(rows):,} change{plural}{also}."
         self.status.setText(" ".join(x for x in (text, self.cover_problem) if x))
         self._update_preview()
+
+    def _default_paper(self, contract: Any) -> None:
+        """Name the default paper (the CLI's and the QBR's rule) and select it, unless the
+        user chose one."""
+        from workbench.reports.pdf.template import default_paper
+
+        key, why = default_paper(contract)
+        for i, (label, k) in enumerate(PAPERS):
+            self.paper.setItemText(i, f"{label} (the default: {why})" if k == key else label)
+        if not self.paper_chosen:
+            self.paper.setCurrentIndex(self.paper.findData(key))
+
+    def _paper_activated(self, _index: int) -> None:
+        self.paper_chosen = True
 
     def set_rationale(self, key: str, text: str) -> None:
         for r in range(self.changes.rowCount()):
@@ -321,6 +344,7 @@ class ExportDialog(ExportOutcome, QDialog):
             logo=self.cover.logo,
             final=self.final.isChecked(),
             rationale=dict(self.rationale),
+            page_size=self.paper.currentData(),
         )
         h = self.state.history
         history = h if len(h.tickets) else None

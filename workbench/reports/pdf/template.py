@@ -97,6 +97,16 @@ def page_size_for(contract: Any, choice: str = "") -> tuple[float, float]:
     return page_size(choice, contract_country(contract))
 
 
+def default_paper(contract: Any) -> tuple[str, str]:
+    """The paper a document about ``contract`` gets when none is chosen (the rule of
+    :func:`page_size_for`), as the key a choice takes ("letter", "a4") and why, in words:
+    "the client's country, CA" or "the computer's locale"."""
+    country = contract_country(contract)
+    size = page_size_for(contract)
+    key = next(k for k, v in PAGE_SIZES.items() if v == size)
+    return key, f"the client's country, {country}" if country else "the computer's locale"
+
+
 @dataclass(frozen=True)
 class Cover:
     """Who the document comes from, shown on the cover's band: a name (the preparer's firm,
