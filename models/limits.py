@@ -56,9 +56,9 @@ RATIONALE_ENTRIES = 10_000
 RATIONALE_CHARS = 20_000  # the reason given for one change
 
 # ------------------------------------------------------------------ tabular exports (CSV, TSV, XLSX)
-TABLE_FILE_BYTES = 4 * GiB
-TABLE_ROWS = 20_000_000
-TABLE_COLUMNS = 1_000
+TABLE_FILE_BYTES = 4 * GiB  # the file as stored (a .csv.gz packed; unpacked, DECOMPRESSED_BYTES)
+TABLE_ROWS = 20_000_000  # data rows, counted once the table is read, before anything is imported
+TABLE_COLUMNS = 1_000  # columns of the header row, counted before the rows are read (CSV)
 FIELD_CHARS = 100_000  # one cell
 
 # ------------------------------------------------------------------ compressed inputs
@@ -99,6 +99,10 @@ RAISABLE: dict[str, tuple[str, str]] = {
     "unpacked-size": ("DECOMPRESSED_BYTES", "bytes"),
     "zip-unpacked-size": ("ZIP_UNPACKED_BYTES", "bytes"),
     "redline-chars": ("REDLINE_CHARS", ""),
+    "table-size": ("TABLE_FILE_BYTES", "bytes"),
+    "table-rows": ("TABLE_ROWS", ""),
+    "table-columns": ("TABLE_COLUMNS", ""),
+    "field-chars": ("FIELD_CHARS", ""),
 }
 # each in words, for people (the app's Preferences): NAME -> (what is limited, what a count counts)
 RAISABLE_WORDS: dict[str, tuple[str, str]] = {
@@ -113,6 +117,10 @@ RAISABLE_WORDS: dict[str, tuple[str, str]] = {
     "unpacked-size": ("Largest unpacked .csv.gz", ""),
     "zip-unpacked-size": ("Largest unpacked DOCX or XLSX", ""),
     "redline-chars": ("Clause text laid out in a redline", "characters"),
+    "table-size": ("Largest ticket, status or record export (CSV, XLSX, .csv.gz)", ""),
+    "table-rows": ("Rows of an export", "rows"),
+    "table-columns": ("Columns of an export", "columns"),
+    "field-chars": ("Longest field of an export", "characters"),
 }
 _OPTION_OF = {const: name for name, (const, _unit) in RAISABLE.items()}
 DEFAULTS: dict[str, int] = {name: globals()[const] for name, (const, _unit) in RAISABLE.items()}
@@ -264,6 +272,27 @@ def check_file_size(path: str | os.PathLike[str], limit: int, what: str = "file 
     return size
 
 
+def check_table_file(path: str | os.PathLike[str]) -> None:
+    """Refuse a ticket, status or record export (CSV, TSV, XLSX, .csv.gz) larger than
+    ``TABLE_FILE_BYTES`` as stored, before it is read."""
+    check_file_size(path, TABLE_FILE_BYTES, raise_with="TABLE_FILE_BYTES")
+
+
+def check_table_shape(source: str | os.PathLike[str], columns: int, rows: int | None = None) -> None:
+    """Refuse a table with more columns (its header row) or data rows than the budget."""
+    check_count(source, "columns", columns, TABLE_COLUMNS, "columns", "TABLE_COLUMNS")
+    if rows is not None:
+        check_count(source, "rows", rows, TABLE_ROWS, "rows", "TABLE_ROWS")
+
+
+def check_field(source: str | os.PathLike[str], line: int, column: str, chars: int) -> None:
+    """Refuse a table whose cell on ``line`` in ``column`` holds more than ``FIELD_CHARS``."""
+    if chars > FIELD_CHARS:
+        name = column if column.isprintable() and len(column) <= 60 else repr(column[:60])
+        raise LimitExceeded(source, f"line {line}, field {name}", f"{chars:,} characters",
+                            f"{FIELD_CHARS:,}", "FIELD_CHARS")
+
+
 def check_date(source: str | os.PathLike[str], where: str, value: date) -> None:
     """Refuse a date outside 1970-2100 (the range the clock, calendars and store support)."""
     if not EARLIEST_DATE <= value <= LATEST_DATE:
@@ -320,7 +349,7 @@ def check_zip(path: str | os.PathLike[str], kind: str = "file") -> None:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except Exception:  # BadZipFile, OSError, EOFError, and NotImplementedError for a version past 6.3
         return
     check_count(path, f"parts in the {kind}", len(infos), ZIP_MEMBERS)
     unpacked = sum(max(i.file_size, 0) for i in infos)

@@ -19,7 +19,17 @@ import pyarrow.csv as pacsv
 
 from models.contract import PRIORITIES
 from models.history import MISSING, StatusLog, TicketTable
-from models.limits import EARLIEST_INSTANT, EARLIEST_YEAR, LATEST_INSTANT, LATEST_YEAR, gunzip
+from models.limits import (
+    EARLIEST_INSTANT,
+    EARLIEST_YEAR,
+    LATEST_INSTANT,
+    LATEST_YEAR,
+    LimitExceeded,
+    check_table_file,
+    check_table_shape,
+    gunzip,
+)
+from workbench.importing.read import check_fields
 
 TICKET_REQUIRED = ("id", "priority", "opened_at", "first_response_at", "resolved_at")
 TICKET_OPTIONAL = ("closed_at", "category", "team", "provider_sla_met")
@@ -36,6 +46,7 @@ def _read(path: Path, required: tuple[str, ...]) -> pa.Table:
     if path.is_dir():
         raise CsvError(f"{path}: is a folder, not a file")
     try:
+        check_table_file(path)
         source: Path | pa.BufferReader = path
         if path.suffix.lower() == ".gz":  # unpacked here, within the budget of models.limits
             data = gunzip(path, path.read_bytes())
@@ -45,6 +56,7 @@ def _read(path: Path, required: tuple[str, ...]) -> pa.Table:
             with open(path, "rb") as fh:
                 first = fh.readline().decode("utf-8-sig").strip()
         names = [c.strip().strip('"').strip() for c in first.split(",")]
+        check_table_shape(path, len(names))  # before the rows are parsed
         missing = [c for c in required if c not in names]
         if missing:
             raise CsvError(f"{path}: line 1: missing column(s) {', '.join(missing)}")
@@ -58,6 +70,10 @@ def _read(path: Path, required: tuple[str, ...]) -> pa.Table:
                 quoted_strings_can_be_null=True,
             ),
         )
+        check_table_shape(path, len(names), table.num_rows)
+        check_fields(path, zip(names, table.columns, strict=True), lambda i: i + 2)
+    except LimitExceeded as exc:
+        raise CsvError(str(exc)) from None
     except pa.ArrowInvalid as exc:
         raise CsvError(f"{path}: not a valid CSV file: {exc}") from None
     except UnicodeDecodeError:

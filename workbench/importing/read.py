@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -21,9 +21,11 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from models.limits import gunzip
+from models import limits
+from models.limits import LimitExceeded, gunzip
 
 
 class ReadError(ValueError):
@@ -64,6 +66,9 @@ HeaderScore = Callable[[list[str]], float]
 
 
 def read_table(path: str | Path, sheet: str | None = None, choose: HeaderScore | None = None) -> RawTable:
+    """The table in a CSV or XLSX file, within the budget of models.limits (file size before
+    it is read, columns, rows and the longest field before anything is imported); a file
+    outside it is a ReadError naming the limit and the value."""
     p = Path(path)
     if p.is_dir():
         raise ReadError(f"{p}: is a folder, not a file")
@@ -72,11 +77,33 @@ def read_table(path: str | Path, sheet: str | None = None, choose: HeaderScore |
             head = fh.read(8)
     except OSError as exc:
         raise ReadError(f"{p}: cannot read: {exc.strerror or exc}") from exc
-    if p.suffix.lower() in (".xlsx", ".xlsm") or head.startswith(b"PK\x03\x04"):
-        return _xlsx_apart(p, sheet, choose)
-    if sheet is not None:
-        raise ReadError(f"{p}: --sheet {sheet} names a worksheet, but this is a CSV file (one table)")
-    return _read_csv(p)
+    try:
+        limits.check_table_file(p)
+        if p.suffix.lower() in (".xlsx", ".xlsm") or head.startswith(b"PK\x03\x04"):
+            table = _xlsx_apart(p, sheet, choose)
+        elif sheet is not None:
+            raise ReadError(f"{p}: --sheet {sheet} names a worksheet, but this is a CSV file (one table)")
+        else:
+            table = _read_csv(p)
+        limits.check_table_shape(p, len(table.headers), table.n_rows)
+        check_fields(p, table.columns.items(), lambda i: int(table.lines()[i]))
+    except LimitExceeded as exc:
+        raise ReadError(str(exc)) from None
+    return table
+
+
+def check_fields(source: str | Path, columns: Iterable[tuple[str, pa.Array | pa.ChunkedArray]],
+                 line_of: Callable[[int], int]) -> None:
+    """Refuse the first cell (by column, then row) longer than ``limits.FIELD_CHARS``;
+    ``line_of(i)`` is the line of data row ``i`` in the file."""
+    for name, arr in columns:
+        if len(arr) == 0:
+            continue
+        lengths = pc.utf8_length(arr)
+        longest = pc.max(lengths).as_py()
+        if longest is not None and longest > limits.FIELD_CHARS:
+            i = pc.index(pc.greater(lengths, limits.FIELD_CHARS), True).as_py()
+            limits.check_field(source, line_of(i), name, int(lengths[i].as_py()))
 
 
 # ---------------------------------------------------------------- CSV
@@ -181,6 +208,7 @@ def _read_csv(p: Path) -> RawTable:
         raise ReadError(f"{p}: the file is empty: no header row")
     data, notes = _decode(p, raw)
     headers, delim, offset = _header(p, data)
+    limits.check_table_shape(p, len(headers))  # before the rows are parsed
     names = _unique(headers)
     body = data[offset:]
     header_lines = data[:offset].count(b"\n")
