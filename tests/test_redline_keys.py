@@ -96,3 +96,30 @@ def test_redline_without_output_says_what_is_missing(capsys: pytest.CaptureFixtu
     assert main(["redline", str(OLD), str(NEW)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "-o OUT.pdf is required" in err
+
+
+def test_a_rationale_for_an_administrative_key_is_printed_on_the_administrative_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Version, status and dates are not numbered changes, but a reason given for one is the
+    user's text for the client: it is printed after that change on the summary's
+    administrative line, and only there."""
+    from pypdf import PdfReader
+
+    why = tmp_path / "why.yaml"
+    why.write_text(
+        "effective_date: |\n  The renewal starts with the clinics'\n  fiscal year.\n"
+        "status: Sent for signature.\ntargets.P1.resolution: Four hours is the norm.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.pdf"
+    assert main(["redline", str(OLD), str(NEW), "-o", str(out), "--rationale", str(why)]) == 0
+    assert "warning" not in capsys.readouterr().err
+    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(out).pages]
+    summary = next(p for p in pages if "1 Summary of changes" in p and "Administrative changes:" in p)
+    line = summary.split("Administrative changes:")[1]
+    assert "Status signed → proposal (why: Sent for signature.)" in line
+    assert "→ 2027-01-01 (why: The renewal starts with the clinics' fiscal year.)" in line
+    text = " ".join(pages)
+    assert text.count("fiscal year.") == 1 and text.count("Sent for signature.") == 1
+    assert "Four hours is the norm." in text

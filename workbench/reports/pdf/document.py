@@ -410,8 +410,8 @@ def _summary(diff: ContractDiff, ctx: _Ctx, effects: Mapping[str, str], effect_n
                 st["muted"],
             )
         )
-    admin = administrative_line(diff.terms)
-    if admin:  # the agreement's own bookkeeping: one line, not numbered changes
+    admin = administrative_line(diff.terms, ctx.opts.rationale)
+    if admin:  # the agreement's own bookkeeping: one line, not numbered changes, with any reason given
         story.append(_p("<b>Administrative changes:</b> " + esc(admin) + ".", st["base"]))
     head = [_p(x, st["cellb"]) for x in ("#", "Change", "Rationale", "Effect on the history")]
     rows: list[list[Any]] = [head]

@@ -102,8 +102,15 @@ class ExecutiveSummary:
     note: str = ""  # what the effects were measured on, and how
 
 
-def administrative_line(terms: Sequence[TermChange]) -> str:
-    return "; ".join(f"{t.label} {t.old or 'none'} → {t.new or 'none'}" for t in terms
+def administrative_line(terms: Sequence[TermChange], rationale: Mapping[str, str] | None = None) -> str:
+    """The administrative changes in one line; with ``rationale``, each one's reason after it
+    ("Effective date 2025-06-01 → 2027-01-01 (why: the renewal starts with the fiscal year)"):
+    a reason given for an administrative key is printed here, as they are not numbered changes."""
+    def why(t: TermChange) -> str:
+        text = " ".join((rationale or {}).get(t.key, "").split())
+        return f" (why: {text})" if text else ""
+
+    return "; ".join(f"{t.label} {t.old or 'none'} → {t.new or 'none'}{why(t)}" for t in terms
                      if t.key in ADMINISTRATIVE)
 
 
