@@ -32,7 +32,7 @@ from models.history import History
 from ui import heap
 from ui.limit_prefs import apply_limits
 from ui.state import AppState, Version
-from ui.tasks import DbWorker, guard, run_in_background, run_with_progress
+from ui.tasks import DbWorker, guard, run_in_background, run_with_progress, share_the_gil
 from ui.widgets import EmptyState
 from workbench.app.localtime import CONTRACT_ZONE, UTC_ZONE, format_instant, zone_choices
 from workbench.app.workspace import discard_draft, save_draft, start_draft
@@ -291,6 +291,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, db: DbWorker | None = None) -> None:
         super().__init__()
+        share_the_gil()  # the GUI thread waits less for Python run on the pool and database threads
         self.setObjectName("MainWindow")
         self.setWindowTitle("SLA Workbench")
         self.resize(1400, 880)
