@@ -45,6 +45,12 @@ def test_the_dialog_offers_the_quarters_versions_and_a_clean_file_name(window, q
     path = Path(dlg.path.text())
     assert path.parent == documents_folder()
     assert path.name == f"QBR {q.label} Lakeshore Dental Group.pdf"
+    # the paper the report command would choose, named as the redline's dialog names it
+    from workbench.reports.pdf.template import default_paper
+
+    key, why = default_paper(st.baseline.contract)
+    assert dlg.paper.currentData() == key
+    assert dlg.paper.currentText() == f"{dict(letter='Letter', a4='A4')[key]} (the default: {why})"
     dlg.form.setCurrentIndex(1)  # the slide deck
     assert Path(dlg.path.text()).name == f"QBR {q.label} Lakeshore Dental Group.pptx"
     assert not dlg.paper.isEnabled()

@@ -70,6 +70,30 @@ class ExportOutcome:
     export: Callable[[], Any]
     reject: Callable[[], None]
 
+    def _paper_row(self, form: QFormLayout, label: str) -> None:
+        """The paper choice, Letter or A4: :meth:`_default_paper` names and selects the
+        default; the user's own choice is kept when the versions change."""
+        self.paper = QComboBox()
+        for text, key in PAPERS:
+            self.paper.addItem(text, key)
+        self.paper_chosen = False
+        self.paper.activated.connect(self._paper_activated)
+        form.addRow(label, self.paper)
+
+    def _default_paper(self, contract: Any) -> None:
+        """Name the default paper (the CLI's and the QBR's rule) and select it, unless the
+        user chose one."""
+        from workbench.reports.pdf.template import default_paper
+
+        key, why = default_paper(contract)
+        for i, (label, k) in enumerate(PAPERS):
+            self.paper.setItemText(i, f"{label} (the default: {why})" if k == key else label)
+        if not self.paper_chosen:
+            self.paper.setCurrentIndex(self.paper.findData(key))
+
+    def _paper_activated(self, _index: int) -> None:
+        self.paper_chosen = True
+
     def _save_and_buttons(
         self, layout: QVBoxLayout, form: QFormLayout, save_label: str, open_text: str
     ) -> None:
@@ -201,12 +225,7 @@ class ExportDialog(ExportOutcome, QDialog):
         self.as_of.setCalendarPopup(True)
         self.as_of.setDisplayFormat("yyyy-MM-dd")
         form.addRow("History as of", self.as_of)
-        self.paper = QComboBox()
-        for label, key in PAPERS:
-            self.paper.addItem(label, key)
-        self.paper_chosen = False  # the user's own choice is kept when the versions change
-        self.paper.activated.connect(self._paper_activated)
-        form.addRow("Paper", self.paper)
+        self._paper_row(form, "Paper")
         self._save_and_buttons(layout, form, "Save the PDF to", "Open the PDF")
         self.refresh()
 
@@ -254,20 +273,6 @@ class ExportDialog(ExportOutcome, QDialog):
         text = "Choose two different versions." if same else f"{len(rows):,} change{plural}{also}."
         self.status.setText(" ".join(x for x in (text, self.cover_problem) if x))
         self._update_preview()
-
-    def _default_paper(self, contract: Any) -> None:
-        """Name the default paper (the CLI's and the QBR's rule) and select it, unless the
-        user chose one."""
-        from workbench.reports.pdf.template import default_paper
-
-        key, why = default_paper(contract)
-        for i, (label, k) in enumerate(PAPERS):
-            self.paper.setItemText(i, f"{label} (the default: {why})" if k == key else label)
-        if not self.paper_chosen:
-            self.paper.setCurrentIndex(self.paper.findData(key))
-
-    def _paper_activated(self, _index: int) -> None:
-        self.paper_chosen = True
 
     def set_rationale(self, key: str, text: str) -> None:
         for r in range(self.changes.rowCount()):

@@ -27,7 +27,6 @@ from ui.tasks import Task, run_with_progress
 from workbench.app.report import report_file_name
 
 FORMS = (("PDF document", ".pdf"), ("Slide deck (PowerPoint, Impress)", ".pptx"))
-PAPERS = (("By the client's country", ""), ("Letter", "letter"), ("A4", "a4"))
 
 
 class QbrExportDialog(ExportOutcome, QDialog):
@@ -72,10 +71,8 @@ class QbrExportDialog(ExportOutcome, QDialog):
         for label, suffix in FORMS:
             self.form.addItem(label, suffix)
         form.addRow("Form", self.form)
-        self.paper = QComboBox()
-        for label, key in PAPERS:
-            self.paper.addItem(label, key)
-        form.addRow("Paper (PDF)", self.paper)
+        self._paper_row(form, "Paper (PDF)")
+        self._version_paper()
         who = [x for x in (self.cover.prepared_by and f"prepared by {self.cover.prepared_by}",
                            self.cover.brand and f"cover name {self.cover.brand}",
                            self.cover.logo and "with the logo") if x]
@@ -92,6 +89,7 @@ class QbrExportDialog(ExportOutcome, QDialog):
         self._named = ""  # the file name this dialog proposed (replaced while the user has not typed one)
         for box in (self.quarter, self.form, self.version):
             box.currentIndexChanged.connect(self._propose_path)
+        self.version.currentIndexChanged.connect(self._version_paper)
         self.form.currentIndexChanged.connect(self._form_changed)
         self._propose_path()
         if not self.quarter.count():
@@ -103,6 +101,12 @@ class QbrExportDialog(ExportOutcome, QDialog):
         v = self.version.currentData()
         c = v.contract if v is not None else None
         return (c.client or c.name) if c is not None else ""
+
+    def _version_paper(self, *_: Any) -> None:
+        """The default paper named for the version reviewed (its client's country)."""
+        v = self.version.currentData()
+        if v is not None:
+            self._default_paper(v.contract)
 
     def _propose_path(self, *_: Any) -> None:
         q = self.quarter.currentData()
