@@ -429,6 +429,7 @@ class RecoveryPanel(QWidget):
         self.uptime: dict[str, QDoubleSpinBox] = {}
         self._names: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
         self._recorded: tuple[tuple[Any, ...], tuple[list[str], list[str]]] | None = None
+        self._shown = False  # the controls are laid out once the Recovery tab is first shown
 
         from matplotlib.figure import Figure
 
@@ -592,9 +593,18 @@ class RecoveryPanel(QWidget):
     def _setter(self, name: str, term: str) -> Callable[[int | None], None]:
         return lambda seconds: self.set_term(name, term, seconds)
 
+    def shown(self) -> None:
+        """The Recovery tab is shown: its controls are laid out (a row per system and
+        service of the records, read in a pass over them: not while the What-if view first
+        shows on its ticket targets) and the service prepares and replays from now on."""
+        if not self._shown:
+            self._shown = True
+            self.sync_controls()
+        self.service.activate()
+
     def sync_controls(self) -> None:
         c = self.state.scenario
-        if c is None or not self.service.has_records():
+        if c is None or not self.service.has_records() or not self._shown:
             return
         names = self._names_now()
         if names != self._names:
@@ -733,7 +743,7 @@ def install(view: Any) -> RecoveryPanel:
         """The result tabs of the side shown: the tickets' or the recovery's."""
         recovery = i == 1
         if recovery:
-            panel.service.activate()
+            panel.shown()
         for k in range(tabs.count()):
             tabs.setTabVisible(k, (tabs.widget(k) in (panel.chart_page, panel.flips)) == recovery)
         if recovery:
