@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from models.contract import load_contract
 from workbench.app.localtime import (
     contract_zone,
@@ -48,3 +50,16 @@ def test_instants_read_in_the_zone_with_its_name() -> None:
 def test_the_choices_start_with_the_contract_and_utc() -> None:
     choices = zone_choices()
     assert choices[:2] == ["contract", "UTC"] and "America/Toronto" in choices
+
+
+def test_zone_names_are_every_known_zone_sorted_and_read_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from zoneinfo import available_timezones
+
+    import workbench.app.localtime as localtime
+
+    localtime.zone_names.cache_clear()
+    names = localtime.zone_names()
+    assert list(names) == sorted(available_timezones()) and "America/Toronto" in names
+    monkeypatch.setattr(localtime, "available_timezones", lambda: pytest.fail("walked again"))
+    assert localtime.zone_names() is names
+    assert zone_choices()[2:] == [z for z in names if z != "UTC"]

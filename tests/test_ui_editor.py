@@ -293,3 +293,25 @@ def test_discard_draft_removes_it_and_its_autosave(qtbot, tmp_path) -> None:
         assert "read-only" in ed.title.text() and not ed.discard_button.isEnabled()
         assert w.db.wait(w.db.call(lambda ws: ws.load_drafts())) == {}
         assert w.autosave() is None  # nothing left to save
+
+
+def test_the_preload_reads_the_zone_database_for_the_calendars_zone_list(window, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The contract editor's zone list comes from the list the preload (a pool thread) read:
+    building the editor does not walk the zone database on the GUI thread."""
+    import workbench.app.localtime as localtime
+    from ui.views import preload
+
+    localtime.zone_names.cache_clear()
+    preload()
+    assert localtime.zone_names.cache_info().currsize == 1
+    import zoneinfo
+
+    def walked() -> None:
+        pytest.fail("the zone database walked again")
+
+    monkeypatch.setattr(zoneinfo, "available_timezones", walked)
+    monkeypatch.setattr(localtime, "available_timezones", walked)
+    ed = ContractEditorView(window.state, window=window)
+    qtbot.addWidget(ed)
+    tz = ed.calendars.tz
+    assert [tz.itemText(i) for i in range(tz.count())] == list(localtime.zone_names())

@@ -47,8 +47,12 @@ PRELOAD = (
 def preload() -> list[str]:
     """Import the modules the views need (matplotlib, the workbench engines, the view
     modules) — run on a pool thread once the window is up, so that showing a view later
-    does not stop the GUI thread for its imports.  A module that fails to import raises
+    does not stop the GUI thread for its imports (nor the contract editor for the list of
+    time zones).  A module that fails to import raises
     (it ships with the app: a broken one is an error, not a missing feature)."""
     for name in PRELOAD:
         importlib.import_module(name)
+    from workbench.app.localtime import zone_names
+
+    zone_names()  # the zone database walked here, not when the contract editor lists the zones
     return list(PRELOAD)

@@ -78,9 +78,9 @@ class CalendarsSection(Section):
         tzrow = QFormLayout()
         self.tz = QComboBox()
         self.tz.setEditable(True)
-        from zoneinfo import available_timezones
+        from workbench.app.localtime import zone_names
 
-        self.tz.addItems(sorted(available_timezones()))
+        self.tz.addItems(list(zone_names()))
         self.tz.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.tz.activated.connect(lambda _i: self.host.commit("Edit time zone"))
         line = self.tz.lineEdit()
