@@ -156,7 +156,14 @@ class FlipsModel(ListTableModel):
             return "By how much the ticket missed or made the scenario's target (its calendar's covered time)"
         return super().headerData(section, orientation, role)
 
+    # the roles it answers: the view asks every cell for some eight roles each time it
+    # sizes the columns to their words (at every slider move), the others end here at once
+    ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                       Qt.ItemDataRole.ForegroundRole})
+
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in self.ROLES:
+            return None
         f = self.item(index)
         if f is None:
             return None
