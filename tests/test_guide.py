@@ -175,3 +175,22 @@ def test_each_kpi_card_has_a_question_mark_that_opens_its_entry(window, qtbot: Q
         assert _text(definition) in shown, label
         # the tooltip says the same words
         assert html.escape(kpi_definition(label)) in card.toolTip()
+
+
+def test_the_preferences_page_lists_every_input_limit_with_its_default() -> None:
+    """Preferences' page: each limit a user may raise in its words, its default as the
+    dialog shows it and its command-line name (made from models.limits, so a new limit
+    appears without editing the page); the Export page names the QBR report and links it."""
+    from models import limits
+
+    e = guide.entry("preferences")
+    assert e is not None and e.section == guide.VIEWS_SECTION
+    text = _text(e.text)
+    assert "{limit_list}" not in e.body
+    for name, default in limits.DEFAULTS.items():
+        words, _counts = limits.RAISABLE_WORDS[name]
+        assert f"{words} {limits.limit_text(name, default)}" in text, name
+        assert name in text
+    export = guide.entry("view-export")
+    assert export is not None and "Export QBR report" in _text(export.text)
+    assert "preferences" in guide.links(export)

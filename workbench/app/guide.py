@@ -35,6 +35,7 @@ VIEW_PAGES: tuple[tuple[str, str, str], ...] = (
     ("view-import", "Import wizard", "import.html"),
     ("view-export", "Export", "export.html"),
     ("view-present", "QBR mode (F5)", "present.html"),
+    ("preferences", "Preferences", "preferences.html"),
 )
 # the window's view keys (ui.main_window.MainWindow.VIEWS) and their pages
 VIEW_ANCHORS = {
@@ -142,6 +143,22 @@ def _read_page(name: str) -> str:
     return (files("resources") / "guide" / name).read_text(encoding="utf-8")
 
 
+def limit_list() -> str:
+    """The input limits a user may raise, as a table: what each limits, its default, and
+    its name on the command line (the limits' own words and values, models.limits)."""
+    from models import limits
+
+    rows = "".join(
+        f"<tr><td>{html.escape(words)}</td>"
+        f"<td>{html.escape(limits.limit_text(name, default))}{' ' + counts if counts else ''}</td>"
+        f"<td><code>{html.escape(name)}</code></td></tr>"
+        for name, default in limits.DEFAULTS.items()
+        for words, counts in [limits.RAISABLE_WORDS[name]]
+    )
+    return ("<table><tr><th>Limit</th><th>Default</th><th>Command line</th></tr>"
+            f"{rows}</table>")
+
+
 def _link(anchor: str, title: str) -> str:
     return f'<a href="#{anchor}">{html.escape(title)}</a>'
 
@@ -154,10 +171,13 @@ def guide_entries() -> tuple[Entry, ...]:
     kpis = [_kpi_entry(*row) for row in kpi_rows()]
     warnings = [_warning_entry(info) for info in discover().values()]
     kpi_list = " · ".join(_link(e.anchor, e.title) for e in kpis)
-    views = [
-        Entry(anchor, title, VIEWS_SECTION, _read_page(name).replace("{kpi_list}", kpi_list))
-        for anchor, title, name in VIEW_PAGES
-    ]
+    lists = {"{kpi_list}": kpi_list, "{limit_list}": limit_list()}
+    views = []
+    for anchor, title, name in VIEW_PAGES:
+        page = _read_page(name)
+        for key, text in lists.items():
+            page = page.replace(key, text)
+        views.append(Entry(anchor, title, VIEWS_SECTION, page))
     kpi_index = Entry(KPIS_ANCHOR, "KPIs", KPI_SECTION,
                       "<h1>KPIs</h1><p>The figures of the Overview's cards, each with its "
                       "definition (the card's tooltip says the same).</p>"
