@@ -61,3 +61,24 @@ def test_every_chart_shows_its_axes_at_every_size(window, qtbot: QtBot, view: st
             ink = _ink(c)
             area = c.width() * c.height()
             assert ink > 0.01 * area, f"{view} at {width}x{height}: the chart is blank ({ink} px of ink)"
+
+
+def test_a_window_larger_than_its_screen_is_fitted_to_it(qtbot) -> None:
+    """The first start on a laptop: the default size (or one saved on a larger monitor) is
+    cut to the screen's free area and the window put at its corner (then shown maximised);
+    a window that fits keeps its size."""
+    from ui.main_window import MainWindow
+
+    w = MainWindow()
+    w.quiet = True
+    qtbot.addWidget(w)
+    screen = w.screen()
+    assert screen is not None
+    free = screen.availableGeometry()
+    w.resize(free.width() + 300, free.height() + 200)
+    assert not w.fits_screen()
+    assert (w.width(), w.height()) == (free.width(), free.height())
+    assert (w.x(), w.y()) == (free.x(), free.y())
+    w.resize(free.width() - 100, free.height() - 100)
+    assert w.fits_screen() and (w.width(), w.height()) == (free.width() - 100, free.height() - 100)
+    w.db.shutdown()

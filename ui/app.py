@@ -26,7 +26,10 @@ def run_gui(workspace: str | None = None, demo: bool = False) -> int:
     window.quiet = smoke  # no message boxes in an unattended start
     # the window first: it shows (navigator, status bar, a loading page) while the
     # workspace is read on the database thread
-    window.show()
+    if window.fits_screen():
+        window.show()
+    else:
+        window.showMaximized()  # a small screen: the window takes it whole
     prefs = settings()
     last = prefs.value("last_workspace")
     if demo:

@@ -956,6 +956,21 @@ class MainWindow(QMainWindow):
         self.db.shutdown()
         super().closeEvent(event)
 
+    def fits_screen(self) -> bool:
+        """Size the window to its screen when it is larger than the screen's free area (the
+        first start on a 1366x768 laptop: the default 1400x880 ran off the screen's right
+        and bottom edges, status bar and all; or a size saved on a larger monitor).  Returns
+        whether it already fitted; when not, the caller shows it maximised."""
+        screen = self.screen()
+        if screen is None:
+            return True
+        free = screen.availableGeometry()
+        if self.width() <= free.width() and self.height() <= free.height():
+            return True
+        self.resize(min(self.width(), free.width()), min(self.height(), free.height()))
+        self.move(free.topLeft())
+        return False
+
     def _restore_layout(self) -> None:
         s = settings()
         geometry = s.value("geometry")
