@@ -101,6 +101,7 @@ def test_history_checks_fire_on_evidence() -> None:
     # W16: 8 h gap > RPO 4 h; 3 h restore > RTO 2 h; last test >92 days before as-of
     ev = " ".join(f.evidence for f in by["W16"])
     assert "exceeds RPO 4h" in ev and "longer than RTO 2h" in ev and "quarterly cadence" in ev
+    assert "1 restore test took longer than RTO 2h" in ev and "test(s)" not in ev  # in words
     # W18: credential theft worked by the Helpdesk although the seed matrix sends it to the MSSP SOC
     w18 = by["W18"]
     assert len(w18) == 1 and "1 of 2" in w18[0].evidence and "T20" in w18[0].evidence

@@ -58,7 +58,7 @@ def missed(ctx: LintContext) -> Iterator[Finding]:
                     "high" if p in ("P1", "P2") else "medium",
                     where,
                     f"{p} {metric} within {target}: simulated compliance {comp:.1%} "
-                    f"({counts.met} met, {counts.breached} breached) is below the committed "
+                    f"({counts.met:,} met, {counts.breached:,} breached) is below the committed "
                     f"{committed:.0%}",
                     f"Hold the provider to {committed:.0%}: “Where monthly {p} {metric} compliance falls "
                     f"below {committed:.0%}, the Provider credits 5% of the monthly fee and presents a "

@@ -15,6 +15,11 @@ from models.contract import parse_duration
 from workbench.warnings.base import Finding, LintContext, check
 
 
+def _tests(n: int) -> str:
+    """'1 restore test', '3 restore tests'."""
+    return f"{n} restore test{'' if n == 1 else 's'}"
+
+
 def _fmt(seconds: float) -> str:
     if seconds >= 2 * 86400:
         return f"{seconds / 86400:.1f} days"
@@ -82,10 +87,10 @@ def recovery(ctx: LintContext) -> Iterator[Finding]:
             if slow:
                 longest = max((r.finished_at - r.started_at).total_seconds() for r in slow)
                 parts.append(
-                    f"{len(slow)} restore test(s) took longer than RTO {s.rto} (longest {_fmt(longest)})"
+                    f"{_tests(len(slow))} took longer than RTO {s.rto} (longest {_fmt(longest)})"
                 )
             if failed:
-                parts.append(f"{len(failed)} restore test(s) failed")
+                parts.append(f"{_tests(len(failed))} failed")
             yield Finding(
                 "W16",
                 "high",
