@@ -247,3 +247,29 @@ def test_woomberg_versions_drop_the_credits(shared_dir) -> None:
     assert "How to receive SLA Credits?" in removed
     added = {c.new.heading for c in res.clauses if c.kind == "added" and c.new}
     assert "Right to Modify" in added
+
+
+@pytest.mark.parametrize("a,b", [
+    ("P1 response within 1 hour.", "P1 response within 2 hours."),
+    ("P1 response within 1 hour.", "Backups are tested quarterly by the provider."),
+    ("Scope\nHelpdesk and on-site support", "Service scope\nHelpdesk, on-site and after-hours support"),
+    ("a b c d e f g h", "a"),
+    ("", ""),
+    ("", "text on one side"),
+    ("the the the the", "the the"),
+])
+def test_similarity_from_token_counts_is_difflibs(a: str, b: str) -> None:
+    """The clause matcher works the cheap bounds out from token counts kept per clause; the
+    numbers are difflib's own (the same pairs, the same order, the same redline)."""
+    import difflib
+
+    from workbench.documents.diff import _key, similarity, tokenize
+
+    ka, kb = [_key(t) for t in tokenize(a)], [_key(t) for t in tokenize(b)]
+    if not ka and not kb:
+        expected = 1.0
+    else:
+        sm = difflib.SequenceMatcher(None, ka, kb, autojunk=False)
+        low = sm.real_quick_ratio() < 0.3 or sm.quick_ratio() < 0.3
+        expected = sm.quick_ratio() * 0.5 if low else sm.ratio()
+    assert similarity(a, b) == expected

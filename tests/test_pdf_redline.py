@@ -603,3 +603,33 @@ def test_as_of_instant_is_used_and_shown() -> None:
     opts = replace(OPTS, as_of_instant=at)
     assert as_of_instant(opts) == at and as_of_instant(OPTS) == at - 9 * 3600 - 1800
     assert opts.as_of_text() == "2026-11-01 09:30 UTC" and OPTS.as_of_text() == "2026-11-01"
+
+
+def test_a_long_table_measured_once_lays_out_as_reportlab_lays_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The redline's tables keep the row heights they measured the first time (a summary of
+    thousands of changed clauses was measured again on every page); the pages are the same
+    bytes as with reportlab measuring every row each time."""
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    from workbench.reports.pdf import document as d
+
+    def build() -> bytes:
+        d.register_fonts()
+        st = d._styles()
+        rows: list[list[Any]] = [[d._p(x, st["cellb"]) for x in ("#", "Change", "Rationale", "Effect")]]
+        for i in range(400):
+            if i % 90 == 0:
+                rows.append([d._p(f"<b>Group {i}</b>", st["cell"]), "", "", ""])
+            rows.append([d._p(str(i), st["cell"]), d._p("changed clause " * (1 + i % 7), st["cell"]),
+                         d._p("", st["cell"]), d._p("why " * (i % 3), st["cell"])])
+        t = d._table(rows, d.summary_column_widths())
+        buf = io.BytesIO()
+        SimpleDocTemplate(buf, invariant=1).build([Paragraph("Summary", st["base"]), t])
+        return buf.getvalue()
+
+    kept = build()
+    monkeypatch.setattr(d.SplittingTable, "_calc_height", Table._calc_height)
+    assert build() == kept
+    from pypdf import PdfReader
+
+    assert len(PdfReader(io.BytesIO(kept)).pages) >= 5  # the table was split, page after page

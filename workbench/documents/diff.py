@@ -18,6 +18,7 @@ Three layers, all pure functions of two inputs:
 
 from __future__ import annotations
 
+import collections
 import difflib
 import functools
 import re
@@ -178,18 +179,30 @@ def word_diff(old: str, new: str) -> list[Segment]:
     return [s for s in segs if s.tokens]
 
 
+def _keys(text: str) -> list[str]:
+    return [_key(t) for t in tokenize(text)]
+
+
 def similarity(a: str, b: str) -> float:
-    ka = [_key(t) for t in tokenize(a)]
-    kb = [_key(t) for t in tokenize(b)]
+    ka, kb = _keys(a), _keys(b)
+    return _similarity_of(ka, kb, collections.Counter(ka), collections.Counter(kb))
+
+
+def _similarity_of(ka: Sequence[str], kb: Sequence[str], ca: collections.Counter[str],
+                   cb: collections.Counter[str]) -> float:
+    """:func:`similarity` of two texts' token keys, given their counts (``ca``, ``cb``): the
+    cheap bounds of difflib's ``real_quick_ratio`` and ``quick_ratio``, the same numbers
+    worked out from the counts, which a caller comparing one text with many keeps."""
     if not ka and not kb:
         return 1.0
-    sm = difflib.SequenceMatcher(None, ka, kb, autojunk=False)
-    if sm.real_quick_ratio() < 0.3 or sm.quick_ratio() < 0.3:
-        return sm.quick_ratio() * 0.5
+    length = len(ka) + len(kb)
+    quick = 2.0 * sum((ca & cb).values()) / length
+    if 2.0 * min(len(ka), len(kb)) / length < 0.3 or quick < 0.3:
+        return quick * 0.5
     if len(ka) * len(kb) > DIFF_PAIRS:  # the ratio of the bounded diff (see _opcodes)
         same = sum(i2 - i1 for tag, i1, i2, _j1, _j2 in _opcodes(ka, kb) if tag == "equal")
         return 2.0 * same / (len(ka) + len(kb))
-    return sm.ratio()
+    return difflib.SequenceMatcher(None, ka, kb, autojunk=False).ratio()
 
 
 # ----------------------------------------------------------------------- clauses
@@ -343,7 +356,10 @@ def pair_reworded(removed: Sequence[str], added: Sequence[str]) -> list[tuple[st
 
 def text_overlap(a: str, b: str) -> float:
     """Share of the shorter text's content words found in the other (0..1)."""
-    wa, wb = set(_item_words(a)), set(_item_words(b))
+    return _overlap(set(_item_words(a)), set(_item_words(b)))
+
+
+def _overlap(wa: set[str], wb: set[str]) -> float:
     if not wa or not wb:
         return 0.0
     return len(wa & wb) / min(len(wa), len(wb))
@@ -376,6 +392,31 @@ def align_clauses(old: Sequence[Clause], new: Sequence[Clause], threshold: float
     with removed clauses placed where they stood in the old one."""
     pairs: dict[int, int] = {}  # old index -> new index
     used_new: set[int] = set()
+    # each clause's token keys and counts, content words and heading pairs, worked out once:
+    # a clause is compared with many (every one of a few hundred, or those nearest its place)
+    keyed: dict[str, tuple[list[str], collections.Counter[str]]] = {}
+    words: dict[str, set[str]] = {}
+    headings: dict[tuple[str, str], bool] = {}
+
+    def sim(i: int, j: int) -> float:
+        k = []
+        for text in (_clause_text(old[i]), _clause_text(new[j])):
+            if text not in keyed:
+                ks = _keys(text)
+                keyed[text] = (ks, collections.Counter(ks))
+            k.append(keyed[text])
+        return _similarity_of(k[0][0], k[1][0], k[0][1], k[1][1])
+
+    def overlap_of(a: str, b: str) -> float:
+        for text in (a, b):
+            if text not in words:
+                words[text] = set(_item_words(text))
+        return _overlap(words[a], words[b])
+
+    def same_heading(a: str, b: str) -> bool:
+        if (a, b) not in headings:
+            headings[a, b] = same_item(a, b)
+        return headings[a, b]
 
     def link(i: int, j: int) -> None:
         pairs[i] = j
@@ -404,7 +445,7 @@ def align_clauses(old: Sequence[Clause], new: Sequence[Clause], threshold: float
         njs = nn.get(k, [])
         if len(ois) == 1 and len(njs) == 1 and ois[0] not in pairs and njs[0] not in used_new:
             i, j = ois[0], njs[0]
-            if similarity(_clause_text(old[i]), _clause_text(new[j])) >= 0.3:
+            if sim(i, j) >= 0.3:
                 link(i, j)
     # 3. best text similarity among what is left
     left_old = [i for i in range(len(old)) if i not in pairs]
@@ -412,15 +453,15 @@ def align_clauses(old: Sequence[Clause], new: Sequence[Clause], threshold: float
     cands = []
     for pos, i in enumerate(left_old):
         for j in _candidates(pos, len(left_old), left_new):
-            s = similarity(_clause_text(old[i]), _clause_text(new[j]))
+            s = sim(i, j)
             # a renamed heading ("Scope" / "Service scope", "Backups" / "Backup and
             # recovery", "Security" / "Security operations (SOC)") counts for a third of a
             # match, or makes one with a quarter of the words in common: a clause retitled
             # and rewritten is still that clause
-            if old[i].heading and new[j].heading and same_item(old[i].heading, new[j].heading):
+            if old[i].heading and new[j].heading and same_heading(old[i].heading, new[j].heading):
                 if s >= 0.2:
                     s += 0.3
-                overlap = text_overlap(old[i].text, new[j].text)
+                overlap = overlap_of(old[i].text, new[j].text)
                 if overlap >= 0.25:
                     s = max(s, 0.5 + overlap / 2)
             if s >= threshold:
@@ -434,7 +475,7 @@ def align_clauses(old: Sequence[Clause], new: Sequence[Clause], threshold: float
         njs = nn.get(k, [])
         if (
             len(ois) == 1 and len(njs) == 1 and ois[0] not in pairs and njs[0] not in used_new
-            and text_overlap(old[ois[0]].text, new[njs[0]].text) >= 0.35
+            and overlap_of(old[ois[0]].text, new[njs[0]].text) >= 0.35
         ):
             link(ois[0], njs[0])
 

@@ -259,6 +259,21 @@ class SplittingTable(Table):
 
     frame_height = BODY_H
 
+    def _calc_height(self, availHeight: float, availWidth: float, H: Any = None, W: Any = None) -> None:
+        """reportlab measures every row again on each wrap and split of a table whose row
+        heights were not given (and finds each next row to measure by a scan from the top):
+        a table of thousands of rows, one per changed clause, was measured three times over
+        before its first page.  The columns have fixed widths, so a row's height does not
+        change: once every row is measured, the heights and row positions are kept and not
+        worked out again (the parts split off a long table are new tables, which reportlab
+        gives the measured heights), and the layout is the same."""
+        if getattr(self, "_measured", False):
+            return
+        super()._calc_height(availHeight, availWidth, H=H, W=W)
+        fixed = all(isinstance(w, (int, float)) for w in self._argW)
+        if fixed and None not in self._rowHeights and self._hmax == len(self._rowHeights):
+            self._measured = True
+
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         if not getattr(self, "splitInRow", 0):
             self._calc(availWidth, availHeight)
