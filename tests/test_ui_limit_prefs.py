@@ -78,7 +78,9 @@ def test_each_limit_in_words_with_its_default_and_reset(qtbot: Any, window: Main
 
     size.setText("a lot")  # not a size: said in the group, the dialog stays, nothing stored
     dlg.show()
+    assert dlg.tabs.currentIndex() == 0  # the limits have a tab of their own, after General
     dlg.accept()
+    assert dlg.tabs.currentWidget() is group  # the limit in question is shown
     assert dlg.isVisible() and group.error.isVisible()
     assert group.error.text() == ("Largest contract document (DOCX, PDF, text): “a lot” is not a size "
                                   "above 0, such as 500 MB or 4 GB")

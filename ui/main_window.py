@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSpinBox,
     QStackedWidget,
+    QTabWidget,
     QToolBar,
     QTreeWidget,
     QTreeWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -232,7 +234,14 @@ class PreferencesDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         s = settings()
-        form = QFormLayout(self)
+        # two tabs, so that the dialog fits a laptop's screen at 125% scaling: the everyday
+        # choices, and the input limits (15 rows) apart
+        outer = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        outer.addWidget(self.tabs)
+        general = QWidget()
+        form = QFormLayout(general)
+        self.tabs.addTab(general, "General")
         self.autosave = QSpinBox()
         self.autosave.setRange(5, 600)
         self.autosave.setSuffix(" s")
@@ -257,17 +266,18 @@ class PreferencesDialog(QDialog):
         from ui.limit_prefs import LimitPreferences
 
         self.limits = LimitPreferences(s, self)  # the input limits a user may raise
-        form.addRow(self.limits)
+        self.tabs.addTab(self.limits, "Input limits")
         self.setMinimumWidth(560)  # room for the cover's hints
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        outer.addWidget(buttons)
 
     def accept(self) -> None:
         if not self.limits.check():
+            self.tabs.setCurrentWidget(self.limits)
             return  # a limit that is no value is said in the group; the dialog stays
         s = settings()
         self.limits.save(s)

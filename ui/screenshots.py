@@ -238,6 +238,16 @@ def _dialogs(app: Any, w: Any, shot: Any, export: Path, width: int, height: int)
     shot("export", dlg)
     dlg.close()
 
+    from ui.main_window import PreferencesDialog
+    from ui.qbr_export_dialog import QbrExportDialog
+
+    for name, dialog in (("export-qbr", QbrExportDialog(w)), ("preferences", PreferencesDialog(w))):
+        dialog.show()
+        if dialog.height() > height or dialog.width() > width:
+            _fit_dialog(dialog, width, height)
+        shot(name, dialog)
+        dialog.close()
+
     guide = w.open_guide("kpi-response-compliance")
     _fit_dialog(guide, width, height)
     shot("guide", guide)
