@@ -287,17 +287,26 @@ def _acronym_runs(words: list[str]) -> dict[str, list[str]]:
 def _expanded(a: str, b: str) -> tuple[set[str], set[str], set[str]]:
     """a's words, with each acronym that b spells out replaced by b's words for it; a's
     core words (outside parentheses, expanded the same way); b's words."""
-    wa, wb = _item_words(a), _item_words(b)
-    runs = _acronym_runs(wb)
+    wa, core_a, _runs_a = _item_profile(a)
+    wb, _core_b, runs = _item_profile(b)
 
-    def expand(words: list[str]) -> set[str]:
+    def expand(words: Sequence[str]) -> set[str]:
         out: set[str] = set()
         for w in words:
             run = runs.get(w) if w.isalpha() and 2 <= len(w) <= 8 else None
             out.update(run if run else [w])
         return out
 
-    return expand(wa), expand(_item_words(_PAREN.sub(" ", a))), set(wb)
+    return expand(wa), expand(core_a), set(wb)
+
+
+@functools.lru_cache(maxsize=16_384)
+def _item_profile(text: str) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, list[str]]]:
+    """A heading's or item's words, its core words (outside parentheses) and the acronyms
+    it spells out, worked out once per text: the clause matcher compares each heading with
+    many (read only; the cache holds more texts than a contract has clauses)."""
+    words = _item_words(text)
+    return tuple(words), tuple(_item_words(_PAREN.sub(" ", text))), _acronym_runs(words)
 
 
 def item_similarity(a: str, b: str) -> float:
