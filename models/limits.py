@@ -24,7 +24,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 MiB = 1 << 20
 GiB = 1 << 30
@@ -84,46 +84,44 @@ WORKSPACE_BUSY_SECONDS = 15  # a write waits this long for another program's wri
 
 # ------------------------------------------------------------------ limits a user may raise
 # ``--limit NAME=VALUE`` on the command line and Edit ▸ Preferences ▸ Input limits in the app
-# set these: NAME -> (the constant above, what it counts: "bytes", "seconds" or "").  Only limits
-# whose raising costs time or memory the user can choose to spend; the shape of a contract,
-# the date range and the nesting depth stay fixed (the model and the store depend on them).
-RAISABLE: dict[str, tuple[str, str]] = {
-    "document-size": ("DOCUMENT_FILE_BYTES", "bytes"),
-    "document-paragraphs": ("DOCUMENT_PARAGRAPHS", ""),
-    "document-lines": ("DOCUMENT_LINES", ""),
-    "document-chars": ("DOCUMENT_TEXT_CHARS", ""),
-    "line-chars": ("DOCUMENT_LINE_CHARS", ""),
-    "parse-seconds": ("PARSE_SECONDS", "seconds"),
-    "parse-memory": ("PARSE_MEMORY_BYTES", "bytes"),
-    "contract-size": ("CONTRACT_FILE_BYTES", "bytes"),
-    "unpacked-size": ("DECOMPRESSED_BYTES", "bytes"),
-    "zip-unpacked-size": ("ZIP_UNPACKED_BYTES", "bytes"),
-    "redline-chars": ("REDLINE_CHARS", ""),
-    "table-size": ("TABLE_FILE_BYTES", "bytes"),
-    "table-rows": ("TABLE_ROWS", ""),
-    "table-columns": ("TABLE_COLUMNS", ""),
-    "field-chars": ("FIELD_CHARS", ""),
+# set these.  Only limits whose raising costs time or memory the user can choose to spend; the
+# shape of a contract, the date range and the nesting depth stay fixed (the model and the store
+# depend on them).
+
+
+class Raisable(NamedTuple):
+    """A limit a user may raise: the constant above that holds it, what its value counts in
+    ("bytes", "seconds" or "": a plain count), and in words for people (the app's
+    Preferences, the refusals' hint): what is limited and what a count counts."""
+
+    constant: str
+    unit: str
+    words: str
+    counts: str
+
+
+RAISABLE: dict[str, Raisable] = {
+    "document-size": Raisable("DOCUMENT_FILE_BYTES", "bytes",
+                              "Largest contract document (DOCX, PDF, text)", ""),
+    "document-paragraphs": Raisable("DOCUMENT_PARAGRAPHS", "", "Paragraphs in a DOCX", "paragraphs"),
+    "document-lines": Raisable("DOCUMENT_LINES", "", "Lines of a document's text", "lines"),
+    "document-chars": Raisable("DOCUMENT_TEXT_CHARS", "", "Text of a document", "characters"),
+    "line-chars": Raisable("DOCUMENT_LINE_CHARS", "",
+                           "Longest line or paragraph of a document", "characters"),
+    "parse-seconds": Raisable("PARSE_SECONDS", "seconds", "Time to read a DOCX, PDF or XLSX", ""),
+    "parse-memory": Raisable("PARSE_MEMORY_BYTES", "bytes", "Memory to read a DOCX, PDF or XLSX", ""),
+    "contract-size": Raisable("CONTRACT_FILE_BYTES", "bytes", "Largest contract file (YAML, JSON)", ""),
+    "unpacked-size": Raisable("DECOMPRESSED_BYTES", "bytes", "Largest unpacked .csv.gz", ""),
+    "zip-unpacked-size": Raisable("ZIP_UNPACKED_BYTES", "bytes", "Largest unpacked DOCX or XLSX", ""),
+    "redline-chars": Raisable("REDLINE_CHARS", "", "Clause text laid out in a redline", "characters"),
+    "table-size": Raisable("TABLE_FILE_BYTES", "bytes",
+                           "Largest ticket, status or record export (CSV, XLSX, .csv.gz)", ""),
+    "table-rows": Raisable("TABLE_ROWS", "", "Rows of an export", "rows"),
+    "table-columns": Raisable("TABLE_COLUMNS", "", "Columns of an export", "columns"),
+    "field-chars": Raisable("FIELD_CHARS", "", "Longest field of an export", "characters"),
 }
-# each in words, for people (the app's Preferences): NAME -> (what is limited, what a count counts)
-RAISABLE_WORDS: dict[str, tuple[str, str]] = {
-    "document-size": ("Largest contract document (DOCX, PDF, text)", ""),
-    "document-paragraphs": ("Paragraphs in a DOCX", "paragraphs"),
-    "document-lines": ("Lines of a document's text", "lines"),
-    "document-chars": ("Text of a document", "characters"),
-    "line-chars": ("Longest line or paragraph of a document", "characters"),
-    "parse-seconds": ("Time to read a DOCX, PDF or XLSX", ""),
-    "parse-memory": ("Memory to read a DOCX, PDF or XLSX", ""),
-    "contract-size": ("Largest contract file (YAML, JSON)", ""),
-    "unpacked-size": ("Largest unpacked .csv.gz", ""),
-    "zip-unpacked-size": ("Largest unpacked DOCX or XLSX", ""),
-    "redline-chars": ("Clause text laid out in a redline", "characters"),
-    "table-size": ("Largest ticket, status or record export (CSV, XLSX, .csv.gz)", ""),
-    "table-rows": ("Rows of an export", "rows"),
-    "table-columns": ("Columns of an export", "columns"),
-    "field-chars": ("Longest field of an export", "characters"),
-}
-_OPTION_OF = {const: name for name, (const, _unit) in RAISABLE.items()}
-DEFAULTS: dict[str, int] = {name: globals()[const] for name, (const, _unit) in RAISABLE.items()}
+_OPTION_OF = {r.constant: name for name, r in RAISABLE.items()}
+DEFAULTS: dict[str, int] = {name: globals()[r.constant] for name, r in RAISABLE.items()}
 """Every raisable limit's value as shipped, by NAME."""
 
 RAISE_WITH_OPTION = "with --limit {name}=N"
@@ -136,7 +134,7 @@ def option_for(constant: str) -> str:
     name = _OPTION_OF.get(constant)
     if not name:
         return ""
-    return f" (raise it {_raise_hint.format(name=name, words=RAISABLE_WORDS[name][0])})"
+    return f" (raise it {_raise_hint.format(name=name, words=RAISABLE[name].words)})"
 
 
 class LimitExceeded(ValueError):
@@ -174,7 +172,7 @@ def parse_limit(text: str) -> tuple[str, int]:
     if not sep or name not in RAISABLE:
         raise ValueError(f"{text!r}: expected NAME=VALUE, NAME one of {', '.join(RAISABLE)}")
     m = re.fullmatch(r"\s*([0-9][0-9_,]*)\s*([a-zA-Z]*)\s*", raw)
-    unit = RAISABLE[name][1]
+    unit = RAISABLE[name].unit
     scale = _SIZE_UNITS.get(m.group(2).lower()) if m else None
     if m and unit == "seconds" and m.group(2).lower() in ("s", "sec"):
         scale = 1
@@ -191,7 +189,7 @@ def parse_limit(text: str) -> tuple[str, int]:
 def limit_text(name: str, value: int) -> str:
     """``value`` of the limit ``name`` as :func:`parse_limit` reads it back: ``100 MB``,
     ``30 s``, ``100,000``."""
-    unit = RAISABLE[name][1]
+    unit = RAISABLE[name].unit
     if unit == "seconds":
         return f"{value:,} s"
     if unit == "bytes":
@@ -204,18 +202,18 @@ def limit_text(name: str, value: int) -> str:
 
 def current(name: str) -> int:
     """The value the raisable limit ``name`` has now."""
-    return int(globals()[RAISABLE[name][0]])
+    return int(globals()[RAISABLE[name].constant])
 
 
 def _set(overrides: Iterable[tuple[str, int]], hint: str | None) -> None:
     for name, value in overrides:
-        globals()[RAISABLE[name][0]] = check_value(name, value)
+        globals()[RAISABLE[name].constant] = check_value(name, value)
     if hint is not None:
         globals()["_raise_hint"] = hint
 
 
 def _saved() -> dict[str, Any]:
-    return {**{const: globals()[const] for const, _unit in RAISABLE.values()}, "_raise_hint": _raise_hint}
+    return {**{r.constant: globals()[r.constant] for r in RAISABLE.values()}, "_raise_hint": _raise_hint}
 
 
 @contextlib.contextmanager
@@ -233,7 +231,7 @@ def raised(overrides: Iterable[tuple[str, int]], hint: str | None = None) -> Ite
 def use(overrides: Iterable[tuple[str, int]], hint: str) -> None:
     """From now on (a session of the app, its Preferences): the limits named in ``overrides``
     at their values, every other raisable limit at its default, refusals telling ``hint``."""
-    globals().update({RAISABLE[name][0]: value for name, value in DEFAULTS.items()})
+    globals().update({RAISABLE[name].constant: value for name, value in DEFAULTS.items()})
     _set(overrides, hint)
 
 

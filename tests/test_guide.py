@@ -188,7 +188,7 @@ def test_the_preferences_page_lists_every_input_limit_with_its_default() -> None
     text = _text(e.text)
     assert "{limit_list}" not in e.body
     for name, default in limits.DEFAULTS.items():
-        words, _counts = limits.RAISABLE_WORDS[name]
+        words = limits.RAISABLE[name].words
         assert f"{words} {limits.limit_text(name, default)}" in text, name
         assert name in text
     export = guide.entry("view-export")

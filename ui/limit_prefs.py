@@ -65,7 +65,7 @@ class LimitPreferences(QGroupBox):
         self.fields: dict[str, QLineEdit] = {}
         self.resets: dict[str, QPushButton] = {}
         for row, (name, default) in enumerate(limits.DEFAULTS.items(), start=1):
-            words, counts = limits.RAISABLE_WORDS[name]
+            words, counts = limits.RAISABLE[name].words, limits.RAISABLE[name].counts
             label = QLabel(words)
             label.setToolTip(f"--limit {name}=… on the command line")
             field = QLineEdit(limits.limit_text(name, stored.get(name, default)))
@@ -114,7 +114,7 @@ class LimitPreferences(QGroupBox):
             try:
                 out[name] = self._value(name)
             except ValueError:
-                words = limits.RAISABLE_WORDS[name][0]
+                words = limits.RAISABLE[name].words
                 raise ValueError(f"{words}: “{field.text().strip()}” is not {_hint(name)}") from None
         return out
 
@@ -146,7 +146,7 @@ class LimitPreferences(QGroupBox):
 
 
 def _hint(name: str) -> str:
-    unit = limits.RAISABLE[name][1]
+    unit = limits.RAISABLE[name].unit
     if unit == "bytes":
         return "a size above 0, such as 500 MB or 4 GB"
     if unit == "seconds":

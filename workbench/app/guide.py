@@ -149,11 +149,11 @@ def limit_list() -> str:
     from models import limits
 
     rows = "".join(
-        f"<tr><td>{html.escape(words)}</td>"
-        f"<td>{html.escape(limits.limit_text(name, default))}{' ' + counts if counts else ''}</td>"
+        f"<tr><td>{html.escape(r.words)}</td>"
+        f"<td>{html.escape(limits.limit_text(name, limits.DEFAULTS[name]))}"
+        f"{' ' + r.counts if r.counts else ''}</td>"
         f"<td><code>{html.escape(name)}</code></td></tr>"
-        for name, default in limits.DEFAULTS.items()
-        for words, counts in [limits.RAISABLE_WORDS[name]]
+        for name, r in limits.RAISABLE.items()
     )
     return ("<table><tr><th>Limit</th><th>Default</th><th>Command line</th></tr>"
             f"{rows}</table>")
