@@ -85,9 +85,9 @@ def local_days(first: dt.date, last: dt.date, zone: dt.tzinfo) -> tuple[int, int
     """The instants ``[start, end)`` of the local days ``first`` .. ``last`` (inclusive) in
     ``zone``: from ``first``'s midnight to the midnight after ``last`` (a DST day is 23 or
     25 hours long, not 24)."""
-    start = dt.datetime.combine(first, dt.time(), zone)
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), zone)
-    return int(start.timestamp()), int(end.timestamp())
+    from workbench.engine.calendar import DAY, local_instant  # the clock's own rule, on first use
+
+    return local_instant(first, 0, zone), local_instant(last, DAY, zone)
 
 
 @lru_cache(maxsize=1)

@@ -229,7 +229,7 @@ class CompiledCalendar:
         return self.starts[1:-1], self.ends[1:-1]
 
 
-def local_instant(day: dt.date, seconds: int, tz: ZoneInfo) -> int:
+def local_instant(day: dt.date, seconds: int, tz: dt.tzinfo) -> int:
     """Epoch seconds of local wall time ``day + seconds`` (``86400`` = next midnight), fold=0."""
     if seconds >= DAY:
         day = day + dt.timedelta(days=seconds // DAY)
